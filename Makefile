@@ -1,0 +1,45 @@
+# Qirtas — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_ARCHIVE ?= .demo-archive
+LOCALES := i18n/locale
+
+.PHONY: run test lint catalogs extract-messages update-catalogs demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+catalogs: $(STAMP)
+	@if ls $(LOCALES)/*/LC_MESSAGES/qirtas.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel compile --statistics -q -D qirtas -d $(LOCALES); fi
+
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -q -F babel.cfg -k _ -k N_ -k ngettext:1,2 --no-location --sort-output \
+		-o $(LOCALES)/qirtas.pot archive importers i18n desktop cli
+
+update-catalogs: extract-messages
+	$(BIN)/pybabel update -q -D qirtas -i $(LOCALES)/qirtas.pot -d $(LOCALES) --no-fuzzy-matching
+
+demo: catalogs
+	$(BIN)/qirtas --archive $(DEMO_ARCHIVE) demo --if-absent
+
+run: demo
+	$(BIN)/qirtas --archive $(DEMO_ARCHIVE) gui
+
+test: catalogs
+	$(BIN)/ruff check .
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) $(DEMO_ARCHIVE) .pytest_cache .ruff_cache

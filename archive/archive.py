@@ -1,0 +1,438 @@
+"""The one API to an archive folder, used by the command line and the GUI alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from peewee import SqliteDatabase, fn
+
+from archive import schema, search
+from archive.models import AuditEvent, Document, DocumentLink, DocumentTag, Tag, utcnow
+from archive.store import OriginalsStore, sha256_bytes
+from importers import Extracted
+
+DB_NAME = "qirtas.sqlite3"
+ORIGINALS = "originals"
+
+
+class ArchiveError(Exception):
+    """A problem with the archive a person can act on; the message says what."""
+
+
+class DocumentNotFound(ArchiveError):
+    pass
+
+
+@dataclass
+class NewDocument:
+    """A file ready to be added: its bytes, what was extracted from it, and where it came from."""
+
+    data: bytes
+    extracted: Extracted
+    source_name: str
+    sha256: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.sha256:
+            self.sha256 = sha256_bytes(self.data)
+
+
+@dataclass
+class Added:
+    """The outcome of adding one file: its document id and whether it was already there."""
+
+    id: int
+    sha256: str
+    duplicate: bool
+
+
+@dataclass
+class DocumentFilter:
+    """What `list_documents` and facet counts restrict to. Tags are ids; a region includes its children."""
+
+    tags: dict[str, list[int]] | None = None
+    language: str | None = None
+    status: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    ids: Sequence[int] | None = None
+
+
+class Archive:
+    """An archive folder: `qirtas.sqlite3` plus the `originals/` store.
+
+    One archive is open per process at a time (the models are bound to it while it is open).
+    """
+
+    def __init__(self, path: Path, db: SqliteDatabase) -> None:
+        self.path = Path(path)
+        self.db = db
+        self.originals = OriginalsStore(self.path / ORIGINALS)
+
+    # ---- opening -----------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | os.PathLike, create: bool = True) -> Archive:
+        path = Path(path).expanduser().resolve()
+        db_path = path / DB_NAME
+        if not db_path.exists():
+            if not create:
+                raise ArchiveError(f"There is no Qirtas archive in {path}.")
+            if path.exists() and any(p for p in path.iterdir() if p.name != ORIGINALS):
+                raise ArchiveError(f"{path} is not empty and holds no archive; choose an empty folder.")
+            path.mkdir(parents=True, exist_ok=True)
+        try:
+            db = schema.connect(db_path)
+        except schema.SchemaError as error:
+            raise ArchiveError(str(error)) from error
+        return cls(path, db)
+
+    def close(self) -> None:
+        if not self.db.is_closed():
+            self.db.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def db_path(self) -> Path:
+        return self.path / DB_NAME
+
+    # ---- adding ------------------------------------------------------------------------------------
+    def add(self, item: NewDocument) -> Added:
+        """Store one original and its document in one transaction (a durable write of its own)."""
+        return self.add_batch([item], durable_each=True)[0]
+
+    def add_batch(self, items: Sequence[NewDocument], durable_each: bool = False) -> list[Added]:
+        """Store many files in one transaction with one flush of their originals.
+
+        Order of writes keeps a crash harmless: originals are written and flushed first (an original
+        without a document is an orphan that `verify --repair` sets aside), then the documents are
+        committed. Files whose SHA-256 is already archived come back as duplicates.
+        """
+        known = self._ids_for_hashes([item.sha256 for item in items])
+        to_store: dict[str, NewDocument] = {}
+        for item in items:
+            if item.sha256 not in known:
+                to_store.setdefault(item.sha256, item)
+        written = [
+            self.originals.stage(sha, item.data, durable=durable_each) for sha, item in to_store.items()
+        ]
+        if written and not durable_each:
+            self.originals.flush(written)
+        added: set[str] = set()
+        with self.db.atomic("IMMEDIATE"):
+            known.update(self._ids_for_hashes(list(to_store)))  # another process may have won the race
+            for sha, item in to_store.items():
+                if sha not in known:
+                    known[sha] = self._insert_document(item).id
+                    added.add(sha)
+        results: list[Added] = []
+        for item in items:
+            is_new = item.sha256 in added
+            added.discard(item.sha256)  # a repeat of the same file in this batch is a duplicate
+            results.append(Added(known[item.sha256], item.sha256, duplicate=not is_new))
+        return results
+
+    def _insert_document(self, item: NewDocument) -> Document:
+        extracted = item.extracted
+        now = utcnow()
+        document = Document.create(
+            title=extracted.title or Path(item.source_name).stem,
+            language=extracted.language,
+            text=extracted.text,
+            source_name=item.source_name,
+            media_type=extracted.media_type,
+            sha256=item.sha256,
+            size=len(item.data),
+            pages=extracted.pages,
+            page_starts=extracted.page_starts,
+            date=extracted.date,
+            status=extracted.status,
+            metadata=extracted.metadata,
+            warnings=extracted.warnings,
+            imported_at=now,
+            modified_at=now,
+        )
+        search.index_document(document)
+        self.audit(
+            "imported", document.id, source=item.source_name, sha256=item.sha256, status=extracted.status
+        )
+        return document
+
+    def _ids_for_hashes(self, hashes: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start : start + 500]
+            query = Document.select(Document.id, Document.sha256).where(Document.sha256.in_(chunk))
+            found.update({row.sha256: row.id for row in query})
+        return found
+
+    def find_by_sha256(self, sha256: str) -> int | None:
+        return self._ids_for_hashes([sha256]).get(sha256)
+
+    def replace_extraction(self, document_id: int, extracted: Extracted, reason: str) -> Document:
+        """Re-read a document from its original (e.g. with a password); the original is untouched."""
+        with self.db.atomic("IMMEDIATE"):
+            document = self.get(document_id)
+            document.title = extracted.title or document.title
+            document.language = extracted.language
+            document.text = extracted.text
+            document.pages = extracted.pages
+            document.page_starts = extracted.page_starts
+            document.date = extracted.date or document.date
+            document.status = extracted.status
+            document.metadata = extracted.metadata
+            document.warnings = extracted.warnings
+            document.modified_at = utcnow()
+            document.save()
+            search.index_document(document)
+            self.audit("re-extracted", document_id, reason=reason)
+        return document
+
+    def update_document(self, document_id: int, **fields) -> Document:
+        """Edit title, date or language (an archivist's correction), recorded in the audit trail."""
+        allowed = {"title", "date", "language"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ArchiveError(f"These fields cannot be edited: {', '.join(sorted(unknown))}.")
+        with self.db.atomic("IMMEDIATE"):
+            document = self.get(document_id)
+            before = {name: str(getattr(document, name)) for name in fields}
+            for name, value in fields.items():
+                setattr(document, name, value)
+            document.modified_at = utcnow()
+            document.save()
+            search.index_document(document)
+            self.audit("edited", document_id, before=before, after={k: str(v) for k, v in fields.items()})
+        return document
+
+    def delete_document(self, document_id: int) -> None:
+        """Remove a document from the catalogue. Its original stays in the store (verify reports it)."""
+        with self.db.atomic("IMMEDIATE"):
+            document = self.get(document_id)
+            search.remove_document(document_id)
+            document.delete_instance(recursive=True)
+            self.audit("deleted", document_id, sha256=document.sha256, title=document.title)
+
+    # ---- reading -----------------------------------------------------------------------------------
+    def get(self, document_id: int) -> Document:
+        document = Document.get_or_none(Document.id == document_id)
+        if document is None:
+            raise DocumentNotFound(f"There is no document {document_id} in this archive.")
+        return document
+
+    def original_path(self, document: Document) -> Path:
+        return self.originals.path_for(document.sha256)
+
+    def count(self) -> int:
+        return Document.select().count()
+
+    def _filtered(self, query, where: DocumentFilter | None):
+        if where is None:
+            return query
+        if where.ids is not None:
+            query = query.where(Document.id.in_(list(where.ids)))
+        if where.language:
+            query = query.where(Document.language == where.language)
+        if where.status:
+            query = query.where(Document.status == where.status)
+        if where.date_from:
+            query = query.where(Document.date >= where.date_from)
+        if where.date_to:
+            query = query.where(Document.date <= where.date_to)
+        for _facet, tag_ids in (where.tags or {}).items():
+            if not tag_ids:
+                continue
+            wanted = self.tag_ids_with_descendants(tag_ids)
+            tagged = DocumentTag.select(DocumentTag.document).where(DocumentTag.tag.in_(wanted))
+            query = query.where(Document.id.in_(tagged))
+        return query
+
+    def list_documents(
+        self,
+        where: DocumentFilter | None = None,
+        order: str = "id",
+        descending: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> tuple[int, list[Document]]:
+        """Documents matching the filter (total, one page). Only light columns are loaded."""
+        columns = [c for name, c in Document._meta.fields.items() if name != "text"]
+        query = self._filtered(Document.select(*columns), where)
+        total = query.count()
+        sort = getattr(Document, order, Document.id)
+        query = query.order_by(sort.desc() if descending else sort, Document.id)
+        if limit is not None:
+            query = query.limit(limit).offset(offset)
+        return total, list(query)
+
+    def document_ids(
+        self, where: DocumentFilter | None = None, order: str = "id", descending: bool = False
+    ) -> list[int]:
+        sort = getattr(Document, order, Document.id)
+        query = self._filtered(Document.select(Document.id), where)
+        query = query.order_by(sort.desc() if descending else sort, Document.id)
+        return [row[0] for row in query.tuples()]
+
+    def search(self, query: str, limit: int = 50, offset: int = 0) -> search.SearchResult:
+        return search.search(query, limit=limit, offset=offset)
+
+    # ---- tags --------------------------------------------------------------------------------------
+    def tags(self, facet: str | None = None) -> list[Tag]:
+        query = Tag.select().order_by(Tag.facet, Tag.name_en, Tag.name_ar)
+        if facet:
+            query = query.where(Tag.facet == facet)
+        return list(query)
+
+    def find_tag(self, facet: str, name: str) -> Tag | None:
+        """A tag by its English or Arabic name (case-insensitive), or its CLDR code."""
+        name = name.strip()
+        if not name:
+            return None
+        lowered = name.casefold()
+        return (
+            Tag.select()
+            .where(
+                (Tag.facet == facet)
+                & ((fn.lower(Tag.name_en) == lowered) | (Tag.name_ar == name) | (Tag.code == name))
+            )
+            .first()
+        )
+
+    def ensure_tag(
+        self,
+        facet: str,
+        name_en: str = "",
+        name_ar: str = "",
+        parent: Tag | None = None,
+        code: str | None = None,
+        date: dt.date | None = None,
+        place: str = "",
+    ) -> Tag:
+        """The tag with these names, created if it does not exist yet."""
+        if facet not in ("event", "region", "theme"):
+            raise ArchiveError(f"Unknown facet {facet!r}: use event, region or theme.")
+        if not (name_en or name_ar):
+            raise ArchiveError("A tag needs a name in English or Arabic.")
+        existing = (name_en and self.find_tag(facet, name_en)) or (name_ar and self.find_tag(facet, name_ar))
+        if existing:
+            return existing
+        with self.db.atomic():
+            tag = Tag.create(
+                facet=facet,
+                name_en=name_en,
+                name_ar=name_ar,
+                parent=parent,
+                code=code,
+                date=date,
+                place=place,
+            )
+            self.audit("tag-created", None, tag=tag.id, facet=facet, en=name_en, ar=name_ar)
+        return tag
+
+    def tag_ids_with_descendants(self, tag_ids: Iterable[int]) -> list[int]:
+        """The tags and every tag below them (Central Asia → Tajikistan → Dushanbe)."""
+        children: dict[int, list[int]] = {}
+        for tag_id, parent_id in Tag.select(Tag.id, Tag.parent).where(Tag.parent.is_null(False)).tuples():
+            children.setdefault(parent_id, []).append(tag_id)
+        seen: list[int] = []
+        pending = list(tag_ids)
+        while pending:
+            tag_id = pending.pop()
+            if tag_id in seen:
+                continue
+            seen.append(tag_id)
+            pending.extend(children.get(tag_id, []))
+        return seen
+
+    def tag_documents(self, document_ids: Iterable[int], tag: Tag, suggested: bool = False) -> int:
+        """Attach `tag` to documents; returns how many gained it."""
+        added = 0
+        with self.db.atomic("IMMEDIATE"):
+            for document_id in document_ids:
+                self.get(document_id)
+                _row, created = DocumentTag.get_or_create(
+                    document=document_id, tag=tag, defaults={"suggested": suggested}
+                )
+                if created:
+                    added += 1
+                    self.audit("tagged", document_id, tag=tag.id, facet=tag.facet, name=tag.label())
+        return added
+
+    def untag_documents(self, document_ids: Iterable[int], tag: Tag) -> int:
+        removed = 0
+        with self.db.atomic("IMMEDIATE"):
+            for document_id in document_ids:
+                count = (
+                    DocumentTag.delete()
+                    .where((DocumentTag.document == document_id) & (DocumentTag.tag == tag))
+                    .execute()
+                )
+                if count:
+                    removed += count
+                    self.audit("untagged", document_id, tag=tag.id, facet=tag.facet, name=tag.label())
+        return removed
+
+    def document_tags(self, document_id: int) -> dict[str, list[Tag]]:
+        grouped: dict[str, list[Tag]] = {"event": [], "region": [], "theme": []}
+        query = (
+            Tag.select()
+            .join(DocumentTag)
+            .where(DocumentTag.document == document_id)
+            .order_by(Tag.facet, Tag.name_en)
+        )
+        for tag in query:
+            grouped[tag.facet].append(tag)
+        return grouped
+
+    def tags_for_documents(self, document_ids: Sequence[int]) -> dict[int, list[Tag]]:
+        """Tags of many documents in one query (for table rows)."""
+        result: dict[int, list[Tag]] = {i: [] for i in document_ids}
+        query = (
+            DocumentTag.select(DocumentTag.document, Tag)
+            .join(Tag)
+            .where(DocumentTag.document.in_(list(document_ids)))
+            .order_by(Tag.facet, Tag.name_en)
+        )
+        for row in query:
+            result[row.document_id].append(row.tag)
+        return result
+
+    def facet_counts(self, where: DocumentFilter | None = None) -> dict[int, int]:
+        """How many documents of the current set carry each tag (directly)."""
+        matching = self._filtered(Document.select(Document.id), where)
+        query = (
+            DocumentTag.select(DocumentTag.tag, fn.COUNT(DocumentTag.document).alias("n"))
+            .where(DocumentTag.document.in_(matching))
+            .group_by(DocumentTag.tag)
+        )
+        return {row.tag_id: row.n for row in query}
+
+    # ---- links -------------------------------------------------------------------------------------
+    def translations(self, document_id: int) -> list[int]:
+        links = DocumentLink.select().where(
+            (DocumentLink.document == document_id) | (DocumentLink.translation == document_id)
+        )
+        return sorted(
+            link.translation_id if link.document_id == document_id else link.document_id for link in links
+        )
+
+    # ---- provenance --------------------------------------------------------------------------------
+    def audit(self, action: str, document_id: int | None, **details) -> None:
+        AuditEvent.create(action=action, document_id=document_id, details=details)
+
+    def audit_trail(self, document_id: int | None = None) -> list[AuditEvent]:
+        query = AuditEvent.select().order_by(AuditEvent.id)
+        if document_id is not None:
+            query = query.where(AuditEvent.document_id == document_id)
+        return list(query)
+
+
+__all__ = ["Archive", "ArchiveError", "DocumentFilter", "DocumentNotFound", "NewDocument"]

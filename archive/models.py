@@ -1,0 +1,119 @@
+"""The peewee models of an archive. Bound to one database per opened archive (see `archive.db`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from peewee import (
+    SQL,
+    AutoField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+database = DatabaseProxy()
+
+FACETS = ("event", "region", "theme")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+class JSONField(TextField):
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+
+
+class Document(BaseModel):
+    id = AutoField()
+    title = TextField(default="")
+    language = CharField(default="und", index=True)
+    text = TextField(default="")
+    source_name = TextField(default="")
+    media_type = CharField(default="text/plain")
+    sha256 = CharField(unique=True, max_length=64)
+    size = IntegerField(default=0)
+    pages = IntegerField(default=0)
+    page_starts = JSONField(default=list)
+    date = DateField(null=True, index=True)
+    status = CharField(default="ok", index=True)
+    metadata = JSONField(default=dict)
+    warnings = JSONField(default=list)
+    imported_at = DateTimeField(default=utcnow)
+    modified_at = DateTimeField(default=utcnow)
+
+
+class Tag(BaseModel):
+    id = AutoField()
+    facet = CharField(index=True, constraints=[SQL("CHECK (facet IN ('event', 'region', 'theme'))")])
+    name_en = TextField(default="")
+    name_ar = TextField(default="")
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="SET NULL")
+    # Regions from CLDR carry their code (ISO 3166 country or UN M.49 region); events a date and place.
+    code = CharField(null=True)
+    date = DateField(null=True)
+    place = TextField(default="")
+
+    class Meta:
+        indexes = ((("facet", "name_en", "name_ar"), True),)
+
+    def label(self, language: str = "en") -> str:
+        """The name in `language`, falling back to the other one."""
+        first, second = (self.name_ar, self.name_en) if language == "ar" else (self.name_en, self.name_ar)
+        return first or second
+
+
+class DocumentTag(BaseModel):
+    document = ForeignKeyField(Document, backref="document_tags", on_delete="CASCADE")
+    tag = ForeignKeyField(Tag, backref="document_tags", on_delete="CASCADE")
+    added_by = CharField(default="user")
+    added_at = DateTimeField(default=utcnow)
+    suggested = BooleanField(default=False)  # True when the user accepted a suggestion
+
+    class Meta:
+        indexes = ((("document", "tag"), True),)
+
+
+class DocumentLink(BaseModel):
+    """Two documents that are translations of each other (stored once, smaller id first)."""
+
+    document = ForeignKeyField(Document, backref="links_out", on_delete="CASCADE")
+    translation = ForeignKeyField(Document, backref="links_in", on_delete="CASCADE")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("document", "translation"), True),)
+
+
+class AuditEvent(BaseModel):
+    id = AutoField()
+    time = DateTimeField(default=utcnow, index=True)
+    action = CharField(index=True)
+    # No foreign key: the trail outlives a deleted document.
+    document_id = IntegerField(null=True, index=True)
+    details = JSONField(default=dict)
+
+
+class SchemaInfo(BaseModel):
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+MODELS = (Document, Tag, DocumentTag, DocumentLink, AuditEvent, SchemaInfo)

@@ -1,0 +1,83 @@
+"""Opening the SQLite file, creating the schema, and migrating older archives forward."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from peewee import SqliteDatabase, TextField
+from playhouse.migrate import SqliteMigrator, migrate
+
+from archive import search
+from archive.models import MODELS, SchemaInfo, database
+
+SCHEMA_VERSION = 2
+PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 30_000,
+    "synchronous": "full",  # an archive favours durability: a committed import survives power loss
+    "cache_size": -32_000,
+}
+
+
+class SchemaError(Exception):
+    pass
+
+
+def _v2_event_places(migrator: SqliteMigrator) -> list:
+    """v2: events carry a place (v1 had only a date)."""
+    return [migrator.add_column("tag", "place", TextField(default=""))]
+
+
+# version reached → the operations that reach it from the version before
+MIGRATIONS: dict[int, Callable[[SqliteMigrator], list]] = {2: _v2_event_places}
+
+
+def connect(path: Path) -> SqliteDatabase:
+    """Open (or create) the database file and bind the models to it."""
+    db = SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=30)
+    database.initialize(db)
+    db.connect(reuse_if_open=True)
+    prepare(db)
+    return db
+
+
+def schema_version(db: SqliteDatabase) -> int:
+    if not db.table_exists("schemainfo"):
+        return 0
+    row = SchemaInfo.get_or_none(SchemaInfo.key == "schema_version")
+    return int(row.value) if row else 0
+
+
+def set_info(key: str, value: str) -> None:
+    SchemaInfo.insert(key=key, value=value).on_conflict_replace().execute()
+
+
+def get_info(key: str) -> str | None:
+    row = SchemaInfo.get_or_none(SchemaInfo.key == key)
+    return row.value if row else None
+
+
+def prepare(db: SqliteDatabase) -> None:
+    """Create a new schema, or migrate an older one, then make sure the search index is current."""
+    with db.atomic("IMMEDIATE"):
+        version = schema_version(db)
+        if version == 0 and not db.table_exists("document"):
+            db.create_tables(MODELS)
+            set_info("schema_version", str(SCHEMA_VERSION))
+        elif version > SCHEMA_VERSION:
+            raise SchemaError(
+                f"This archive was written by a newer Qirtas (schema {version}); "
+                f"this one knows schema {SCHEMA_VERSION}."
+            )
+        elif version < SCHEMA_VERSION:
+            migrator = SqliteMigrator(db)
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                migrate(*MIGRATIONS[target](migrator))
+                set_info("schema_version", str(target))
+        search.create_index(db)
+    if get_info("index_version") != search.INDEX_VERSION:
+        with db.atomic("IMMEDIATE"):
+            search.rebuild_index(db)
+            set_info("index_version", search.INDEX_VERSION)

@@ -1,0 +1,235 @@
+"""demo, import, list, show, search, tag, verify and gui."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from archive.archive import Archive, DocumentFilter
+from archive.demo import build_demo
+from archive.importing import ImportOptions, import_paths
+from archive.models import FACETS, Tag
+from archive.regions import code_for_name, ensure_region
+from archive.verify import verify
+from cli.main import EXIT_OK, EXIT_PROBLEMS, CommandError, archive_path, default_demo_archive, emit
+from i18n.script import paragraph_language
+
+
+def register(subparsers, common) -> None:
+    def add(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        parser = subparsers.add_parser(name, parents=[common], help=help_text, description=help_text)
+        parser.set_defaults(handler=handler)
+        return parser
+
+    gui = add("gui", run_gui, "open the desktop application")
+    gui.add_argument("--lang", choices=["en", "ar"], help="user interface language")
+
+    demo = add("demo", run_demo, "build (or rebuild) the demo archive from seeds/")
+    demo.add_argument("--if-absent", action="store_true", help="keep an existing demo archive")
+
+    imp = add("import", run_import, "import files or folders (recursively)")
+    imp.add_argument("paths", nargs="+", metavar="PATH")
+    imp.add_argument("--password", help="password for encrypted PDFs")
+    imp.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per PDF (default 120)")
+    imp.add_argument("--batch-size", type=int, default=250, help="files per transaction (default 250)")
+
+    lst = add("list", run_list, "list documents, optionally filtered")
+    for facet in FACETS:
+        lst.add_argument(f"--{facet}", action="append", default=[], metavar="NAME", help=f"{facet} tag")
+    lst.add_argument("--lang", help="language code (en, ar, mixed …)")
+    lst.add_argument("--status", help="document status (ok, needs_ocr, encrypted)")
+    lst.add_argument("--from", dest="date_from", type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
+    lst.add_argument("--to", dest="date_to", type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
+    lst.add_argument("--limit", type=int)
+    lst.add_argument("--offset", type=int, default=0)
+
+    show = add("show", run_show, "show one document")
+    show.add_argument("id", type=int)
+
+    search = add("search", run_search, "full-text search")
+    search.add_argument("query")
+    search.add_argument("--limit", type=int, default=50)
+    search.add_argument("--offset", type=int, default=0)
+
+    tag = add("tag", run_tag, "add (or with --remove, take off) event, region and theme tags")
+    tag.add_argument("ids", nargs="+", type=int, metavar="ID")
+    for facet in FACETS:
+        tag.add_argument(f"--{facet}", action="append", default=[], metavar="NAME")
+    tag.add_argument("--remove", action="store_true", help="remove the named tags instead")
+
+    ver = add("verify", run_verify, "re-hash every original and check the database and index")
+    ver.add_argument("--repair", action="store_true", help=argparse.SUPPRESS)
+
+
+def _open(args, create: bool = False) -> Archive:
+    return Archive.open(archive_path(args), create=create)
+
+
+def run_gui(args) -> int:
+    from desktop.app import run
+
+    path = getattr(args, "archive", None)
+    return run(archive=path, language=args.lang)
+
+
+def run_demo(args) -> int:
+    path = getattr(args, "archive", None) or default_demo_archive()
+    archive, report = build_demo(path, if_absent=args.if_absent)
+    with archive:
+        count = archive.count()
+    emit(
+        args,
+        {"archive": str(archive.path), "documents": count, "built": report is not None},
+        f"Demo archive with {count} documents: {archive.path}",
+    )
+    return EXIT_OK
+
+
+def run_import(args) -> int:
+    options = ImportOptions(password=args.password, timeout=args.timeout, batch_size=max(1, args.batch_size))
+    with _open(args, create=True) as archive:
+        report = import_paths(archive, args.paths, options=options)
+    lines = [
+        f"imported {len(report.imported)}, duplicates {len(report.duplicates)}, failed {len(report.failed)}"
+    ]
+    lines += [f"  failed: {item.path}: {item.error}" for item in report.failed]
+    emit(args, report.to_json(), "\n".join(lines))
+    return EXIT_PROBLEMS if report.failed else EXIT_OK
+
+
+def _resolve_tags(archive: Archive, facet: str, names: list[str], create: bool) -> list[Tag]:
+    tags = []
+    for name in names:
+        tag = archive.find_tag(facet, name)
+        if tag is None and facet == "region" and (code := code_for_name(name)):
+            tag = ensure_region(archive, code) if create else archive.find_tag(facet, code)
+        if tag is None and create:
+            arabic = paragraph_language(name) == "ar"
+            tag = archive.ensure_tag(facet, "" if arabic else name, name if arabic else "")
+        if tag is None:
+            raise CommandError(f"There is no {facet} tag named {name!r}.")
+        tags.append(tag)
+    return tags
+
+
+def run_list(args) -> int:
+    with _open(args) as archive:
+        where = DocumentFilter(
+            tags={f: [t.id for t in _resolve_tags(archive, f, getattr(args, f), False)] for f in FACETS},
+            language=args.lang,
+            status=args.status,
+            date_from=args.date_from,
+            date_to=args.date_to,
+        )
+        total, documents = archive.list_documents(where, limit=args.limit, offset=args.offset)
+    rows = [
+        {"id": d.id, "title": d.title, "language": d.language, "status": d.status, "date": _iso(d.date)}
+        for d in documents
+    ]
+    text = "\n".join(f"{r['id']:>6}  {r['date'] or '':10}  {r['language']:5}  {r['title']}" for r in rows)
+    emit(args, {"total": total, "documents": rows}, text)
+    return EXIT_OK
+
+
+def _iso(date) -> str | None:
+    return date.isoformat() if date else None
+
+
+def document_json(archive: Archive, document) -> dict:
+    tags = archive.document_tags(document.id)
+    return {
+        "id": document.id,
+        "title": document.title,
+        "language": document.language,
+        "text": document.text,
+        "sha256": document.sha256,
+        "status": document.status,
+        "date": _iso(document.date),
+        "tags": {
+            facet: [{"id": t.id, "en": t.name_en, "ar": t.name_ar} for t in tags[facet]] for facet in FACETS
+        },
+        "warnings": document.warnings,
+        "source_name": document.source_name,
+        "media_type": document.media_type,
+        "size": document.size,
+        "pages": document.pages,
+        "page_starts": document.page_starts,
+        "metadata": document.metadata,
+        "translations": archive.translations(document.id),
+        "imported_at": document.imported_at.isoformat() if document.imported_at else None,
+        "original": str(archive.original_path(document)),
+    }
+
+
+def run_show(args) -> int:
+    with _open(args) as archive:
+        payload = document_json(archive, archive.get(args.id))
+    tag_line = "; ".join(f"{f}: {', '.join(t['en'] or t['ar'] for t in payload['tags'][f])}" for f in FACETS)
+    text = (
+        f"{payload['title']}\n{payload['date'] or ''} {payload['language']} {payload['status']} "
+        f"sha256:{payload['sha256']}\n{tag_line}\n\n{payload['text']}"
+    )
+    emit(args, payload, text)
+    return EXIT_OK
+
+
+def run_search(args) -> int:
+    with _open(args) as archive:
+        result = archive.search(args.query, limit=args.limit, offset=args.offset)
+    payload = {
+        "total": result.total,
+        "results": [
+            {
+                "id": h.id,
+                "title": h.title,
+                "language": h.language,
+                "snippet": h.snippet,
+                "score": round(h.score, 4),
+            }
+            for h in result.hits
+        ],
+        "hint": result.hint,
+    }
+    lines = [f"{result.total} found"] + [f"{h.id:>6}  {h.title}\n        {h.snippet}" for h in result.hits]
+    if result.hint:
+        lines.append(result.hint)
+    emit(args, payload, "\n".join(lines))
+    return EXIT_OK
+
+
+def run_tag(args) -> int:
+    if not any(getattr(args, facet) for facet in FACETS):
+        print("qirtas tag: name at least one --event, --region or --theme", file=sys.stderr)
+        return 2
+    changed = []
+    with _open(args) as archive:
+        for document_id in args.ids:
+            archive.get(document_id)
+        for facet in FACETS:
+            for tag in _resolve_tags(archive, facet, getattr(args, facet), create=not args.remove):
+                if args.remove:
+                    count = archive.untag_documents(args.ids, tag)
+                else:
+                    count = archive.tag_documents(args.ids, tag)
+                changed.append(
+                    {
+                        "tag": {"id": tag.id, "facet": facet, "en": tag.name_en, "ar": tag.name_ar},
+                        "documents": count,
+                    }
+                )
+    verb = "removed from" if args.remove else "added to"
+    text = "\n".join(
+        f"{c['tag']['en'] or c['tag']['ar']}: {verb} {c['documents']} document(s)" for c in changed
+    )
+    emit(args, {"changed": changed}, text)
+    return EXIT_OK
+
+
+def run_verify(args) -> int:
+    with _open(args) as archive:
+        report = verify(archive)
+    lines = [f"checked {report.checked}, ok {report.ok}, problems {len(report.problems)}"]
+    lines += [f"  {p.kind}: {p.id or ''} {p.sha256 or ''} {p.detail}" for p in report.problems]
+    emit(args, report.to_json(), "\n".join(lines))
+    return EXIT_PROBLEMS if report.problems else EXIT_OK

@@ -1,0 +1,64 @@
+"""Dates stated in English or Arabic text: 2018-06-29, 9 December 2020, December 9, 2020, 11 مايو 2016."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from babel.dates import get_month_names
+
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def _month_table() -> dict[str, int]:
+    months: dict[str, int] = {}
+    for locale in ("en", "ar", "ar_SA", "ar_LB", "ar_IQ", "ar_MA", "ar_DZ", "ar_TN"):
+        for context in ("wide",):
+            for number, name in get_month_names(context, locale=locale).items():
+                months[name.lower()] = number
+    for number, name in get_month_names("abbreviated", locale="en").items():
+        months[name.lower()] = number
+    months["sept"] = 9
+    months["إبريل"] = 4  # a common Egyptian spelling (seed 002)
+    months["ابريل"] = 4
+    months["اغسطس"] = 8
+    return months
+
+
+MONTHS = _month_table()
+_MONTH_ALT = "|".join(sorted((re.escape(name) for name in MONTHS), key=len, reverse=True))
+_PATTERNS = (
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), ("y", "m", "d")),
+    (
+        re.compile(rf"(?<!\w)(\d{{1,2}})\s+({_MONTH_ALT})\.?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE),
+        ("d", "M", "y"),
+    ),
+    (
+        re.compile(rf"(?<!\w)({_MONTH_ALT})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})(?!\d)", re.IGNORECASE),
+        ("M", "d", "y"),
+    ),
+)
+
+
+def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
+    """Every valid date stated in `text`, as (date, start, end) in order of appearance."""
+    text = text.translate(_ARABIC_DIGITS)  # same length, so offsets stay valid
+    found = []
+    for pattern, order in _PATTERNS:
+        for match in pattern.finditer(text):
+            parts = dict(zip(order, match.groups(), strict=True))
+            month = MONTHS[parts["M"].lower()] if "M" in parts else int(parts["m"])
+            try:
+                date = dt.date(int(parts["y"]), month, int(parts["d"]))
+            except ValueError:
+                continue
+            if 1800 <= date.year <= 2100:
+                found.append((date, match.start(), match.end()))
+    found.sort(key=lambda item: item[1])
+    return found
+
+
+def find_date(text: str) -> dt.date | None:
+    """The first date stated in `text`, if any."""
+    dates = find_dates(text)
+    return dates[0][0] if dates else None

@@ -1,0 +1,131 @@
+"""Plain-text files: encoding detection, newline and Unicode normalisation, title, date and language."""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from i18n.dates import find_date
+from i18n.script import document_language
+from importers.base import Extracted, ExtractionError, Importer, registry
+
+MEDIA_TYPE = "text/plain"
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# The legacy code pages an English/Arabic collection really contains, tried before anything exotic.
+_LEGACY = ["cp1256", "iso8859_6", "cp1252"]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_MIXED_WORD = re.compile(r"(?=\w*[\u0621-\u064a])(?=\w*[A-Za-z\u00c0-\u024f])\w+")
+_TITLE_MAX = 160
+
+
+def looks_like_text(head: bytes) -> bool:
+    """Content sniffing: a BOM, or bytes without NULs and with few control characters."""
+    if any(head.startswith(bom) for bom, _encoding in _BOMS):
+        return True
+    if not head or b"\x00" in head:
+        return False
+    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32 or byte == 127)
+    return controls <= len(head) // 100
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode file bytes; returns (text, encoding name). Raises ExtractionError when it cannot."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as error:
+                raise ExtractionError(f"Damaged {encoding.upper()} text (byte {error.start}).") from error
+    if b"\x00" in data:
+        raise ExtractionError("This is a binary file, not text (it contains NUL bytes).")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data, cp_isolation=_LEGACY).best() or from_bytes(data).best()
+    if best is None:
+        raise ExtractionError("The text encoding could not be recognised; the file may be damaged or binary.")
+    encoding = best.encoding
+    if encoding in ("cp1256", "iso8859_6"):
+        encoding = _better_arabic_code_page(data, encoding)
+    return data.decode(encoding), encoding
+
+
+def _better_arabic_code_page(data: bytes, guess: str) -> str:
+    """windows-1256 and ISO-8859-6 share most Arabic letters; the wrong one puts Latin letters inside
+    Arabic words (or fails outright), so prefer the reading with fewer mixed-script words."""
+    scores = {}
+    for encoding in ("cp1256", "iso8859_6"):
+        try:
+            scores[encoding] = len(_MIXED_WORD.findall(data.decode(encoding)))
+        except UnicodeDecodeError:
+            continue
+    if not scores:
+        return guess
+    return min(scores, key=lambda encoding: (scores[encoding], encoding != guess))
+
+
+def normalise(text: str) -> str:
+    """CRLF/CR to LF, NFC."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def guess_title(text: str) -> str:
+    """The first meaningful line, without markdown marks, cut at a word boundary if long."""
+    for line in text.splitlines():
+        line = line.strip().strip("#*_>-–— \t").strip()
+        if sum(char.isalpha() for char in line) < 3:
+            continue
+        if len(line) > _TITLE_MAX:
+            line = line[:_TITLE_MAX].rsplit(" ", 1)[0] + "…"
+        return line
+    return ""
+
+
+def extract_text(path: Path, data: bytes | None = None, **_options) -> Extracted:
+    """Read a plain-text file. Pure: a path (or its bytes) in, an Extracted value out."""
+    if data is None:
+        data = Path(path).read_bytes()
+    if not data:
+        raise ExtractionError("The file is empty (0 bytes).")
+    raw, encoding = decode(data)
+    text = normalise(raw)
+    if _CONTROL.search(text[:65536]) and len(_CONTROL.findall(text[:65536])) > len(text[:65536]) // 100:
+        raise ExtractionError("This does not look like text: it is full of control characters.")
+    if not text.strip():
+        raise ExtractionError("The file holds only white space; there is no text to archive.")
+    warnings = []
+    if "\ufffd" in text:
+        warnings.append(
+            "The text contains replacement characters (�): some characters were lost before import."
+        )
+    return Extracted(
+        text=text,
+        media_type=MEDIA_TYPE,
+        title=guess_title(text),
+        language=document_language(text),
+        date=find_date(text[:1000]),
+        metadata={"encoding": encoding},
+        warnings=warnings,
+    )
+
+
+TEXT_IMPORTER = Importer(
+    name="text",
+    media_type=MEDIA_TYPE,
+    extensions=(".txt", ".text", ".md", ".csv", ".tsv", ""),
+    sniff=looks_like_text,
+    extract=extract_text,
+)
+registry.register(TEXT_IMPORTER)
