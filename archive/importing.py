@@ -109,6 +109,8 @@ def import_paths(
     """Import files and folders. Each batch is one transaction; cancelling keeps the batches committed."""
     options = options or ImportOptions()
     files, missing = collect_files(paths)
+    # Never import the archive into itself (a folder import that contains the archive folder).
+    files = [f for f in files if archive.path not in f.resolve().parents]
     report = ImportReport(failed=missing)
     total = len(files)
     for start in range(0, total, options.batch_size):
