@@ -99,7 +99,7 @@ def test_region_filter_includes_child_regions(demo_archive):
     central_asia = demo_archive.find_tag("region", "Central Asia")
     asia = demo_archive.find_tag("region", "Asia")
     for tag in (central_asia, asia):
-        total, documents = demo_archive.list_documents(DocumentFilter(tags={"region": [tag.id]}))
+        _total, documents = demo_archive.list_documents(DocumentFilter(tags={"region": [tag.id]}))
         assert "Dushanbe" in " ".join(d.title for d in documents)
     tajikistan = ensure_region(demo_archive, "TJ")
     assert tajikistan.parent.code == "143" and tajikistan.parent.parent.code == "142"
