@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from peewee import SqliteDatabase, fn
@@ -13,10 +14,13 @@ from peewee import SqliteDatabase, fn
 from archive import schema, search
 from archive.models import AuditEvent, Document, DocumentLink, DocumentTag, Tag, utcnow
 from archive.store import OriginalsStore, sha256_bytes
+from i18n.normalize import normalize
 from importers import Extracted
 
 DB_NAME = "qirtas.sqlite3"
 ORIGINALS = "originals"
+
+_folded = lru_cache(maxsize=16384)(normalize)  # tag names, compared across spellings
 
 
 class ArchiveError(Exception):
@@ -297,7 +301,7 @@ class Archive:
         if not name:
             return None
         lowered = name.casefold()
-        return (
+        exact = (
             Tag.select()
             .where(
                 (Tag.facet == facet)
@@ -305,6 +309,17 @@ class Archive:
             )
             .first()
         )
+        if exact is not None:
+            return exact
+        # Spelling variants: "الامارات" finds "الإمارات", "turkiye" finds "Türkiye".
+        wanted = _folded(name)
+        if not wanted:
+            return None
+        names = Tag.select(Tag.id, Tag.name_en, Tag.name_ar).where(Tag.facet == facet).tuples()
+        for tag_id, name_en, name_ar in names:
+            if wanted in (_folded(name_en), _folded(name_ar)):
+                return Tag.get_by_id(tag_id)
+        return None
 
     def ensure_tag(
         self,
