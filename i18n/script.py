@@ -13,26 +13,20 @@ class Direction(StrEnum):
     RTL = "rtl"
 
 
-_RANGES: tuple[tuple[int, int, str], ...] = (
-    (0x0041, 0x005A, "latin"),
-    (0x0061, 0x007A, "latin"),
-    (0x00C0, 0x024F, "latin"),
-    (0x1E00, 0x1EFF, "latin"),
-    (0x0370, 0x03FF, "greek"),
-    (0x0400, 0x052F, "cyrillic"),
-    (0x0590, 0x05FF, "hebrew"),
-    (0x0600, 0x06FF, "arabic"),
-    (0x0750, 0x077F, "arabic"),
-    (0x08A0, 0x08FF, "arabic"),
-    (0xFB50, 0xFDFF, "arabic"),
-    (0xFE70, 0xFEFF, "arabic"),
-    (0x3040, 0x30FF, "kana"),
-    (0x3400, 0x4DBF, "cjk"),
-    (0x4E00, 0x9FFF, "cjk"),
-    (0xF900, 0xFAFF, "cjk"),
-    (0x20000, 0x2FA1F, "cjk"),
-    (0xAC00, 0xD7AF, "hangul"),
-)
+# Letters of each script (Arabic digits, punctuation and marks belong to no script for our purposes).
+_SCRIPT_LETTERS = {
+    "latin": "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff",
+    "greek": "\u0370-\u03ff",
+    "cyrillic": "\u0400-\u052f",
+    "hebrew": "\u05d0-\u05ea",
+    "arabic": "\u0620-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06ff"
+    "\u0750-\u077f\u08a0-\u08c9\ufb50-\ufdff\ufe70-\ufefc",
+    "kana": "\u3040-\u30ff",
+    "cjk": "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f",
+    "hangul": "\uac00-\ud7af",
+}
+_SCRIPT_PATTERNS = {name: re.compile(f"[{letters}]") for name, letters in _SCRIPT_LETTERS.items()}
+_ANY_LETTER = re.compile("[" + "".join(_SCRIPT_LETTERS.values()) + "]")
 
 # Language codes for the scripts we name a language after; others become "und".
 _SCRIPT_LANGUAGE = {"latin": "en", "arabic": "ar", "cjk": "zh", "cyrillic": "ru", "hebrew": "he"}
@@ -41,11 +35,8 @@ _PARAGRAPH_SPLIT = re.compile(r"\n\s*\n")
 
 def script_of(char: str) -> str | None:
     """The script of one character, or None for digits, punctuation, spaces and symbols."""
-    code = ord(char)
-    for low, high, name in _RANGES:
-        if low <= code <= high:
-            if name == "arabic" and not char.isalpha():
-                return None  # Arabic punctuation and digits belong to no script for our purposes
+    for name, pattern in _SCRIPT_PATTERNS.items():
+        if pattern.match(char):
             return name
     return None
 
@@ -53,10 +44,12 @@ def script_of(char: str) -> str | None:
 def script_counts(text: str) -> Counter[str]:
     """How many letters of each script a text holds."""
     counts: Counter[str] = Counter()
-    for char in text:
-        name = script_of(char)
-        if name:
-            counts[name] += 1
+    if not _ANY_LETTER.search(text):
+        return counts
+    for name, pattern in _SCRIPT_PATTERNS.items():
+        found = len(pattern.findall(text))
+        if found:
+            counts[name] = found
     return counts
 
 
@@ -76,13 +69,16 @@ def split_paragraphs(text: str) -> list[str]:
     return [p.strip("\n") for p in _PARAGRAPH_SPLIT.split(text) if p.strip()]
 
 
-def paragraph_language(text: str) -> str:
-    """Language code guessed from the dominant script of a paragraph ("und" when there are no letters)."""
-    counts = script_counts(text)
+def _language_of_counts(counts: Counter[str]) -> str:
     if not counts:
         return "und"
     script, _count = counts.most_common(1)[0]
     return _SCRIPT_LANGUAGE.get(script, "und")
+
+
+def paragraph_language(text: str) -> str:
+    """Language code guessed from the dominant script of a paragraph ("und" when there are no letters)."""
+    return _language_of_counts(script_counts(text))
 
 
 def document_language(text: str, minor_share: float = 0.1) -> str:
@@ -93,9 +89,10 @@ def document_language(text: str, minor_share: float = 0.1) -> str:
     """
     weights: Counter[str] = Counter()
     for paragraph in split_paragraphs(text):
-        language = paragraph_language(paragraph)
+        counts = script_counts(paragraph)
+        language = _language_of_counts(counts)
         if language != "und":
-            weights[language] += sum(script_counts(paragraph).values())
+            weights[language] += sum(counts.values())
     if not weights:
         return "und"
     total = sum(weights.values())

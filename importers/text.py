@@ -25,6 +25,7 @@ _BOMS = (
 _LEGACY = ["cp1256", "iso8859_6", "cp1252"]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MIXED_WORD = re.compile(r"(?=\w*[\u0621-\u064a])(?=\w*[A-Za-z\u00c0-\u024f])\w+")
+_CONTROL_BYTES = bytes([*range(9), *range(14, 32), 127])
 _TITLE_MAX = 160
 
 
@@ -34,7 +35,7 @@ def looks_like_text(head: bytes) -> bool:
         return True
     if not head or b"\x00" in head:
         return False
-    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32 or byte == 127)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls <= len(head) // 100
 
 
