@@ -1,0 +1,531 @@
+"""Restore a BagIt bag written by `export` into a new or an existing archive, treating the bag as untrusted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive import search
+from archive.archive import Archive, ArchiveError
+from archive.export import BAG_FORMAT_VERSION, review_tables
+from archive.models import FACETS, AuditEvent, Document, DocumentLink, DocumentTag, Tag, database
+from archive.store import sha256_bytes
+from i18n.catalog import _
+
+ProgressFn = Callable[[int, int], None]
+CancelFn = Callable[[], bool]
+
+BATCH = 200
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_HASH_BLOCK = 1 << 20
+
+
+class BagRejected(ArchiveError):
+    """The bag is not accepted: nothing from it was written."""
+
+
+@dataclass
+class BagImportReport:
+    bag: str
+    imported: list[dict] = field(default_factory=list)  # {"id", "bag_id", "sha256", "title"}
+    duplicates: list[dict] = field(default_factory=list)  # {"id", "bag_id", "sha256"}
+    tags_created: int = 0
+    links: int = 0
+    review_rows: int = 0
+    cancelled: bool = False
+
+    def to_json(self) -> dict:
+        return {
+            "bag": self.bag,
+            "imported": self.imported,
+            "duplicates": self.duplicates,
+            "tags_created": self.tags_created,
+            "links": self.links,
+            "review_rows": self.review_rows,
+            "cancelled": self.cancelled,
+        }
+
+
+# ---- checking an untrusted bag ----------------------------------------------------------------------
+
+
+def unsafe_name_reason(name: str) -> str | None:
+    """Why a file name from a bag could reach outside it, or None when it stays inside."""
+    if "\x00" in name:
+        return _("it contains a NUL character")
+    if name.startswith(("/", "\\")) or _DRIVE.match(name):
+        return _("it is an absolute path")
+    if name.startswith("~"):
+        return _("it starts with ~ (a home folder)")
+    if ".." in re.split(r"[\\/]+", name):
+        return _("it climbs out with ..")
+    return None
+
+
+def _refuse_links_and_devices(root: Path) -> None:
+    for folder, subfolders, names in os.walk(root):
+        for name in [*subfolders, *names]:
+            path = Path(folder) / name
+            mode = path.lstat().st_mode
+            relative = path.relative_to(root)
+            if stat.S_ISLNK(mode):
+                raise BagRejected(
+                    _(
+                        "The bag holds a link, {name} → {target}: a link could reach files outside the bag, "
+                        "so the bag is refused."
+                    ).format(name=relative, target=os.readlink(path))
+                )
+            if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+                raise BagRejected(
+                    _(
+                        "The bag holds {name}, which is not a plain file or folder; the bag is refused."
+                    ).format(name=relative)
+                )
+
+
+def _check_manifest_names(root: Path) -> None:
+    if (root / "fetch.txt").exists():
+        raise BagRejected(
+            _("The bag lists files to fetch from elsewhere (fetch.txt); only complete bags are accepted.")
+        )
+    for manifest in sorted(root.glob("*manifest-*.txt")):
+        for number, line in enumerate(manifest.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            parts = line.strip().split(None, 1)
+            if len(parts) != 2 or line.startswith("#"):
+                continue
+            name = parts[1].lstrip("*")
+            if reason := unsafe_name_reason(name):
+                raise BagRejected(
+                    _(
+                        "The bag is refused: {manifest} line {line} names {name!r}, which would escape the "
+                        "bag folder ({reason})."
+                    ).format(manifest=manifest.name, line=number, name=name, reason=reason)
+                )
+
+
+def _validation_message(error: Exception) -> str:
+    details = getattr(error, "details", None) or []
+    shown = "; ".join(str(d) for d in details[:3])
+    more = _(" (and {n} more)").format(n=len(details) - 3) if len(details) > 3 else ""
+    message = getattr(error, "message", None) or str(error)
+    return f"{message}: {shown}{more}" if shown else str(message)
+
+
+def open_verified_bag(
+    path: str | os.PathLike, progress: ProgressFn | None = None, cancel: CancelFn | None = None
+):
+    """The bag at `path`, after every check: no links, no names outside it, complete, every checksum right.
+
+    Raises BagRejected with a sentence saying what is wrong. Returns a `bagit.Bag`, or None when cancelled.
+    """
+    import bagit
+
+    root = Path(path).expanduser().resolve()
+    if not root.is_dir():
+        raise BagRejected(_("{path} is not a folder holding a bag.").format(path=path))
+    if not (root / "bagit.txt").is_file():
+        raise BagRejected(_("{path} is not a bag: it has no bagit.txt.").format(path=path))
+    _refuse_links_and_devices(root)
+    _check_manifest_names(root)
+    try:
+        bag = bagit.Bag(str(root))
+        if not any(alg in ("sha256", "sha512") for alg in bag.algorithms):
+            raise BagRejected(
+                _("The bag has no SHA-256 or SHA-512 manifest; weaker checksums are not trusted.")
+            )
+        bag.validate(processes=1, completeness_only=True)  # structure, Payload-Oxum, files vs manifests
+    except bagit.BagError as error:
+        raise BagRejected(
+            _("The bag is not valid: {reason}").format(reason=_validation_message(error))
+        ) from error
+    entries = sorted(bag.entries.items())
+    for done, (name, expected) in enumerate(entries, 1):
+        if cancel and cancel():
+            return None
+        _check_checksums(root, name, expected)
+        if progress:
+            progress(done, len(entries))
+    return bag
+
+
+def _check_checksums(root: Path, name: str, expected: dict[str, str]) -> None:
+    digests = {alg: hashlib.new(alg) for alg in expected if alg in hashlib.algorithms_guaranteed}
+    if not digests:
+        raise BagRejected(
+            _("The bag uses a checksum this system cannot compute for {name}.").format(name=name)
+        )
+    with open(root / name, "rb") as handle:
+        while block := handle.read(_HASH_BLOCK):
+            for digest in digests.values():
+                digest.update(block)
+    for alg, digest in digests.items():
+        if digest.hexdigest() != expected[alg].lower():
+            raise BagRejected(
+                _(
+                    "The bag is refused: {name} does not match its {alg} checksum (it was changed or damaged "
+                    "after the bag was made)."
+                ).format(name=name, alg=alg)
+            )
+
+
+# ---- reading the Qirtas metadata --------------------------------------------------------------------
+
+_DOCUMENT_FIELDS = {
+    "id": int,
+    "title": str,
+    "language": str,
+    "status": str,
+    "source_name": str,
+    "media_type": str,
+    "sha256": str,
+    "size": int,
+    "pages": int,
+    "page_starts": list,
+    "metadata": dict,
+    "warnings": list,
+    "tags": dict,
+    "original_file": str,
+    "text_file": str,
+}
+
+
+def _read_jsonl(bag, name: str, required: bool = True) -> list[dict]:
+    path = Path(bag.path) / "data" / "metadata" / name
+    if not path.exists():
+        if required:
+            raise BagRejected(
+                _("The bag holds no metadata/{name}: it was not written by Qirtas.").format(name=name)
+            )
+        return []
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise BagRejected(
+                _("metadata/{name} line {line} is not valid JSON: {error}").format(
+                    name=name, line=number, error=error
+                )
+            ) from error
+        if not isinstance(row, dict):
+            raise BagRejected(
+                _("metadata/{name} line {line} is not a record.").format(name=name, line=number)
+            )
+        rows.append(row)
+    return rows
+
+
+def _payload_file(bag, record: dict, key: str, folder: str) -> Path:
+    name = record[key]
+    if (
+        unsafe_name_reason(name)
+        or not name.startswith(f"data/{folder}/")
+        or os.path.normpath(name) not in bag.entries
+    ):
+        raise BagRejected(
+            _(
+                "Document {id} names {name!r}, which is not a {folder} file listed in the bag's manifest."
+            ).format(id=record["id"], name=name, folder=folder)
+        )
+    return Path(bag.path) / os.path.normpath(name)
+
+
+def _check_record(bag, record: dict) -> None:
+    for name, kind in _DOCUMENT_FIELDS.items():
+        if not isinstance(record.get(name), kind) or (kind is int and isinstance(record[name], bool)):
+            raise BagRejected(
+                _("A document record in the bag has a missing or wrong {field!r}: {record}").format(
+                    field=name, record=str({k: record.get(k) for k in ("id", "title")})[:200]
+                )
+            )
+    if not _HEX64.match(record["sha256"]):
+        raise BagRejected(_("Document {id} has no valid SHA-256.").format(id=record["id"]))
+    original = _payload_file(bag, record, "original_file", "originals")
+    _payload_file(bag, record, "text_file", "texts")
+    known = bag.entries[os.path.normpath(record["original_file"])].get("sha256")
+    if known and known.lower() != record["sha256"]:
+        raise BagRejected(
+            _(
+                "The original of document {id} ({name}) is not the file its record names (SHA-256 differs)."
+            ).format(id=record["id"], name=original.name)
+        )
+
+
+def _date(value) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _time(value) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+# ---- writing into the archive -----------------------------------------------------------------------
+
+
+def import_bag(
+    archive: Archive,
+    bag_path: str | os.PathLike,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> BagImportReport:
+    """Verify the bag completely, then add its documents, originals, tags, links and review state.
+
+    Into an empty archive the bag's ids are kept, so the archive comes back as it was; into an archive
+    that already holds documents they get new ids, and documents already there (same SHA-256) are reported
+    as duplicates and gain the bag's tags. Each batch of documents is one transaction.
+    """
+    report = BagImportReport(str(bag_path))
+    # Progress: checking the bag counts as the first half, writing as the second.
+    checked = open_verified_bag(bag_path, _scaled(progress, 0), cancel)
+    if checked is None:
+        report.cancelled = True
+        return report
+    bag = checked
+    if bag.info.get("Qirtas-Bag-Format") != BAG_FORMAT_VERSION:
+        raise BagRejected(
+            _("This bag was not written by this version of Qirtas (Qirtas-Bag-Format {found!r}).").format(
+                found=bag.info.get("Qirtas-Bag-Format")
+            )
+        )
+    records = _read_jsonl(bag, "documents.jsonl")
+    for record in records:
+        _check_record(bag, record)
+    vocabulary = _read_jsonl(bag, "tags.jsonl")
+    trail = _read_jsonl(bag, "audit.jsonl", required=False)
+
+    keep_ids = archive.count() == 0 and Tag.select().count() == 0
+    tag_ids = _restore_vocabulary(archive, vocabulary, keep_ids, report)
+    document_ids: dict[int, int] = {}
+    events_by_document: dict[int, list[dict]] = {}
+    for event in trail:
+        events_by_document.setdefault(event.get("document"), []).append(event)
+    write_progress = _scaled(progress, 1)
+    for start in range(0, len(records), BATCH):
+        if cancel and cancel():
+            report.cancelled = True
+            return report
+        batch = records[start : start + BATCH]
+        _restore_batch(archive, bag, batch, tag_ids, keep_ids, events_by_document, document_ids, report)
+        if write_progress:
+            write_progress(start + len(batch), len(records))
+    _restore_links(records, document_ids, report)
+    _restore_reviews(records, document_ids, keep_ids, report)
+    archive.audit(
+        "bag-imported",
+        None,
+        bag=str(bag.path),
+        imported=len(report.imported),
+        duplicates=len(report.duplicates),
+    )
+    return report
+
+
+def _scaled(progress: ProgressFn | None, half: int) -> ProgressFn | None:
+    if progress is None:
+        return None
+    return lambda done, total: progress(half * 1000 + (done * 1000 // max(total, 1)), 2000)
+
+
+def _restore_vocabulary(archive: Archive, vocabulary: list[dict], keep_ids: bool, report) -> dict[int, int]:
+    """Bag tag id → archive tag id, creating the tags the archive lacks (parents first)."""
+    by_id = {}
+    for entry in vocabulary:
+        if entry.get("facet") not in FACETS or not isinstance(entry.get("id"), int):
+            raise BagRejected(_("metadata/tags.jsonl has a tag without a valid facet or id."))
+        by_id[entry["id"]] = entry
+    mapped: dict[int, int] = {}
+
+    def restore(entry: dict, depth: int = 0) -> int:
+        if entry["id"] in mapped:
+            return mapped[entry["id"]]
+        if depth > 64:
+            raise BagRejected(_("metadata/tags.jsonl has a loop of parents."))
+        parent_id = None
+        if entry.get("parent") in by_id:
+            parent_id = restore(by_id[entry["parent"]], depth + 1)
+        existing = _matching_tag(archive, entry)
+        if existing is None:
+            fields = {
+                "facet": entry["facet"],
+                "name_en": str(entry.get("en") or ""),
+                "name_ar": str(entry.get("ar") or ""),
+                "parent": parent_id,
+                "code": entry.get("code"),
+                "date": _date(entry.get("date")),
+                "place": str(entry.get("place") or ""),
+            }
+            if not (fields["name_en"] or fields["name_ar"]):
+                raise BagRejected(_("metadata/tags.jsonl has a tag without a name."))
+            with archive.db.atomic():
+                existing = Tag.create(**({"id": entry["id"]} if keep_ids else {}), **fields)
+                archive.audit("tag-created", None, tag=existing.id, facet=existing.facet, source="bag")
+            report.tags_created += 1
+        mapped[entry["id"]] = existing.id
+        return existing.id
+
+    for entry in vocabulary:
+        restore(entry)
+    return mapped
+
+
+def _matching_tag(archive: Archive, entry: dict) -> Tag | None:
+    if entry.get("code"):
+        found = Tag.get_or_none((Tag.facet == entry["facet"]) & (Tag.code == entry["code"]))
+        if found:
+            return found
+    exact = Tag.get_or_none(
+        (Tag.facet == entry["facet"])
+        & (Tag.name_en == (entry.get("en") or ""))
+        & (Tag.name_ar == (entry.get("ar") or ""))
+    )
+    if exact:
+        return exact
+    for name in (entry.get("en"), entry.get("ar")):
+        if name and (found := archive.find_tag(entry["facet"], name)):
+            return found
+    return None
+
+
+def _restore_batch(archive, bag, batch, tag_ids, keep_ids, events_by_document, document_ids, report) -> None:
+    prepared = []
+    for record in batch:
+        original = _payload_file(bag, record, "original_file", "originals")
+        data = original.read_bytes()
+        if sha256_bytes(data) != record["sha256"]:  # changed since the bag was checked
+            raise BagRejected(
+                _("The original of document {id} changed while the bag was being read.").format(
+                    id=record["id"]
+                )
+            )
+        text = _payload_file(bag, record, "text_file", "texts").read_bytes().decode("utf-8")
+        prepared.append((record, data, text))
+    # Originals first, flushed once; then the documents in one transaction (as Archive.add_batch does).
+    written = [archive.originals.stage(record["sha256"], data) for record, data, _text in prepared]
+    if written:
+        archive.originals.flush(written)
+    with archive.db.atomic("IMMEDIATE"):
+        for record, data, text in prepared:
+            existing = archive.find_by_sha256(record["sha256"])
+            if existing is not None:
+                document_ids[record["id"]] = existing
+                report.duplicates.append({"id": existing, "bag_id": record["id"], "sha256": record["sha256"]})
+            else:
+                document = _insert_document(record, len(data), text, keep_ids)
+                document_ids[record["id"]] = document.id
+                for event in events_by_document.get(record["id"], []):
+                    AuditEvent.create(
+                        time=_time(event.get("time")) or dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                        action=str(event.get("action", "")),
+                        document_id=document.id,
+                        details=event.get("details") if isinstance(event.get("details"), dict) else {},
+                    )
+                archive.audit("restored-from-bag", document.id, bag=str(bag.path), bag_id=record["id"])
+                report.imported.append(
+                    {
+                        "id": document.id,
+                        "bag_id": record["id"],
+                        "sha256": record["sha256"],
+                        "title": document.title,
+                    }
+                )
+            _restore_document_tags(document_ids[record["id"]], record, tag_ids)
+
+
+def _insert_document(record: dict, size: int, text: str, keep_ids: bool) -> Document:
+    if size != record["size"]:
+        raise BagRejected(_("The original of document {id} has the wrong size.").format(id=record["id"]))
+    fields = {
+        "title": record["title"],
+        "language": record["language"],
+        "text": text,
+        "source_name": record["source_name"],
+        "media_type": record["media_type"],
+        "sha256": record["sha256"],
+        "size": size,
+        "pages": record["pages"],
+        "page_starts": record["page_starts"],
+        "date": _date(record.get("date")),
+        "status": record["status"],
+        "metadata": record["metadata"],
+        "warnings": record["warnings"],
+        "imported_at": _time(record.get("imported_at")),
+        "modified_at": _time(record.get("modified_at")),
+    }
+    fields = {k: v for k, v in fields.items() if v is not None}
+    if keep_ids and Document.get_or_none(Document.id == record["id"]) is None:
+        fields["id"] = record["id"]
+    document = Document.create(**fields)
+    search.index_document(document)
+    return document
+
+
+def _restore_document_tags(document_id: int, record: dict, tag_ids: dict[int, int]) -> None:
+    for facet in FACETS:
+        for tag in record["tags"].get(facet, []):
+            if not isinstance(tag, dict) or tag.get("id") not in tag_ids:
+                raise BagRejected(
+                    _("Document {id} has a tag that is not in metadata/tags.jsonl.").format(id=record["id"])
+                )
+            DocumentTag.insert(
+                document=document_id,
+                tag=tag_ids[tag["id"]],
+                added_by=str(tag.get("added_by") or "user"),
+                added_at=_time(tag.get("added_at")) or dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                suggested=bool(tag.get("suggested")),
+            ).on_conflict_ignore().execute()
+
+
+def _restore_links(records: list[dict], document_ids: dict[int, int], report) -> None:
+    with database.atomic("IMMEDIATE"):
+        for record in records:
+            for link in record.get("links") or []:
+                first, second = (
+                    document_ids.get(link.get("document")),
+                    document_ids.get(link.get("translation")),
+                )
+                if first is None or second is None or first == second:
+                    continue  # a translation that was not exported with this document
+                first, second = sorted((first, second))
+                created = _time(link.get("created_at")) or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+                exists = DocumentLink.get_or_none(
+                    (DocumentLink.document == first) & (DocumentLink.translation == second)
+                )
+                if exists is None:
+                    DocumentLink.create(document=first, translation=second, created_at=created)
+                    report.links += 1
+
+
+def _restore_reviews(records: list[dict], document_ids: dict[int, int], keep_ids: bool, report) -> None:
+    """Review rows, table by table, with their document references pointed at the restored documents."""
+    tables = set(review_tables())
+    with database.atomic("IMMEDIATE"):
+        for record in records:
+            for table, rows in (record.get("review") or {}).items():
+                if table not in tables or not isinstance(rows, list):
+                    continue
+                columns = {c.name for c in database.get_columns(table)}
+                for row in rows:
+                    if not isinstance(row, dict) or not set(row) <= columns:
+                        continue
+                    values = dict(row)
+                    for key in ("document", "document_id", "translation", "translation_id"):
+                        if key in values and values[key] is not None:
+                            values[key] = document_ids.get(values[key])
+                    if not keep_ids:
+                        values.pop("id", None)
+                    names = ", ".join(f'"{name}"' for name in values)
+                    marks = ", ".join("?" * len(values))
+                    cursor = database.execute_sql(
+                        f'INSERT OR IGNORE INTO "{table}" ({names}) VALUES ({marks})', list(values.values())
+                    )
+                    report.review_rows += cursor.rowcount if cursor.rowcount > 0 else 0
