@@ -1,0 +1,130 @@
+"""Reliability: an import killed at random moments, processes importing and searching at once, huge files."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from archive.archive import Archive
+from archive.store import sha256_file
+from archive.verify import verify
+from benchmarks.corpus import write_files
+from tests.conftest import REPO
+
+QIRTAS = [sys.executable, "-m", "cli.main"]
+
+
+def qirtas(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([*QIRTAS, *args], capture_output=True, text=True, cwd=REPO, timeout=120, **kwargs)
+
+
+def _check_consistent(path) -> int:
+    """The archive opens, SQLite's check passes and every document's original is there, unchanged."""
+    with Archive.open(path, create=False) as archive:
+        assert archive.db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+        report = verify(archive)
+        serious = [p for p in report.problems if p.kind not in ("orphan-original",)]
+        assert serious == [], serious
+        from archive.models import Document
+
+        for document in Document.select(Document.sha256):
+            assert sha256_file(archive.original_path(document)) == document.sha256
+        return archive.count()
+
+
+def test_import_killed_at_random_moments_leaves_a_consistent_archive(tmp_path):
+    files = 60
+    folder = tmp_path / "in"
+    write_files(folder, files, size=3000)
+    path = tmp_path / "A"
+    Archive.open(path).close()
+    rng = random.Random(2026)
+    counts = []
+    for _trial in range(10):
+        process = subprocess.Popen(
+            [*QIRTAS, "--archive", str(path), "import", str(folder), "--batch-size", "4"],
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.4, 1.6))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        counts.append(_check_consistent(path))
+    assert counts == sorted(counts)  # nothing committed is ever lost
+    assert len(set(counts)) > 1, counts  # the kills landed part-way through the import
+    repaired = qirtas("--archive", str(path), "verify", "--repair", "--json")
+    assert not [p for p in json.loads(repaired.stdout)["problems"] if p["kind"] != "orphan-original"]
+    after_repair = qirtas("--archive", str(path), "verify", "--json")
+    assert json.loads(after_repair.stdout)["problems"] == [], after_repair.stdout
+    finished = qirtas("--archive", str(path), "import", str(folder), "--json")
+    assert finished.returncode == 0, finished.stderr
+    assert _check_consistent(path) == files
+
+
+def test_two_importers_and_a_searcher_at_once_lose_nothing(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    write_files(first, 120)
+    for index, path in enumerate(write_files(second, 120)):
+        path.write_text(path.read_text(encoding="utf-8") + f"\nsecond folder {index}", encoding="utf-8")
+    archive = tmp_path / "A"
+    Archive.open(archive).close()
+    common = dict(cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    importers = [
+        subprocess.Popen(
+            [*QIRTAS, "--archive", str(archive), "import", str(f), "--batch-size", "10"], **common
+        )
+        for f in (first, second)
+    ]
+    searcher = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys\nfrom cli.main import main\n"
+            "for _ in range(40):\n"
+            "    assert main(['--archive', sys.argv[1], 'search', 'terrorism', '--json']) == 0\n",
+            str(archive),
+        ],
+        **common,
+    )
+    outputs = [process.communicate(timeout=180) for process in [*importers, searcher]]
+    for process, (_out, err) in zip([*importers, searcher], outputs, strict=True):
+        assert process.returncode == 0, err
+        assert "locked" not in err
+    assert _check_consistent(archive) == 240
+
+
+def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(tmp_path):
+    big = tmp_path / "huge.txt"
+    with open(big, "wb") as handle:  # 200 MB, sparse: nothing is written or read
+        handle.truncate(200 * 1024 * 1024)
+    done = qirtas(
+        "--archive",
+        str(tmp_path / "A"),
+        "import",
+        str(big),
+        "--json",
+        env={**os.environ, "QIRTAS_MAX_FILE_MB": "64"},
+    )
+    report = json.loads(done.stdout)
+    assert done.returncode == 1
+    assert "too large (200 MB)" in report["failed"][0]["error"] and "64 MB" in report["failed"][0]["error"]
+
+
+@pytest.mark.parametrize("name", ["socket", "urlopen"])
+def test_the_suite_itself_cannot_reach_the_network(name):
+    import socket
+    import urllib.request
+
+    with pytest.raises(Exception, match=r"(?i)socket"):
+        if name == "socket":
+            socket.create_connection(("127.0.0.1", 9))
+        else:
+            urllib.request.urlopen("http://127.0.0.1:9/")
