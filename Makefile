@@ -18,14 +18,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 catalogs: $(STAMP)
 	@if ls $(LOCALES)/*/LC_MESSAGES/qirtas.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel compile --statistics -q -D qirtas -d $(LOCALES); fi
+		$(BIN)/pybabel -q compile -D qirtas -d $(LOCALES); fi
 
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -q -F babel.cfg -k _ -k N_ -k ngettext:1,2 --no-location --sort-output \
-		-o $(LOCALES)/qirtas.pot archive importers i18n desktop cli
+	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 -c TRANSLATORS: --no-location \
+		--sort-output --project Qirtas -o $(LOCALES)/qirtas.pot archive importers i18n desktop cli
 
 update-catalogs: extract-messages
-	$(BIN)/pybabel update -q -D qirtas -i $(LOCALES)/qirtas.pot -d $(LOCALES) --no-fuzzy-matching
+	$(BIN)/pybabel -q update -D qirtas -i $(LOCALES)/qirtas.pot -d $(LOCALES) --no-fuzzy-matching \
+		--ignore-obsolete --ignore-pot-creation-date
 
 demo: catalogs
 	$(BIN)/qirtas --archive $(DEMO_ARCHIVE) demo --if-absent
