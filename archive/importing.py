@@ -13,7 +13,7 @@ from importers import SNIFF_BYTES, Extracted, ExtractionError, importer_for
 from importers.workers import extract_isolated
 
 DEFAULT_BATCH = 250
-DEFAULT_MAX_BYTES = int(os.environ.get("QIRTAS_MAX_FILE_MB", "512")) * 1024 * 1024
+DEFAULT_MAX_BYTES = int(os.environ.get("QIRTAS_MAX_FILE_MB", "256")) * 1024 * 1024
 
 ProgressFn = Callable[[int, int, str], None]  # done, total, current file
 CancelFn = Callable[[], bool]

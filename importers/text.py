@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -27,6 +28,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MIXED_WORD = re.compile(r"(?=\w*[\u0621-\u064a])(?=\w*[A-Za-z\u00c0-\u024f])\w+")
 _CONTROL_BYTES = bytes([*range(9), *range(14, 32), 127])
 _TITLE_MAX = 160
+# A text is held in memory several times over while it is decoded, normalised and indexed; larger ones are
+# refused with a clear message rather than exhausting a workstation's memory.
+MAX_TEXT_MB = int(os.environ.get("QIRTAS_MAX_TEXT_MB", "64"))
 
 
 def looks_like_text(head: bytes) -> bool:
@@ -102,6 +106,11 @@ def extract_text(path: Path, data: bytes | None = None, **_options) -> Extracted
         data = Path(path).read_bytes()
     if not data:
         raise ExtractionError("The file is empty (0 bytes).")
+    if len(data) > MAX_TEXT_MB * 1024 * 1024:
+        raise ExtractionError(
+            f"The text file is too large ({len(data) / 2**20:.0f} MB); text files up to {MAX_TEXT_MB} MB "
+            "are imported (set QIRTAS_MAX_TEXT_MB to change it)."
+        )
     raw, encoding = decode(data)
     text = normalise(raw)
     if _CONTROL.search(text[:65536]) and len(_CONTROL.findall(text[:65536])) > len(text[:65536]) // 100:

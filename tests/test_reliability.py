@@ -128,3 +128,14 @@ def test_the_suite_itself_cannot_reach_the_network(name):
             socket.create_connection(("127.0.0.1", 9))
         else:
             urllib.request.urlopen("http://127.0.0.1:9/")
+
+
+def test_a_200_mb_text_file_is_refused_by_default_with_a_clear_message(tmp_path):
+    big = tmp_path / "huge.txt"
+    line = b"The meeting in Dushanbe discussed countering violent extremism online.\n"
+    with open(big, "wb") as handle:
+        handle.write(line * (200 * 1024 * 1024 // len(line) + 1))
+    done = qirtas("--archive", str(tmp_path / "A"), "import", str(big), "--json")
+    failed = json.loads(done.stdout)["failed"]
+    assert done.returncode == 1
+    assert "too large (200 MB)" in failed[0]["error"] and "QIRTAS_MAX_TEXT_MB" in failed[0]["error"]
