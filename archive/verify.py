@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from archive import search
 from archive.archive import Archive
 from archive.models import Document
 from archive.store import sha256_file
+
+ORPHANS = "orphans"  # <archive>/orphans/: originals no document refers to, set aside by a repair
+# A temporary file younger than this may be an import still writing in another process: a repair
+# leaves it for a later run rather than break that import.
+TEMP_GRACE_SECONDS = 60.0
 
 
 @dataclass
@@ -28,6 +37,7 @@ class VerifyReport:
     ok: int = 0
     problems: list[Problem] = field(default_factory=list)
     cancelled: bool = False
+    temp_files: int = 0  # left by an import that crashed (or is running): not a problem, repair removes
 
     def to_json(self) -> dict:
         return {
@@ -35,6 +45,7 @@ class VerifyReport:
             "ok": self.ok,
             "problems": [p.to_json() for p in self.problems],
             "cancelled": self.cancelled,
+            "temp_files": self.temp_files,
         }
 
 
@@ -57,9 +68,10 @@ def verify(
         report.checked += 1
         path = archive.originals.path_for(sha)
         if sha not in stored:
-            report.problems.append(
-                Problem("missing-original", "The original file is missing.", document_id, sha)
-            )
+            detail = "The original file is missing."
+            if (archive.path / ORPHANS / sha).is_file():
+                detail += " A copy is in orphans/: verify --repair puts it back."
+            report.problems.append(Problem("missing-original", detail, document_id, sha))
         elif (actual := sha256_file(path)) != sha:
             report.problems.append(
                 Problem(
@@ -84,4 +96,92 @@ def verify(
         )
     for document_id in sorted(indexed - document_ids):
         report.problems.append(Problem("index", "The search index holds a deleted document.", document_id))
+    report.temp_files = len(archive.originals.leftover_temp_files())
     return report
+
+
+@dataclass
+class RepairReport:
+    index_rebuilt: bool = False
+    orphans_set_aside: list[str] = field(default_factory=list)  # SHA-256 of each, now in orphans/
+    originals_restored: list[str] = field(default_factory=list)  # taken back from orphans/
+    temp_files_removed: list[str] = field(default_factory=list)
+    left_for_later: list[str] = field(default_factory=list)  # temp files young enough to be in use
+    remaining: list[Problem] = field(default_factory=list)  # what a repair cannot fix
+
+    def to_json(self) -> dict:
+        return {
+            "index_rebuilt": self.index_rebuilt,
+            "orphans_set_aside": self.orphans_set_aside,
+            "originals_restored": self.originals_restored,
+            "temp_files_removed": self.temp_files_removed,
+            "left_for_later": self.left_for_later,
+        }
+
+
+def repair(
+    archive: Archive,
+    found: VerifyReport,
+    temp_grace_seconds: float = TEMP_GRACE_SECONDS,
+    progress: Callable[[int, int], None] | None = None,
+) -> RepairReport:
+    """Fix what `verify` found that can be fixed without losing anything.
+
+    Rebuilds the search index; moves originals no document refers to into `<archive>/orphans/` (and
+    takes an original back from there when a document needs it); removes the temporary files of a
+    crashed import. An original that a document refers to is never moved or deleted, and corrupted or
+    missing originals and database damage are reported, not "fixed".
+
+    Orphans are judged while holding the write lock, so no document can be committed meanwhile. An
+    import running in another process writes its originals before it commits; if a repair sets one of
+    those aside in that moment, the document finds it missing, `verify` says the copy is in orphans/,
+    and the next repair (or a backup) takes it from there: nothing is lost.
+    """
+    result = RepairReport()
+    steps = 3
+    orphan_folder = archive.path / ORPHANS
+    now = time.time()
+
+    def recent(path: Path) -> bool:
+        with contextlib.suppress(OSError):
+            return now - path.stat().st_mtime < temp_grace_seconds
+        return False
+
+    # The write lock keeps another process from committing a document while its original is judged.
+    with archive.db.atomic("IMMEDIATE"):
+        referenced = {sha for (sha,) in Document.select(Document.sha256).tuples()}
+        for sha in sorted(archive.originals.all_hashes() - referenced):
+            orphan_folder.mkdir(exist_ok=True)
+            os.replace(archive.originals.path_for(sha), orphan_folder / sha)
+            result.orphans_set_aside.append(sha)
+        for sha in sorted(referenced - archive.originals.all_hashes()):
+            kept = orphan_folder / sha
+            if kept.is_file() and sha256_file(kept) == sha:
+                target = archive.originals.path_for(sha)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(kept, target)
+                result.originals_restored.append(sha)
+        if progress:
+            progress(1, steps)
+        for temp in archive.originals.leftover_temp_files():
+            if recent(temp):
+                result.left_for_later.append(temp.name)
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+            result.temp_files_removed.append(temp.name)
+        if progress:
+            progress(2, steps)
+        search.rebuild_index(archive.db)
+        result.index_rebuilt = True
+        archive.audit("repaired", None, **result.to_json())
+    if progress:
+        progress(3, steps)
+    fixed = set(result.orphans_set_aside) | set(result.originals_restored)
+    for problem in found.problems:
+        if problem.kind == "index" or (
+            problem.kind in ("orphan-original", "missing-original") and problem.sha256 in fixed
+        ):
+            continue
+        result.remaining.append(problem)
+    return result

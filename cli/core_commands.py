@@ -59,7 +59,11 @@ def register(subparsers, common) -> None:
     tag.add_argument("--remove", action="store_true", help="remove the named tags instead")
 
     ver = add("verify", run_verify, "re-hash every original and check the database and index")
-    ver.add_argument("--repair", action="store_true", help=argparse.SUPPRESS)
+    ver.add_argument(
+        "--repair",
+        action="store_true",
+        help="rebuild the search index, set orphan originals aside in orphans/, remove crashed-import temp files",
+    )
 
 
 def _open(args, create: bool = False) -> Archive:
@@ -227,6 +231,10 @@ def run_tag(args) -> int:
 
 
 def run_verify(args) -> int:
+    if args.repair:
+        from cli.export_commands import run_verify_repair
+
+        return run_verify_repair(args)
     with _open(args) as archive:
         report = verify(archive)
     lines = [f"checked {report.checked}, ok {report.ok}, problems {len(report.problems)}"]

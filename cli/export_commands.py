@@ -1,0 +1,118 @@
+"""export, import-bag and backup; and the repair half of `verify --repair`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from archive.archive import Archive, DocumentFilter
+from archive.backup import backup
+from archive.bag_import import import_bag
+from archive.export import FORMATS, export
+from archive.verify import repair, verify
+from cli.main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, archive_path, emit
+
+
+def register(subparsers, common) -> None:
+    def add(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        parser = subparsers.add_parser(name, parents=[common], help=help_text, description=help_text)
+        parser.set_defaults(handler=handler)
+        return parser
+
+    exp = add("export", run_export, "export documents as CSV, JSON Lines or a BagIt bag")
+    exp.add_argument("--format", required=True, choices=FORMATS)
+    exp.add_argument("destination", metavar="DEST", help="a file (csv, jsonl) or a new folder (bagit)")
+    exp.add_argument("--query", help="export only the documents this search finds")
+    exp.add_argument("--ids", help="export only these documents: 1,2,7-9")
+    exp.add_argument("--lang", help="export only documents in this language")
+
+    bag = add("import-bag", run_import_bag, "restore a bag made by export --format bagit")
+    bag.add_argument("bag", metavar="BAG")
+
+    bak = add("backup", run_backup, "copy the archive (database and originals) while it may be in use")
+    bak.add_argument("destination", metavar="DEST", help="a new or empty folder, or an earlier backup")
+
+
+def _open(args, create: bool = False) -> Archive:
+    return Archive.open(archive_path(args), create=create)
+
+
+def parse_ids(text: str) -> list[int]:
+    """`1,2,7-9` → [1, 2, 7, 8, 9]."""
+    ids: list[int] = []
+    for part in text.replace(" ", "").split(","):
+        if not part:
+            continue
+        first, _dash, last = part.partition("-")
+        if not first.isdigit() or (last and not last.isdigit()):
+            raise ValueError(part)
+        ids.extend(range(int(first), int(last or first) + 1))
+    return ids
+
+
+def run_export(args) -> int:
+    try:
+        wanted = parse_ids(args.ids) if args.ids else None
+    except ValueError as error:
+        print(f"qirtas export: --ids takes numbers and ranges like 1,2,7-9 (not {error})", file=sys.stderr)
+        return EXIT_USAGE
+    with _open(args) as archive:
+        ids = archive.document_ids(DocumentFilter(language=args.lang, ids=wanted))
+        if args.query:
+            found = set(archive.search(args.query, limit=1).ids)
+            ids = [i for i in ids if i in found]
+        report = export(archive, args.format, args.destination, ids)
+    emit(
+        args,
+        report.to_json(),
+        f"exported {report.documents} document(s) as {report.format} to {report.destination}",
+    )
+    return EXIT_OK
+
+
+def run_import_bag(args) -> int:
+    with _open(args, create=True) as archive:
+        report = import_bag(archive, args.bag)
+    emit(
+        args,
+        report.to_json(),
+        f"imported {len(report.imported)}, duplicates {len(report.duplicates)}, "
+        f"tags created {report.tags_created}, links {report.links}",
+    )
+    return EXIT_OK
+
+
+def run_backup(args) -> int:
+    report = backup(archive_path(args), args.destination)
+    lines = [
+        f"backed up {report.documents} document(s) to {report.destination}: "
+        f"{report.originals_copied} original(s) copied, {report.originals_present} already there"
+    ]
+    lines += [f"  missing from the archive: {sha}" for sha in report.missing]
+    emit(args, report.to_json(), "\n".join(lines))
+    return EXIT_PROBLEMS if report.missing else EXIT_OK
+
+
+def run_verify_repair(args) -> int:
+    """`verify --repair`: check, repair what can be repaired, and report what is left."""
+    with _open(args) as archive:
+        found = verify(archive)
+        if found.cancelled:
+            raise CommandError("The check was cancelled; nothing was repaired.")
+        repaired = repair(archive, found)
+    payload = {
+        **found.to_json(),
+        "problems": [p.to_json() for p in repaired.remaining],
+        "found": [p.to_json() for p in found.problems],
+        "repaired": repaired.to_json(),
+    }
+    lines = [
+        f"checked {found.checked}, ok {found.ok}, problems found {len(found.problems)}, "
+        f"left after repair {len(repaired.remaining)}",
+        f"  search index rebuilt; {len(repaired.orphans_set_aside)} orphan original(s) set aside in orphans/; "
+        f"{len(repaired.originals_restored)} original(s) put back; "
+        f"{len(repaired.temp_files_removed)} temporary file(s) removed",
+    ]
+    lines += [f"  {p.kind}: {p.id or ''} {p.sha256 or ''} {p.detail}" for p in repaired.remaining]
+    emit(args, payload, "\n".join(lines))
+    return EXIT_PROBLEMS if repaired.remaining else EXIT_OK
