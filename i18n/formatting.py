@@ -148,8 +148,8 @@ def language_name(code: str, locale: str | None = None) -> str:
     language = _language(locale)
     cldr_code = {"mixed": "mul", "": "und"}.get(code, code)
     names = Locale.parse(language).languages
-    name = names.get(cldr_code) or names.get(cldr_code.split("_")[0]) or code
-    return name[:1].upper() + name[1:]
+    name = names.get(cldr_code) or names.get(cldr_code.split("_")[0])
+    return name[:1].upper() + name[1:] if name else code
 
 
 def text_direction(locale: str | None = None) -> Literal["ltr", "rtl"]:
