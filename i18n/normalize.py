@@ -1,25 +1,60 @@
-"""One normaliser for search, applied identically to indexed text and to queries."""
+"""One normaliser for search, applied identically to indexed text and to queries: folding and stemming.
+
+`normalize` folds spelling variants (case, diacritics, Arabic letter forms, digits); `stem` reduces one
+folded word to its search term (Arabic light stemming, English Porter2). `index_terms` turns a text into
+the terms the index holds; `term_spans` gives the same terms with where each word sits in the original.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 
-_TASHKEEL = re.compile(
-    "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]"
-)  # harakat, Quranic marks, tatweel
-_ARABIC_FOLD = str.maketrans(
+import snowballstemmer
+
+# Characters folding deletes. A word may contain them (the word pattern below includes them), so a
+# word is the same whether folded on its own or inside a whole text.
+_ARABIC_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed"
+_TATWEEL = "\u0640"
+_LATIN_MARKS = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+# Invisible format characters: soft hyphen, zero-width (non-)joiners, bidi marks, embeddings and isolates.
+_FORMAT = "\u00ad\u061c\u200c-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_DELETED = _ARABIC_MARKS + _TATWEEL + _LATIN_MARKS + _FORMAT
+_DELETE = re.compile(f"[{_DELETED}]+")
+# Presentation forms may fold to letters (﷼ → ريال), so they belong to words too.
+_WORD = re.compile(f"(?:[^\\W_]|[{_DELETED}\ufb50-\ufdff\ufe70-\ufefe])+")
+_TERM = re.compile(r"[^\W_]+")
+
+_LETTER_FOLD = str.maketrans(
     {
         "أ": "ا",
         "إ": "ا",
         "آ": "ا",
         "ٱ": "ا",
+        "ٲ": "ا",
+        "ٳ": "ا",
         "ة": "ه",
+        "ۀ": "ه",
+        "ہ": "ه",
         "ى": "ي",
-        "ؤ": "و",
-        "ئ": "ي",
-        **{chr(0x0660 + i): str(i) for i in range(10)},
-        **{chr(0x06F0 + i): str(i) for i in range(10)},
+        "ی": "ي",
+        "ې": "ي",
+        "ک": "ك",
+        # Hamza on a seat is spelled both ways (مسؤول / مسئول, شؤون / شئون): one letter for both.
+        "ؤ": "ء",
+        "ئ": "ء",
+        # Latin letters without a decomposition.
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ħ": "h",
+        "ı": "i",
+        "æ": "ae",
+        "œ": "oe",
+        "þ": "th",
+        **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
+        **{chr(0x06F0 + i): str(i) for i in range(10)},  # Persian digits
     }
 )
 _COMPAT = re.compile(
@@ -32,14 +67,150 @@ def fold_compatibility(text: str) -> str:
     return _COMPAT.sub(lambda match: unicodedata.normalize("NFKC", match.group()), text)
 
 
-def _strip_latin_marks(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(char for char in decomposed if not (unicodedata.combining(char) and ord(char) < 0x0590))
-
-
 def normalize(text: str) -> str:
-    """Case-folded, diacritic-free text with Arabic letter variants unified (same length not kept)."""
-    text = fold_compatibility(text).casefold()
-    text = _strip_latin_marks(text)
-    text = _TASHKEEL.sub("", text)
-    return unicodedata.normalize("NFC", text.translate(_ARABIC_FOLD))
+    """Case-folded, diacritic-free text with Arabic letter variants unified; no stemming.
+
+    Lengths are not kept (use `term_spans` to find words in the original text).
+    """
+    text = fold_compatibility(unicodedata.normalize("NFC", text)).casefold().translate(_LETTER_FOLD)
+    text = _DELETE.sub("", unicodedata.normalize("NFD", text))
+    return unicodedata.normalize("NFC", text).translate(_LETTER_FOLD)
+
+
+# ---- Arabic light stemming -----------------------------------------------------------------------
+# After Larkey, Ballesteros & Connell's "light10" (2002), on folded text (ة → ه, ى → ي), with the
+# single-letter clitics ف ب ك ل added beside و. A clitic is removed only when what is left stems to at
+# least `minimum` letters, and what is left is stemmed by the same rules, so a word and its clitic forms
+# always share one stem (كتاب, الكتاب, وكتاب). Short words keep their first letter (بحث, لعب, وطن).
+# The measurement against over-stemming is in tests/test_normalize_stemming.py.
+ARABIC_CLITIC_MINIMUM = 3  # letters a stem keeps when clitics without the article are removed
+ARABIC_ARTICLE_MINIMUM = 2  # ... and when the article (ال) is among them
+_ARABIC_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+_english = snowballstemmer.stemmer("english")
+
+
+_ARABIC_ARTICLES = ("وال", "فال", "بال", "كال", "ولل", "فلل", "ال", "لل")
+_ARABIC_CONJUNCTIONS = ("و", "ف")
+_ARABIC_PREPOSITIONS = ("ب", "ك", "ل")
+
+
+def _strip_arabic_suffixes(word: str) -> str:
+    for suffix in _ARABIC_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            word = word[: -len(suffix)]
+    return word
+
+
+def _arabic_candidates(word: str, after_preposition: bool) -> Iterator[tuple[str, int, bool]]:
+    """Clitic prefixes `word` may start with, longest first: (prefix, minimum stem, is a preposition)."""
+    for article in _ARABIC_ARTICLES:
+        if word.startswith(article):
+            # لل is ل + ال, and a word's own ل may have merged into it (للجنة is ل + اللجنة)
+            yield article, ARABIC_CLITIC_MINIMUM if article.endswith("لل") else ARABIC_ARTICLE_MINIMUM, False
+    first = word[:1]
+    if first in _ARABIC_CONJUNCTIONS:
+        yield first, ARABIC_CLITIC_MINIMUM, False
+    elif first in _ARABIC_PREPOSITIONS and not after_preposition:
+        yield first, ARABIC_CLITIC_MINIMUM, True
+
+
+def _arabic_split(word: str, depth: int = 2, after_preposition: bool = False) -> str:
+    """The word without clitic prefixes, each removed only if the stem left keeps its minimum length.
+
+    What is left is analysed by the same rules, so a word and its clitic forms share one stem
+    (كتاب, الكتاب, وكتاب; وسائل, الوسائل, بوسائل) — at the price of a few words whose first letter
+    only looks like a clitic (كتاب and تاب meet).
+    """
+    if depth == 0 or len(word) < 3:
+        return word
+    for prefix, minimum, preposition in _arabic_candidates(word, after_preposition):
+        rest = _arabic_split(word[len(prefix) :], depth - 1, preposition)
+        if len(_strip_arabic_suffixes(rest)) >= minimum:
+            return rest
+    return word
+
+
+def arabic_stem(word: str) -> str:
+    """Light stem of one folded Arabic word: clitic prefixes and common suffixes removed."""
+    if word.endswith("لله") and len(word) <= 5:
+        return "الله"  # الله, لله, والله, بالله: not له (to him)
+    return _strip_arabic_suffixes(_arabic_split(word))
+
+
+def strip_clitics(word: str) -> str:
+    """A folded word without its Arabic clitic prefixes (و، ف، ب، ك، ل، ال …); suffixes kept.
+
+    What a typed prefix (`الارهاب*`) is compared with: the start of words, clitics aside.
+    """
+    if not _ARABIC_LETTER.match(word):
+        return word
+    return _arabic_split(word)
+
+
+_stems: dict[str, str] = {}
+
+
+def stem(term: str) -> str:
+    """The search term of one folded word: Arabic light stem, English (Porter2) stem, else itself."""
+    cached = _stems.get(term)
+    if cached is not None:
+        return cached
+    if term.isascii():
+        result = _english.stemWord(term) if term.isalpha() else term
+    elif _ARABIC_LETTER.match(term):
+        result = arabic_stem(term)
+    else:
+        result = term
+    if len(_stems) > 500_000:
+        _stems.clear()
+    _stems[term] = result
+    return result
+
+
+# ---- texts to terms ------------------------------------------------------------------------------
+def index_terms(text: str) -> list[str]:
+    """The search terms of a text, in order (what the index holds and what a query is made of)."""
+    return [stem(word) for word in _TERM.findall(normalize(text))]
+
+
+def index_text(text: str) -> str:
+    """`index_terms` joined by spaces, ready for the full-text index."""
+    return " ".join(index_terms(text))
+
+
+_word_terms: dict[str, tuple[str, ...]] = {}
+
+
+def word_terms(word: str) -> tuple[str, ...]:
+    """The terms of one original word (usually one; a ligature such as ﷺ gives several)."""
+    cached = _word_terms.get(word)
+    if cached is None:
+        cached = tuple(stem(term) for term in _TERM.findall(normalize(word)))
+        if len(_word_terms) > 200_000:
+            _word_terms.clear()
+        _word_terms[word] = cached
+    return cached
+
+
+def term_spans(text: str) -> Iterator[tuple[str, int, int]]:
+    """Each term of `text` with the span (start, end) of its word in `text` itself.
+
+    The terms are exactly `index_terms(text)`; the spans are in the original, unnormalised text, so a
+    match can be marked even where folding changed lengths (ﻻ, é written as e + ́, tashkeel).
+    """
+    for match in _WORD.finditer(text):
+        start, end = match.span()
+        for term in word_terms(match.group()):
+            yield term, start, end
+
+
+def words_with_keys(text: str) -> set[tuple[str, str]]:
+    """(word without clitics, its stem) pairs of a text where the two differ: for prefix search."""
+    pairs = set()
+    for word in _TERM.findall(normalize(text)):
+        term = stem(word)
+        key = strip_clitics(word)
+        if key != term:
+            pairs.add((key, term))
+    return pairs
