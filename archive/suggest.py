@@ -1,0 +1,571 @@
+"""Tag suggestions from a document's stored text — regions, events, themes — each with the phrase behind it.
+
+    suggestions = suggest(archive, document_id)          # DocumentSuggestions: .event .region .theme
+    accept(archive, document_id, suggestion_or_key)     # tags it (suggested=True) and records the evidence
+    reject(archive, document_id, suggestion_or_key)     # never proposed again for this document
+    suggest_on_import(archive, report_ids)              # after an import: {id: DocumentSuggestions}
+
+Rejections live in the audit trail ("suggestion-rejected"), so they need no table and keep their provenance;
+a tag the user took off a document ("untagged") is not proposed for it again either. Theme keywords are a
+JSON value in SchemaInfo, edited with `set_theme_keywords`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from archive import schema
+from archive.archive import Archive, ArchiveError
+from archive.models import AuditEvent, Document, DocumentTag, Tag
+from archive.regions import ensure_region
+from archive.suggest_events import PlaceHit, find_events, name_key, similarity
+from archive.suggest_places import CITY_BY_KEY, DATELINE_ALIASES, City, Place, city_places, cldr_places
+from archive.suggest_text import (
+    FoldedText,
+    excerpt,
+    find_phrases,
+    fold_phrase,
+    is_arabic,
+    looks_like_name,
+    phrase_pattern,
+)
+from i18n.dates import find_dates
+
+FACETS = ("event", "region", "theme")
+REJECTED, RESTORED, ACCEPTED = "suggestion-rejected", "suggestion-restored", "suggestion-accepted"
+KEYWORDS_INFO = "suggest.theme_keywords"
+MIN_THEME_SCORE = 2  # keyword words found must add up to 2: one phrase of two words, or a word twice
+
+# Starting keywords for common themes, by English name; the user's own list (set_theme_keywords) replaces them.
+# A trailing * matches any ending ("radicali*": radicalism, radicalisation).
+DEFAULT_THEME_KEYWORDS: dict[str, tuple[list[str], list[str]]] = {
+    "terrorist use of the internet": (
+        ["terrorist use of the internet", "use of the internet for terrorist purposes", "terrorist content",
+         "exploitation of the internet"],
+        ["استخدام الإرهابيين للإنترنت", "استخدام الإنترنت لأغراض إرهابية", "المحتوى الإرهابي",
+         "الإرهاب والإنترنت"],
+    ),
+    "international cooperation": (
+        ["international cooperation", "cooperation between", "public-private partnership*"],
+        ["التعاون الدولي", "التعاون الإقليمي"],
+    ),
+    "social media": (["social media", "social network*"], ["وسائل التواصل الاجتماعي", "مواقع التواصل الاجتماعي"]),
+    "hate speech": (["hate speech", "online hate"], ["خطاب الكراهية"]),
+    "violent extremism": (["violent extremis*", "countering extremism", "radicali*"], ["التطرف العنيف", "التطرف"]),
+    "human rights": (["human rights", "freedom of expression", "privacy"], ["حقوق الإنسان", "حرية التعبير"]),
+    "cybersecurity": (["cybersecurity", "cyber security", "cyber-security"], ["الأمن السيبراني"]),
+    "terrorist propaganda": (["terrorist propaganda", "extremist propaganda", "propaganda"], ["الدعاية الإرهابية", "الدعاية"]),
+}  # fmt: skip
+
+
+@dataclass
+class Suggestion:
+    """One proposed tag and the phrase of the document that triggered it."""
+
+    facet: str
+    key: str  # stable identity, for accept/reject: "region:AE", "region:new-york", "theme:7", "event:…"
+    name_en: str
+    name_ar: str
+    evidence: str  # the sentence around the phrase, cut to about 180 characters
+    match: str  # the phrase itself, as written in the document
+    start: int  # where that phrase is in the document's text
+    end: int
+    count: int = 1  # how many times the document says it
+    tag_id: int | None = None  # the tag it would apply, when the archive already has it
+    code: str | None = None  # regions: the CLDR code
+    parent: str = ""  # regions: the place it belongs to
+    date: dt.date | None = None  # events
+    place: str = ""  # events
+    keywords: list[str] = field(default_factory=list)  # themes: the keywords found
+
+    @property
+    def name(self) -> str:
+        return self.name_en or self.name_ar
+
+    def to_json(self) -> dict:
+        payload = {
+            "key": self.key,
+            "name": self.name,
+            "name_en": self.name_en,
+            "name_ar": self.name_ar,
+            "evidence": self.evidence,
+            "match": self.match,
+            "start": self.start,
+            "end": self.end,
+            "count": self.count,
+            "tag_id": self.tag_id,
+        }
+        if self.facet == "region":
+            payload.update(code=self.code, parent=self.parent)
+        if self.facet == "event":
+            payload.update(date=self.date.isoformat() if self.date else None, place=self.place)
+        if self.facet == "theme":
+            payload.update(keywords=self.keywords)
+        return payload
+
+
+@dataclass
+class DocumentSuggestions:
+    document_id: int
+    event: list[Suggestion] = field(default_factory=list)
+    region: list[Suggestion] = field(default_factory=list)
+    theme: list[Suggestion] = field(default_factory=list)
+
+    def all(self) -> list[Suggestion]:
+        return [*self.event, *self.region, *self.theme]
+
+    def find(self, key: str) -> Suggestion | None:
+        """A suggestion by its key, or by "facet:name" in either language (case-insensitive)."""
+        for suggestion in self.all():
+            if suggestion.key == key:
+                return suggestion
+        facet, _sep, name = key.partition(":")
+        wanted = fold_phrase(name)
+        for suggestion in getattr(self, facet, []) if facet in FACETS else []:
+            if wanted in (fold_phrase(suggestion.name_en), fold_phrase(suggestion.name_ar)):
+                return suggestion
+        return None
+
+    def to_json(self) -> dict:
+        return {facet: [s.to_json() for s in getattr(self, facet)] for facet in FACETS}
+
+    def __len__(self) -> int:
+        return len(self.all())
+
+
+@dataclass
+class ThemeKeywords:
+    tag_id: int
+    name_en: str
+    name_ar: str
+    en: list[str]
+    ar: list[str]
+    edited: bool  # False while the defaults are in use
+
+
+# ---- theme keywords ---------------------------------------------------------------------------------
+
+
+def _stored_keywords() -> dict[str, dict]:
+    raw = schema.get_info(KEYWORDS_INFO)
+    return json.loads(raw) if raw else {}
+
+
+def theme_keywords(archive: Archive) -> list[ThemeKeywords]:
+    """Every theme with the keywords that suggest it (the user's, or the defaults: its names and more)."""
+    stored = _stored_keywords()
+    result = []
+    for tag in archive.tags("theme"):
+        if str(tag.id) in stored:
+            entry = stored[str(tag.id)]
+            result.append(ThemeKeywords(tag.id, tag.name_en, tag.name_ar, entry["en"], entry["ar"], True))
+            continue
+        extra_en, extra_ar = DEFAULT_THEME_KEYWORDS.get(tag.name_en.casefold(), ([], []))
+        en = list(dict.fromkeys([n for n in (tag.name_en, *extra_en) if n]))
+        ar = list(dict.fromkeys([n for n in (tag.name_ar, *extra_ar) if n]))
+        result.append(ThemeKeywords(tag.id, tag.name_en, tag.name_ar, en, ar, False))
+    return result
+
+
+def set_theme_keywords(archive: Archive, tag_id: int, en: Iterable[str], ar: Iterable[str]) -> ThemeKeywords:
+    """Replace a theme's keywords (one phrase per entry; a trailing * matches any ending)."""
+    tag = Tag.get_or_none((Tag.id == tag_id) & (Tag.facet == "theme"))
+    if tag is None:
+        raise ArchiveError(f"There is no theme {tag_id} in this archive.")
+    en = list(dict.fromkeys(k.strip() for k in en if k.strip()))
+    ar = list(dict.fromkeys(k.strip() for k in ar if k.strip()))
+    with archive.db.atomic("IMMEDIATE"):
+        stored = _stored_keywords()
+        before = stored.get(str(tag_id))
+        stored[str(tag_id)] = {"en": en, "ar": ar}
+        schema.set_info(KEYWORDS_INFO, json.dumps(stored, ensure_ascii=False))
+        archive.audit("theme-keywords-edited", None, tag=tag_id, before=before, after={"en": en, "ar": ar})
+    return ThemeKeywords(tag.id, tag.name_en, tag.name_ar, en, ar, True)
+
+
+def reset_theme_keywords(archive: Archive, tag_id: int) -> None:
+    """Go back to the default keywords of a theme."""
+    with archive.db.atomic("IMMEDIATE"):
+        stored = _stored_keywords()
+        if stored.pop(str(tag_id), None) is not None:
+            schema.set_info(KEYWORDS_INFO, json.dumps(stored, ensure_ascii=False))
+            archive.audit("theme-keywords-edited", None, tag=tag_id, before=None, after="defaults")
+
+
+# ---- the suggester ----------------------------------------------------------------------------------
+
+
+class Suggester:
+    """Everything needed to suggest for many documents, built once from the archive's vocabulary."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self.places = self._places()
+        self._by_alias: dict[str, Place] = {}
+        for place in self.places:
+            for alias in [*place.names_en, *place.names_ar]:
+                self._by_alias.setdefault(fold_phrase(alias), place)
+        self._alias_text = {fold_phrase(a): a for p in self.places for a in [*p.names_en, *p.names_ar]}
+        self._region_pattern = phrase_pattern(list(self._by_alias))
+        self._place_by_key = {place.key: place for place in self.places}
+        self._dateline = {fold_phrase(name): key for name, key in DATELINE_ALIASES.items()}
+        self.themes = theme_keywords(archive)
+        self._theme_patterns = self._compile_themes()
+        self.events = archive.tags("event")
+
+    # regions
+    def _places(self) -> list[Place]:
+        places = cldr_places() + city_places()
+        by_code = {p.code: p for p in places if p.code}
+        by_name = {fold_phrase(n): p for p in places if p.city for n in (p.name_en, p.name_ar) if n}
+        for tag in self.archive.tags("region"):
+            if tag.code:
+                place = by_code.get(tag.code)
+            else:
+                place = by_name.get(fold_phrase(tag.name_en)) or by_name.get(fold_phrase(tag.name_ar))
+            if place is None:
+                if tag.code:
+                    continue  # a code this version does not list as a place
+                place = Place(f"region:tag:{tag.id}", tag.name_en, tag.name_ar)
+                places.append(place)
+            place.tag_id = tag.id
+            place.name_en, place.name_ar = tag.name_en or place.name_en, tag.name_ar or place.name_ar
+            for name, names in ((tag.name_en, place.names_en), (tag.name_ar, place.names_ar)):
+                if name and name not in names:
+                    names.append(name)
+        return places
+
+    def find_places(self, text: str, folded: FoldedText | None = None) -> list[tuple[Place, int, int]]:
+        folded = folded or FoldedText.of(text)
+        found = []
+        for hit in find_phrases(folded, self._region_pattern):
+            place = self._by_alias.get(hit.phrase)
+            alias = self._alias_text.get(hit.phrase, "")
+            if place and looks_like_name(hit.text(text), alias):
+                found.append((place, hit.start, hit.end))
+        dateline = self._dateline_place(text)
+        if dateline:
+            found.append(dateline)
+        return sorted(found, key=lambda item: item[1])
+
+    def _dateline_place(self, text: str) -> tuple[Place, int, int] | None:
+        """'الأمم المتحدة 11 مايو 2016 (شينخوا)': the place a news story was filed from, before its date."""
+        stripped = text.lstrip()
+        offset = len(text) - len(stripped)
+        dates = find_dates(stripped[:120])
+        if not dates or dates[0][1] > 60:
+            return None
+        head = stripped[: dates[0][1]]
+        name = head.strip(" ,،-–—:\n")
+        key = self._dateline.get(fold_phrase(name))
+        if key is None:
+            return None
+        start = offset + head.find(name)
+        return self._place_by_key[f"region:{key}"], start, start + len(name)
+
+    def _parent_name(self, place: Place) -> str:
+        if place.tag_id is not None:
+            tag = Tag.get_or_none(Tag.id == place.tag_id)
+            if tag and tag.parent_id:
+                return tag.parent.label()
+        if place.city:
+            parent = place.city.parent
+            return CITY_BY_KEY[parent].name_en if parent in CITY_BY_KEY else _code_name(parent)
+        return ""
+
+    def suggest_regions(self, text: str, hits: list[tuple[Place, int, int]]) -> list[Suggestion]:
+        by_key: dict[str, Suggestion] = {}
+        for place, start, end in hits:
+            if place.key in by_key:
+                by_key[place.key].count += 1
+                continue
+            by_key[place.key] = Suggestion(
+                "region", place.key, place.name_en, place.name_ar, excerpt(text, start, end),
+                text[start:end], start, end, tag_id=place.tag_id, code=place.code,
+                parent=self._parent_name(place),
+            )  # fmt: skip
+        return list(by_key.values())
+
+    # themes
+    def _compile_themes(self) -> list[tuple[ThemeKeywords, re.Pattern, dict[str, str]]]:
+        compiled = []
+        for theme in self.themes:
+            exact, prefixes, originals = [], [], {}
+            for keyword in [*theme.en, *theme.ar]:
+                folded = fold_phrase(keyword.rstrip("*"))
+                originals[folded] = keyword
+                if keyword.endswith("*"):
+                    prefixes.append(folded)
+                else:
+                    exact.append(folded)
+                    if (
+                        is_arabic(keyword)
+                        and folded.startswith("ال")
+                        and " " not in folded
+                        and len(folded) > 4
+                    ):
+                        exact.append(folded[2:])  # الدعاية also as دعاية
+                        originals[folded[2:]] = keyword
+                    elif not is_arabic(keyword) and not folded.endswith("s"):
+                        exact.append(folded + "s")
+                        originals[folded + "s"] = keyword
+            parts = []
+            if exact:
+                parts.append(phrase_pattern(exact).pattern)
+            if prefixes:
+                alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+                parts.append(rf"(?<!\w)(?P<prefix>{alternatives})\w*")
+            if parts:
+                compiled.append((theme, re.compile("|".join(f"(?:{p})" for p in parts)), originals))
+        return compiled
+
+    def suggest_themes(self, text: str, folded: FoldedText) -> list[Suggestion]:
+        suggestions = []
+        for theme, pattern, originals in self._theme_patterns:
+            score, first, found = 0, None, []
+            for match in pattern.finditer(folded.folded):
+                group = next(g for g in ("core", "coreal", "prefix") if match.groupdict().get(g) is not None)
+                phrase = ("ال" if group == "coreal" else "") + match.group(group)
+                keyword = originals.get(phrase, phrase)
+                score += min(3, len(keyword.split()))
+                if keyword not in found:
+                    found.append(keyword)
+                if first is None:
+                    first = folded.span(*match.span(group))
+            if first is None or score < MIN_THEME_SCORE:
+                continue
+            start, end = first
+            count = sum(1 for _ in pattern.finditer(folded.folded))
+            suggestions.append(
+                Suggestion(
+                    "theme", f"theme:{theme.tag_id}", theme.name_en, theme.name_ar, excerpt(text, start, end),
+                    text[start:end], start, end, count=count, tag_id=theme.tag_id, keywords=found,
+                )
+            )  # fmt: skip
+        suggestions.sort(key=lambda s: -s.count)
+        return suggestions
+
+    # events
+    def suggest_events(self, text: str, hits: list[tuple[Place, int, int]]) -> list[Suggestion]:
+        place_hits = [PlaceHit(start, end, place.name_en or place.name_ar) for place, start, end in hits]
+        dateline = self._dateline_place(text)
+        dateline_name = dateline[0].name_en if dateline else ""
+        suggestions: dict[str, Suggestion] = {}
+        for candidate in find_events(text, place_hits, dateline_name):
+            arabic = candidate.language == "ar"
+            name_en, name_ar = ("", candidate.name) if arabic else (candidate.name, "")
+            tag = self._matching_event(candidate.name, candidate.date)
+            if tag is not None:
+                key = f"event:tag:{tag.id}"
+                name_en, name_ar = tag.name_en, tag.name_ar
+                date, place = tag.date or candidate.date, tag.place or candidate.place
+            else:
+                key = (
+                    f"event:{name_key(candidate.name)}|{candidate.date.isoformat() if candidate.date else ''}"
+                )
+                date, place = candidate.date, candidate.place
+            if key in suggestions:
+                continue
+            suggestions[key] = Suggestion(
+                "event", key, name_en, name_ar, excerpt(text, candidate.start, candidate.end),
+                text[candidate.start : candidate.end], candidate.start, candidate.end,
+                tag_id=tag.id if tag else None, date=date, place=place,
+            )  # fmt: skip
+        return list(suggestions.values())
+
+    def _matching_event(self, name: str, date: dt.date | None) -> Tag | None:
+        best, best_score = None, 0.0
+        for tag in self.events:
+            score = max(similarity(name, tag.name_en), similarity(name, tag.name_ar))
+            if date and tag.date and date != tag.date:
+                continue
+            needed = 0.2 if (date and tag.date == date) else 0.5
+            if score >= needed and score > best_score:
+                best, best_score = tag, score
+        return best
+
+    # one document
+    def suggest(self, document: Document) -> DocumentSuggestions:
+        text = document.text or ""
+        folded = FoldedText.of(text)
+        hits = self.find_places(text, folded)
+        result = DocumentSuggestions(
+            document.id,
+            event=self.suggest_events(text, hits),
+            region=self.suggest_regions(text, hits),
+            theme=self.suggest_themes(text, folded),
+        )
+        return _without_known(result, document)
+
+
+def _code_name(code: str) -> str:
+    from archive.regions import region_names
+
+    return region_names(code)[0] or code
+
+
+def _without_known(result: DocumentSuggestions, document: Document) -> DocumentSuggestions:
+    """Drop what the document already has, what was rejected for it, and tags the user took off it."""
+    tagged = {
+        row.tag_id for row in DocumentTag.select(DocumentTag.tag).where(DocumentTag.document == document.id)
+    }
+    rejected, untagged = _rejections(document)
+    for facet in FACETS:
+        kept = [
+            s
+            for s in getattr(result, facet)
+            if s.key not in rejected
+            and (s.tag_id is None or (s.tag_id not in tagged and s.tag_id not in untagged))
+        ]
+        setattr(result, facet, kept)
+    return result
+
+
+def _rejections(document: Document) -> tuple[set[str], set[int]]:
+    rejected: set[str] = set()
+    untagged: set[int] = set()
+    events = (
+        AuditEvent.select()
+        .where(
+            (AuditEvent.document_id == document.id) & AuditEvent.action.in_([REJECTED, RESTORED, "untagged"])
+        )
+        .order_by(AuditEvent.id)
+    )
+    for event in events:
+        details = event.details or {}
+        if event.action == "untagged" and details.get("tag") is not None:
+            untagged.add(details["tag"])
+        elif details.get("sha256", document.sha256) != document.sha256:
+            continue  # an earlier document with the same id, since deleted
+        elif event.action == REJECTED:
+            rejected.add(details.get("key", ""))
+        else:
+            rejected.discard(details.get("key", ""))
+    return rejected, untagged
+
+
+# ---- the public API ---------------------------------------------------------------------------------
+
+
+def suggest(archive: Archive, document_id: int, suggester: Suggester | None = None) -> DocumentSuggestions:
+    """Tag suggestions for one document, from its stored text."""
+    document = archive.get(document_id)
+    return (suggester or Suggester(archive)).suggest(document)
+
+
+def suggest_on_import(archive: Archive, document_ids: Sequence[int]) -> dict[int, DocumentSuggestions]:
+    """Suggestions for newly imported documents (the vocabulary is read once for all of them).
+
+    Call it after an import with the ids of the report: ``suggest_on_import(archive, [f.id for f in
+    report.imported])``. It only reads; nothing is tagged until the user accepts a suggestion.
+    """
+    suggester = Suggester(archive)
+    result = {}
+    for start in range(0, len(document_ids), 200):
+        chunk = list(document_ids[start : start + 200])
+        for document in Document.select().where(Document.id.in_(chunk)):
+            result[document.id] = suggester.suggest(document)
+    return {i: result[i] for i in document_ids if i in result}
+
+
+def _resolve(archive: Archive, document_id: int, suggestion: Suggestion | str) -> Suggestion:
+    if isinstance(suggestion, Suggestion):
+        return suggestion
+    found = suggest(archive, document_id).find(suggestion)
+    if found is None:
+        raise ArchiveError(f"Document {document_id} has no suggestion {suggestion!r} (run `qirtas suggest`).")
+    return found
+
+
+def _city_tag(archive: Archive, city: City) -> Tag:
+    if city.parent in CITY_BY_KEY:
+        parent = _city_tag(archive, CITY_BY_KEY[city.parent])
+    else:
+        parent = ensure_region(archive, city.parent)
+    return archive.ensure_tag("region", city.name_en, city.name_ar, parent=parent)
+
+
+def tag_for(archive: Archive, suggestion: Suggestion) -> Tag:
+    """The tag a suggestion stands for, created (with its parents) when the archive does not have it yet."""
+    if suggestion.tag_id is not None:
+        tag = Tag.get_or_none(Tag.id == suggestion.tag_id)
+        if tag is not None:
+            return tag
+    if suggestion.facet == "region":
+        if suggestion.code:
+            return ensure_region(archive, suggestion.code)
+        city = CITY_BY_KEY.get(suggestion.key.removeprefix("region:"))
+        if city is not None:
+            return _city_tag(archive, city)
+        return archive.ensure_tag("region", suggestion.name_en, suggestion.name_ar)
+    if suggestion.facet == "event":
+        return archive.ensure_tag(
+            "event", suggestion.name_en, suggestion.name_ar, date=suggestion.date, place=suggestion.place
+        )
+    return archive.ensure_tag(suggestion.facet, suggestion.name_en, suggestion.name_ar)
+
+
+def accept(archive: Archive, document_id: int, suggestion: Suggestion | str) -> Tag:
+    """Tag the document as suggested (recorded as an accepted suggestion, with its evidence)."""
+    suggestion = _resolve(archive, document_id, suggestion)
+    with archive.db.atomic("IMMEDIATE"):
+        tag = tag_for(archive, suggestion)
+        archive.tag_documents([document_id], tag, suggested=True)
+        archive.audit(
+            ACCEPTED, document_id, key=suggestion.key, facet=suggestion.facet, tag=tag.id,
+            evidence=suggestion.evidence, sha256=archive.get(document_id).sha256,
+        )  # fmt: skip
+    return tag
+
+
+def reject(archive: Archive, document_id: int, suggestion: Suggestion | str) -> None:
+    """Remember that this suggestion is wrong for this document; it is not proposed again."""
+    if (
+        isinstance(suggestion, str)
+        and ":" in suggestion
+        and _resolve_quiet(archive, document_id, suggestion) is None
+    ):
+        key, name = suggestion, ""  # a key no longer proposed can still be rejected ahead
+    else:
+        resolved = _resolve(archive, document_id, suggestion)
+        key, name = resolved.key, resolved.name
+    with archive.db.atomic("IMMEDIATE"):
+        archive.audit(REJECTED, document_id, key=key, name=name, sha256=archive.get(document_id).sha256)
+
+
+def restore(archive: Archive, document_id: int, key: str) -> None:
+    """Undo a rejection: the suggestion may be proposed again."""
+    with archive.db.atomic("IMMEDIATE"):
+        archive.audit(RESTORED, document_id, key=key, sha256=archive.get(document_id).sha256)
+
+
+def rejected_keys(archive: Archive, document_id: int) -> set[str]:
+    return _rejections(archive.get(document_id))[0]
+
+
+def _resolve_quiet(archive: Archive, document_id: int, key: str) -> Suggestion | None:
+    try:
+        return _resolve(archive, document_id, key)
+    except ArchiveError:
+        return None
+
+
+__all__ = [
+    "DocumentSuggestions",
+    "Suggester",
+    "Suggestion",
+    "ThemeKeywords",
+    "accept",
+    "reject",
+    "rejected_keys",
+    "reset_theme_keywords",
+    "restore",
+    "set_theme_keywords",
+    "suggest",
+    "suggest_on_import",
+    "theme_keywords",
+]

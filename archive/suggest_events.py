@@ -1,0 +1,247 @@
+"""Event suggestions: a meeting, conference, webinar or session named in the text, with its date and place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from archive.suggest_text import fold_phrase, sentence_bounds
+from i18n.dates import find_dates
+
+_KW_EN = (
+    r"meeting|conference|webinar|session|forum|summit|workshop|seminar|symposium|round[- ]?table|briefing"
+)
+_NAME_WORD = r"(?:[A-Z][\w'’-]*)"
+_CONNECT = r"(?:of|the|and|on|for|to|&)"
+# 'the "Title" event', 'webinar about “Title”', 'Breakout Session 1: “Title”'
+_QUOTED_AFTER = re.compile(
+    rf"\b(?P<kw>{_KW_EN}|event)(?P<num>\s+\d+)?\s*(?:about|on|entitled|titled|called|:)?\s*\*{{0,2}}"
+    r"[“\"](?P<title>[^”\"\n]{8,300})[”\"]",
+    re.IGNORECASE,
+)
+_QUOTED_BEFORE = re.compile(
+    rf"[“\"](?P<title>[^”\"\n]{{8,300}})[”\"]\*{{0,2}}\s+(?P<kw>{_KW_EN}|event)\b", re.IGNORECASE
+)
+# 'UN High-Level Conference of Heads of …', 'Breakout Session 1', 'Internet Governance Forum'
+_CAPITALISED = re.compile(
+    rf"(?:{_NAME_WORD}\s+(?:{_CONNECT}\s+)*)*{_NAME_WORD}?\s*"
+    rf"\b(?P<kw>{'|'.join(w.capitalize() for w in _KW_EN.split('|'))})\b(?:\s+\d+)?"
+    rf"(?:\s+(?:{_CONNECT}\s+)+{_NAME_WORD}(?:\s+{_NAME_WORD})*)*"
+)
+_NOT_AN_EVENT_AFTER = re.compile(r"\s+(?:Room|Hall|Centre|Center|Building|Secretariat|Series)\b")
+# 'a two-day Central Asian meeting on countering violent extremism in the digital dimension'
+_DESCRIBED = re.compile(
+    rf"(?:{_NAME_WORD}\s+){{0,4}}(?P<kw>{_KW_EN})\s+(?:on|about)\s+(?P<topic>[^.;:,“”\"\n]{{5,160}}?)"
+    r"(?=\s*[.;:,\n]|\s+(?:in|at)\s+[A-Z]|\s+(?:with|was|were|which|that|where)\b|$)"
+)
+_KW_AR = r"اجتماعا?|مؤتمرا?|ندوة|جلسة|منتدى|ورشة عمل|قمة|حلقة نقاش"
+_ARABIC = re.compile(rf"(?<!\w)[وفبلك]?(?P<kw>{_KW_AR})(?P<rest>(?:\s+[^\s،,.؛:()«»\"“”]+){{1,12}})")
+_ARABIC_HELD = re.compile(r"\s+(?:الذي\s+|التي\s+)?عقدت?(?:\s+هنا|\s+اليوم|\s+أمس)?")
+_ARABIC_TRAILING = {"و", "في", "من", "على", "إلى", "عن", "مع", "يوم", "أمس", "اليوم", "هنا"}
+_LEADING_ARTICLES = re.compile(r"^(?:The|This|That|A|An|Our|Its|Their)\s+")
+_HERE = re.compile(r"\bhere\b|(?<!\w)هنا(?!\w)", re.IGNORECASE)
+_ONLINE = re.compile(r"\b(?:webinar|online|virtual(?:ly)?)\b|عبر الإنترنت|افتراضي", re.IGNORECASE)
+_LOCATIVE_BEFORE = re.compile(
+    r"(?:\b(?:in|at|held in|hosted in|venue:?)\s+(?:the\s+)?|(?<!\w)في\s+)$", re.IGNORECASE
+)
+_HOST_AFTER = re.compile(r"^\s+(?:hosted|host|hosts|welcomed)\b|^\s+(?:استضافت|احتضنت)")
+
+
+@dataclass
+class PlaceHit:
+    """A region found in the text (see archive.suggest), as events need it: where and what it is called."""
+
+    start: int
+    end: int
+    name: str  # the place's canonical name
+
+
+@dataclass
+class EventCandidate:
+    name: str
+    start: int
+    end: int
+    kind: str  # the event word: meeting, webinar, اجتماع …
+    date: dt.date | None = None
+    place: str = ""
+
+    @property
+    def language(self) -> str:
+        return "ar" if any("\u0600" <= c <= "\u06ff" for c in self.name) else "en"
+
+
+def _clean_title(title: str) -> str:
+    return " ".join(title.strip(" *.,;:").split())
+
+
+def _english_candidates(text: str) -> list[EventCandidate]:
+    found: list[EventCandidate] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= a or start >= b for a, b in taken)
+
+    for pattern in (_QUOTED_AFTER, _QUOTED_BEFORE):
+        for match in pattern.finditer(text):
+            title = _clean_title(match.group("title"))
+            kw = match.group("kw")
+            if pattern is _QUOTED_AFTER:
+                lead = _CAPITALISED.search(text, max(0, match.start() - 80), match.end("kw") + 4)
+                if lead and lead.end("kw") == match.end("kw") and len(lead.group().split()) > 1:
+                    prefix = " ".join(lead.group().split())
+                    start = lead.start()
+                    name = f"{prefix}: {title}"
+                elif kw.lower() == "event":
+                    start, name = match.start("title") - 1, title
+                else:
+                    start, name = match.start(), f"{kw.capitalize()}: {title}"
+            else:
+                start, name = match.start(), title
+            if free(start, match.end()):
+                found.append(EventCandidate(name, start, match.end(), kw.lower()))
+                taken.append((start, match.end()))
+    for match in _CAPITALISED.finditer(text):
+        name = _LEADING_ARTICLES.sub("", " ".join(match.group().replace("*", " ").split()))
+        words = [w for w in name.split() if w[:1].isalpha()]
+        if len(words) < 2 or _NOT_AN_EVENT_AFTER.match(text, match.end()):
+            continue
+        if free(match.start(), match.end()):
+            found.append(EventCandidate(name, match.start(), match.end(), match.group("kw").lower()))
+            taken.append((match.start(), match.end()))
+    for match in _DESCRIBED.finditer(text):
+        following = text[match.end() : match.end() + 2].lstrip()
+        if following[:1] in '“"' or not free(match.start(), match.end()):
+            continue
+        name = " ".join(match.group().split())
+        found.append(EventCandidate(name, match.start(), match.end(), match.group("kw").lower()))
+        taken.append((match.start(), match.end()))
+    return found
+
+
+def _arabic_candidates(text: str) -> list[EventCandidate]:
+    found = []
+    for match in _ARABIC.finditer(text):
+        rest = _ARABIC_HELD.sub("", match.group("rest"))
+        words = rest.split()
+        while words and words[-1] in _ARABIC_TRAILING:
+            words.pop()
+        if not words:
+            continue
+        name = " ".join([match.group("kw"), *words])
+        found.append(EventCandidate(name, match.start("kw"), match.end(), match.group("kw")))
+    return found
+
+
+def _head_end(text: str, lines: int = 3, limit: int = 700) -> int:
+    """Where the opening of a document (title, dateline, first lines) ends."""
+    position = 0
+    for seen, match in enumerate(re.finditer(r"[^\n]*\S[^\n]*", text), start=1):
+        position = match.end()
+        if seen >= lines:
+            break
+    return min(position, limit)
+
+
+def _place_cluster(text: str, places: list[PlaceHit], first: int) -> str:
+    """The place at places[first] plus those written right after it: 'UN Headquarters, New York'."""
+    names = [places[first].name]
+    end = places[first].end
+    for hit in places[first + 1 :]:
+        between = text[end : hit.start]
+        if between.strip() not in (",", "،") or hit.name in names:
+            break
+        names.append(hit.name)
+        end = hit.end
+    return ", ".join(names)
+
+
+def _locative(text: str, hit: PlaceHit) -> bool:
+    before = text[max(0, hit.start - 14) : hit.start]
+    return bool(
+        _LOCATIVE_BEFORE.search(before)
+        or (hit.start > 0 and text[hit.start - 1] == "ب")
+        or _HOST_AFTER.match(text[hit.end : hit.end + 16])
+    )
+
+
+def find_events(text: str, places: list[PlaceHit], dateline_place: str = "") -> list[EventCandidate]:
+    """Events named in `text`, each with the date and place the text gives for it (merged by name)."""
+    places = sorted(places, key=lambda hit: hit.start)
+    dates = find_dates(text)
+    head_end = _head_end(text)
+    head_dates = [date for date, start, _end in dates if start < head_end]
+    venue_date, venue_place = None, ""
+    for line in re.finditer(r"[^\n]+", text[:head_end]):
+        line_dates = [d for d, s, _e in dates if line.start() <= s < line.end()]
+        line_places = [i for i, p in enumerate(places) if line.start() <= p.start < line.end()]
+        if line_dates and line_places and len(line.group()) < 160:
+            venue_date, venue_place = line_dates[0], _place_cluster(text, places, line_places[0])
+            break
+    candidates = _english_candidates(text) + _arabic_candidates(text)
+    candidates.sort(key=lambda c: c.start)
+    for candidate in candidates:
+        left, right = sentence_bounds(text, candidate.start, candidate.end)
+        in_head = candidate.start < head_end
+        said_here = bool(_HERE.search(text, left, right))
+        sentence_dates = [d for d, s, _e in dates if left <= s < right]
+        if sentence_dates:
+            candidate.date = sentence_dates[0]
+        elif in_head:
+            candidate.date = venue_date or (head_dates[0] if head_dates else None)
+        elif said_here and head_dates:
+            candidate.date = head_dates[0]
+        for index, hit in enumerate(places):
+            if left <= hit.start < right and _locative(text, hit):
+                candidate.place = _place_cluster(text, places, index)
+                break
+        if not candidate.place:
+            if said_here and dateline_place:
+                candidate.place = dateline_place
+            elif in_head and venue_place:
+                candidate.place = venue_place
+            elif _ONLINE.search(text, left, right) or candidate.kind == "webinar":
+                candidate.place = "Online"
+    return _merge([c for c in candidates if c.date or c.place])
+
+
+def name_key(name: str) -> str:
+    return " ".join(re.findall(r"\w+", fold_phrase(name)))
+
+
+def _merge(candidates: list[EventCandidate]) -> list[EventCandidate]:
+    """One candidate per event: names that extend one another ('Breakout Session 1', '… 1: Digital …')."""
+    merged: list[EventCandidate] = []
+    for candidate in candidates:
+        key = name_key(candidate.name)
+        for kept in merged:
+            kept_key = name_key(kept.name)
+            if kept_key.startswith(key) or key.startswith(kept_key):
+                if len(key) > len(kept_key):
+                    kept.name = candidate.name
+                kept.date = kept.date or candidate.date
+                kept.place = kept.place or candidate.place
+                break
+        else:
+            merged.append(candidate)
+    return merged
+
+
+def name_tokens(name: str) -> set[str]:
+    words = set()
+    for word in re.findall(r"\w+", fold_phrase(name)):
+        if word[:3] in ("وال", "بال", "كال", "فال"):
+            word = word[1:]  # والإنترنت → الإنترنت
+        elif word.startswith("لل") and len(word) > 4:
+            word = "ال" + word[2:]  # للإنترنت → الإنترنت
+        elif len(word) > 4 and word[0] in "ولب" and not word.startswith("ال"):
+            word = word[1:]  # لمجلس → مجلس
+        if len(word) > 2:
+            words.add(word)
+    return words
+
+
+def similarity(a: str, b: str) -> float:
+    """Word overlap of two event names (Jaccard)."""
+    first, second = name_tokens(a), name_tokens(b)
+    return len(first & second) / len(first | second) if first and second else 0.0

@@ -1,0 +1,136 @@
+"""Finding phrases in stored text for tag suggestions: folded matching with offsets kept, evidence excerpts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_TASHKEEL = set("\u0610\u0611\u0612\u0613\u0614\u0615\u0616\u0617\u0618\u0619\u061a\u0640\u0670") | {
+    chr(c) for c in (*range(0x064B, 0x0660), *range(0x06D6, 0x06EE))
+}
+_LETTER_FOLD = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "’": "'", "‘": "'", "`": "'"}
+_ARABIC_PREFIX = "(?:[وف]?[بكل]?)"  # wa-, fa-, bi-, ka-, li- before a name
+_SENTENCE_END = re.compile(r"[.!?؟؛\n]+(?=\s|$)|\n")
+
+
+def fold_char(char: str) -> str:
+    """One character as matching sees it: case-folded, Latin accents and Arabic diacritics dropped,
+    hamza forms, teh marbuta and alef maksura unified, presentation forms and ligatures folded."""
+    if char in _TASHKEEL:
+        return ""
+    code = ord(char)
+    if 0xFB00 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFC:
+        char = unicodedata.normalize("NFKC", char)
+    out = []
+    for piece in char:
+        piece = _LETTER_FOLD.get(piece, piece).casefold()
+        if code < 0x0590:
+            piece = "".join(c for c in unicodedata.normalize("NFD", piece) if not unicodedata.combining(c))
+        out.append(piece)
+    return "".join(out)
+
+
+def fold_phrase(phrase: str) -> str:
+    return "".join(fold_char(c) for c in phrase.strip())
+
+
+@dataclass
+class FoldedText:
+    """A text folded for matching, with each folded character's offset in the original."""
+
+    original: str
+    folded: str
+    origin: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> FoldedText:
+        pieces: list[str] = []
+        origin: list[int] = []
+        for index, char in enumerate(text):
+            folded = fold_char(char) if not char.isascii() else char.lower()
+            pieces.append(folded)
+            origin.extend([index] * len(folded))
+        origin.append(len(text))
+        return cls(text, "".join(pieces), origin)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original (start, end) of a folded span."""
+        return self.origin[start], (self.origin[end - 1] + 1) if end > start else self.origin[start]
+
+
+def is_arabic(phrase: str) -> bool:
+    return any("\u0600" <= c <= "\u06ff" for c in phrase)
+
+
+def phrase_pattern(folded_phrases: list[str]) -> re.Pattern:
+    """One regex finding any of the (already folded) phrases as whole words, longest first.
+
+    Arabic phrases also match behind the clitics و ف ب ك ل, and ال… behind لل (للصين = ل + الصين).
+    The matched phrase is group "core" (or "coreal" for the لل form, whose ال is dropped).
+    """
+    phrases = sorted(set(filter(None, folded_phrases)), key=len, reverse=True)
+    plain = "|".join(re.escape(p) for p in phrases)
+    with_article = "|".join(re.escape(p[2:]) for p in phrases if p.startswith("ال") and len(p) > 3)
+    alternatives = [rf"{_ARABIC_PREFIX}(?P<core>{plain})"]
+    if with_article:
+        alternatives.insert(0, rf"[وف]?لل(?P<coreal>{with_article})")
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)")
+
+
+@dataclass
+class PhraseHit:
+    phrase: str  # the folded phrase that matched (ال restored)
+    start: int  # original offsets of the phrase itself
+    end: int
+
+    def text(self, original: str) -> str:
+        return original[self.start : self.end]
+
+
+def find_phrases(folded: FoldedText, pattern: re.Pattern) -> list[PhraseHit]:
+    hits = []
+    for match in pattern.finditer(folded.folded):
+        if match.group("core") is not None:
+            phrase, (start, end) = match.group("core"), match.span("core")
+        else:
+            phrase, (start, end) = "ال" + match.group("coreal"), match.span("coreal")
+        hits.append(PhraseHit(phrase, *folded.span(start, end)))
+    return hits
+
+
+def looks_like_name(original: str, alias: str) -> bool:
+    """An English match must look like a name: capitalised, or exactly as written for acronyms (UAE)."""
+    if is_arabic(alias) or not original[:1].isalpha():
+        return True
+    letters = [c for c in alias if c.isalpha()]
+    if letters and all(c.isupper() for c in letters) and len(letters) <= 5:
+        return original == alias
+    return original[:1].isupper()
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence (or line) around text[start:end]."""
+    left = 0
+    for match in _SENTENCE_END.finditer(text, 0, start):
+        left = match.end()
+    found = _SENTENCE_END.search(text, end)
+    right = found.start() + (1 if found and text[found.start()] in ".!?؟" else 0) if found else len(text)
+    while left < start and text[left].isspace():
+        left += 1
+    return left, max(right, end)
+
+
+def excerpt(text: str, start: int, end: int, width: int = 90) -> str:
+    """The sentence around a match, cut to about `width` characters each side, one line."""
+    left, right = sentence_bounds(text, start, end)
+    prefix, suffix = "", ""
+    if start - left > width:
+        left = start - width
+        left = text.find(" ", left, start) + 1 or left
+        prefix = "…"
+    if right - end > width:
+        right = end + width
+        right = text.rfind(" ", end, right) if text.rfind(" ", end, right) > end else right
+        suffix = "…"
+    return prefix + " ".join(text[left:right].split()) + suffix
