@@ -11,7 +11,7 @@ import shutil
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from archive.archive import Archive, ArchiveError
@@ -63,7 +63,6 @@ class ExportReport:
     destination: str
     documents: int = 0
     cancelled: bool = False
-    files: list[str] = field(default_factory=list)  # for a bag: the payload files written
 
     def to_json(self) -> dict:
         return {
@@ -273,7 +272,7 @@ def export(
     writer = {"csv": _write_csv, "jsonl": _write_jsonl, "bagit": _write_bag}[format]
     report = ExportReport(format, str(destination))
     try:
-        report.documents = writer(archive, ids, destination, report, progress, cancel)
+        report.documents = writer(archive, ids, destination, progress, cancel, whole=document_ids is None)
     except ExportCancelled:
         report.cancelled = True
         return report
@@ -330,7 +329,7 @@ def csv_row(record: dict) -> list[str]:
     return [_safe_cell(values.get(column)) for column in CSV_COLUMNS]
 
 
-def _write_csv(archive, ids, destination, report, progress, cancel) -> int:
+def _write_csv(archive, ids, destination, progress, cancel, whole: bool) -> int:
     count = 0
     # UTF-8 with a BOM: spreadsheet programs then read Arabic as Arabic, not as mojibake.
     with _replacing(destination, "utf-8-sig") as out:
@@ -343,7 +342,7 @@ def _write_csv(archive, ids, destination, report, progress, cancel) -> int:
     return count
 
 
-def _write_jsonl(archive, ids, destination, report, progress, cancel) -> int:
+def _write_jsonl(archive, ids, destination, progress, cancel, whole: bool) -> int:
     count = 0
     with _replacing(destination, "utf-8") as out:
         for record in iter_records(ids):
@@ -397,12 +396,12 @@ def _bag_destination(destination: Path) -> None:
         )
 
 
-def _write_bag(archive: Archive, ids, destination: Path, report, progress, cancel) -> int:
+def _write_bag(archive: Archive, ids, destination: Path, progress, cancel, whole: bool) -> int:
     _bag_destination(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.partial-", dir=destination.parent))
     try:
-        count = _fill_bag(archive, ids, staging, progress, cancel)
+        count = _fill_bag(archive, ids, staging, progress, cancel, whole)
         _check(cancel)
         _make_bag(staging, count)
         if destination.exists():
@@ -416,7 +415,7 @@ def _write_bag(archive: Archive, ids, destination: Path, report, progress, cance
     return count
 
 
-def _fill_bag(archive: Archive, ids, root: Path, progress, cancel) -> int:
+def _fill_bag(archive: Archive, ids, root: Path, progress, cancel, whole: bool) -> int:
     for folder in ("originals", "texts", "metadata"):
         (root / folder).mkdir()
     (root / "README.txt").write_text(BAG_README, encoding="utf-8")
@@ -447,7 +446,9 @@ def _fill_bag(archive: Archive, ids, root: Path, progress, cancel) -> int:
             count += 1
             _tick(count, total, progress, cancel)
     with open(root / "metadata" / "tags.jsonl", "w", encoding="utf-8", newline="") as out:
-        for tag in vocabulary.with_ancestors(used_tags):
+        # The whole archive takes its whole vocabulary; a selection the tags it uses and their parents.
+        tags = vocabulary.tags.values() if whole else vocabulary.with_ancestors(used_tags)
+        for tag in sorted(tags, key=lambda t: t.id):
             out.write(json.dumps(tag_record(tag), ensure_ascii=False) + "\n")
     ET.indent(dublin_core)
     ET.ElementTree(dublin_core).write(
