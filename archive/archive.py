@@ -66,6 +66,16 @@ class DocumentFilter:
     ids: Sequence[int] | None = None
 
 
+_DOCUMENT_FIELDS = [f for name, f in Document._meta.fields.items() if name != "id"]
+_INSERT_DOCUMENT = "INSERT INTO document ({}) VALUES ({})".format(
+    ", ".join(f.column_name for f in _DOCUMENT_FIELDS), ", ".join("?" for _f in _DOCUMENT_FIELDS)
+)
+
+
+def _document_row(document: Document) -> tuple:
+    return tuple(f.db_value(getattr(document, f.name)) for f in _DOCUMENT_FIELDS)
+
+
 class Archive:
     """An archive folder: `qirtas.sqlite3` plus the `originals/` store.
 
@@ -147,7 +157,7 @@ class Archive:
     def _insert_document(self, item: NewDocument) -> Document:
         extracted = item.extracted
         now = utcnow()
-        document = Document.create(
+        document = Document(
             title=extracted.title or Path(item.source_name).stem,
             language=extracted.language,
             text=extracted.text,
@@ -164,6 +174,9 @@ class Archive:
             imported_at=now,
             modified_at=now,
         )
+        # A prepared statement instead of Model.create(): peewee's SQL generation was half the cost of a
+        # batch import (measured with cProfile on 1,000 generated documents).
+        document.id = self.db.execute_sql(_INSERT_DOCUMENT, _document_row(document)).lastrowid
         search.index_document(document)
         self.audit(
             "imported", document.id, source=item.source_name, sha256=item.sha256, status=extracted.status
@@ -441,7 +454,10 @@ class Archive:
 
     # ---- provenance --------------------------------------------------------------------------------
     def audit(self, action: str, document_id: int | None, **details) -> None:
-        AuditEvent.create(action=action, document_id=document_id, details=details)
+        self.db.execute_sql(
+            "INSERT INTO auditevent (time, action, document_id, details) VALUES (?, ?, ?, ?)",
+            (utcnow(), action, document_id, AuditEvent.details.db_value(details)),
+        )
 
     def audit_trail(self, document_id: int | None = None) -> list[AuditEvent]:
         query = AuditEvent.select().order_by(AuditEvent.id)
