@@ -75,8 +75,9 @@ class Tag(BaseModel):
         indexes = ((("facet", "name_en", "name_ar"), True),)
 
     def label(self, language: str = "en") -> str:
-        """The name in `language`, falling back to the other one."""
-        first, second = (self.name_ar, self.name_en) if language == "ar" else (self.name_en, self.name_ar)
+        """The name in `language` ("ar", "ar_EG", "en", …), falling back to the other one."""
+        arabic = language.split("_")[0].split("-")[0] == "ar"
+        first, second = (self.name_ar, self.name_en) if arabic else (self.name_en, self.name_ar)
         return first or second
 
 

@@ -134,6 +134,7 @@ def test_tag_label_shows_the_ui_language_and_falls_back(archive):
     assert both.label("ar") == "مؤتمر دوشنبه للمياه"
     assert english_only.label("ar") == "Water security"
     assert arabic_only.label("en") == "الأمن المائي"
+    assert both.label("ar_EG") == "مؤتمر دوشنبه للمياه"  # a regional Arabic UI locale
 
 
 @pytest.mark.parametrize(
