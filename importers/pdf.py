@@ -1,0 +1,244 @@
+"""PDF files through pdfminer.six: text with pages and paragraphs, Arabic in logical order, a clear status.
+
+Layout (lines, columns, paragraphs) is in pdf_layout, right-to-left repair in pdf_arabic, the document
+information dictionary in pdf_info. Runs in a worker process (see workers.py): pdfminer on a hostile file
+may take unbounded time or memory.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import unicodedata
+from pathlib import Path
+
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser, PDFSyntaxError
+from pdfminer.psexceptions import PSEOF, PSException
+
+from i18n.dates import find_date
+from i18n.script import document_language
+from importers.base import (
+    STATUS_ENCRYPTED,
+    STATUS_NEEDS_OCR,
+    STATUS_OK,
+    Extracted,
+    ExtractionError,
+    Importer,
+    registry,
+)
+from importers.pdf_info import meaningful_title, read_info
+from importers.pdf_layout import (
+    PageLayout,
+    bracket_vote,
+    continues_sentence,
+    join_lines,
+    layout_page,
+    line_pitch_ratio,
+    paragraph_text,
+    paragraphs_of,
+    remove_running_lines,
+    vocabulary_of,
+)
+
+MEDIA_TYPE = "application/pdf"
+_CID = re.compile(r"\(cid:\d+\)")
+_DATE_SEARCH_CHARS = 3000
+
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+
+def looks_like_pdf(head: bytes) -> bool:
+    """`%PDF-` within the first 1024 bytes (readers accept junk before the header, and so do we)."""
+    return b"%PDF-" in head[:1024]
+
+
+def extract_pdf(path: Path, data: bytes | None = None, password: str | None = None, **_options) -> Extracted:
+    """Read a PDF. A password-protected one comes back as status "encrypted" with no text; one with no
+    text layer as "needs_ocr"; one that cannot be read at all raises ExtractionError."""
+    if data is None:
+        data = Path(path).read_bytes()
+    if not data:
+        raise ExtractionError("The file is empty (0 bytes).")
+    if not looks_like_pdf(data[:1024]):
+        raise ExtractionError("This is not a PDF: it does not start with a PDF header.")
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)), password=password or "")
+    except PDFPasswordIncorrect:
+        return _encrypted(password)
+    except PDFEncryptionError as error:
+        return _encrypted(password, unsupported=str(error))
+    except Exception as error:
+        raise ExtractionError(explain(error)) from error
+
+    metadata = _safe_info(document)
+    warnings: list[str] = []
+    layouts = _layout_pages(document, warnings)
+    text, page_starts = _assemble(layouts, warnings)
+    # Imported here, not at the top: importing the text importer first would register it before this
+    # one, and a PDF written without binary streams would then be taken for a text file.
+    from importers.text import guess_title
+
+    glyphs = sum(len(line.glyphs) for layout in layouts for line in layout.lines)
+    cid_glyphs = len(_CID.findall(text))
+    text = _CID.sub("", text) if cid_glyphs else text
+    status = STATUS_OK
+    if not any(char.isalnum() for char in text):
+        status = STATUS_NEEDS_OCR
+        text, page_starts = "", [0] * len(layouts)
+        warnings.append(
+            "This PDF has no text layer (it looks like a scan or pictures of pages): it is archived, "
+            "but its text can be searched only after OCR."
+        )
+    elif glyphs and cid_glyphs > glyphs / 2:
+        status = STATUS_NEEDS_OCR
+        warnings.append(
+            "Most of this PDF's characters come from fonts that do not say which letters they draw; "
+            "the text is incomplete and needs OCR."
+        )
+    first_page = text[: page_starts[1]] if len(page_starts) > 1 else text
+    if "creation_date" in metadata:
+        metadata["pdf_creation_date"] = metadata.pop("creation_date")
+    return Extracted(
+        text=text,
+        media_type=MEDIA_TYPE,
+        title=meaningful_title(metadata.get("title", "")) or guess_title(text),
+        language=document_language(text),
+        status=status,
+        date=find_date(first_page[:_DATE_SEARCH_CHARS]),
+        page_starts=page_starts,
+        metadata=metadata,
+        warnings=warnings,
+    )
+
+
+def _encrypted(password: str | None, unsupported: str = "") -> Extracted:
+    if unsupported:
+        warning = (
+            "This PDF is encrypted with a method that cannot be read here "
+            f"({unsupported}); the original is archived, without its text."
+        )
+    elif password:
+        warning = (
+            "This PDF is protected by a password and the password given does not open it; the original "
+            "is archived without its text. Supply the right one with `qirtas unlock ID --password …`."
+        )
+    else:
+        warning = (
+            "This PDF is protected by a password; the original is archived without its text. Supply the "
+            "password with `qirtas unlock ID --password …` (or import with --password)."
+        )
+    return Extracted(text="", media_type=MEDIA_TYPE, status=STATUS_ENCRYPTED, warnings=[warning])
+
+
+def _safe_info(document: PDFDocument) -> dict[str, str]:
+    try:
+        return read_info(document.info)
+    except Exception:
+        return {}
+
+
+def _layout_pages(document: PDFDocument, warnings: list[str]) -> list[PageLayout]:
+    resources = PDFResourceManager(caching=True)
+    device = PDFPageAggregator(resources, laparams=None)
+    interpreter = PDFPageInterpreter(resources, device)
+    layouts: list[PageLayout] = []
+    pages = PDFPage.create_pages(document)
+    while True:
+        try:
+            page = next(pages)
+        except StopIteration:
+            break
+        except Exception as error:
+            if not layouts:
+                raise ExtractionError(explain(error)) from error
+            warnings.append(f"The PDF's page list is damaged after page {len(layouts)}: {explain(error)}")
+            break
+        try:
+            interpreter.process_page(page)
+            layouts.append(layout_page(device.get_result()))
+        except Exception as error:
+            warnings.append(f"Page {len(layouts) + 1} could not be read and is left empty: {explain(error)}")
+            layouts.append(PageLayout(width=0, height=0, lines=[]))
+    if not layouts:
+        raise ExtractionError("The PDF has no pages.")
+    return layouts
+
+
+def _assemble(layouts: list[PageLayout], warnings: list[str]) -> tuple[str, list[int]]:
+    """The document text (paragraphs separated by a blank line) and where each page starts in it."""
+    removed = remove_running_lines(layouts)
+    if removed:
+        warnings.append(f"{removed} repeated header, footer or page-number lines were left out of the text.")
+    pitch = line_pitch_ratio(layouts)
+    vocabulary = vocabulary_of(layouts)
+    mirror = sum(bracket_vote(layout.lines) for layout in layouts) > 0
+    text = ""
+    page_starts = []
+    last_lines = None  # the lines of the previous page's last paragraph
+    for layout in layouts:
+        paragraphs = []
+        page_start = None
+        for lines in paragraphs_of(layout, pitch):
+            paragraph = unicodedata.normalize("NFC", paragraph_text(lines, mirror, vocabulary)).strip()
+            if not paragraph:
+                continue
+            if not paragraphs and last_lines and text and continues_sentence(last_lines, lines[0]):
+                # A paragraph running over the page break stays one paragraph.
+                joined = join_lines(text, paragraph, vocabulary)
+                page_start = len(joined) - len(paragraph)
+                text = joined
+                paragraphs.append("")
+            else:
+                paragraphs.append(paragraph)
+            last_lines = lines
+        body = "\n\n".join(p for p in paragraphs if p)
+        if page_start is None:
+            if body and text:
+                text += "\n\n"
+            page_start = len(text)
+        elif body:
+            text += "\n\n"
+        page_starts.append(page_start)
+        text += body
+        if not paragraphs:
+            last_lines = None
+    return text, page_starts
+
+
+def explain(error: BaseException) -> str:
+    """pdfminer's reason for failing, in words a person understands."""
+    reason = str(error).strip() or type(error).__name__
+    if isinstance(error, ExtractionError):
+        return reason
+    if isinstance(error, PSEOF) or "Unexpected EOF" in reason:
+        return "The PDF ends too early: the file is truncated (an interrupted download or copy?)."
+    if isinstance(error, PDFSyntaxError):
+        if "No /Root" in reason:
+            return (
+                "The file is not a readable PDF: its document catalogue is missing "
+                "(the file is damaged, truncated or not really a PDF)."
+            )
+        return f"The PDF is damaged: its structure cannot be parsed (pdfminer: {reason})."
+    if isinstance(error, PSException):
+        return f"The PDF is damaged (pdfminer: {reason})."
+    if isinstance(error, MemoryError):
+        return "The PDF needs more memory to read than is allowed."
+    if isinstance(error, RecursionError):
+        return "The PDF is damaged: its objects refer to each other in an endless loop."
+    return f"The PDF could not be read (pdfminer: {type(error).__name__}: {reason})."
+
+
+PDF_IMPORTER = Importer(
+    name="pdf",
+    media_type=MEDIA_TYPE,
+    extensions=(".pdf",),
+    sniff=looks_like_pdf,
+    extract=extract_pdf,
+    isolated=True,
+)
+registry.register(PDF_IMPORTER)

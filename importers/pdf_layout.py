@@ -1,0 +1,345 @@
+"""From glyph positions on a PDF page to lines, reading order and paragraphs.
+
+pdfminer gives every glyph with its box; its own layout analysis joins glyphs that follow each other in
+the content stream, which splits a right-to-left line wherever a producer drew digits or brackets
+separately. So lines are built here from geometry alone (one baseline, glyphs side by side), ordered by
+recursive XY cuts (columns left to right, or right to left where the text is Arabic), and joined into
+paragraphs by line spacing.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pdfminer.layout import LTChar, LTContainer, LTPage
+
+from importers.pdf_arabic import bracket_errors, reorder, repair_text, rtl_share
+
+# Distances in units of the font size.
+WORD_GAP = 0.14  # a gap wider than this between two glyphs is a space
+COLUMN_GAP = 0.9  # glyphs on one baseline further apart than this belong to different columns or cells
+BASELINE_TOLERANCE = 0.3
+MARGIN_BAND = 0.1  # headers and footers live in the top and bottom tenth of a page
+_SENTENCE_END = re.compile(r"[.!?؟:;\"”»)…]\s*$")
+_SENTENCE_START = re.compile(r"^\s*[.!?؟:;\"“«(…]")  # a sentence end seen in visual order
+_HYPHENATED = re.compile(r"(\w+)[-\u00ad\u2010]$")
+_LEADING_WORD = re.compile(r"^(\w+)")
+
+
+@dataclass
+class Glyph:
+    text: str
+    x0: float
+    x1: float
+    baseline: float
+    size: float
+
+
+@dataclass
+class Line:
+    glyphs: list[Glyph]
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+    baseline: float
+    size: float
+    units: list[str] = field(default_factory=list)  # glyph texts and spaces, left to right
+    rtl: float = 0.0  # share of right-to-left letters
+
+    @property
+    def visual_text(self) -> str:
+        return "".join(self.units)
+
+
+@dataclass
+class PageLayout:
+    width: float
+    height: float
+    lines: list[Line]  # in reading order
+
+
+def page_glyphs(page: LTPage) -> list[Glyph]:
+    """Every drawn character on the page (inside figures too), without blanks and doubled fake bold."""
+    glyphs: list[Glyph] = []
+    recent: list[Glyph] = []
+
+    def walk(item) -> None:
+        if isinstance(item, LTChar):
+            text = item.get_text()
+            if not text or text.isspace() or item.width < 0 or item.size <= 0:
+                return
+            glyph = Glyph(text, item.x0, item.x1, item.matrix[5] if item.upright else item.y0, item.size)
+            for other in recent:  # drawn twice, slightly offset, to look bold
+                if (
+                    other.text == text
+                    and abs(other.x0 - glyph.x0) < 0.1 * glyph.size
+                    and abs(other.baseline - glyph.baseline) < 0.1 * glyph.size
+                ):
+                    return
+            recent.append(glyph)
+            del recent[:-4]
+            glyphs.append(glyph)
+        elif isinstance(item, LTContainer):
+            for child in item:
+                walk(child)
+
+    walk(page)
+    return glyphs
+
+
+def build_lines(glyphs: list[Glyph]) -> list[Line]:
+    """Group glyphs by baseline, then split each row where a gap is too wide to be a space."""
+    rows: list[list[Glyph]] = []
+    row_baseline = 0.0
+    for glyph in sorted(glyphs, key=lambda g: -g.baseline):
+        if rows and abs(row_baseline - glyph.baseline) <= BASELINE_TOLERANCE * glyph.size:
+            rows[-1].append(glyph)
+        else:
+            rows.append([glyph])
+            row_baseline = glyph.baseline
+    lines = []
+    for row in rows:
+        row.sort(key=lambda g: (g.x0, g.x1))
+        segment = [row[0]]
+        right = row[0].x1
+        for glyph in row[1:]:
+            if glyph.x0 - right > COLUMN_GAP * max(glyph.size, segment[-1].size):
+                lines.append(_make_line(segment))
+                segment = []
+                right = glyph.x1
+            segment.append(glyph)
+            right = max(right, glyph.x1)
+        lines.append(_make_line(segment))
+    return lines
+
+
+def _make_line(glyphs: list[Glyph]) -> Line:
+    size = statistics.median(g.size for g in glyphs)
+    units: list[str] = []
+    right = None
+    for glyph in glyphs:
+        if units and all(unicodedata.combining(char) for char in glyph.text):
+            units[-1] += glyph.text  # a vowel mark belongs to the letter it sits on
+            continue
+        if right is not None and glyph.x0 - right > WORD_GAP * size:
+            units.append(" ")
+        units.append(glyph.text)
+        right = glyph.x1 if right is None else max(right, glyph.x1)
+    baseline = statistics.median(g.baseline for g in glyphs)
+    return Line(
+        glyphs=glyphs,
+        x0=min(g.x0 for g in glyphs),
+        x1=max(g.x1 for g in glyphs),
+        y0=baseline - 0.25 * size,
+        y1=baseline + 0.8 * size,
+        baseline=baseline,
+        size=size,
+        units=units,
+        rtl=rtl_share("".join(units)),
+    )
+
+
+def _gaps(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Empty stretches between merged intervals: (size of the gap, its middle)."""
+    gaps = []
+    intervals = sorted(intervals)
+    reach = intervals[0][1]
+    for low, high in intervals[1:]:
+        if low > reach:
+            gaps.append((low - reach, (low + reach) / 2))
+        reach = max(reach, high)
+    return gaps
+
+
+def reading_order(lines: list[Line]) -> list[Line]:
+    """Recursive XY cut: split at the widest empty gutter or band until regions are single lines."""
+    if len(lines) <= 1:
+        return list(lines)
+    vertical = _gaps([(line.x0, line.x1) for line in lines])
+    horizontal = _gaps([(line.y0, line.y1) for line in lines])
+    min_gutter = COLUMN_GAP * statistics.median(line.size for line in lines)
+    vertical = [gap for gap in vertical if gap[0] >= min_gutter]
+    best_v = max(vertical, default=None)
+    best_h = max(horizontal, default=None)
+    if best_v and (best_h is None or best_v[0] >= best_h[0]):
+        split = best_v[1]
+        left = [line for line in lines if line.x1 <= split]
+        right = [line for line in lines if line.x1 > split]
+        letters = [(line.rtl, len(line.glyphs)) for line in lines]
+        rtl_weight = sum(share * count for share, count in letters)
+        first, second = (right, left) if rtl_weight > sum(c for _s, c in letters) / 2 else (left, right)
+        return reading_order(first) + reading_order(second)
+    if best_h:
+        split = best_h[1]
+        upper = [line for line in lines if line.y0 >= split]
+        lower = [line for line in lines if line.y0 < split]
+        return reading_order(upper) + reading_order(lower)
+    return sorted(lines, key=lambda line: (-line.baseline, line.x0))
+
+
+def layout_page(page: LTPage) -> PageLayout:
+    x0, y0, x1, y1 = page.bbox
+    lines = build_lines(page_glyphs(page))
+    return PageLayout(width=x1 - x0, height=y1 - y0, lines=reading_order(lines))
+
+
+def _margin_key(line: Line) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.visual_text.casefold().split()))
+
+
+def remove_running_lines(pages: list[PageLayout]) -> int:
+    """Drop headers and footers (page numbers included) that repeat in the page margins.
+
+    A line counts when the same text, digits aside, sits in the top or bottom tenth of at least half of
+    the pages (and of two pages at least). Returns how many lines were removed.
+    """
+    if len(pages) < 2:
+        return 0
+    seen: Counter[str] = Counter()
+    for page in pages:
+        keys = {_margin_key(line) for line in page.lines if _in_margin(line, page)}
+        seen.update(keys)
+    running = {key for key, count in seen.items() if count >= max(2, len(pages) / 2)}
+    if not running:
+        return 0
+    removed = 0
+    for page in pages:
+        kept = [line for line in page.lines if not (_in_margin(line, page) and _margin_key(line) in running)]
+        removed += len(page.lines) - len(kept)
+        page.lines = kept
+    return removed
+
+
+def _in_margin(line: Line, page: PageLayout) -> bool:
+    return line.y0 >= page.height * (1 - MARGIN_BAND) or line.y1 <= page.height * MARGIN_BAND
+
+
+def line_pitch_ratio(pages: list[PageLayout]) -> float:
+    """The usual distance between baselines of one paragraph, in font sizes (for the whole document)."""
+    ratios = []
+    for page in pages:
+        for prev, line in zip(page.lines, page.lines[1:], strict=False):
+            if _stacked(prev, line):
+                ratios.append((prev.baseline - line.baseline) / max(prev.size, line.size))
+    ratios = [ratio for ratio in ratios if 0.8 <= ratio <= 2.5]
+    return statistics.median(ratios) if ratios else 1.25
+
+
+def _stacked(prev: Line, line: Line) -> bool:
+    """`line` sits right under `prev`: same size, overlapping horizontally, lower on the page."""
+    same_size = abs(prev.size - line.size) <= 0.15 * max(prev.size, line.size)
+    overlap = min(prev.x1, line.x1) - max(prev.x0, line.x0) > 0
+    return same_size and overlap and prev.baseline > line.baseline
+
+
+def paragraphs_of(page: PageLayout, pitch_ratio: float) -> list[list[Line]]:
+    """Lines of one page grouped into paragraphs (by line spacing, size, and where lines end)."""
+    paragraphs: list[list[Line]] = []
+    for line in page.lines:
+        if paragraphs and (
+            _continues(paragraphs[-1], line, pitch_ratio) or _next_column(paragraphs[-1], line)
+        ):
+            paragraphs[-1].append(line)
+        else:
+            paragraphs.append([line])
+    return paragraphs
+
+
+def _next_column(paragraph: list[Line], line: Line) -> bool:
+    """A paragraph that runs from the foot of one column to the head of the next: the next line is
+    higher on the page, the paragraph's last line is full and ends mid-sentence, and (in scripts with
+    case) the next line starts with a small letter."""
+    prev = paragraph[-1]
+    if line.baseline <= prev.baseline or len(paragraph) < 2 or abs(prev.size - line.size) > 0.15 * prev.size:
+        return False
+    return continues_sentence(paragraph, line)
+
+
+def continues_sentence(paragraph: list[Line], line: Line) -> bool:
+    """The paragraph's last line is full width and stops mid-sentence, and `line` goes on with it."""
+    prev = paragraph[-1]
+    width = max(item.x1 for item in paragraph) - min(item.x0 for item in paragraph)
+    if prev.x1 - prev.x0 < 0.85 * width:
+        return False
+    if prev.rtl > 0.5:
+        text = prev.visual_text
+        return not (_SENTENCE_END.search(text) or _SENTENCE_START.match(text)) and line.rtl > 0.5
+    first = line.visual_text.lstrip()[:1]
+    return not _SENTENCE_END.search(prev.visual_text) and first.islower()
+
+
+def _continues(paragraph: list[Line], line: Line, pitch_ratio: float) -> bool:
+    prev = paragraph[-1]
+    if not _stacked(prev, line):
+        return False
+    size = max(prev.size, line.size)
+    if prev.baseline - line.baseline > (pitch_ratio + 0.3) * size:
+        return False
+    # A line that stops short of the paragraph's edge and ends a sentence ends the paragraph.
+    letters = sum(len(item.glyphs) for item in paragraph)
+    if sum(item.rtl * len(item.glyphs) for item in paragraph) > letters / 2:
+        short = prev.x0 - min(min(item.x0 for item in paragraph), line.x0) > 2 * size
+        ends = _SENTENCE_END.search(prev.visual_text) or _SENTENCE_START.match(prev.visual_text)
+    else:
+        short = max(max(item.x1 for item in paragraph), line.x1) - prev.x1 > 2 * size
+        ends = _SENTENCE_END.search(prev.visual_text)
+    return not (short and ends)
+
+
+def paragraph_text(lines: list[Line], mirror_brackets: bool, vocabulary: Counter[str] | None = None) -> str:
+    """Logical text of one paragraph: each line reordered, hyphenated words rejoined, lines joined."""
+    letters = sum(len(line.glyphs) for line in lines)
+    rtl = sum(line.rtl * len(line.glyphs) for line in lines) > letters / 2
+    texts = []
+    for line in lines:
+        plain, mirrored = reorder(line.units, rtl)
+        texts.append(" ".join((mirrored if mirror_brackets else plain).split()))
+    joined = texts[0] if texts else ""
+    for text in texts[1:]:
+        joined = join_lines(joined, text, vocabulary)
+    return repair_text(joined)
+
+
+def bracket_vote(lines: list[Line]) -> int:
+    """Positive when this document's right-to-left brackets read right only mirrored."""
+    vote = 0
+    for line in lines:
+        if line.rtl == 0 or not any(char in "()[]{}" for char in line.visual_text):
+            continue
+        plain, mirrored = reorder(line.units, line.rtl > 0.5)
+        vote += bracket_errors(plain) - bracket_errors(mirrored)
+    return vote
+
+
+def join_lines(text: str, following: str, vocabulary: Counter[str] | None) -> str:
+    """Join two lines of a paragraph; a word hyphenated across them is rejoined unless the document
+    itself writes it with a hyphen elsewhere."""
+    match = _HYPHENATED.search(text)
+    next_word = _LEADING_WORD.match(following)
+    if match and next_word and next_word.group(1)[:1].isupper() and text[-1] == "-":
+        return text + following  # Counter- / Terrorism: a compound, not a broken word
+    if match and next_word and next_word.group(1)[:1].islower() and match.group(1)[-1:].isalpha():
+        head, tail = match.group(1), next_word.group(1)
+        hyphen = text[-1]
+        if hyphen == "-" and vocabulary is not None:
+            compound = vocabulary[f"{head}-{tail}".casefold()]
+            closed = vocabulary[f"{head}{tail}".casefold()]
+            if compound > closed:
+                return text + following
+        return text[:-1] + following
+    return f"{text} {following}"
+
+
+def vocabulary_of(pages: list[PageLayout]) -> Counter[str]:
+    """Words (hyphenated compounds kept whole) as the document writes them inside its lines."""
+    words: Counter[str] = Counter()
+    for page in pages:
+        for line in page.lines:
+            if line.rtl < 0.5:
+                words.update(re.findall(r"\w+(?:-\w+)*(?=\W)", line.visual_text.casefold()))
+    return words
