@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from importers import pdf as _pdf  # noqa: F401  (registers the PDF importer, sniffed first)
 from importers import text as _text  # noqa: F401  (registers the text importer)
 from importers.base import (
     STATUS_ENCRYPTED,
