@@ -1,0 +1,128 @@
+"""Curating the tag vocabulary: rename, merge, move a region, delete — each a transaction with an audit event."""
+
+from __future__ import annotations
+
+from archive.archive import Archive, ArchiveError
+from archive.models import DocumentTag, Tag
+
+
+def _tag(tag_id: int) -> Tag:
+    tag = Tag.get_or_none(Tag.id == tag_id)
+    if tag is None:
+        raise ArchiveError(f"There is no tag {tag_id} in this archive.")
+    return tag
+
+
+def get_tag(archive: Archive, tag_id: int) -> Tag | None:
+    """The tag with this id, or None when it no longer exists."""
+    return Tag.get_or_none(Tag.id == tag_id)
+
+
+def documents_touched(archive: Archive, tag_id: int) -> int:
+    """How many documents carry this tag directly (what renaming, merging or deleting it changes)."""
+    return DocumentTag.select().where(DocumentTag.tag == tag_id).count()
+
+
+def rename_tag(archive: Archive, tag_id: int, name_en: str, name_ar: str) -> Tag:
+    """Give a tag new English and Arabic names (one of them may be empty, not both)."""
+    name_en, name_ar = name_en.strip(), name_ar.strip()
+    if not (name_en or name_ar):
+        raise ArchiveError("A tag needs a name in English or Arabic.")
+    with archive.db.atomic("IMMEDIATE"):
+        tag = _tag(tag_id)
+        clash = (
+            Tag.select()
+            .where((Tag.facet == tag.facet) & (Tag.id != tag.id))
+            .where(
+                ((Tag.name_en == name_en) & (Tag.name_en != ""))
+                | ((Tag.name_ar == name_ar) & (Tag.name_ar != ""))
+            )
+            .first()
+        )
+        if clash is not None:
+            raise ArchiveError(
+                f"Another {tag.facet} tag is already called “{clash.label()}”; merge the two instead."
+            )
+        before = {"en": tag.name_en, "ar": tag.name_ar}
+        tag.name_en, tag.name_ar = name_en, name_ar
+        tag.save()
+        archive.audit("tag-renamed", None, tag=tag.id, before=before, after={"en": name_en, "ar": name_ar})
+    return tag
+
+
+def merge_tags(archive: Archive, source_id: int, target_id: int) -> int:
+    """Move every document and child of `source` onto `target`, then remove `source`.
+
+    Returns how many documents gained `target` (documents that had both keep one).
+    """
+    if source_id == target_id:
+        raise ArchiveError("A tag cannot be merged into itself.")
+    with archive.db.atomic("IMMEDIATE"):
+        source, target = _tag(source_id), _tag(target_id)
+        if source.facet != target.facet:
+            raise ArchiveError("Only tags of the same kind (event, region or theme) can be merged.")
+        if source_id in archive.tag_ids_with_descendants([target_id])[1:]:
+            raise ArchiveError("A region cannot be merged into a place inside it.")
+        already = DocumentTag.select(DocumentTag.document).where(DocumentTag.tag == target_id)
+        moved = (
+            DocumentTag.update(tag=target_id)
+            .where((DocumentTag.tag == source_id) & DocumentTag.document.not_in(already))
+            .execute()
+        )
+        DocumentTag.delete().where(DocumentTag.tag == source_id).execute()
+        Tag.update(parent=target_id).where(Tag.parent == source_id).execute()
+        source.delete_instance()
+        archive.audit(
+            "tag-merged",
+            None,
+            source=source_id,
+            target=target_id,
+            source_name=source.label(),
+            target_name=target.label(),
+            documents=moved,
+        )
+    return moved
+
+
+def move_region(archive: Archive, tag_id: int, parent_id: int | None) -> Tag:
+    """Place a region under another (Dushanbe under Tajikistan), or at the top with `parent_id=None`."""
+    with archive.db.atomic("IMMEDIATE"):
+        tag = _tag(tag_id)
+        if tag.facet != "region":
+            raise ArchiveError("Only regions nest; events and themes have no parent.")
+        if parent_id is not None:
+            parent = _tag(parent_id)
+            if parent.facet != "region":
+                raise ArchiveError("A region can only be placed under another region.")
+            if parent_id in archive.tag_ids_with_descendants([tag_id]):
+                raise ArchiveError("A region cannot be placed under itself or a place inside it.")
+        before = tag.parent_id
+        tag.parent = parent_id
+        tag.save()
+        archive.audit("tag-moved", None, tag=tag_id, before=before, after=parent_id)
+    return tag
+
+
+def delete_tag(archive: Archive, tag_id: int) -> int:
+    """Remove a tag from every document and from the vocabulary; its children move up a level.
+
+    Returns how many documents lost it.
+    """
+    with archive.db.atomic("IMMEDIATE"):
+        tag = _tag(tag_id)
+        touched = DocumentTag.delete().where(DocumentTag.tag == tag_id).execute()
+        Tag.update(parent=tag.parent_id).where(Tag.parent == tag_id).execute()
+        tag.delete_instance()
+        archive.audit(
+            "tag-deleted",
+            None,
+            tag=tag_id,
+            facet=tag.facet,
+            en=tag.name_en,
+            ar=tag.name_ar,
+            documents=touched,
+        )
+    return touched
+
+
+__all__ = ["delete_tag", "documents_touched", "get_tag", "merge_tags", "move_region", "rename_tag"]

@@ -1,0 +1,1 @@
+"""The Qirtas desktop application (PySide6): widgets, models and background operations only."""

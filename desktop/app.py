@@ -1,0 +1,143 @@
+"""Start-up: fonts, language (catalog, Qt's own translations, layout direction), the archive and the window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from archive.archive import Archive, ArchiveError
+from desktop.errors import error_sentence
+from desktop.fonts import register_fonts, ui_font
+from desktop.qt import (
+    QApplication,
+    QLibraryInfo,
+    QLocale,
+    QMessageBox,
+    QSettings,
+    Qt,
+    QTranslator,
+)
+from desktop.session import Session
+from desktop.window import MainWindow, remember_archive
+from i18n import _, setup_i18n
+
+log = logging.getLogger(__name__)
+
+ORGANIZATION = "Qirtas"
+APPLICATION = "Qirtas"
+
+
+def default_archive_path() -> Path:
+    """Where the archive lives when none is named (as the command line decides it)."""
+    from platformdirs import user_data_dir
+
+    return Path(
+        os.environ.get("QIRTAS_ARCHIVE") or Path(user_data_dir("Qirtas", appauthor=False)) / "archive"
+    )
+
+
+class Application:
+    """Owns the open archive (a Session) and the window; rebuilds the window on a language switch."""
+
+    def __init__(self, qapp: QApplication, settings: QSettings) -> None:
+        self.qapp = qapp
+        self.settings = settings
+        self.session: Session | None = None
+        self.window: MainWindow | None = None
+        self._translators: list[QTranslator] = []
+
+    # ---- language -----------------------------------------------------------------------------------
+    def apply_language(self, language: str) -> str:
+        """Activate our catalog and Qt's, and mirror the layout for Arabic."""
+        language = setup_i18n(language)
+        for translator in self._translators:
+            self.qapp.removeTranslator(translator)
+        self._translators = []
+        if language != "en":
+            folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            for name in ("qtbase", "qt"):
+                translator = QTranslator(self.qapp)
+                if translator.load(QLocale(language), name, "_", folder):
+                    self.qapp.installTranslator(translator)
+                    self._translators.append(translator)
+                    break
+        QLocale.setDefault(QLocale(QLocale.Language.Arabic if language == "ar" else QLocale.Language.English))
+        self.qapp.setLayoutDirection(
+            Qt.LayoutDirection.RightToLeft if language == "ar" else Qt.LayoutDirection.LeftToRight
+        )
+        self.settings.setValue("language", language)
+        return language
+
+    def switch_language(self, language: str) -> None:
+        self.apply_language(language)
+        self.build_window()
+
+    # ---- archive and window -------------------------------------------------------------------------
+    def open_archive(self, path: str | Path, create: bool = True) -> bool:
+        try:
+            archive = Archive.open(path, create=create)
+        except (ArchiveError, OSError) as error:
+            QMessageBox.warning(self.window, _("Open archive"), error_sentence(error))
+            return False
+        if self.session is not None:
+            if self.window is not None:
+                self.window.save_settings()
+            self.session.close()
+        self.session = Session(archive)
+        remember_archive(self.settings, archive.path)
+        self.settings.setValue("last_archive", str(archive.path))
+        self.build_window()
+        return True
+
+    def build_window(self) -> MainWindow:
+        """(Re)create the main window in the current language, carrying over the search and selection."""
+        assert self.session is not None
+        previous = self.window
+        window = MainWindow(self.session, self.settings)
+        window.open_archive_requested.connect(self.open_archive)
+        window.language_requested.connect(self.switch_language)
+        if previous is not None and previous.session is self.session:
+            window.search_field.setText(previous.search_field.text())
+            window._search_now()
+            current = previous.current_id()
+            if current is not None:
+                window.select_document(current)
+        if previous is not None:
+            previous.save_settings()
+            previous.hide()
+            previous.deleteLater()
+        self.window = window
+        window.show()
+        return window
+
+    def shutdown(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+
+def create_qapplication() -> QApplication:
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    qapp.setOrganizationName(ORGANIZATION)
+    qapp.setApplicationName(APPLICATION)
+    qapp.setApplicationDisplayName("Qirtas")
+    register_fonts()
+    qapp.setFont(ui_font())
+    return qapp
+
+
+def run(archive: str | None = None, language: str | None = None) -> int:
+    """Open the desktop application (``qirtas gui [--archive DIR] [--lang ar]``); returns the exit status."""
+    logging.basicConfig(level=logging.WARNING)
+    qapp = create_qapplication()
+    settings = QSettings(ORGANIZATION, APPLICATION)
+    application = Application(qapp, settings)
+    application.apply_language(language or str(settings.value("language", "") or QLocale.system().name()))
+    path = archive or settings.value("last_archive") or default_archive_path()
+    if not application.open_archive(path) and not application.open_archive(default_archive_path()):
+        return 1
+    status = qapp.exec()
+    application.shutdown()
+    return status

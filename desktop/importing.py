@@ -1,0 +1,283 @@
+"""Importing with progress off the GUI thread, Cancel, the report at the end and tagging what came in."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from archive.importing import ImportOptions, ImportReport, import_paths
+from archive.models import FACETS
+from desktop.labels import count_text, facet_name
+from desktop.qt import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QObject,
+    QProgressBar,
+    QPushButton,
+    Qt,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from desktop.session import Session
+from desktop.tagging import NewTagDialog, TagCompleter, TagDocumentsCommand, TagSpec
+from i18n import _, ngettext
+
+DOCUMENT_ROLE = Qt.ItemDataRole.UserRole
+
+
+class ImportJob(QObject):
+    """One import running on the write thread; progress arrives as signals on the GUI thread."""
+
+    progressed = Signal(int, int, str)  # done, total, current file
+    finished = Signal(object)  # ImportReport
+    failed = Signal(object)  # exception
+
+    def __init__(self, session: Session, paths: Sequence[str | Path], options: ImportOptions | None = None):
+        super().__init__(session)
+        self.session = session
+        self.paths = [str(p) for p in paths]
+        self.options = options or ImportOptions()
+        self._cancel = threading.Event()
+        self.report: ImportReport | None = None
+
+    def start(self) -> None:
+        archive = self.session.archive
+        self.session.write(
+            lambda: import_paths(
+                archive,
+                self.paths,
+                options=self.options,
+                progress=lambda done, total, current: self.progressed.emit(done, total, current),
+                cancel=self._cancel.is_set,
+            ),
+            on_success=self._succeeded,
+            on_failure=self.failed.emit,
+        )
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelling(self) -> bool:
+        return self._cancel.is_set()
+
+    def _succeeded(self, report: ImportReport) -> None:
+        self.report = report
+        self.finished.emit(report)
+
+
+class ImportProgress(QWidget):
+    """The strip in the status bar while an import runs: what it is reading, how far, and Cancel."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.job: ImportJob | None = None
+        self.label = QLabel()
+        self.label.setMinimumWidth(220)
+        self.label.setMaximumWidth(420)
+        self.bar = QProgressBar()
+        self.bar.setMaximumWidth(200)
+        self.cancel_button = QPushButton(_("Cancel"))
+        self.cancel_button.setToolTip(_("Stop importing; files already imported stay in the archive"))
+        self.cancel_button.clicked.connect(self.cancel)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel_button)
+        self.hide()
+
+    def watch(self, job: ImportJob) -> None:
+        self.job = job
+        self.bar.setRange(0, 0)  # busy until the files are counted
+        self.label.setText(_("Looking for files…"))
+        self.cancel_button.setEnabled(True)
+        job.progressed.connect(self.show_progress)
+        job.finished.connect(lambda _report: self.hide())
+        job.failed.connect(lambda _error: self.hide())
+        self.show()
+
+    def show_progress(self, done: int, total: int, current: str) -> None:
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(done)
+        if self.job is not None and self.job.cancelling:
+            return
+        name = Path(current).name if current else ""
+        self.label.setText(
+            _("Importing {name} ({done} of {total})").format(
+                name=name, done=count_text(done), total=count_text(total)
+            )
+            if name
+            else _("Imported {done} of {total}").format(done=count_text(done), total=count_text(total))
+        )
+        self.label.setToolTip(current)
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.cancel_button.setEnabled(False)
+            self.label.setText(_("Cancelling after the current batch…"))
+
+
+class QuickTagDialog(QDialog):
+    """Choose one tag (existing, or new with both names) to put on every document just imported."""
+
+    def __init__(self, session: Session, count: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle(_("Tag the imported documents"))
+        self.facet_combo = QComboBox()
+        for facet in FACETS:
+            self.facet_combo.addItem(facet_name(facet), facet)
+        self.field = QLineEdit()
+        self.field.setPlaceholderText(_("Tag name in English or Arabic"))
+        self.completer = TagCompleter(session.archive, self)
+        self.completer.set_facet(FACETS[0])
+        self.field.setCompleter(self.completer)
+        self.facet_combo.currentIndexChanged.connect(
+            lambda _index: self.completer.set_facet(self.facet_combo.currentData())
+        )
+        row = QHBoxLayout()
+        row.addWidget(self.facet_combo)
+        row.addWidget(self.field, 1)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                ngettext(
+                    "Put one tag on the {count} document just imported:",
+                    "Put one tag on all {count} documents just imported:",
+                    count,
+                ).format(count=count_text(count))
+            )
+        )
+        layout.addLayout(row)
+        layout.addWidget(buttons)
+
+    def spec(self) -> TagSpec | None:
+        """The tag chosen; asks for both names when it does not exist yet."""
+        text = self.field.text().strip()
+        if not text:
+            return None
+        tag = self.completer.tag_for(text)
+        if tag is not None:
+            return TagSpec(tag.facet, tag_id=tag.id, name_en=tag.name_en, name_ar=tag.name_ar)
+        dialog = NewTagDialog(self.session.archive, self.facet_combo.currentData(), text, self)
+        return dialog.spec() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class ImportReportDialog(QDialog):
+    """What happened to each file; clicking an imported or duplicate file shows its document."""
+
+    document_chosen = Signal(int)
+
+    def __init__(self, session: Session, report: ImportReport, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.report = report
+        self.setWindowTitle(_("Import report"))
+        self.resize(760, 460)
+        imported, duplicates, failed = len(report.imported), len(report.duplicates), len(report.failed)
+        summary = _("Imported {imported}, already in the archive {duplicates}, failed {failed}.").format(
+            imported=count_text(imported), duplicates=count_text(duplicates), failed=count_text(failed)
+        )
+        if report.cancelled:
+            summary = _("{summary} The import was cancelled; what was imported before stays.").format(
+                summary=summary
+            )
+        self.summary = QLabel(summary)
+        self.summary.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels([_("File"), _("Outcome")])
+        self.tree.setColumnWidth(0, 420)
+        self.groups: dict[str, QTreeWidgetItem] = {}
+        self._add_group(
+            "imported",
+            ngettext("Imported ({count})", "Imported ({count})", imported).format(count=count_text(imported)),
+            [(item.path, self._imported_outcome(item), item.id) for item in report.imported],
+        )
+        self._add_group(
+            "duplicates",
+            _("Already in the archive ({count})").format(count=count_text(duplicates)),
+            [
+                (item.path, _("same file as document {id}").format(id=item.id), item.id)
+                for item in report.duplicates
+            ],
+        )
+        self._add_group(
+            "failed",
+            _("Failed ({count})").format(count=count_text(failed)),
+            [(item.path, item.error, None) for item in report.failed],
+        )
+        self.tree.itemActivated.connect(self._activated)
+        self.tree.itemClicked.connect(self._activated)
+
+        self.tag_button = QPushButton(_("Tag all imported…"))
+        self.tag_button.setEnabled(bool(imported))
+        self.tag_button.clicked.connect(lambda: self.tag_all())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.tag_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(buttons)
+
+    @staticmethod
+    def _imported_outcome(item) -> str:
+        if item.status == "ok":
+            text = _("imported")
+        elif item.status == "needs_ocr":
+            text = _("imported; no text layer, needs OCR")
+        elif item.status == "encrypted":
+            text = _("imported; encrypted, text not read")
+        else:
+            text = item.status
+        if item.warnings:
+            text = _("{outcome} ({warnings})").format(outcome=text, warnings="; ".join(item.warnings))
+        return text
+
+    def _add_group(self, key: str, title: str, rows: list[tuple[str, str, int | None]]) -> None:
+        group = QTreeWidgetItem([title, ""])
+        font = group.font(0)
+        font.setBold(True)
+        group.setFont(0, font)
+        self.tree.addTopLevelItem(group)
+        for path, outcome, document_id in rows:
+            item = QTreeWidgetItem([path, outcome])
+            item.setToolTip(0, path)
+            item.setToolTip(1, outcome)
+            item.setData(0, DOCUMENT_ROLE, document_id)
+            group.addChild(item)
+        group.setExpanded(key != "duplicates" or len(rows) < 50)
+        self.groups[key] = group
+
+    def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        document_id = item.data(0, DOCUMENT_ROLE)
+        if document_id is not None:
+            self.document_chosen.emit(int(document_id))
+
+    def tag_all(self, spec: TagSpec | None = None) -> None:
+        ids = [item.id for item in self.report.imported]
+        if not ids:
+            return
+        if spec is None:
+            dialog = QuickTagDialog(self.session, len(ids), self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            spec = dialog.spec()
+            if spec is None:
+                return
+        self.session.undo_stack.push(TagDocumentsCommand(self.session, ids, spec, add=True))

@@ -1,0 +1,77 @@
+"""Archive writes off the GUI thread: one worker runs them in order (Anki's CollectionOp pattern).
+
+peewee gives each thread its own connection to the same SQLite file (WAL, busy timeout), so the GUI
+thread keeps reading while the worker writes. The worker closes its connection after each operation.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from desktop.qt import QObject, Signal
+
+log = logging.getLogger(__name__)
+
+
+class WriteQueue(QObject):
+    """Runs callables on one background thread, one after another, and reports back on the GUI thread."""
+
+    busy_changed = Signal(bool)
+    _done = Signal(object, object, object, object)  # on_success, on_failure, result, error
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qirtas-writer")
+        self.pending = 0
+        self._done.connect(self._deliver)  # emitted from the worker: queued onto the GUI thread
+
+    @property
+    def busy(self) -> bool:
+        return self.pending > 0
+
+    def submit(
+        self,
+        archive,
+        work: Callable[[], Any],
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        self.pending += 1
+        if self.pending == 1:
+            self.busy_changed.emit(True)
+        self._executor.submit(self._run, archive, work, on_success, on_failure)
+
+    def _run(self, archive, work, on_success, on_failure) -> None:
+        result, error = None, None
+        try:
+            result = work()
+        except BaseException as caught:  # delivered to on_failure on the GUI thread
+            error = caught
+        finally:
+            try:
+                if archive is not None and not archive.db.is_closed():
+                    archive.db.close()  # this thread's connection only
+            except Exception:  # closing can only fail inside an open transaction, which work() ended
+                log.exception("closing the worker connection")
+        self._done.emit(on_success, on_failure, result, error)
+
+    def _deliver(self, on_success, on_failure, result, error) -> None:
+        try:
+            if error is not None:
+                if on_failure is not None:
+                    on_failure(error)
+                else:
+                    log.error("background operation failed", exc_info=error)
+            elif on_success is not None:
+                on_success(result)
+        finally:
+            self.pending -= 1
+            if self.pending == 0:
+                self.busy_changed.emit(False)
+
+    def shutdown(self) -> None:
+        """Wait for queued writes to finish (called when the window closes)."""
+        self._executor.shutdown(wait=True)

@@ -1,0 +1,365 @@
+"""The reader: a document's text with each line in its own direction, its metadata, tags and original."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from archive.archive import Archive, DocumentNotFound
+from archive.models import FACETS, Document
+from desktop.fonts import ARABIC_READING_FAMILIES, LATIN_READING_FAMILIES
+from desktop.highlight import query_regex
+from desktop.labels import (
+    document_language_name,
+    facet_title,
+    in_own_direction,
+    long_date_text,
+    status_name,
+    tag_label,
+)
+from desktop.qt import (
+    QColor,
+    QDesktopServices,
+    QFont,
+    QHBoxLayout,
+    QLabel,
+    QPdfDocument,
+    QPdfView,
+    QPushButton,
+    QSplitter,
+    Qt,
+    QTextBlockFormat,
+    QTextBrowser,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QUrl,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from i18n import _, ngettext
+from i18n.formatting import format_count, format_file_size
+from i18n.script import Direction, paragraph_direction
+
+PDF_MEDIA_TYPE = "application/pdf"
+BASE_POINT_SIZE = 11.0
+ARABIC_SCALE = 1.3  # Amiri's letters sit small on the line; this reads like the Latin size
+HIGHLIGHT = QColor("#ffd54f")
+
+
+def _label(word_wrap: bool = True) -> QLabel:
+    label = QLabel()
+    label.setWordWrap(word_wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+def _align_to(label: QLabel, text: str) -> None:
+    """Put a label's text on its own reading side, whatever the UI direction."""
+    rtl = paragraph_direction(text, Direction.LTR) == Direction.RTL
+    side = Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft
+    label.setAlignment(side | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignTop)
+    label.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+
+
+class TextLayout:
+    """Fills a QTextDocument with a document's text: one block per line, each in its own direction."""
+
+    def __init__(self, point_size: float = BASE_POINT_SIZE) -> None:
+        self.latin = QTextCharFormat()
+        latin_font = QFont()
+        latin_font.setFamilies(LATIN_READING_FAMILIES)
+        latin_font.setPointSizeF(point_size)
+        self.latin.setFont(latin_font)
+        self.arabic = QTextCharFormat()
+        arabic_font = QFont()
+        arabic_font.setFamilies(ARABIC_READING_FAMILIES)
+        arabic_font.setPointSizeF(point_size * ARABIC_SCALE)
+        self.arabic.setFont(arabic_font)
+        self.page_marker = QTextCharFormat()
+        marker_font = QFont()
+        marker_font.setFamilies(LATIN_READING_FAMILIES)
+        marker_font.setPointSizeF(point_size * 0.85)
+        self.page_marker.setFont(marker_font)
+        self.page_marker.setForeground(QColor("#777777"))
+
+    def fill(
+        self, document: QTextDocument, text: str, page_starts: list[int], query: str = ""
+    ) -> tuple[list[int], list[tuple[int, int]]]:
+        """Lay out `text`; returns the document positions where pages start and the highlighted spans."""
+        document.clear()
+        cursor = QTextCursor(document)
+        pattern = query_regex(query) if query else None
+        page_positions: list[int] = []
+        highlights: list[tuple[int, int]] = []
+        offset, page_index, first_block, gap = 0, 0, True, False
+
+        def new_block(block_format: QTextBlockFormat, char_format: QTextCharFormat) -> None:
+            nonlocal first_block
+            if first_block:
+                cursor.setBlockFormat(block_format)
+                cursor.setBlockCharFormat(char_format)
+                first_block = False
+            else:
+                cursor.insertBlock(block_format, char_format)
+
+        for line in text.split("\n"):
+            line_start = offset
+            offset += len(line) + 1
+            while page_index < len(page_starts) and page_starts[page_index] <= line_start + len(line):
+                page_index += 1
+                if len(page_starts) > 1 or page_index > 1:
+                    marker = QTextBlockFormat()
+                    marker.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+                    marker.setTopMargin(14)
+                    marker.setBottomMargin(8)
+                    new_block(marker, self.page_marker)
+                    page_positions.append(cursor.block().position())
+                    cursor.insertText(
+                        _("— Page {page} —").format(page=format_count(page_index)), self.page_marker
+                    )
+            if not line.strip():
+                gap = True
+                continue
+            rtl = paragraph_direction(line) == Direction.RTL
+            block_format = QTextBlockFormat()
+            block_format.setLayoutDirection(
+                Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+            )
+            block_format.setTopMargin(10 if gap else 0)
+            block_format.setBottomMargin(6)
+            block_format.setLineHeight(115, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+            char_format = self.arabic if rtl else self.latin
+            new_block(block_format, char_format)
+            gap = False
+            block_position = cursor.block().position()
+            cursor.insertText(line, char_format)
+            if pattern is not None:
+                highlights += [
+                    (block_position + m.start(), block_position + m.end())
+                    for m in pattern.finditer(line)
+                    if m.end() > m.start()
+                ]
+        marked = QTextCharFormat()
+        marked.setBackground(HIGHLIGHT)
+        marked.setForeground(QColor("#000000"))
+        for start, end in highlights:
+            span = QTextCursor(document)
+            span.setPosition(start)
+            span.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            span.mergeCharFormat(marked)
+        return page_positions, highlights
+
+
+class Reader(QWidget):
+    """Shows one document; `open_url` is replaceable so tests do not launch other programs."""
+
+    message = Signal(str)  # a sentence for the status bar
+
+    def __init__(self, archive: Archive, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.archive = archive
+        self.document: Document | None = None
+        self.query = ""
+        self.page_positions: list[int] = []
+        self.highlights: list[tuple[int, int]] = []
+        self.open_url = QDesktopServices.openUrl
+        self._layout = TextLayout()
+        self._pdf: QPdfDocument | None = None
+        self._temp_dir: Path | None = None
+
+        self.title = _label()
+        title_font = self.title.font()
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.35)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        self.details = _label()
+        self.tags = _label()
+        self.warnings = _label()
+        self.warnings.setStyleSheet("color: #a15c00;")
+
+        self.open_button = QPushButton(_("Open original"))
+        self.open_button.setToolTip(_("Open a read-only copy of the imported file in its usual program"))
+        self.open_button.clicked.connect(self.open_original)
+        self.folder_button = QPushButton(_("Show in folder"))
+        self.folder_button.setToolTip(_("Show the stored original in the archive's folder"))
+        self.folder_button.clicked.connect(self.show_in_folder)
+        self.page_button = QPushButton(_("Original page"))
+        self.page_button.setCheckable(True)
+        self.page_button.setToolTip(_("Show the PDF page beside the extracted text, to check the extraction"))
+        self.page_button.toggled.connect(self._toggle_page_view)
+        buttons = QHBoxLayout()
+        for button in (self.open_button, self.folder_button, self.page_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)
+        self.browser.document().setDocumentMargin(14)
+        self.browser.verticalScrollBar().valueChanged.connect(self._follow_page)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.browser)
+        self.pdf_view: QPdfView | None = None
+        if QPdfView is not None:
+            self.pdf_view = QPdfView()
+            self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
+            self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+            self.pdf_view.hide()
+            self.splitter.addWidget(self.pdf_view)
+
+        self.placeholder = QLabel(_("Select a document to read it here."))
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setStyleSheet("color: #777;")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 0, 0, 0)
+        for widget in (self.title, self.details, self.tags, self.warnings):
+            layout.addWidget(widget)
+        layout.addLayout(buttons)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.placeholder, 1)
+        self.clear()
+
+    # ---- showing ------------------------------------------------------------------------------------
+    def clear(self) -> None:
+        self.document = None
+        self.page_positions, self.highlights = [], []
+        for label in (self.title, self.details, self.tags, self.warnings):
+            label.clear()
+            label.hide()
+        for button in (self.open_button, self.folder_button, self.page_button):
+            button.hide()
+        self.splitter.hide()
+        self.placeholder.show()
+        self.browser.clear()
+
+    def show_document(self, document_id: int, query: str = "") -> None:
+        try:
+            document = self.archive.get(document_id)
+        except DocumentNotFound:
+            self.clear()
+            return
+        self.document, self.query = document, query
+        self.placeholder.hide()
+        self.splitter.show()
+        self._show_header(document)
+        self.page_positions, self.highlights = self._layout.fill(
+            self.browser.document(), document.text, document.page_starts or [], query
+        )
+        is_pdf = document.media_type == PDF_MEDIA_TYPE
+        for button in (self.open_button, self.folder_button):
+            button.show()
+        self.page_button.setVisible(is_pdf and self.pdf_view is not None)
+        if self.highlights:
+            cursor = QTextCursor(self.browser.document())
+            cursor.setPosition(self.highlights[0][0])
+            self.browser.setTextCursor(cursor)
+            self.browser.ensureCursorVisible()
+        else:
+            self.browser.moveCursor(QTextCursor.MoveOperation.Start)
+        if self.page_button.isChecked():
+            self._load_pdf()
+
+    def refresh_tags(self) -> None:
+        if self.document is not None:
+            self._show_tags(self.document.id)
+
+    def _show_header(self, document: Document) -> None:
+        self.title.setText(document.title)
+        _align_to(self.title, document.title)
+        self.title.show()
+        parts = [
+            long_date_text(document.date) or _("undated"),
+            document_language_name(document.language),
+            status_name(document.status),
+        ]
+        if document.pages:
+            parts.append(
+                ngettext("{count} page", "{count} pages", document.pages).format(
+                    count=format_count(document.pages)
+                )
+            )
+        parts.append(format_file_size(document.size))
+        parts.append(in_own_direction(document.source_name))
+        self.details.setText(" · ".join(parts))
+        self.details.show()
+        self._show_tags(document.id)
+        if document.warnings:
+            self.warnings.setText("\n".join(_("Warning: {text}").format(text=w) for w in document.warnings))
+            self.warnings.show()
+        else:
+            self.warnings.hide()
+
+    def _show_tags(self, document_id: int) -> None:
+        tags = self.archive.document_tags(document_id)
+        lines = [
+            _("{facet}: {names}").format(
+                facet=facet_title(facet), names=", ".join(in_own_direction(tag_label(t)) for t in tags[facet])
+            )
+            for facet in FACETS
+            if tags[facet]
+        ]
+        self.tags.setText("\n".join(lines) if lines else _("No tags yet."))
+        self.tags.show()
+
+    # ---- the original ------------------------------------------------------------------------------
+    def original_copy(self) -> Path | None:
+        """A read-only copy of the stored original under its own file name (programs need the extension)."""
+        if self.document is None:
+            return None
+        stored = self.archive.original_path(self.document)
+        if self._temp_dir is None:
+            self._temp_dir = Path(tempfile.mkdtemp(prefix="qirtas-originals-"))
+        folder = self._temp_dir / self.document.sha256[:16]
+        folder.mkdir(exist_ok=True)
+        copy = folder / (Path(self.document.source_name).name or self.document.sha256)
+        if not copy.exists():
+            shutil.copyfile(stored, copy)
+            copy.chmod(0o444)
+        return copy
+
+    def open_original(self) -> None:
+        if self.document is None:
+            return
+        if not self.archive.original_path(self.document).exists():
+            self.message.emit(_("The original file is missing from the archive; run Verify to check it."))
+            return
+        copy = self.original_copy()
+        if copy is not None and not self.open_url(QUrl.fromLocalFile(str(copy))):
+            self.message.emit(_("No program is set up to open {name}.").format(name=copy.name))
+
+    def show_in_folder(self) -> None:
+        if self.document is not None:
+            folder = self.archive.original_path(self.document).parent
+            self.open_url(QUrl.fromLocalFile(str(folder)))
+
+    # ---- the PDF page beside the text ---------------------------------------------------------------
+    def _toggle_page_view(self, on: bool) -> None:
+        if self.pdf_view is None:
+            return
+        self.pdf_view.setVisible(on)
+        if on:
+            self._load_pdf()
+
+    def _load_pdf(self) -> None:
+        if self.pdf_view is None or self.document is None or self.document.media_type != PDF_MEDIA_TYPE:
+            return
+        if self._pdf is None:
+            self._pdf = QPdfDocument(self)
+        self._pdf.load(str(self.archive.original_path(self.document)))
+        self.pdf_view.setDocument(self._pdf)
+        self._follow_page()
+
+    def current_page(self) -> int:
+        """The page (0-based) of the text at the top of the reader."""
+        if not self.page_positions:
+            return 0
+        top = self.browser.cursorForPosition(self.browser.viewport().rect().topLeft()).position()
+        return max(0, sum(1 for position in self.page_positions if position <= top) - 1)
+
+    def _follow_page(self, *_args) -> None:
+        if self.pdf_view is not None and self.pdf_view.isVisible() and self._pdf is not None:
+            self.pdf_view.pageNavigator().jump(self.current_page(), self.pdf_view.pageNavigator().location())

@@ -1,0 +1,501 @@
+"""The main window: facets on the leading side, the document table, the reader and tag editor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop.browse import BrowseResult, BrowseState, browse
+from desktop.dialogs import search_syntax_text, show_about, show_search_syntax
+from desktop.errors import show_error
+from desktop.importing import ImportJob, ImportProgress, ImportReportDialog
+from desktop.labels import count_text
+from desktop.models import COLUMNS, ID_ROLE, DocumentTableModel
+from desktop.qt import (
+    QAbstractItemView,
+    QAction,
+    QActionGroup,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QItemSelection,
+    QItemSelectionModel,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSettings,
+    QSplitter,
+    Qt,
+    QTableView,
+    QTimer,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from desktop.reader import Reader
+from desktop.session import Session
+from desktop.sidebar import FacetSidebar
+from desktop.tagging import TagEditor
+from desktop.vocabulary import VocabularyManager
+from i18n import _, current_language, ngettext
+
+MAX_RECENT = 8
+SEARCH_DELAY_MS = 250
+LANGUAGES = (("en", "English"), ("ar", "العربية"))  # each named in its own language
+
+
+class MainWindow(QMainWindow):
+    open_archive_requested = Signal(str, bool)  # folder, create a new archive
+    language_requested = Signal(str)
+
+    def __init__(self, session: Session, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.archive = session.archive
+        self.settings = settings
+        self.state = BrowseState()
+        self.result = BrowseResult([], {})
+        self.import_job: ImportJob | None = None
+        self.report_dialog: ImportReportDialog | None = None
+        self.vocabulary_dialog: VocabularyManager | None = None
+        self.setWindowTitle(_("Qirtas — {archive}").format(archive=self.archive.path.name))
+        self.setAcceptDrops(True)
+        self.resize(1280, 800)
+
+        self._build_search_bar()
+        self.sidebar = FacetSidebar(self.archive)
+        self.sidebar.selection_changed.connect(self._facets_changed)
+        self.model = DocumentTableModel(self.archive, self)
+        self.table = self._build_table()
+        self.model.sort_requested.connect(self._sort_changed)  # after the view's first sort() call
+        self.reader = Reader(self.archive)
+        self.reader.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.tag_editor = TagEditor(session)
+
+        self.right_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.right_splitter.addWidget(self.reader)
+        self.right_splitter.addWidget(self.tag_editor)
+        self.right_splitter.setStretchFactor(0, 4)
+        self.right_splitter.setStretchFactor(1, 1)
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter.addWidget(self.sidebar)
+        self.main_splitter.addWidget(self.table)
+        self.main_splitter.addWidget(self.right_splitter)
+        self.main_splitter.setSizes([260, 470, 550])
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setStretchFactor(2, 1)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addLayout(self.search_row)
+        layout.addWidget(self.search_hint)
+        layout.addWidget(self.main_splitter, 1)
+        self.setCentralWidget(central)
+
+        self.counts_label = QLabel()
+        self.import_progress = ImportProgress()
+        self.statusBar().addWidget(self.counts_label, 1)
+        self.statusBar().addPermanentWidget(self.import_progress)
+
+        self._build_actions()
+        self._build_menus()
+        session.changed.connect(self.refresh)
+        session.vocabulary_changed.connect(self.sidebar.rebuild)
+        session.failed.connect(lambda error: show_error(self, error))
+        self._restore_settings()
+        self.refresh()
+
+    # ---- building ------------------------------------------------------------------------------------
+    def _build_search_bar(self) -> None:
+        self.search_field = QLineEdit()
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.setPlaceholderText(
+            _(
+                'Search — words, "a phrase", prefix*, -exclude, region:, theme:, event:, lang:ar, date:2018..2020'
+            )
+        )
+        self.search_field.setToolTip(search_syntax_text())
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self._search_now)
+        self.search_field.textChanged.connect(lambda _text: self.search_timer.start())
+        self.search_field.returnPressed.connect(self._search_now)
+        syntax = QToolButton()
+        syntax.setText("?")
+        syntax.setToolTip(_("Search syntax"))
+        syntax.clicked.connect(lambda: show_search_syntax(self))
+        self.search_row = QHBoxLayout()
+        self.search_row.addWidget(self.search_field, 1)
+        self.search_row.addWidget(syntax)
+        self.search_hint = QLabel()
+        self.search_hint.setStyleSheet("color: #a15c00;")
+        self.search_hint.setWordWrap(True)
+        self.search_hint.hide()
+
+    def _build_table(self) -> QTableView:
+        table = QTableView()
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setSortingEnabled(True)
+        table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.verticalHeader().hide()
+        # Fixed row heights: the view never measures 100,000 rows.
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        table.setAlternatingRowColors(True)
+        widths = {"title": 300, "date": 110, "language": 80, "status": 100}
+        for index, column in enumerate(COLUMNS):
+            if column.key in widths:
+                table.setColumnWidth(index, widths[column.key])
+        table.selectionModel().selectionChanged.connect(self._selection_changed)
+        table.selectionModel().currentRowChanged.connect(self._current_changed)
+        return table
+
+    def _action(self, text: str, slot, shortcut=None, parent=None) -> QAction:
+        action = QAction(text, parent or self)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_archive_action = self._action(
+            _("&New archive…"), self.new_archive, QKeySequence.StandardKey.New
+        )
+        self.open_archive_action = self._action(
+            _("&Open archive…"), self.open_archive, QKeySequence.StandardKey.Open
+        )
+        self.import_files_action = self._action(_("&Import files…"), self.import_files, "Ctrl+I")
+        self.import_folder_action = self._action(_("Import &folder…"), self.import_folder, "Ctrl+Shift+I")
+        self.quit_action = self._action(_("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.undo_action = self.session.undo_stack.createUndoAction(self, _("&Undo"))
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.redo_action = self.session.undo_stack.createRedoAction(self, _("&Redo"))
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.find_action = self._action(_("&Find"), self.focus_search, QKeySequence.StandardKey.Find)
+        self.tag_action = self._action(_("&Tag selected documents"), self.focus_tag_editor, "Ctrl+T")
+        self.delete_action = self._action(_("&Delete documents…"), self.delete_selected)
+        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        # Delete belongs to the table: in the search field the key deletes characters.
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.table.addAction(self.delete_action)
+        self.vocabulary_action = self._action(_("&Vocabulary…"), self.show_vocabulary, "Ctrl+Shift+V")
+        self.clear_filters_action = self._action(
+            _("&Clear search and filters"), self.clear_filters, "Ctrl+Shift+L"
+        )
+        self.page_action = self._action(_("Show original &PDF page"), self.reader.page_button.setChecked)
+        self.page_action.setCheckable(True)
+        self.reader.page_button.toggled.connect(self.page_action.setChecked)
+        self.syntax_action = self._action(_("&Search syntax"), lambda: show_search_syntax(self))
+        self.about_action = self._action(_("&About Qirtas"), lambda: show_about(self))
+        self.language_actions = QActionGroup(self)
+        for code, name in LANGUAGES:
+            action = QAction(name, self.language_actions)
+            action.setCheckable(True)
+            action.setChecked(code == current_language())
+            action.setData(code)
+            action.triggered.connect(lambda _checked=False, code=code: self.language_requested.emit(code))
+
+    def _build_menus(self) -> None:
+        menu_bar = self.menuBar()
+        file_menu = menu_bar.addMenu(_("&File"))
+        file_menu.addActions([self.new_archive_action, self.open_archive_action])
+        self.recent_menu = file_menu.addMenu(_("&Recent archives"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        file_menu.addActions([self.import_files_action, self.import_folder_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = menu_bar.addMenu(_("&Edit"))
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.find_action, self.tag_action, self.delete_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.vocabulary_action)
+        view_menu = menu_bar.addMenu(_("&View"))
+        view_menu.addActions([self.clear_filters_action, self.page_action])
+        language_menu = view_menu.addMenu(_("&Language"))
+        language_menu.addActions(self.language_actions.actions())
+        help_menu = menu_bar.addMenu(_("&Help"))
+        help_menu.addActions([self.syntax_action, self.about_action])
+
+    # ---- the result ----------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Recompute the result (after a search, a facet tick, a sort or a write) keeping the selection."""
+        selected = self.selected_ids()
+        current = self.current_id()
+        self.result = browse(self.archive, self.state)
+        self.model.set_ids(self.result.ids)
+        self.sidebar.set_counts(self.result.counts)
+        hint = self.result.hint
+        if not hint and self.state.query.strip() and not self.result.ids:
+            hint = _("No documents match this search.")
+        self.search_hint.setText(hint or "")
+        self.search_hint.setVisible(bool(hint))
+        self._restore_selection(selected, current)
+        self._update_counts()
+
+    def _restore_selection(self, selected: list[int], current: int | None) -> None:
+        rows = {document_id: row for row, document_id in enumerate(self.result.ids)} if selected else {}
+        selection = QItemSelection()
+        for document_id in selected[:1000]:
+            row = rows.get(document_id)
+            if row is not None:
+                selection.select(self.model.index(row, 0), self.model.index(row, len(COLUMNS) - 1))
+        selection_model = self.table.selectionModel()
+        selection_model.blockSignals(True)
+        if current is not None and current in rows:
+            selection_model.setCurrentIndex(
+                self.model.index(rows[current], 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+        selection_model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        selection_model.blockSignals(False)
+        if current is not None and current in rows:
+            self.reader.show_document(current, self.state.query)
+        elif selected or current is not None:
+            self.reader.clear()
+        self.tag_editor.set_documents(self.selected_ids())
+
+    def _update_counts(self) -> None:
+        total = self.archive.count()
+        shown, chosen = len(self.result.ids), len(self.selected_ids())
+        parts = [
+            ngettext("{count} document in the archive", "{count} documents in the archive", total).format(
+                count=count_text(total)
+            ),
+            ngettext("{count} shown", "{count} shown", shown).format(count=count_text(shown)),
+        ]
+        if chosen:
+            parts.append(
+                ngettext("{count} selected", "{count} selected", chosen).format(count=count_text(chosen))
+            )
+        self.counts_label.setText(" · ".join(parts))
+
+    def _search_now(self) -> None:
+        self.search_timer.stop()
+        query = self.search_field.text().strip()
+        if query == self.state.query:
+            return
+        self.state.query = query
+        self.state.sort_key = None  # a new search starts in order of relevance
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.refresh()
+        if self.result.ids and not self.selected_ids():
+            self.select_document(self.result.ids[0])
+
+    def _facets_changed(self) -> None:
+        self.state.selected = self.sidebar.selected()
+        self.refresh()
+
+    def _sort_changed(self, sort_key: str | None, descending: bool) -> None:
+        if (sort_key, descending) != (self.state.sort_key, self.state.descending):
+            self.state.sort_key, self.state.descending = sort_key, descending
+            self.refresh()
+
+    def clear_filters(self) -> None:
+        self.search_field.blockSignals(True)
+        self.search_field.clear()
+        self.search_field.blockSignals(False)
+        self.state.query = ""
+        self.sidebar.clear()  # emits selection_changed → refresh
+
+    # ---- selection -----------------------------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.id_at(row) for row in rows if row < self.model.rowCount()]
+
+    def current_id(self) -> int | None:
+        index = self.table.selectionModel().currentIndex()
+        return index.data(ID_ROLE) if index.isValid() else None
+
+    def select_document(self, document_id: int) -> bool:
+        """Select and show a document; clears the search and filters when it is not in the result."""
+        row = self.model.row_of(document_id)
+        if row is None:
+            self.clear_filters()
+            row = self.model.row_of(document_id)
+        if row is None:
+            return False
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.scrollTo(index)
+        return True
+
+    def _current_changed(self, current, _previous) -> None:
+        if current.isValid():
+            self.reader.show_document(self.model.id_at(current.row()), self.state.query)
+        else:
+            self.reader.clear()
+
+    def _selection_changed(self, *_args) -> None:
+        self.tag_editor.set_documents(self.selected_ids())
+        self._update_counts()
+
+    # ---- commands ------------------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search_field.setFocus()
+        self.search_field.selectAll()
+
+    def focus_tag_editor(self) -> None:
+        self.tag_editor.field.setFocus()
+
+    def delete_selected(self, confirm: bool = True) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        if confirm:
+            question = ngettext(
+                "Delete {count} document from the archive? Its original file stays in the store.",
+                "Delete {count} documents from the archive? Their original files stay in the store.",
+                len(ids),
+            ).format(count=count_text(len(ids)))
+            answer = QMessageBox.question(
+                self,
+                _("Delete documents"),
+                question,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        archive = self.archive
+
+        def work() -> int:
+            for document_id in ids:
+                archive.delete_document(document_id)
+            return len(ids)
+
+        # Deleted documents cannot be tagged or untagged: earlier tag changes can no longer be undone.
+        self.session.write(work, on_success=lambda _count: self.session.undo_stack.clear())
+
+    def show_vocabulary(self) -> None:
+        if self.vocabulary_dialog is None:
+            self.vocabulary_dialog = VocabularyManager(self.session, self)
+        self.vocabulary_dialog.reload()
+        self.vocabulary_dialog.show()
+        self.vocabulary_dialog.raise_()
+
+    # ---- importing -----------------------------------------------------------------------------------
+    def import_files(self) -> None:
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self,
+            _("Import files"),
+            str(self.settings.value("import/last_folder", str(Path.home()))),
+            _("Documents (*.txt *.text *.md *.pdf);;All files (*)"),
+        )
+        if paths:
+            self.settings.setValue("import/last_folder", str(Path(paths[0]).parent))
+            self.start_import(paths)
+
+    def import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, _("Import folder"), str(self.settings.value("import/last_folder", str(Path.home())))
+        )
+        if folder:
+            self.settings.setValue("import/last_folder", folder)
+            self.start_import([folder])
+
+    def start_import(self, paths: list[str]) -> ImportJob | None:
+        if self.import_job is not None:
+            self.statusBar().showMessage(_("An import is already running; wait for it or cancel it."), 8000)
+            return None
+        job = ImportJob(self.session, paths)
+        job.finished.connect(self._import_finished)
+        job.failed.connect(self._import_failed)
+        self.import_job = job
+        self.import_progress.watch(job)
+        job.start()
+        return job
+
+    def _import_finished(self, report) -> None:
+        self.import_job = None
+        self.report_dialog = ImportReportDialog(self.session, report, self)
+        self.report_dialog.document_chosen.connect(self.select_document)
+        self.report_dialog.show()
+
+    def _import_failed(self, error: BaseException) -> None:
+        self.import_job = None
+        show_error(self, error, _("Import"))
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.start_import(paths)
+
+    # ---- archives ------------------------------------------------------------------------------------
+    def new_archive(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("Choose an empty folder for the new archive"))
+        if folder:
+            self.open_archive_requested.emit(folder, True)
+
+    def open_archive(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("Open archive folder"))
+        if folder:
+            self.open_archive_requested.emit(folder, False)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = recent_archives(self.settings)
+        for path in recent:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(
+                lambda _checked=False, path=path: self.open_archive_requested.emit(path, False)
+            )
+        if not recent:
+            self.recent_menu.addAction(_("(none yet)")).setEnabled(False)
+
+    # ---- state kept between runs ---------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        for key, restore in (
+            ("window/geometry", self.restoreGeometry),
+            ("window/main_splitter", self.main_splitter.restoreState),
+            ("window/right_splitter", self.right_splitter.restoreState),
+            ("window/reader_splitter", self.reader.splitter.restoreState),
+            ("window/table_header", self.table.horizontalHeader().restoreState),
+        ):
+            value = self.settings.value(key)
+            if value is not None:
+                restore(value)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+
+    def save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/main_splitter", self.main_splitter.saveState())
+        self.settings.setValue("window/right_splitter", self.right_splitter.saveState())
+        self.settings.setValue("window/reader_splitter", self.reader.splitter.saveState())
+        self.settings.setValue("window/table_header", self.table.horizontalHeader().saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event) -> None:
+        if self.import_job is not None:
+            self.import_job.cancel()
+        self.save_settings()
+        super().closeEvent(event)
+
+
+def recent_archives(settings: QSettings) -> list[str]:
+    value = settings.value("recent_archives", [])
+    if isinstance(value, str):
+        value = [value]
+    return [str(path) for path in value or []]
+
+
+def remember_archive(settings: QSettings, path: Path) -> None:
+    recent = [str(path)] + [p for p in recent_archives(settings) if p != str(path)]
+    settings.setValue("recent_archives", recent[:MAX_RECENT])
