@@ -13,6 +13,7 @@ JSON value in SchemaInfo, edited with `set_theme_keywords`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -364,9 +365,10 @@ class Suggester:
                 name_en, name_ar = tag.name_en, tag.name_ar
                 date, place = tag.date or candidate.date, tag.place or candidate.place
             else:
-                key = (
-                    f"event:{name_key(candidate.name)}|{candidate.date.isoformat() if candidate.date else ''}"
+                identity = (
+                    f"{name_key(candidate.name)}|{candidate.date.isoformat() if candidate.date else ''}"
                 )
+                key = "event:" + hashlib.sha1(identity.encode()).hexdigest()[:10]
                 date, place = candidate.date, candidate.place
             if key in suggestions:
                 continue

@@ -1,0 +1,163 @@
+"""suggest (tag suggestions with evidence; accept/reject), theme-keywords and audit (text integrity)."""
+
+from __future__ import annotations
+
+import argparse
+
+from archive import integrity
+from archive.archive import Archive
+from archive.suggest import (
+    FACETS,
+    Suggester,
+    accept,
+    reject,
+    reset_theme_keywords,
+    restore,
+    set_theme_keywords,
+    theme_keywords,
+)
+from cli.main import EXIT_OK, EXIT_PROBLEMS, CommandError, archive_path, emit
+
+
+def register(subparsers, common) -> None:
+    def add(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        parser = subparsers.add_parser(name, parents=[common], help=help_text, description=help_text)
+        parser.set_defaults(handler=handler)
+        return parser
+
+    sug = add("suggest", run_suggest, "suggest event, region and theme tags for a document, with evidence")
+    sug.add_argument("id", type=int)
+    sug.add_argument(
+        "--accept", action="append", default=[], metavar="KEY",
+        help='tag the document with a suggestion: its key ("region:AE") or facet:name ("region:Egypt")',
+    )  # fmt: skip
+    sug.add_argument(
+        "--reject", action="append", default=[], metavar="KEY", help="never suggest it again here"
+    )
+    sug.add_argument("--restore", action="append", default=[], metavar="KEY", help="undo a rejection")
+    sug.add_argument(
+        "--accept-all", nargs="?", const="all", choices=[*FACETS, "all"], metavar="FACET",
+        help="accept every suggestion (or every one of a facet)",
+    )  # fmt: skip
+
+    kw = add("theme-keywords", run_theme_keywords, "show or edit the keywords that suggest each theme")
+    kw.add_argument("theme", nargs="?", help="theme name (English or Arabic) or id")
+    kw.add_argument(
+        "--en", action="append", metavar="KEYWORD", help="English keyword (repeat); replaces the list"
+    )
+    kw.add_argument(
+        "--ar", action="append", metavar="KEYWORD", help="Arabic keyword (repeat); replaces the list"
+    )
+    kw.add_argument("--reset", action="store_true", help="go back to the default keywords")
+
+    aud = add(
+        "audit", run_audit, "check stored texts for mojibake, stray scripts, U+FFFD and reversed Arabic"
+    )
+    aud.add_argument("ids", nargs="*", type=int, metavar="ID", help="only these documents")
+    aud.add_argument("--kind", action="append", choices=integrity.KINDS, help="only findings of this kind")
+
+
+def _open(args) -> Archive:
+    return Archive.open(archive_path(args), create=False)
+
+
+def _describe(facet: str, item: dict) -> str:
+    extra = ""
+    if facet == "event":
+        extra = f" [{item['date'] or 'no date'}; {item['place'] or 'no place'}]"
+    elif facet == "region" and item.get("parent"):
+        extra = f" (in {item['parent']})"
+    return f"  {item['key']}\n      {item['name']}{extra}\n      “{item['evidence']}”"
+
+
+def run_suggest(args) -> int:
+    accepted, rejected = [], []
+    with _open(args) as archive:
+        suggester = Suggester(archive)
+        current = suggester.suggest(archive.get(args.id))
+        wanted = list(args.accept)
+        if args.accept_all:
+            facets = FACETS if args.accept_all == "all" else (args.accept_all,)
+            wanted += [s.key for facet in facets for s in getattr(current, facet)]
+        for key in wanted:
+            suggestion = current.find(key)
+            if suggestion is None:
+                raise CommandError(f"Document {args.id} has no suggestion {key!r}.")
+            tag = accept(archive, args.id, suggestion)
+            accepted.append(
+                {"key": suggestion.key, "tag_id": tag.id, "facet": tag.facet, "name": tag.label()}
+            )
+        for key in args.reject:
+            suggestion = current.find(key)
+            reject(archive, args.id, suggestion or key)
+            rejected.append(suggestion.key if suggestion else key)
+        for key in args.restore:
+            restore(archive, args.id, key)
+        if accepted or rejected or args.restore:
+            current = Suggester(archive).suggest(archive.get(args.id))
+    payload = {"id": args.id, **current.to_json(), "accepted": accepted, "rejected": rejected}
+    lines = [f"accepted {a['key']} → {a['facet']} tag {a['tag_id']} {a['name']}" for a in accepted]
+    lines += [f"rejected {key}" for key in rejected]
+    for facet in FACETS:
+        items = payload[facet]
+        lines.append(f"{facet}: {len(items)}")
+        lines += [_describe(facet, item) for item in items]
+    emit(args, payload, "\n".join(lines))
+    return EXIT_OK
+
+
+def _theme(archive: Archive, name: str):
+    themes = theme_keywords(archive)
+    for theme in themes:
+        if (
+            name in (str(theme.tag_id), theme.name_en, theme.name_ar)
+            or name.casefold() == theme.name_en.casefold()
+        ):
+            return theme
+    raise CommandError(f"There is no theme named {name!r}.")
+
+
+def run_theme_keywords(args) -> int:
+    with _open(args) as archive:
+        if args.theme and (args.en is not None or args.ar is not None):
+            theme = _theme(archive, args.theme)
+            set_theme_keywords(
+                archive,
+                theme.tag_id,
+                args.en if args.en is not None else theme.en,
+                args.ar if args.ar is not None else theme.ar,
+            )
+        elif args.theme and args.reset:
+            reset_theme_keywords(archive, _theme(archive, args.theme).tag_id)
+        themes = theme_keywords(archive)
+        if args.theme:
+            themes = [_theme(archive, args.theme)]
+    rows = [
+        {
+            "id": t.tag_id,
+            "en": t.name_en,
+            "ar": t.name_ar,
+            "keywords_en": t.en,
+            "keywords_ar": t.ar,
+            "edited": t.edited,
+        }
+        for t in themes
+    ]
+    text = "\n".join(
+        f"{r['id']:>4}  {r['en'] or r['ar']}{'' if r['edited'] else ' (defaults)'}\n"
+        f"      en: {'; '.join(r['keywords_en'])}\n      ar: {'; '.join(r['keywords_ar'])}"
+        for r in rows
+    )
+    emit(args, {"themes": rows}, text)
+    return EXIT_OK
+
+
+def run_audit(args) -> int:
+    with _open(args) as archive:
+        report = integrity.audit_archive(archive, ids=args.ids or None, kinds=args.kind)
+    findings = [finding.to_json(document_id) for document_id, items in report.items() for finding in items]
+    payload = {"checked": report.checked, "documents": len(report), "findings": findings}
+    lines = [f"checked {report.checked}, documents with findings {len(report)}, findings {len(findings)}"]
+    lines += [f"{f['id']:>6}  {f['kind']}: {f['detail']}\n        “{f['excerpt']}”" for f in findings]
+    emit(args, payload, "\n".join(lines))
+    return EXIT_PROBLEMS if findings else EXIT_OK
