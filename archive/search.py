@@ -1,86 +1,580 @@
-"""Full-text search: an FTS5 index over normalised title and text, kept in sync by the archive."""
+"""Full-text search: an FTS5 index of normalised, stemmed terms, ranked results and snippets of the original.
+
+The index holds `i18n.normalize.index_text` of each title and text (FTS5's own tokenizer would split
+Arabic at harakat), so the `ascii` tokenizer only splits at spaces. The archive keeps it in sync: it calls
+`index_document` / `remove_document` in the same transaction as every insert, edit and delete.
+
+Snippets are cut from the original text, never from the normalised copy: the matching words are found
+again with `term_spans`, which gives each term the span of its word in the original, so the marks are
+right even where folding changed lengths (tashkeel, ligatures, decomposed accents).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from peewee import SqliteDatabase
+from peewee import OperationalError, SqliteDatabase
 
-from archive.models import Document, database
-from i18n.normalize import normalize
+from archive import query as query_language
+from archive.models import Document, DocumentTag, Tag, database
+from archive.query import Clause, ParsedQuery
+from i18n.catalog import _
+from i18n.normalize import index_text, normalize, strip_clitics, term_spans, word_terms
 
 # Bump when the normaliser or the index layout changes: archives re-index themselves when opened.
-INDEX_VERSION = "1"
-_WORD = re.compile(r"\w+", re.UNICODE)
+INDEX_VERSION = "2"
+TITLE_WEIGHT = 5.0  # bm25 weight of a title match against 1.0 for the text
+MARK_OPEN, MARK_CLOSE = "<<", ">>"  # around each match in `Hit.snippet` (plain ASCII, never in the text?)
+SNIPPET_CHARS = 220
+_FTS = "document_fts"
+_LEXICON = "search_lexicon"
+_DOCUMENT_TAG = DocumentTag._meta.table_name
+_SCAN_LIMIT = 200_000  # characters of a long text searched for a snippet
 
 
 @dataclass
 class Hit:
+    """One result. `snippet` carries the matches marked with << >>; `excerpt` is the same text unmarked
+    and `matches` the (start, end) spans of the matches in `excerpt` — what a GUI highlights.
+    `title_matches` are the spans of matches in `title`."""
+
     id: int
     title: str
     language: str
     snippet: str
     score: float
+    excerpt: str = ""
+    matches: list[tuple[int, int]] = field(default_factory=list)
+    title_matches: list[tuple[int, int]] = field(default_factory=list)
+    date: dt.date | None = None
 
 
 @dataclass
 class SearchResult:
     total: int
     hits: list[Hit] = field(default_factory=list)
-    hint: str | None = None
+    hint: str | None = None  # a readable sentence when the query was empty, unclear or found nothing
     ids: list[int] = field(default_factory=list)  # every matching id, best first
 
 
+# ---- the index -------------------------------------------------------------------------------------
 def create_index(db: SqliteDatabase) -> None:
     db.execute_sql(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS document_fts USING fts5(title, body, tokenize='unicode61')"
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {_FTS} USING fts5(title, body, tokenize='ascii', prefix='2')"
     )
+    # Words whose stem is not a prefix of them (radicalisation → radic): what `radical*` must also find.
+    db.execute_sql(f"CREATE TABLE IF NOT EXISTS {_LEXICON} (word TEXT PRIMARY KEY, stem TEXT) WITHOUT ROWID")
+    _lexicon_known.clear()
+
+
+_lexicon_known: set[str] = set()  # words this process already wrote to the lexicon of the open archive
+
+
+def _record_words(text: str) -> None:
+    pairs = []
+    for word in re.findall(r"[^\W_]+", normalize(text)):
+        if word in _lexicon_known:
+            continue
+        _lexicon_known.add(word)
+        key = strip_clitics(word)
+        terms = word_terms(word)
+        if len(terms) == 1 and terms[0] != key:
+            pairs.append((key, terms[0]))
+    if pairs:
+        database.cursor().executemany(f"INSERT OR IGNORE INTO {_LEXICON}(word, stem) VALUES (?, ?)", pairs)
+    if len(_lexicon_known) > 1_000_000:
+        _lexicon_known.clear()
 
 
 def index_document(document: Document) -> None:
-    database.execute_sql("DELETE FROM document_fts WHERE rowid = ?", (document.id,))
+    """Index (or re-index) one document: call inside the transaction that writes it."""
     database.execute_sql(
-        "INSERT INTO document_fts(rowid, title, body) VALUES (?, ?, ?)",
-        (document.id, normalize(document.title), normalize(document.text)),
+        f"INSERT OR REPLACE INTO {_FTS}(rowid, title, body) VALUES (?, ?, ?)",
+        (document.id, index_text(document.title or ""), index_text(document.text or "")),
     )
+    _record_words(f"{document.title}\n{document.text}")
 
 
 def remove_document(document_id: int) -> None:
-    database.execute_sql("DELETE FROM document_fts WHERE rowid = ?", (document_id,))
+    database.execute_sql(f"DELETE FROM {_FTS} WHERE rowid = ?", (document_id,))
 
 
 def rebuild_index(db: SqliteDatabase) -> None:
-    db.execute_sql("DELETE FROM document_fts")
-    for document in Document.select(Document.id, Document.title, Document.text).iterator():
-        index_document(document)
+    """Drop and rebuild the index (and the prefix lexicon) from every document."""
+    with db.atomic():
+        db.execute_sql(f"DROP TABLE IF EXISTS {_FTS}")
+        db.execute_sql(f"DROP TABLE IF EXISTS {_LEXICON}")
+        create_index(db)
+        query = Document.select(Document.id, Document.title, Document.text).order_by(Document.id)
+        for document in query.iterator():
+            index_document(document)
+        db.execute_sql(f"INSERT INTO {_FTS}({_FTS}) VALUES ('optimize')")
 
 
 def indexed_ids() -> set[int]:
-    return {row[0] for row in database.execute_sql("SELECT rowid FROM document_fts")}
+    return {row[0] for row in database.execute_sql(f"SELECT rowid FROM {_FTS}")}
 
 
-def _fts_query(query: str) -> str:
-    words = _WORD.findall(normalize(query))
-    return " ".join(f'"{word}"' for word in words)
+def index_size() -> int:
+    """Bytes the search index takes in the database file (needs SQLite's dbstat; 0 without it)."""
+    try:
+        row = database.execute_sql(
+            "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE ? OR name = ?", (f"{_FTS}%", _LEXICON)
+        ).fetchone()
+    except OperationalError:
+        return 0
+    return int(row[0] or 0)
+
+
+# ---- from a parsed query to SQL --------------------------------------------------------------------
+def _quoted(terms: Iterable[str]) -> str:
+    return '"' + " ".join(terms).replace('"', '""') + '"'
+
+
+def _prefix_expansions(prefixes: set[str]) -> dict[str, list[str]]:
+    """For each typed prefix, the stems of words starting with it that `prefix*` alone would miss."""
+    expansions: dict[str, list[str]] = {}
+    for prefix in prefixes:
+        rows = database.execute_sql(
+            f"SELECT DISTINCT stem FROM {_LEXICON} WHERE word >= ? AND word < ? LIMIT 500",
+            (prefix, prefix + "\U0010ffff"),
+        ).fetchall()
+        stems = sorted({stem for (stem,) in rows if not stem.startswith(prefix)})
+        expansions[prefix] = stems[:40]
+    return expansions
+
+
+def _clause_expression(clause: Clause, expansions: dict[str, list[str]]) -> str:
+    expression = _quoted(clause.terms) + (" *" if clause.prefix else "")
+    extra = expansions.get(clause.terms[-1], []) if clause.prefix and len(clause.terms) == 1 else []
+    if extra:
+        expression = "(" + " OR ".join([expression, *(_quoted([stem]) for stem in extra)]) + ")"
+    return expression
+
+
+def _groups_expression(groups, expansions, joiner: str) -> str:
+    parts = []
+    for group in groups:
+        alternatives = [_clause_expression(clause, expansions) for clause in group.clauses]
+        parts.append(alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")")
+    return joiner.join(parts)
+
+
+def _tag_choices(facets: set[str]) -> list[tuple[int, str, str, str, str | None, int | None]]:
+    return list(
+        Tag.select(Tag.id, Tag.facet, Tag.name_en, Tag.name_ar, Tag.code, Tag.parent)
+        .where(Tag.facet.in_(sorted(facets)))
+        .tuples()
+    )
+
+
+def _matching_tags(value: str, tags, facet: str) -> list[int]:
+    """Tags of `facet` named `value` (either language, any spelling, or a CLDR code); else tags whose
+    name contains its words (theme:extremism finds "Violent extremism")."""
+    folded = normalize(value.strip())
+    exact = [
+        tag_id
+        for tag_id, tag_facet, name_en, name_ar, code, _parent in tags
+        if tag_facet == facet
+        and (folded in (normalize(name_en), normalize(name_ar)) or (code and folded == code.casefold()))
+    ]
+    if exact:
+        return exact
+    wanted = query_language.index_terms(value)
+    if not wanted:
+        return []
+    size = len(wanted)
+    found = []
+    for tag_id, tag_facet, name_en, name_ar, _code, _parent in tags:
+        if tag_facet != facet:
+            continue
+        for name in (name_en, name_ar):
+            terms = query_language.index_terms(name)
+            if any(terms[i : i + size] == wanted for i in range(len(terms) - size + 1)):
+                found.append(tag_id)
+                break
+    return found
+
+
+def _with_descendants(tag_ids: Iterable[int], tags) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for tag_id, *_names, parent in tags:
+        if parent is not None:
+            children.setdefault(parent, []).append(tag_id)
+    seen: list[int] = []
+    pending = list(tag_ids)
+    while pending:
+        tag_id = pending.pop()
+        if tag_id not in seen:
+            seen.append(tag_id)
+            pending.extend(children.get(tag_id, []))
+    return seen
+
+
+@dataclass
+class _Plan:
+    """A parsed query made ready to run: FTS5 expressions, conditions on documents, what to mark."""
+
+    parsed: ParsedQuery
+    match: str | None = None  # FTS5 expression every result matches
+    exclude: str | None = None  # FTS5 expression no result matches (when there is no `match`)
+    conditions: list[str] = field(default_factory=list)  # on `d` (document)
+    parameters: list = field(default_factory=list)
+    needs_document: bool = False
+    impossible: bool = False  # a filter named nothing in this archive: no result can match
+    expansions: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def select(self, order: bool = True) -> tuple[str, list]:
+        """SQL selecting (id, score) of every matching document, best first when `order`."""
+        conditions, parameters = list(self.conditions), list(self.parameters)
+        if self.match:
+            source = f"{_FTS}" + (
+                f" CROSS JOIN document d ON d.id = {_FTS}.rowid" if self.needs_document else ""
+            )
+            conditions = [f"{_FTS} MATCH ?", *[c.replace("{id}", f"{_FTS}.rowid") for c in conditions]]
+            parameters = [self.match, *parameters]
+            sql = (
+                f"SELECT {_FTS}.rowid AS id, bm25({_FTS}, {TITLE_WEIGHT}, 1.0) AS score FROM {source} WHERE "
+                + " AND ".join(conditions)
+            )
+            return sql + (" ORDER BY 2, 1" if order else ""), parameters
+        conditions = [c.replace("{id}", "d.id") for c in conditions]
+        if self.exclude:
+            conditions.append(f"d.id NOT IN (SELECT rowid FROM {_FTS} WHERE {_FTS} MATCH ?)")
+            parameters.append(self.exclude)
+        where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
+        return f"SELECT d.id AS id, 0.0 AS score FROM document d{where}" + (
+            " ORDER BY d.id" if order else ""
+        ), parameters
+
+
+def _plan(parsed: ParsedQuery) -> _Plan:
+    plan = _Plan(parsed, notes=list(parsed.notes))
+    _add_filters(plan, parsed)  # first: a facet value may take the words after it (region:Central Asia)
+    prefixes = {c.terms[-1] for g in parsed.groups for c in g.clauses if c.prefix and len(c.terms) == 1}
+    plan.expansions = _prefix_expansions(prefixes) if prefixes else {}
+    positive, negative = parsed.positive, parsed.negative
+    if positive:
+        plan.match = _groups_expression(positive, plan.expansions, " AND ")
+        if negative:
+            plan.match = f"({plan.match}) NOT ({_groups_expression(negative, plan.expansions, ' OR ')})"
+    elif negative:
+        plan.exclude = _groups_expression(negative, plan.expansions, " OR ")
+    return plan
+
+
+def _add_filters(plan: _Plan, parsed: ParsedQuery) -> None:
+    def condition(sql: str, *parameters, document: bool = True) -> None:
+        plan.conditions.append(sql)
+        plan.parameters.extend(parameters)
+        plan.needs_document |= document
+
+    if parsed.languages:
+        marks = ", ".join("?" for _code in parsed.languages)
+        condition(f"d.language IN ({marks})", *parsed.languages)
+    if parsed.excluded_languages:
+        marks = ", ".join("?" for _code in parsed.excluded_languages)
+        condition(f"d.language NOT IN ({marks})", *parsed.excluded_languages)
+    if parsed.date_from:
+        condition("d.date >= ?", parsed.date_from.isoformat())
+    if parsed.date_to:
+        condition("d.date <= ?", parsed.date_to.isoformat())
+    if not parsed.facets:
+        return
+    tags = _tag_choices({facet.facet for facet in parsed.facets})
+    consumed: set[int] = set()
+    chosen: dict[tuple[str, bool], list[int]] = {}
+    for facet in parsed.facets:
+        found: list[int] = []
+        for size in range(len(facet.continuation), -1, -1):  # the longest value that names a tag
+            words = [word for _index, word in facet.continuation[:size]]
+            found = _matching_tags(" ".join([facet.value, *words]), tags, facet.facet)
+            if found:
+                consumed.update(index for index, _word in facet.continuation[:size])
+                break
+        if not found:
+            plan.impossible = True
+            plan.notes.append(
+                _("No {facet} called “{value}” in this archive.").format(
+                    facet=_(facet.facet), value=facet.value
+                )
+            )
+            continue
+        chosen.setdefault((facet.facet, facet.negated), []).extend(found)
+    for (_facet, negated), tag_ids in chosen.items():
+        wanted = _with_descendants(tag_ids, tags)
+        marks = ", ".join("?" for _id in wanted)
+        operator = "NOT IN" if negated else "IN"
+        condition(
+            f"{{id}} {operator} (SELECT document_id FROM {_DOCUMENT_TAG} WHERE tag_id IN ({marks}))",
+            *wanted,
+            document=False,
+        )
+    if consumed:  # words that continued a facet value are not searched for as text
+        for group in parsed.groups:
+            group.clauses = [c for c in group.clauses if c.token not in consumed]
+        parsed.groups = [group for group in parsed.groups if group.clauses]
+
+
+# ---- marking matches -------------------------------------------------------------------------------
+class _Marker:
+    """Finds the words of a text that match the positive clauses of a query, as spans of the original."""
+
+    def __init__(self, plan: _Plan) -> None:
+        self.single: dict[str, int] = {}
+        self.prefixes: list[tuple[str, int]] = []
+        self.phrases: list[tuple[tuple[str, ...], bool, int]] = []
+        clauses = [clause for group in plan.parsed.positive for clause in group.clauses]
+        for number, clause in enumerate(clauses):
+            if len(clause.terms) > 1:
+                self.phrases.append((clause.terms, clause.prefix, number))
+            elif clause.prefix:
+                self.prefixes.append((clause.terms[0], number))
+                for stem in plan.expansions.get(clause.terms[0], []):
+                    self.single.setdefault(stem, number)
+            else:
+                self.single.setdefault(clause.terms[0], number)
+        self.count = len(clauses)
+        self.longest = max((len(terms) for terms, _p, _n in self.phrases), default=1)
+
+    def spans(self, text: str) -> Iterable[tuple[int, int, int]]:
+        """(start, end, clause number) of each matching word, in text order."""
+        if not self.count:
+            return
+        recent: list[tuple[str, int, int]] = []
+        for term, start, end in term_spans(text):
+            if self.phrases:
+                recent.append((term, start, end))
+                if len(recent) > self.longest:
+                    del recent[0]
+                for terms, prefix, number in self.phrases:
+                    size = len(terms)
+                    if len(recent) < size:
+                        continue
+                    window = recent[-size:]
+                    if all(w[0] == t for w, t in zip(window[:-1], terms[:-1], strict=True)) and (
+                        window[-1][0].startswith(terms[-1]) if prefix else window[-1][0] == terms[-1]
+                    ):
+                        for _term, word_start, word_end in window:
+                            yield word_start, word_end, number
+            number = self.single.get(term)
+            if number is None:
+                number = next((n for prefix, n in self.prefixes if term.startswith(prefix)), None)
+            if number is not None:
+                yield start, end, number
+
+
+def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(set(spans)):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _window(text: str, marker: _Marker) -> tuple[int, list[tuple[int, int, int]]]:
+    """Where the snippet should start (the match with the most different clauses near it) and the matches."""
+    found: list[tuple[int, int, int]] = []
+    seen: set[int] = set()
+    complete_at: int | None = None
+    for span in marker.spans(text[:_SCAN_LIMIT]):
+        found.append(span)
+        seen.add(span[2])
+        if complete_at is None and len(seen) == marker.count:
+            complete_at = span[0]
+        if complete_at is not None and span[0] > complete_at + SNIPPET_CHARS:
+            break
+    if not found:
+        return 0, []
+    best, best_cover = found[0][0], 0
+    reach = SNIPPET_CHARS * 2 // 3
+    for index, (start, _end, _number) in enumerate(found):
+        cover = len({n for s, _e, n in found[index:] if s < start + reach})
+        if cover > best_cover:
+            best, best_cover = start, cover
+    return best, found
+
+
+def _excerpt(text: str, anchor: int, found: list[tuple[int, int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """About SNIPPET_CHARS of `text` around `anchor`, cut at spaces, whitespace runs made one space."""
+    start = 0
+    if anchor > 60:
+        start = anchor - 60
+        paragraph = text.rfind("\n", start, anchor)
+        if paragraph >= 0:
+            start = paragraph + 1
+        else:
+            space = text.find(" ", start, anchor)
+            start = space + 1 if space >= 0 else start
+    end = min(len(text), start + SNIPPET_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", max(anchor, start + SNIPPET_CHARS // 2), end)
+        end = space if space > 0 else end
+    piece = text[start:end]
+    lead = "… " if start > 0 else ""
+    out: list[str] = [lead]
+    position = [0] * (len(piece) + 1)
+    length, after_space = len(lead), True
+    for index, char in enumerate(piece):
+        position[index] = length
+        if char.isspace():
+            if not after_space:
+                out.append(" ")
+                length += 1
+            after_space = True
+        else:
+            out.append(char)
+            length += 1
+            after_space = False
+    position[len(piece)] = length
+    excerpt = "".join(out)
+    matches = [(position[s - start], position[e - start]) for s, e, _n in found if s >= start and e <= end]
+    excerpt = excerpt.rstrip()
+    if end < len(text):
+        excerpt += " …"
+    return excerpt, _merge(matches)
+
+
+def mark(
+    text: str, spans: Sequence[tuple[int, int]], open_mark: str = MARK_OPEN, close_mark: str = MARK_CLOSE
+) -> str:
+    """`text` with each span put between the marks."""
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces += [text[last:start], open_mark, text[start:end], close_mark]
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def highlight(query: str, text: str) -> list[tuple[int, int]]:
+    """Spans of `text` (e.g. a whole document shown in the reader) that match `query`. Never raises."""
+    try:
+        marker = _Marker(_plan(query_language.parse(query)))
+        return _merge((start, end) for start, end, _n in marker.spans(text))
+    except Exception:  # marking is a convenience: never let it break showing a document
+        return []
+
+
+def _hit(row: tuple, score: float, marker: _Marker) -> Hit:
+    document_id, title, language, text, date = row
+    anchor, found = _window(text or "", marker)
+    excerpt, matches = _excerpt(text or "", anchor, found)
+    title_matches = _merge((s, e) for s, e, _n in marker.spans(title or ""))
+    return Hit(
+        document_id,
+        title,
+        language,
+        mark(excerpt, matches),
+        score,
+        excerpt=excerpt,
+        matches=matches,
+        title_matches=title_matches,
+        date=dt.date.fromisoformat(date) if isinstance(date, str) and date else date,
+    )
+
+
+# ---- running a search --------------------------------------------------------------------------------
+def _run(plan: _Plan) -> list[tuple[int, float]]:
+    sql, parameters = plan.select()
+    try:
+        return database.execute_sql(sql, parameters).fetchall()
+    except OperationalError as error:
+        if "fts5" not in str(error).lower() and "match" not in str(error).lower():
+            raise
+    # Should not happen (every term is quoted); if FTS5 still rejects the expression, search plain words.
+    terms = plan.parsed.terms()
+    plan.match = " AND ".join(_quoted([term]) for term in terms) if terms else None
+    plan.exclude = None
+    plan.notes.append(_("Part of the query could not be understood; searched for its words."))
+    if not plan.match:
+        return []
+    sql, parameters = plan.select()
+    return database.execute_sql(sql, parameters).fetchall()
 
 
 def search(query: str, limit: int = 50, offset: int = 0) -> SearchResult:
-    """Every word must match; ranked by bm25 with the title weighted above the text. Never raises."""
-    match = _fts_query(query)
-    if not match:
-        return SearchResult(total=0, hint="Type a word to search for.")
-    rows = database.execute_sql(
-        "SELECT rowid, bm25(document_fts, 5.0, 1.0) AS score FROM document_fts "
-        "WHERE document_fts MATCH ? ORDER BY score",
-        (match,),
-    ).fetchall()
+    """Documents matching `query` (see `archive.query` for the language), best first. Never raises on
+    any input: what cannot be read becomes plain words or is left out, and `hint` says so.
+
+    An empty query lists every document (with its facet filters applied), in id order.
+    """
+    query = query if isinstance(query, str) else ""
+    parsed = query_language.parse(query)
+    if not parsed.blank and not parsed.groups and not parsed.has_filters:
+        hint = " ".join([*parsed.notes, _("Type a word to search for.")])
+        return SearchResult(total=0, hint=hint)
+    plan = _plan(parsed)
+    if plan.impossible:
+        return SearchResult(total=0, hint=" ".join(plan.notes))
+    rows = _run(plan)
     ids = [row[0] for row in rows]
-    scores = {row[0]: -row[1] for row in rows}
-    page = ids[offset : offset + limit]
-    documents = {d.id: d for d in Document.select().where(Document.id.in_(page))}
-    hits = [
-        Hit(d.id, d.title, d.language, d.text[:200], scores[d.id])
-        for d in (documents[i] for i in page if i in documents)
-    ]
-    return SearchResult(total=len(ids), hits=hits, ids=ids)
+    limit, offset = max(0, int(limit)), max(0, int(offset))
+    page = rows[offset : offset + limit]
+    hits: list[Hit] = []
+    if page:
+        marker = _Marker(plan)
+        wanted = [document_id for document_id, _score in page]
+        found = {
+            row[0]: row
+            for row in database.execute_sql(
+                "SELECT id, title, language, text, date FROM document WHERE id IN "
+                f"({', '.join('?' for _id in wanted)})",
+                wanted,
+            ).fetchall()
+        }
+        hits = [_hit(found[i], -score or 0.0, marker) for i, score in page if i in found]
+    notes = list(plan.notes)
+    if not ids:
+        notes.append(_("Nothing matches; check the spelling, use fewer words, or remove a filter."))
+    return SearchResult(total=len(ids), hits=hits, hint=" ".join(notes) or None, ids=ids)
+
+
+def facet_counts(
+    query: str | None = None,
+    within: tuple[str, Sequence] | None = None,
+    include_descendants: bool = False,
+) -> dict[int, int]:
+    """How many documents matching `query` (and the SQL `within`, selecting document ids) carry each tag.
+
+    With `include_descendants` a tag counts the documents tagged with it or any tag below it (Central Asia
+    counts Tajikistan's documents), each document once. Runs in SQL joined on the full-text match.
+    """
+    parsed = query_language.parse(query or "")
+    if not parsed.blank and not parsed.groups and not parsed.has_filters:
+        return {}
+    plan = _plan(parsed)
+    if plan.impossible:
+        return {}
+    conditions, parameters = [], []
+    if plan.match or plan.exclude or plan.conditions:
+        matching, parameters = plan.select(order=False)
+        source = f"({matching}) AS m CROSS JOIN {_DOCUMENT_TAG} dt ON dt.document_id = m.id"
+    else:
+        source = f"{_DOCUMENT_TAG} dt"
+    if within is not None:
+        conditions.append(f"dt.document_id IN ({within[0]})")
+        parameters = [*parameters, *within[1]]
+    where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
+    if include_descendants:
+        sql = (
+            "WITH RECURSIVE closure(ancestor, tag) AS (SELECT id, id FROM tag UNION "
+            "SELECT closure.ancestor, tag.id FROM tag JOIN closure ON tag.parent_id = closure.tag) "
+            f"SELECT closure.ancestor, COUNT(DISTINCT dt.document_id) FROM {source} "
+            f"JOIN closure ON closure.tag = dt.tag_id{where} GROUP BY closure.ancestor"
+        )
+    else:
+        sql = f"SELECT dt.tag_id, COUNT(*) FROM {source}{where} GROUP BY dt.tag_id"
+    try:
+        rows = database.execute_sql(sql, parameters).fetchall()
+    except OperationalError as error:
+        if "fts5" not in str(error).lower():
+            raise
+        return {}
+    return dict(rows)
