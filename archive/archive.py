@@ -299,6 +299,12 @@ class Archive:
         return [row[0] for row in query.tuples()]
 
     def search(self, query: str, limit: int = 50, offset: int = 0) -> search.SearchResult:
+        """Full-text search with facet filters (language in `archive.query`); never raises on any input.
+
+        `.hits` is one page (snippets marked with << >>, match spans in `.matches`), `.ids` every matching
+        id best first, `.hint` a readable sentence or None. An empty query lists every document. The
+        sidebar's counts for this result: `facet_counts(query=query)`.
+        """
         return search.search(query, limit=limit, offset=offset)
 
     # ---- tags --------------------------------------------------------------------------------------
@@ -433,15 +439,21 @@ class Archive:
             result[row.document_id].append(row.tag)
         return result
 
-    def facet_counts(self, where: DocumentFilter | None = None) -> dict[int, int]:
-        """How many documents of the current set carry each tag (directly)."""
-        matching = self._filtered(Document.select(Document.id), where)
-        query = (
-            DocumentTag.select(DocumentTag.tag, fn.COUNT(DocumentTag.document).alias("n"))
-            .where(DocumentTag.document.in_(matching))
-            .group_by(DocumentTag.tag)
-        )
-        return {row.tag_id: row.n for row in query}
+    def facet_counts(
+        self,
+        where: DocumentFilter | None = None,
+        query: str | None = None,
+        include_descendants: bool = False,
+    ) -> dict[int, int]:
+        """Tag id → how many documents of the current set carry it (directly, or with
+        `include_descendants` also through a tag below it, each document once).
+
+        The current set is the documents matching the search `query` (same text as given to `search`,
+        facet filters included) and the filter `where`; both optional. For a search result call
+        `facet_counts(query=text)` — not `DocumentFilter(ids=result.ids)`, which is slow on large sets.
+        """
+        within = self._filtered(Document.select(Document.id), where).sql() if where is not None else None
+        return search.facet_counts(query, within=within, include_descendants=include_descendants)
 
     # ---- links -------------------------------------------------------------------------------------
     def translations(self, document_id: int) -> list[int]:
