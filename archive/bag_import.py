@@ -413,35 +413,61 @@ def _restore_batch(archive, bag, batch, tag_ids, keep_ids, events_by_document, d
     written = [archive.originals.stage(record["sha256"], data) for record, data, _text in prepared]
     if written:
         archive.originals.flush(written)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     with archive.db.atomic("IMMEDIATE"):
+        hashes = [record["sha256"] for record, _data, _text in prepared]
+        known = dict(
+            Document.select(Document.sha256, Document.id).where(Document.sha256.in_(hashes)).tuples()
+        )
+        wanted_ids = [record["id"] for record, _data, _text in prepared]
+        taken = {i for (i,) in Document.select(Document.id).where(Document.id.in_(wanted_ids)).tuples()}
+        events: list[dict] = []
+        attached: list[dict] = []
         for record, data, text in prepared:
-            existing = archive.find_by_sha256(record["sha256"])
-            if existing is not None:
-                document_ids[record["id"]] = existing
-                report.duplicates.append({"id": existing, "bag_id": record["id"], "sha256": record["sha256"]})
+            if record["sha256"] in known:
+                document_id = known[record["sha256"]]
+                report.duplicates.append(
+                    {"id": document_id, "bag_id": record["id"], "sha256": record["sha256"]}
+                )
             else:
-                document = _insert_document(record, len(data), text, keep_ids)
-                document_ids[record["id"]] = document.id
+                document = _insert_document(record, len(data), text, keep_ids and record["id"] not in taken)
+                document_id = known[record["sha256"]] = document.id
+                taken.add(document_id)
                 for event in events_by_document.get(record["id"], []):
-                    AuditEvent.create(
-                        time=_time(event.get("time")) or dt.datetime.now(dt.UTC).replace(tzinfo=None),
-                        action=str(event.get("action", "")),
-                        document_id=document.id,
-                        details=event.get("details") if isinstance(event.get("details"), dict) else {},
+                    details = event.get("details")
+                    events.append(
+                        {
+                            "time": _time(event.get("time")) or now,
+                            "action": str(event.get("action", "")),
+                            "document_id": document_id,
+                            "details": details if isinstance(details, dict) else {},
+                        }
                     )
-                archive.audit("restored-from-bag", document.id, bag=str(bag.path), bag_id=record["id"])
+                events.append(
+                    {
+                        "time": now,
+                        "action": "restored-from-bag",
+                        "document_id": document_id,
+                        "details": {"bag": str(bag.path), "bag_id": record["id"]},
+                    }
+                )
                 report.imported.append(
                     {
-                        "id": document.id,
+                        "id": document_id,
                         "bag_id": record["id"],
                         "sha256": record["sha256"],
                         "title": document.title,
                     }
                 )
-            _restore_document_tags(document_ids[record["id"]], record, tag_ids)
+            document_ids[record["id"]] = document_id
+            attached += _document_tag_rows(document_id, record, tag_ids, now)
+        for start in range(0, len(events), 100):
+            AuditEvent.insert_many(events[start : start + 100]).execute()
+        for start in range(0, len(attached), 100):
+            DocumentTag.insert_many(attached[start : start + 100]).on_conflict_ignore().execute()
 
 
-def _insert_document(record: dict, size: int, text: str, keep_ids: bool) -> Document:
+def _insert_document(record: dict, size: int, text: str, keep_id: bool) -> Document:
     if size != record["size"]:
         raise BagRejected(_("The original of document {id} has the wrong size.").format(id=record["id"]))
     fields = {
@@ -462,27 +488,34 @@ def _insert_document(record: dict, size: int, text: str, keep_ids: bool) -> Docu
         "modified_at": _time(record.get("modified_at")),
     }
     fields = {k: v for k, v in fields.items() if v is not None}
-    if keep_ids and Document.get_or_none(Document.id == record["id"]) is None:
+    if keep_id:
         fields["id"] = record["id"]
-    document = Document.create(**fields)
+    document_id = Document.insert(**fields).execute()
+    document = Document(id=document_id, title=fields["title"], text=text)
     search.index_document(document)
     return document
 
 
-def _restore_document_tags(document_id: int, record: dict, tag_ids: dict[int, int]) -> None:
+def _document_tag_rows(
+    document_id: int, record: dict, tag_ids: dict[int, int], now: dt.datetime
+) -> list[dict]:
+    rows = []
     for facet in FACETS:
         for tag in record["tags"].get(facet, []):
             if not isinstance(tag, dict) or tag.get("id") not in tag_ids:
                 raise BagRejected(
                     _("Document {id} has a tag that is not in metadata/tags.jsonl.").format(id=record["id"])
                 )
-            DocumentTag.insert(
-                document=document_id,
-                tag=tag_ids[tag["id"]],
-                added_by=str(tag.get("added_by") or "user"),
-                added_at=_time(tag.get("added_at")) or dt.datetime.now(dt.UTC).replace(tzinfo=None),
-                suggested=bool(tag.get("suggested")),
-            ).on_conflict_ignore().execute()
+            rows.append(
+                {
+                    "document": document_id,
+                    "tag": tag_ids[tag["id"]],
+                    "added_by": str(tag.get("added_by") or "user"),
+                    "added_at": _time(tag.get("added_at")) or now,
+                    "suggested": bool(tag.get("suggested")),
+                }
+            )
+    return rows
 
 
 def _restore_links(records: list[dict], document_ids: dict[int, int], report) -> None:
