@@ -261,12 +261,67 @@ def _check_record(bag, record: dict) -> None:
         )
 
 
+def _check_dates(record: dict, names: tuple[str, ...], what: str) -> None:
+    for name in names:
+        value = record.get(name)
+        try:
+            if value is not None and not isinstance(value, str):
+                raise TypeError(value)
+            _time(value) if name.endswith("_at") else _date(value)
+        except (TypeError, ValueError) as error:
+            raise BagRejected(
+                _("{what} has an invalid {field!r}: {value!r}.").format(what=what, field=name, value=value)
+            ) from error
+
+
+def _check_vocabulary(vocabulary: list[dict]) -> dict[int, dict]:
+    """Tags by id, once each, with a facet, a name, valid dates and no loop of parents."""
+    by_id: dict[int, dict] = {}
+    for entry in vocabulary:
+        tag_id = entry.get("id")
+        if entry.get("facet") not in FACETS or not isinstance(tag_id, int) or tag_id in by_id:
+            raise BagRejected(_("metadata/tags.jsonl has a tag without a valid facet or a unique id."))
+        if not (isinstance(entry.get("en") or "", str) and isinstance(entry.get("ar") or "", str)):
+            raise BagRejected(_("metadata/tags.jsonl has a tag whose names are not text."))
+        if not (entry.get("en") or entry.get("ar")):
+            raise BagRejected(_("metadata/tags.jsonl has a tag without a name."))
+        _check_dates(entry, ("date",), _("Tag {id}").format(id=tag_id))
+        by_id[tag_id] = entry
+    for entry in vocabulary:
+        seen, parent = {entry["id"]}, entry.get("parent")
+        while parent in by_id:
+            if parent in seen:
+                raise BagRejected(_("metadata/tags.jsonl has a loop of parents."))
+            seen.add(parent)
+            parent = by_id[parent].get("parent")
+    return by_id
+
+
+def _check_tags_of(record: dict, vocabulary: dict[int, dict]) -> None:
+    for facet in FACETS:
+        tags = record["tags"].get(facet, [])
+        if not isinstance(tags, list) or any(
+            not isinstance(tag, dict) or tag.get("id") not in vocabulary for tag in tags
+        ):
+            raise BagRejected(
+                _("Document {id} has a tag that is not in metadata/tags.jsonl.").format(id=record["id"])
+            )
+
+
 def _date(value) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
 def _time(value) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
+
+
+def _time_or(value, default: dt.datetime) -> dt.datetime:
+    """A time from the bag's trail or tag records, where a bad value is not worth refusing the bag."""
+    try:
+        return _time(value) or default
+    except (TypeError, ValueError):
+        return default
 
 
 # ---- writing into the archive -----------------------------------------------------------------------
@@ -297,10 +352,16 @@ def import_bag(
                 found=bag.info.get("Qirtas-Bag-Format")
             )
         )
+    # Everything is checked before the first write, so a refused bag leaves the archive as it was.
     records = _read_jsonl(bag, "documents.jsonl")
+    vocabulary = _read_jsonl(bag, "tags.jsonl")
+    tags_by_id = _check_vocabulary(vocabulary)
     for record in records:
         _check_record(bag, record)
-    vocabulary = _read_jsonl(bag, "tags.jsonl")
+        _check_dates(
+            record, ("date", "imported_at", "modified_at"), _("Document {id}").format(id=record["id"])
+        )
+        _check_tags_of(record, tags_by_id)
     trail = _read_jsonl(bag, "audit.jsonl", required=False)
 
     keep_ids = archive.count() == 0 and Tag.select().count() == 0
@@ -338,21 +399,15 @@ def _scaled(progress: ProgressFn | None, half: int) -> ProgressFn | None:
 
 def _restore_vocabulary(archive: Archive, vocabulary: list[dict], keep_ids: bool, report) -> dict[int, int]:
     """Bag tag id → archive tag id, creating the tags the archive lacks (parents first)."""
-    by_id = {}
-    for entry in vocabulary:
-        if entry.get("facet") not in FACETS or not isinstance(entry.get("id"), int):
-            raise BagRejected(_("metadata/tags.jsonl has a tag without a valid facet or id."))
-        by_id[entry["id"]] = entry
+    by_id = {entry["id"]: entry for entry in vocabulary}  # checked: unique ids, no loop of parents
     mapped: dict[int, int] = {}
 
-    def restore(entry: dict, depth: int = 0) -> int:
+    def restore(entry: dict) -> int:
         if entry["id"] in mapped:
             return mapped[entry["id"]]
-        if depth > 64:
-            raise BagRejected(_("metadata/tags.jsonl has a loop of parents."))
         parent_id = None
         if entry.get("parent") in by_id:
-            parent_id = restore(by_id[entry["parent"]], depth + 1)
+            parent_id = restore(by_id[entry["parent"]])
         existing = _matching_tag(archive, entry)
         if existing is None:
             fields = {
@@ -364,8 +419,6 @@ def _restore_vocabulary(archive: Archive, vocabulary: list[dict], keep_ids: bool
                 "date": _date(entry.get("date")),
                 "place": str(entry.get("place") or ""),
             }
-            if not (fields["name_en"] or fields["name_ar"]):
-                raise BagRejected(_("metadata/tags.jsonl has a tag without a name."))
             with archive.db.atomic():
                 existing = Tag.create(**({"id": entry["id"]} if keep_ids else {}), **fields)
                 archive.audit("tag-created", None, tag=existing.id, facet=existing.facet, source="bag")
@@ -437,7 +490,7 @@ def _restore_batch(archive, bag, batch, tag_ids, keep_ids, events_by_document, d
                     details = event.get("details")
                     events.append(
                         {
-                            "time": _time(event.get("time")) or now,
+                            "time": _time_or(event.get("time"), now),
                             "action": str(event.get("action", "")),
                             "document_id": document_id,
                             "details": details if isinstance(details, dict) else {},
@@ -502,16 +555,12 @@ def _document_tag_rows(
     rows = []
     for facet in FACETS:
         for tag in record["tags"].get(facet, []):
-            if not isinstance(tag, dict) or tag.get("id") not in tag_ids:
-                raise BagRejected(
-                    _("Document {id} has a tag that is not in metadata/tags.jsonl.").format(id=record["id"])
-                )
             rows.append(
                 {
                     "document": document_id,
                     "tag": tag_ids[tag["id"]],
                     "added_by": str(tag.get("added_by") or "user"),
-                    "added_at": _time(tag.get("added_at")) or now,
+                    "added_at": _time_or(tag.get("added_at"), now),
                     "suggested": bool(tag.get("suggested")),
                 }
             )
@@ -521,7 +570,10 @@ def _document_tag_rows(
 def _restore_links(records: list[dict], document_ids: dict[int, int], report) -> None:
     with database.atomic("IMMEDIATE"):
         for record in records:
-            for link in record.get("links") or []:
+            links = record.get("links")
+            for link in links if isinstance(links, list) else []:
+                if not isinstance(link, dict):
+                    continue
                 first, second = (
                     document_ids.get(link.get("document")),
                     document_ids.get(link.get("translation")),
@@ -529,7 +581,7 @@ def _restore_links(records: list[dict], document_ids: dict[int, int], report) ->
                 if first is None or second is None or first == second:
                     continue  # a translation that was not exported with this document
                 first, second = sorted((first, second))
-                created = _time(link.get("created_at")) or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+                created = _time_or(link.get("created_at"), dt.datetime.now(dt.UTC).replace(tzinfo=None))
                 exists = DocumentLink.get_or_none(
                     (DocumentLink.document == first) & (DocumentLink.translation == second)
                 )
@@ -541,19 +593,30 @@ def _restore_links(records: list[dict], document_ids: dict[int, int], report) ->
 def _restore_reviews(records: list[dict], document_ids: dict[int, int], keep_ids: bool, report) -> None:
     """Review rows, table by table, with their document references pointed at the restored documents."""
     tables = set(review_tables())
+    new = {item["bag_id"] for item in report.imported}  # a document already there keeps its own review
     with database.atomic("IMMEDIATE"):
         for record in records:
-            for table, rows in (record.get("review") or {}).items():
+            review = record.get("review")
+            if record["id"] not in new or not isinstance(review, dict):
+                continue
+            for table, rows in review.items():
                 if table not in tables or not isinstance(rows, list):
                     continue
                 columns = {c.name for c in database.get_columns(table)}
                 for row in rows:
                     if not isinstance(row, dict) or not set(row) <= columns:
                         continue
+                    if any(isinstance(value, (dict, list)) for value in row.values()):
+                        continue
                     values = dict(row)
-                    for key in ("document", "document_id", "translation", "translation_id"):
-                        if key in values and values[key] is not None:
+                    references = [
+                        k for k in ("document", "document_id", "translation", "translation_id") if k in values
+                    ]
+                    for key in references:
+                        if values[key] is not None:
                             values[key] = document_ids.get(values[key])
+                    if any(values[key] is None and row[key] is not None for key in references):
+                        continue  # it names a document that is not in this bag
                     if not keep_ids:
                         values.pop("id", None)
                     names = ", ".join(f'"{name}"' for name in values)

@@ -172,3 +172,18 @@ def test_a_cancelled_import_keeps_nothing(bag, tmp_path):
         report = import_bag(target, tmp_path / "copy", cancel=lambda: True)
         assert report.cancelled and report.imported == []
     _assert_nothing_kept(tmp_path / "target")
+
+
+def test_a_bag_with_a_loop_of_parent_tags_is_refused_before_any_write(bag, tmp_path):
+    destination, _before = bag
+    tags_path = destination / "data" / "metadata" / "tags.jsonl"
+    tags = [json.loads(line) for line in tags_path.read_text(encoding="utf-8").splitlines()]
+    regions = [t for t in tags if t["facet"] == "region" and t["parent"]]
+    child = regions[-1]
+    parent = next(t for t in tags if t["id"] == child["parent"])
+    parent["parent"] = child["id"]  # the parent now sits under its own child
+    tags_path.write_text("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in tags), encoding="utf-8")
+    bagit.Bag(str(destination)).save(manifests=True)
+    with Archive.open(tmp_path / "target") as target, pytest.raises(BagRejected, match="loop of parents"):
+        import_bag(target, destination)
+    _assert_nothing_kept(tmp_path / "target")
