@@ -31,6 +31,7 @@ from PySide6.QtGui import (
     QDesktopServices,
     QFont,
     QFontDatabase,
+    QFontInfo,
     QGuiApplication,
     QKeySequence,
     QPalette,
@@ -78,6 +79,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+QSelectionFlag = QItemSelectionModel.SelectionFlag
+
 try:  # PySide6-Pdf is a separate wheel; without it the reader simply has no page view.
     from PySide6.QtPdf import QPdfDocument
     from PySide6.QtPdfWidgets import QPdfView
@@ -103,6 +106,7 @@ __all__ = [
     "QFileDialog",
     "QFont",
     "QFontDatabase",
+    "QFontInfo",
     "QFormLayout",
     "QFrame",
     "QGuiApplication",
@@ -130,6 +134,7 @@ __all__ = [
     "QPoint",
     "QProgressBar",
     "QPushButton",
+    "QSelectionFlag",
     "QSettings",
     "QSize",
     "QSortFilterProxyModel",

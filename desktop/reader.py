@@ -8,8 +8,8 @@ from pathlib import Path
 
 from archive.archive import Archive, DocumentNotFound
 from archive.models import FACETS, Document
+from archive.search import highlight
 from desktop.fonts import ARABIC_READING_FAMILIES, LATIN_READING_FAMILIES
-from desktop.highlight import query_regex
 from desktop.labels import (
     document_language_name,
     facet_title,
@@ -92,7 +92,8 @@ class TextLayout:
         """Lay out `text`; returns the document positions where pages start and the highlighted spans."""
         document.clear()
         cursor = QTextCursor(document)
-        pattern = query_regex(query) if query else None
+        spans = highlight(query, text) if query else []
+        next_span = 0
         page_positions: list[int] = []
         highlights: list[tuple[int, int]] = []
         offset, page_index, first_block, gap = 0, 0, True, False
@@ -137,12 +138,19 @@ class TextLayout:
             gap = False
             block_position = cursor.block().position()
             cursor.insertText(line, char_format)
-            if pattern is not None:
-                highlights += [
-                    (block_position + m.start(), block_position + m.end())
-                    for m in pattern.finditer(line)
-                    if m.end() > m.start()
-                ]
+            line_end = line_start + len(line)
+            while next_span < len(spans) and spans[next_span][0] < line_end:
+                start, end = spans[next_span]
+                if end > line_start:  # clipped to this line (a phrase may run across lines)
+                    highlights.append(
+                        (
+                            block_position + max(start, line_start) - line_start,
+                            block_position + min(end, line_end) - line_start,
+                        )
+                    )
+                if end > line_end:
+                    break
+                next_span += 1
         marked = QTextCharFormat()
         marked.setBackground(HIGHLIGHT)
         marked.setForeground(QColor("#000000"))

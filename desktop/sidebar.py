@@ -92,7 +92,7 @@ class FacetSidebar(QWidget):
                 item.setCheckState(
                     0, Qt.CheckState.Checked if tag.id in selected else Qt.CheckState.Unchecked
                 )
-                item.setTextAlignment(1, int(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter))
+                item.setTextAlignment(1, Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
                 self._items[tag.id] = item
             for tag in tags:
                 item = self._items[tag.id]

@@ -101,7 +101,7 @@ class VocabularyManager(QDialog):
             for tag in tags:
                 item = QTreeWidgetItem([tag.name_en, tag.name_ar, count_text(counts.get(tag.id, 0))])
                 item.setData(0, TAG_ROLE, tag.id)
-                item.setTextAlignment(1, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute))
+                item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
                 items[tag.id] = item
             for tag in tags:
                 parent = items.get(tag.parent_id) if tag.parent_id else None

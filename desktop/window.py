@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from archive.importing import ImportOptions
 from desktop.browse import BrowseResult, BrowseState, browse
 from desktop.dialogs import search_syntax_text, show_about, show_search_syntax
 from desktop.errors import show_error
@@ -350,8 +351,11 @@ class MainWindow(QMainWindow):
     def focus_tag_editor(self) -> None:
         self.tag_editor.field.setFocus()
 
-    def delete_selected(self, confirm: bool = True) -> None:
-        ids = self.selected_ids()
+    def delete_selected(self) -> None:
+        """Delete the selected documents after asking (Delete key)."""
+        self.delete_documents(self.selected_ids(), confirm=True)
+
+    def delete_documents(self, ids: list[int], confirm: bool = True) -> None:
         if not ids:
             return
         if confirm:
@@ -406,11 +410,12 @@ class MainWindow(QMainWindow):
             self.settings.setValue("import/last_folder", folder)
             self.start_import([folder])
 
-    def start_import(self, paths: list[str]) -> ImportJob | None:
+    def start_import(self, paths: list[str], options: ImportOptions | None = None) -> ImportJob | None:
+        """Import files and folders on the write thread; the report dialog opens when it ends."""
         if self.import_job is not None:
             self.statusBar().showMessage(_("An import is already running; wait for it or cancel it."), 8000)
             return None
-        job = ImportJob(self.session, paths)
+        job = ImportJob(self.session, paths, options)
         job.finished.connect(self._import_finished)
         job.failed.connect(self._import_failed)
         self.import_job = job

@@ -51,3 +51,46 @@ def demo_archive(demo_template, tmp_path):
     opened = Archive.open(path, create=False)
     yield opened
     opened.close()
+
+
+# ---- desktop (pytest-qt) -----------------------------------------------------------------------------
+@pytest.fixture
+def gui_settings(tmp_path):
+    """QSettings in a private file, so tests never read or write the user's own settings."""
+    from desktop.qt import QSettings
+
+    return QSettings(str(tmp_path / "qirtas-settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def gui_app(qapp, gui_settings):
+    """The desktop Application (fonts registered, English UI) without an archive yet; shut down after."""
+    from desktop.app import Application, create_qapplication
+
+    create_qapplication()
+    application = Application(qapp, gui_settings)
+    application.apply_language("en")
+    yield application
+    if application.window is not None:
+        application.window.close()
+    application.shutdown()
+    application.apply_language("en")
+
+
+@pytest.fixture
+def demo_window(gui_app, demo_template, tmp_path):
+    """The main window open on a private copy of the demo archive."""
+    path = tmp_path / "demo-gui"
+    shutil.copytree(demo_template, path)
+    assert gui_app.open_archive(path, create=False)
+    return gui_app.window
+
+
+@pytest.fixture
+def wait_for_writes(qtbot):
+    """Wait until the window's background writes (imports, tagging) have finished and been shown."""
+
+    def wait(session, timeout: int = 15_000) -> None:
+        qtbot.waitUntil(lambda: not session.queue.busy, timeout=timeout)
+
+    return wait

@@ -1,0 +1,141 @@
+"""The reader: each line in its own direction and font, page numbers, the original; the lazy table's cost."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive.archive import NewDocument
+from desktop.qt import QFontInfo, Qt
+from importers import Extracted
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+MIXED = (
+    "Statement on water cooperation\n"
+    "\n"
+    "The ministers met in Dushanbe on 3 March 2019.\n"
+    "\n"
+    "اجتمع الوزراء في دوشنبه يوم 3 مارس 2019 لبحث التعاون في مجال المياه.\n"
+    "قال الوزير: إن «UN-Water» شريك أساسي.\n"
+)
+
+
+@pytest.fixture
+def window_with(gui_app, archive):
+    def open_with(*documents: Extracted):
+        ids = [
+            archive.add(NewDocument(e.text.encode("utf-8") + bytes([n]), e, f"doc-{n}.txt")).id
+            for n, e in enumerate(documents)
+        ]
+        assert gui_app.open_archive(archive.path, create=False)
+        return gui_app.window, ids
+
+    return open_with
+
+
+def blocks(reader):
+    block = reader.browser.document().begin()
+    while block.isValid():
+        yield block
+        block = block.next()
+
+
+def block_with(reader, text):
+    return next(b for b in blocks(reader) if text in b.text())
+
+
+def test_each_paragraph_takes_its_own_direction_and_arabic_font(window_with):
+    window, (document_id,) = window_with(Extracted(MIXED, "text/plain", title="Statement", language="mixed"))
+    window.select_document(document_id)
+    reader = window.reader
+    english = block_with(reader, "The ministers met")
+    arabic = block_with(reader, "اجتمع الوزراء")
+    mixed_line = block_with(reader, "UN-Water")
+    assert english.blockFormat().layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert arabic.blockFormat().layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert mixed_line.blockFormat().layoutDirection() == Qt.LayoutDirection.RightToLeft  # first strong char
+    arabic_font = arabic.charFormat().font()
+    assert arabic_font.families()[0] == "Amiri"
+    assert QFontInfo(arabic_font).family() == "Amiri"  # the shipped font is really there, not a fallback
+    assert arabic_font.pointSizeF() > english.charFormat().font().pointSizeF()
+    # Laid out right-aligned: the Arabic line's text starts at the right edge of the page.
+    layout = arabic.layout()
+    line = layout.lineAt(0)
+    width = reader.browser.document().textWidth()
+    assert line.naturalTextRect().right() > width * 0.8
+    assert (
+        layout.lineAt(0).naturalTextRect().left()
+        > block_with(reader, "The ministers").layout().lineAt(0).naturalTextRect().left()
+    )
+
+
+def test_the_reader_shows_metadata_status_and_tags(demo_window):
+    arabic_id = next(i for i in demo_window.model.ids() if demo_window.archive.get(i).language == "ar")
+    demo_window.select_document(arabic_id)
+    reader = demo_window.reader
+    assert reader.title.text().startswith("مندوب الصين")
+    assert reader.title.alignment() & Qt.AlignmentFlag.AlignRight
+    assert "11 May 2016" in reader.details.text()
+    assert "Arabic" in reader.details.text()
+    assert "Text extracted" in reader.details.text()
+    assert "Security Council meeting on terrorism and the Internet" in reader.tags.text()
+    assert reader.open_button.isVisible() or reader.open_button.isVisibleTo(demo_window)
+    assert not reader.page_button.isVisibleTo(demo_window)  # a text file has no page to show
+
+
+def test_open_original_gives_a_read_only_copy_of_the_stored_file(demo_window):
+    opened = []
+    reader = demo_window.reader
+    reader.open_url = lambda url: opened.append(url.toLocalFile()) or True
+    demo_window.select_document(demo_window.model.id_at(0))
+    reader.open_button.click()
+    from pathlib import Path
+
+    copy = Path(opened[0])
+    assert copy.name == reader.document.source_name
+    assert copy.read_bytes() == demo_window.archive.original_path(reader.document).read_bytes()
+    assert not copy.stat().st_mode & 0o222
+    reader.folder_button.click()
+    assert Path(opened[1]) == demo_window.archive.original_path(reader.document).parent
+
+
+def test_pdf_text_shows_page_numbers_where_pages_start(window_with):
+    text = "First page text.\n\nStill the first page.\nSecond page begins here.\nنص الصفحة الثالثة."
+    starts = [0, text.index("Second"), text.index("نص")]
+    window, (document_id,) = window_with(
+        Extracted(text, "application/pdf", title="Paged", language="mixed", page_starts=starts)
+    )
+    window.select_document(document_id)
+    reader = window.reader
+    texts = [b.text() for b in blocks(reader)]
+    assert texts.index("— Page 1 —") < texts.index("First page text.")
+    assert texts.index("— Page 2 —") == texts.index("Second page begins here.") - 1
+    assert texts.index("— Page 3 —") == texts.index("نص الصفحة الثالثة.") - 1
+    assert reader.page_button.isVisibleTo(window)
+
+
+def test_a_screenful_of_rows_costs_a_few_queries(window_with, monkeypatch):
+    documents = [Extracted(f"Report {n}\n\nBody {n}.", "text/plain", title=f"Report {n}") for n in range(250)]
+    window, _ids = window_with(*documents)
+    database = window.archive.db
+    executed = []
+    original = database.execute_sql
+    monkeypatch.setattr(
+        database, "execute_sql", lambda sql, *a, **k: executed.append(sql) or original(sql, *a, **k)
+    )
+    model = window.model
+    model.invalidate()
+
+    def show_rows(first, last):
+        for row in range(first, last):
+            for column in range(model.columnCount()):
+                model.data(model.index(row, column))
+
+    show_rows(0, 40)  # one screenful
+    assert 1 <= len(executed) <= 3
+    executed.clear()
+    show_rows(0, 40)  # painting again costs nothing
+    show_rows(40, 80)
+    assert executed == []
+    show_rows(150, 190)  # another page
+    assert 1 <= len(executed) <= 3

@@ -1,0 +1,169 @@
+"""The main window on the demo archive: rows, facets, search, sorting, deleting, switching language."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.qt import QMessageBox, Qt
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+
+def titles(window) -> list[str]:
+    model = window.model
+    return [model.data(model.index(row, 0)).strip("\u202a\u202b\u202c") for row in range(model.rowCount())]
+
+
+def sidebar_item(window, name_en):
+    tag = next(t for t in window.archive.tags() if t.name_en == name_en)
+    return tag, window.sidebar.item_for(tag.id)
+
+
+def test_window_opens_on_the_demo_archive_with_every_seed(demo_window):
+    assert demo_window.model.rowCount() == 5
+    assert any(title.startswith("مندوب الصين") for title in titles(demo_window))
+    assert "5 documents in the archive" in demo_window.counts_label.text()
+    facets = [demo_window.sidebar.tree.topLevelItem(i).text(0) for i in range(3)]
+    assert facets == ["Events", "Regions", "Themes"]
+
+
+def test_ticking_a_facet_narrows_the_table_and_clear_restores_it(demo_window):
+    tag, item = sidebar_item(demo_window, "Social media")
+    assert item.text(1) == "2"  # count for the current result, before ticking
+    item.setCheckState(0, Qt.CheckState.Checked)
+    assert demo_window.model.rowCount() == 2
+    ids = demo_window.model.ids()
+    assert all(tag.id in {t.id for t in demo_window.archive.document_tags(i)["theme"]} for i in ids)
+    # a second theme in the same facet widens (OR); a region narrows (AND)
+    _tag, hate = sidebar_item(demo_window, "Hate speech")
+    hate.setCheckState(0, Qt.CheckState.Checked)
+    assert demo_window.model.rowCount() == 2
+    _tag, china = sidebar_item(demo_window, "China")
+    china.setCheckState(0, Qt.CheckState.Checked)
+    assert demo_window.model.rowCount() == 0
+    demo_window.sidebar.clear_button.click()
+    assert demo_window.model.rowCount() == 5
+
+
+def test_a_parent_region_counts_and_finds_the_places_inside_it(demo_window):
+    _tag, central_asia = sidebar_item(demo_window, "Central Asia")
+    _tag, dushanbe = sidebar_item(demo_window, "Dushanbe")
+    assert dushanbe.parent() is not None  # nested: … › Tajikistan › Dushanbe
+    assert central_asia.text(1) == "1"
+    central_asia.setCheckState(0, Qt.CheckState.Checked)
+    assert titles(demo_window) == [demo_window.archive.get(demo_window.model.id_at(0)).title]
+    assert "Dushanbe" in titles(demo_window)[0]
+
+
+def test_search_shows_matches_and_highlights_them_in_the_reader(demo_window, qtbot):
+    demo_window.search_field.setText("Dushanbe")
+    qtbot.waitUntil(lambda: demo_window.state.query == "Dushanbe", timeout=3000)
+    assert demo_window.model.rowCount() == 1
+    reader = demo_window.reader
+    assert reader.document is not None and "Dushanbe" in reader.document.title
+    assert reader.highlights
+    document = reader.browser.document()
+    for start, end in reader.highlights:
+        cursor = reader.browser.textCursor()
+        cursor.setPosition(start)
+        cursor.setPosition(end, cursor.MoveMode.KeepAnchor)
+        assert cursor.selectedText().casefold() == "dushanbe"
+    start, _end = reader.highlights[0]
+    block = document.findBlock(start)
+    fragment_format = None
+    iterator = block.begin()
+    while not iterator.atEnd():
+        fragment = iterator.fragment()
+        if fragment.position() <= start < fragment.position() + fragment.length():
+            fragment_format = fragment.charFormat()
+        iterator += 1
+    assert fragment_format is not None and fragment_format.background().color().name() == "#ffd54f"
+
+
+def test_arabic_search_matches_with_hamza_variants_and_is_highlighted(demo_window):
+    demo_window.search_field.setText("الانترنت")  # without hamza; the text has الإنترنت
+    demo_window._search_now()
+    assert demo_window.model.rowCount() >= 1
+    demo_window.select_document(
+        next(i for i in demo_window.model.ids() if demo_window.archive.get(i).language == "ar")
+    )
+    reader = demo_window.reader
+    cursor = reader.browser.textCursor()
+    start, end = reader.highlights[0]
+    cursor.setPosition(start)
+    cursor.setPosition(end, cursor.MoveMode.KeepAnchor)
+    assert cursor.selectedText() in ("الإنترنت", "الانترنت")
+
+
+def test_a_search_with_no_match_says_so(demo_window):
+    demo_window.search_field.setText("zzzyqx")
+    demo_window._search_now()
+    assert demo_window.model.rowCount() == 0
+    assert demo_window.search_hint.isVisibleTo(demo_window)
+    assert demo_window.search_hint.text()
+
+
+def test_facet_counts_follow_the_search_result(demo_window):
+    demo_window.search_field.setText("Dushanbe")
+    demo_window._search_now()
+    _tag, social = sidebar_item(demo_window, "Social media")
+    _tag, extremism = sidebar_item(demo_window, "Violent extremism")
+    assert social.text(1) == ""
+    assert extremism.text(1) == "1"
+
+
+def test_sorting_by_title_and_back(demo_window):
+    header = demo_window.table.horizontalHeader()
+    demo_window.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert header.sortIndicatorSection() == 0
+    ascending = titles(demo_window)
+    assert ascending == sorted(ascending)
+    demo_window.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert titles(demo_window) == ascending[::-1]
+
+
+def test_delete_asks_first_and_removes_the_documents(demo_window, monkeypatch, wait_for_writes):
+    asked = []
+
+    def answer(_parent, _title, text, *_args):
+        asked.append(text)
+        return QMessageBox.StandardButton.No if len(asked) == 1 else QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    demo_window.table.selectRow(0)
+    doomed = demo_window.selected_ids()
+    demo_window.delete_action.trigger()  # answered No
+    assert not demo_window.session.queue.busy
+    assert demo_window.model.rowCount() == 5
+    demo_window.delete_action.trigger()  # answered Yes
+    assert "Delete 1 document" in asked[-1]
+    wait_for_writes(demo_window.session)
+    assert demo_window.model.rowCount() == 4
+    assert doomed[0] not in demo_window.model.ids()
+
+
+def test_switching_to_arabic_mirrors_the_window_and_is_remembered(gui_app, demo_window):
+    from desktop.qt import QApplication
+
+    gui_app.switch_language("ar")
+    window = gui_app.window
+    assert window is not demo_window
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert gui_app.settings.value("language") == "ar"
+    window.resize(1200, 700)
+    window.show()
+    QApplication.processEvents()
+    sidebar_x = window.sidebar.mapTo(window, window.sidebar.rect().topLeft()).x()
+    table_x = window.table.mapTo(window, window.table.rect().topLeft()).x()
+    assert sidebar_x > table_x  # the facets sit on the right in the Arabic layout
+    assert window.model.rowCount() == 5
+    gui_app.switch_language("en")
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert gui_app.window.menuBar().actions()[0].text() == "&File"
+
+
+def test_settings_remember_the_archive_and_splitters(gui_app, demo_window):
+    demo_window.main_splitter.setSizes([200, 500, 500])
+    demo_window.save_settings()
+    assert gui_app.settings.value("window/main_splitter") is not None
+    assert str(demo_window.archive.path) in [str(p) for p in gui_app.settings.value("recent_archives")]
