@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.archive import DB_NAME, ORIGINALS, ArchiveError
+from archive.archive import DB_NAME, ORIGINALS, Archive, ArchiveError
 from archive.store import flush_to_disk
 from i18n.catalog import _
 
@@ -73,7 +73,7 @@ def _check_destination(source: Path, destination: Path) -> bool:
 
 
 def backup(
-    archive_path: str | os.PathLike,
+    archive_path: str | os.PathLike | Archive,
     destination: str | os.PathLike,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
@@ -86,6 +86,8 @@ def backup(
     gives a consistent pair. The database copy is moved into place last: until then an earlier backup
     in the same folder stays whole.
     """
+    if isinstance(archive_path, Archive):
+        archive_path = archive_path.path
     source = Path(archive_path).expanduser().resolve()
     destination = Path(destination).expanduser().absolute()
     if not (source / DB_NAME).is_file():

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.archive import Archive, ArchiveError
-from archive.models import FACETS, Document, DocumentLink, DocumentTag, Tag, database
+from archive.models import FACETS, AuditEvent, Document, DocumentLink, DocumentTag, Tag, database
 from i18n.catalog import _
 
 ProgressFn = Callable[[int, int], None]  # done, total
@@ -461,7 +461,7 @@ def _fill_bag(archive: Archive, ids, root: Path, progress, cancel, whole: bool) 
 def _write_audit(archive: Archive, ids, path: Path) -> None:
     wanted = set(ids)
     with open(path, "w", encoding="utf-8", newline="") as out:
-        for event in archive.audit_trail():
+        for event in AuditEvent.select().order_by(AuditEvent.id).iterator():  # streamed: it can be long
             if event.document_id in wanted:
                 row = {
                     "time": _iso(event.time),
