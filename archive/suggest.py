@@ -24,7 +24,15 @@ from archive.archive import Archive, ArchiveError
 from archive.models import AuditEvent, Document, DocumentTag, Tag
 from archive.regions import ensure_region
 from archive.suggest_events import PlaceHit, find_events, name_key, similarity
-from archive.suggest_places import CITY_BY_KEY, DATELINE_ALIASES, City, Place, city_places, cldr_places
+from archive.suggest_places import (
+    CITY_BY_KEY,
+    DATELINE_ALIASES,
+    ORGANISATIONS,
+    City,
+    Place,
+    city_places,
+    cldr_places,
+)
 from archive.suggest_text import (
     FoldedText,
     excerpt,
@@ -54,7 +62,7 @@ DEFAULT_THEME_KEYWORDS: dict[str, tuple[list[str], list[str]]] = {
         ["international cooperation", "cooperation between", "public-private partnership*"],
         ["التعاون الدولي", "التعاون الإقليمي"],
     ),
-    "social media": (["social media", "social network*"], ["وسائل التواصل الاجتماعي", "مواقع التواصل الاجتماعي"]),
+    "social media": (["social media", "social network*"], ["وسائل التواصل الاجتماعي", "التواصل الاجتماعي"]),
     "hate speech": (["hate speech", "online hate"], ["خطاب الكراهية"]),
     "violent extremism": (["violent extremis*", "countering extremism", "radicali*"], ["التطرف العنيف", "التطرف"]),
     "human rights": (["human rights", "freedom of expression", "privacy"], ["حقوق الإنسان", "حرية التعبير"]),
@@ -206,7 +214,7 @@ class Suggester:
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
         self.places = self._places()
-        self._by_alias: dict[str, Place] = {}
+        self._by_alias: dict[str, Place | None] = {fold_phrase(name): None for name in ORGANISATIONS}
         for place in self.places:
             for alias in [*place.names_en, *place.names_ar]:
                 self._by_alias.setdefault(fold_phrase(alias), place)

@@ -35,15 +35,24 @@ _DESCRIBED = re.compile(
     rf"(?:{_NAME_WORD}\s+){{0,4}}(?P<kw>{_KW_EN})\s+(?:on|about)\s+(?P<topic>[^.;:,“”\"\n]{{5,160}}?)"
     r"(?=\s*[.;:,\n]|\s+(?:in|at)\s+[A-Z]|\s+(?:with|was|were|which|that|where)\b|$)"
 )
-_KW_AR = r"اجتماعا?|مؤتمرا?|ندوة|جلسة|منتدى|ورشة عمل|قمة|حلقة نقاش"
-_ARABIC = re.compile(rf"(?<!\w)[وفبلك]?(?P<kw>{_KW_AR})(?P<rest>(?:\s+[^\s،,.؛:()«»\"“”]+){{1,12}})")
-_ARABIC_HELD = re.compile(r"\s+(?:الذي\s+|التي\s+)?عقدت?(?:\s+هنا|\s+اليوم|\s+أمس)?")
+_MARKS = "[\u064b-\u0652]*"  # harakat and tanween, as in اجتماعًا
+_KW_AR = "|".join(
+    _MARKS.join(word) + f"{_MARKS}(?:ا{_MARKS})?"
+    for word in ("اجتماع", "مؤتمر", "ندوة", "جلسة", "منتدى", "ورشة عمل", "قمة", "حلقة نقاش")
+)
+_ARABIC = re.compile(rf"(?<!\w)[وفبلك]?(?P<kw>{_KW_AR})(?P<rest>(?:\s+[^\s،,.؛:()«»\"“”]+){{1,16}})")
+_ARABIC_HELD = re.compile(
+    r"\s+(?:الذي\s+|التي\s+)?(?:عقدت?|انعقدت?)(?:\s+هنا|\s+اليوم|\s+أمس)?"
+    r"|\s+(?:استمرت?|دامت?)\s+(?:يومين|يوما|أياما|\S+\s+أيام)|\s+لمدة\s+(?:يومين|\S+\s+أيام)"
+)
+_ARABIC_TOPIC = {"حول", "بشأن", "عن", "بعنوان", "لمناقشة", "لبحث", "حَوْل"}
 _ARABIC_TRAILING = {"و", "في", "من", "على", "إلى", "عن", "مع", "يوم", "أمس", "اليوم", "هنا"}
 _LEADING_ARTICLES = re.compile(r"^(?:The|This|That|A|An|Our|Its|Their)\s+")
 _HERE = re.compile(r"\bhere\b|(?<!\w)هنا(?!\w)", re.IGNORECASE)
 _ONLINE = re.compile(r"\b(?:webinar|online|virtual(?:ly)?)\b|عبر الإنترنت|افتراضي", re.IGNORECASE)
 _LOCATIVE_BEFORE = re.compile(
-    r"(?:\b(?:in|at|held in|hosted in|venue:?)\s+(?:the\s+)?|(?<!\w)في\s+)$", re.IGNORECASE
+    r"(?:\b(?:in|at|held in|hosted in|venue:?)\s+(?:the\s+)?|(?<!\w)(?:في|استضافت|احتضنت|استضاف)\s+)$",
+    re.IGNORECASE,
 )
 _HOST_AFTER = re.compile(r"^\s+(?:hosted|host|hosts|welcomed)\b|^\s+(?:استضافت|احتضنت)")
 
@@ -122,13 +131,18 @@ def _english_candidates(text: str) -> list[EventCandidate]:
 def _arabic_candidates(text: str) -> list[EventCandidate]:
     found = []
     for match in _ARABIC.finditer(text):
-        rest = _ARABIC_HELD.sub("", match.group("rest"))
-        words = rest.split()
+        words = _ARABIC_HELD.sub("", match.group("rest")).split()
+        # a named event says what it is about within a few words ("اجتماع لمجلس الأمن حول الإرهاب");
+        # "جلسة أخرى" or "اجتماع الخبراء في دوشانبي" only refer to one
+        topic = next((i for i, word in enumerate(words[:5]) if word in _ARABIC_TOPIC), None)
+        if topic is None:
+            continue
+        words = words[: topic + 11]
         while words and words[-1] in _ARABIC_TRAILING:
             words.pop()
-        if not words:
-            continue
-        name = " ".join([match.group("kw"), *words])
+        keyword = re.sub("[\u064b-\u0652]", "", match.group("kw"))
+        keyword = keyword[:-1] if keyword.endswith("ا") and keyword[:-1] in ("اجتماع", "مؤتمر") else keyword
+        name = " ".join([keyword, *words])
         found.append(EventCandidate(name, match.start("kw"), match.end(), match.group("kw")))
     return found
 

@@ -125,6 +125,17 @@ CITY_BY_KEY = {city.key: city for city in CITIES}
 DATELINE_ALIASES: dict[str, str] = {"United Nations": "un-headquarters", "الأمم المتحدة": "un-headquarters"}
 
 
+# Names of organisations that contain a place but are not about it; matched so the place inside is not.
+ORGANISATIONS = (
+    "Organization for Security and Co-operation in Europe", "Organization for Security and Cooperation in Europe",
+    "Council of Europe", "Economic Commission for Africa", "Economic Commission for Europe",
+    "Economic and Social Commission for Western Asia", "Economic and Social Commission for Asia and the Pacific",
+    "Economic Commission for Latin America and the Caribbean", "American Society of International Law",
+    "منظمة الأمن والتعاون في أوروبا", "مجلس أوروبا", "اللجنة الاقتصادية لأفريقيا", "اللجنة الاقتصادية لأوروبا",
+    "اللجنة الاقتصادية والاجتماعية لغربي آسيا", "اللجنة الاقتصادية والاجتماعية لغرب آسيا",
+)  # fmt: skip
+
+
 @dataclass
 class Place:
     """One place a region suggestion can name: a CLDR code or a city, maybe already a tag in the archive."""

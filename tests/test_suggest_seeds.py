@@ -28,6 +28,16 @@ REGIONS = {
     "002": {"CN", "un-headquarters"},
     "003": {"un-headquarters", "new-york", "paris", "cairo"},
     "004": {"143", "dushanbe", "AF", "TJ", "CA", "IL", "RU", "US"},
+    "005": {
+        "143",
+        "dushanbe",
+        "AF",
+        "TJ",
+        "CA",
+        "IL",
+        "RU",
+        "US",
+    },  # 004 in Arabic; أوروبا only in OSCE's name
 }
 # (words the name must contain, date, place as the text gives them)
 EVENTS = {
@@ -36,6 +46,7 @@ EVENTS = {
     "002": [("اجتماع مجلس الامن", D(2016, 5, 11), "UN Headquarters")],
     "003": [("breakout session 1 digital diplomacy", D(2018, 11, 19), "UN Headquarters, New York")],
     "004": [("central asian meeting on countering violent extremism", None, "Dushanbe")],
+    "005": [("اجتماع اسيا الوسطي حول مكافحه التطرف العنيف", None, "Dushanbe")],
 }
 EVENTS_ALLOWED = {"000": ["high level conference"], "003": ["internet governance forum"]}
 THEMES = {
@@ -44,6 +55,7 @@ THEMES = {
     "002": {"Terrorist use of the Internet", "Terrorist propaganda"},
     "003": {"Hate speech", "Social media"},
     "004": {"Violent extremism", "Cybersecurity"},
+    "005": {"Violent extremism", "Cybersecurity"},
 }
 THEMES_ALLOWED = {
     "000": {"Terrorist propaganda"},
@@ -51,6 +63,7 @@ THEMES_ALLOWED = {
     "002": {"Social media", "Violent extremism"},
     "003": {"Terrorist propaganda", "Human rights", "Violent extremism", "Terrorist use of the Internet"},
     "004": {"Human rights", "Social media", "Terrorist use of the Internet", "International cooperation"},
+    "005": {"Human rights", "Social media", "Terrorist use of the Internet", "International cooperation"},
 }
 
 
@@ -66,12 +79,18 @@ def _event_matches(name: str, words: str) -> bool:
 
 class Score:
     def __init__(self) -> None:
-        self.true = self.false = self.missed = 0
+        self.true = self.false = self.missed = self.allowed = 0
 
     def line(self, label: str) -> str:
-        precision = self.true / (self.true + self.false) if self.true + self.false else 1.0
-        recall = self.true / (self.true + self.missed) if self.true + self.missed else 1.0
-        return f"{label:28} precision {precision:.2f}  recall {recall:.2f}  (tp {self.true}, fp {self.false}, fn {self.missed})"
+        strict = (
+            self.true / (self.true + self.false + self.allowed)
+            if self.true + self.false + self.allowed
+            else 1.0
+        )
+        return (
+            f"{label:12} precision {self.precision:.2f}  recall {self.recall:.2f}  "
+            f"(tp {self.true}, fp {self.false}, fn {self.missed}; {self.allowed} allowed, strict precision {strict:.2f})"
+        )
 
     @property
     def precision(self) -> float:
@@ -112,13 +131,16 @@ def _measure(archive, ids: dict[str, int], with_themes: bool) -> dict[str, Score
                         scores[label].true += 1
                     else:
                         scores[label].false += 1
-            elif not any(_event_matches(n, w) for w in EVENTS_ALLOWED.get(seed, []) for n in names if n):
+            elif any(_event_matches(n, w) for w in EVENTS_ALLOWED.get(seed, []) for n in names if n):
+                scores["event"].allowed += 1
+            else:
                 scores["event"].false += 1
         scores["event"].missed += len(unmatched)
         if with_themes:
             themes = {s.name_en for s in result.theme}
             scores["theme"].true += len(themes & THEMES[seed])
             scores["theme"].false += len(themes - THEMES[seed] - THEMES_ALLOWED[seed])
+            scores["theme"].allowed += len((themes & THEMES_ALLOWED[seed]) - THEMES[seed])
             scores["theme"].missed += len(THEMES[seed] - themes)
     return scores
 
@@ -126,7 +148,7 @@ def _measure(archive, ids: dict[str, int], with_themes: bool) -> dict[str, Score
 @pytest.fixture
 def plain_archive(archive):
     """The seeds imported as they are: no tags, no vocabulary."""
-    report = import_paths(archive, SEED_FILES)
+    report = import_paths(archive, [path for path in SEED_FILES if path.name[:3] in REGIONS])
     return archive, {item.path.rsplit("/", 1)[-1][:3]: item.id for item in report.imported}
 
 
@@ -136,7 +158,7 @@ def vocabulary_archive(demo_archive):
     DocumentTag.delete().execute()
     AuditEvent.delete().where(AuditEvent.action == "untagged").execute()
     ids = {document.source_name[:3]: document.id for document in demo_archive.list_documents()[1]}
-    return demo_archive, ids
+    return demo_archive, {seed: document_id for seed, document_id in ids.items() if seed in REGIONS}
 
 
 def test_plain_import_every_named_place_and_event_is_suggested(plain_archive):

@@ -1,0 +1,187 @@
+"""Text-integrity audit: each detector on damaged and on healthy text, in English and Arabic; the seeds;
+filtering documents by kind; `qirtas audit`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from archive import integrity
+from archive.archive import DocumentFilter, NewDocument
+from archive.importing import import_paths
+from archive.integrity import check_text
+from cli.main import main
+from importers import Extracted
+from tests.conftest import SEED_FILES
+
+
+def kinds(text: str, language: str) -> list[str]:
+    return [finding.kind for finding in check_text(text, language)]
+
+
+def add(archive, text: str, language: str = "en", title: str = "") -> int:
+    extracted = Extracted(text=text, media_type="text/plain", language=language, title=title or text[:40])
+    return archive.add(NewDocument(text.encode("utf-8"), extracted, "doc.txt")).id
+
+
+def as_mojibake(text: str, codec: str) -> str:
+    """What a program that read UTF-8 as `codec` and saved it again leaves behind."""
+    return text.encode("utf-8").decode(codec)
+
+
+HEALTHY_ENGLISH = (
+    "Michèle Coninsx said: “International efforts – and the UN’s – matter.” It costs £10 at 19°C; "
+    "**Breakout Session** *“Digital Diplomacy”* — naïve café, Zürich © 2020. He quoted Пушкин and αβγ."
+)
+HEALTHY_ARABIC = (
+    "الأمم المتحدة 11 مايو 2016 (شينخوا) قال المندوب: هل هذا صحيح؟ نعم، الإرهاب؛ وكالة شينخوا. "
+    "لا يوجد حل سحرى، سبيلا هاما، مثلا، إلا. پاکستان وگفتگو ﷺ ﴿الآية﴾ مقترحا «التكنولوجيا ضد الإرهاب»."
+)
+
+
+@pytest.mark.parametrize(("text", "language"), [(HEALTHY_ENGLISH, "en"), (HEALTHY_ARABIC, "ar")])
+def test_healthy_text_raises_no_alarm(text, language):
+    assert kinds(text, language) == []
+
+
+# ---- unexpected script ------------------------------------------------------------------------------
+
+
+def test_chinese_spam_inside_an_english_text_is_found_and_called_a_replaced_word():
+    text = (
+        "Cooperation between the 缅北禁地and smaller tech platforms.\n\nOther 缅北禁地representatives spoke."
+    )
+    [finding] = check_text(text, "en")
+    assert finding.kind == "unexpected-script" and finding.count == 2
+    assert "缅北禁地" in finding.detail and "replaced" in finding.detail
+    assert finding.excerpt == "Cooperation between the 缅北禁地and smaller tech platforms."
+
+
+def test_chinese_inside_an_arabic_text_is_found_but_an_arabic_transcription_is_not():
+    assert kinds("نقلت وكالة شينخوا الصينية الخبر.", "ar") == []
+    [finding] = check_text("نقلت وكالة 新华社 الخبر.", "ar")
+    assert finding.kind == "unexpected-script" and "Arabic" in finding.detail
+
+
+def test_a_chinese_document_may_be_written_in_chinese():
+    assert kinds("联合国安理会今天开会。", "zh") == []
+
+
+# ---- mojibake ---------------------------------------------------------------------------------------
+
+
+def test_english_utf8_read_as_windows_1252_is_found_with_a_repaired_reading():
+    original = "The UN’s “smaller platforms” – café"
+    [finding] = check_text(as_mojibake(original, "sloppy-windows-1252"), "en")
+    assert finding.kind == "mojibake" and "windows-1252" in finding.detail
+    assert finding.repaired == original
+
+
+def test_arabic_utf8_read_as_windows_1256_is_found_with_a_repaired_reading():
+    original = "دعا مبعوث صيني لدى الأمم المتحدة"
+    damaged = as_mojibake(original, "sloppy-windows-1256")
+    [finding] = check_text(damaged, "ar")
+    assert finding.kind == "mojibake" and "windows-1256" in finding.detail
+    assert finding.repaired == original
+    assert integrity.repair_mojibake(damaged) == original
+
+
+def test_a_line_of_mojibake_among_healthy_lines_is_repaired_alone():
+    text = "Healthy line – “fine”.\n" + as_mojibake("Broken’s line", "sloppy-windows-1252")
+    assert integrity.repair_mojibake(text) == "Healthy line – “fine”.\nBroken’s line"
+
+
+# ---- replacement characters, presentation forms, visual order ---------------------------------------
+
+
+def test_replacement_characters_are_counted():
+    [finding] = check_text("The caf\ufffd and the na\ufffdve", "en")
+    assert (finding.kind, finding.count) == ("replacement-character", 2)
+    [finding] = check_text("الأمم \ufffd\ufffd المتحدة", "ar")
+    assert finding.count == 2
+
+
+def test_arabic_presentation_forms_are_found_and_folded_in_the_repaired_reading():
+    [finding] = check_text("\ufe8d\ufedf\ufe84\ufee3\ufee2 المتحدة", "ar")
+    assert finding.kind == "presentation-forms" and finding.count == 5
+    assert finding.repaired == "الأمم المتحدة"
+
+
+def test_ornate_parentheses_and_word_ligatures_are_not_leftover_presentation_forms():
+    assert kinds("قال ﴿الآية﴾ محمد ﷺ", "ar") == []
+
+
+def test_arabic_in_visual_order_is_found_with_a_logical_reading():
+    text = "ةدحتملا ممألا ةمظنم يف ةيبرعلا ةغللا\nةيلودلا ةمكحملا ىلإ ةلاسرلا"
+    [finding] = check_text(text, "ar")
+    assert finding.kind == "visual-order" and finding.count == 2
+    assert finding.repaired == "اللغة العربية في منظمة الأمم المتحدة"
+
+
+def test_arabic_in_logical_order_is_not_taken_for_visual_order():
+    text = "اللغة العربية في منظمة الأمم المتحدة\nالرسالة إلى المحكمة الدولية مثلا وقليلا وسبيلا"
+    assert kinds(text, "ar") == []
+
+
+def test_a_lam_alef_written_backwards_is_found():
+    [finding] = check_text("األمم المتحدة واإلرهاب", "ar")
+    assert finding.kind == "visual-order" and finding.count == 2
+    assert finding.repaired == "الأمم المتحدة والإرهاب"
+
+
+# ---- the seeds and the archive ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def seeds_archive(archive):
+    report = import_paths(archive, SEED_FILES)
+    return archive, {item.path.rsplit("/", 1)[-1][:3]: item.id for item in report.imported}
+
+
+def test_on_the_seeds_only_the_injected_chinese_is_found_in_text_and_title(seeds_archive):
+    archive, ids = seeds_archive
+    report = integrity.audit_archive(archive)
+    assert report.checked == len(SEED_FILES)
+    assert list(report) == [ids["001"]]
+    findings = report[ids["001"]]
+    assert {(f.kind, f.field) for f in findings} == {
+        ("unexpected-script", "text"),
+        ("unexpected-script", "title"),
+    }
+    assert archive.get(ids["001"]).title == "缅北禁地"  # the spam even replaced the title line
+
+
+def test_documents_can_be_filtered_by_kind_and_the_filter_follows_edits(seeds_archive):
+    archive, ids = seeds_archive
+    damaged = add(archive, "Here is caf\ufffd.")
+    assert integrity.document_ids_with(archive, ["replacement-character"]) == [damaged]
+    assert integrity.document_ids_with(archive) == sorted([ids["001"], damaged])
+    assert integrity.kinds_for_documents(archive, [ids["000"], ids["001"]]) == {
+        ids["000"]: [],
+        ids["001"]: ["unexpected-script"],
+    }
+    total, documents = archive.list_documents(
+        DocumentFilter(ids=integrity.document_ids_with(archive, ["unexpected-script"]))
+    )
+    assert (total, documents[0].id) == (1, ids["001"])
+    archive.update_document(ids["001"], title="CTED and Tech Against Terrorism host webinar")
+    archive.update_document(ids["002"], language="en")  # an Arabic text called English: still no CJK
+    assert integrity.kinds_for_documents(archive, [ids["001"]]) == {ids["001"]: ["unexpected-script"]}
+    archive.delete_document(damaged)
+    assert integrity.document_ids_with(archive, ["replacement-character"]) == []
+
+
+def test_cli_audit_reports_findings_and_exits_1(seeds_archive, capsys):
+    archive, ids = seeds_archive
+    where = str(archive.path)
+    archive.close()
+    status = main(["--archive", where, "audit", "--json"])
+    payload = json.loads(capsys.readouterr().out)
+    assert status == 1
+    assert payload["findings"] and all(
+        {"id", "kind", "detail", "excerpt"} <= set(f) and f["id"] == ids["001"] for f in payload["findings"]
+    )
+    assert main(["--archive", where, "audit", "--kind", "mojibake", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == []
+    assert main(["--archive", where, "audit", str(ids["000"]), "--json"]) == 0
