@@ -142,7 +142,7 @@ def open_verified_bag(
                 _("The bag has no SHA-256 or SHA-512 manifest; weaker checksums are not trusted.")
             )
         bag.validate(processes=1, completeness_only=True)  # structure, Payload-Oxum, files vs manifests
-    except bagit.BagError as error:
+    except (bagit.BagError, ValueError, OSError) as error:  # ValueError: also text that is not UTF-8
         raise BagRejected(
             _("The bag is not valid: {reason}").format(reason=_validation_message(error))
         ) from error
@@ -162,10 +162,15 @@ def _check_checksums(root: Path, name: str, expected: dict[str, str]) -> None:
         raise BagRejected(
             _("The bag uses a checksum this system cannot compute for {name}.").format(name=name)
         )
-    with open(root / name, "rb") as handle:
-        while block := handle.read(_HASH_BLOCK):
-            for digest in digests.values():
-                digest.update(block)
+    try:
+        with open(root / name, "rb") as handle:
+            while block := handle.read(_HASH_BLOCK):
+                for digest in digests.values():
+                    digest.update(block)
+    except OSError as error:
+        raise BagRejected(
+            _("The bag is refused: {name} cannot be read ({error}).").format(name=name, error=error.strerror)
+        ) from error
     for alg, digest in digests.items():
         if digest.hexdigest() != expected[alg].lower():
             raise BagRejected(
@@ -205,8 +210,12 @@ def _read_jsonl(bag, name: str, required: bool = True) -> list[dict]:
                 _("The bag holds no metadata/{name}: it was not written by Qirtas.").format(name=name)
             )
         return []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as error:
+        raise BagRejected(_("metadata/{name} is not UTF-8 text.").format(name=name)) from error
     rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
@@ -251,7 +260,10 @@ def _check_record(bag, record: dict) -> None:
     if not _HEX64.match(record["sha256"]):
         raise BagRejected(_("Document {id} has no valid SHA-256.").format(id=record["id"]))
     original = _payload_file(bag, record, "original_file", "originals")
-    _payload_file(bag, record, "text_file", "texts")
+    try:
+        _payload_file(bag, record, "text_file", "texts").read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BagRejected(_("The text of document {id} is not UTF-8.").format(id=record["id"])) from error
     known = bag.entries[os.path.normpath(record["original_file"])].get("sha256")
     if known and known.lower() != record["sha256"]:
         raise BagRejected(

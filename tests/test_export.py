@@ -22,14 +22,14 @@ def _link(first: int, second: int) -> None:
 
 def test_csv_has_a_bom_arabic_titles_and_tags_in_both_languages(demo_archive, tmp_path):
     destination = tmp_path / "out.csv"
+    count = demo_archive.count()
     report = export(demo_archive, "csv", destination)
-    assert report.documents == 5
+    assert report.documents == count >= 5
     raw = destination.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # spreadsheet programs need it to read UTF-8 Arabic
     rows = list(csv.DictReader(destination.open(encoding="utf-8-sig", newline="")))
-    assert len(rows) == 5
-    arabic = next(row for row in rows if row["language"] == "ar")
-    assert arabic["title"].startswith("مندوب الصين")
+    assert len(rows) == count
+    assert any(row["title"].startswith("مندوب الصين") for row in rows if row["language"] == "ar")
     dushanbe = next(row for row in rows if "Dushanbe" in row["regions_en"])
     assert "دوشانبي" in dushanbe["regions_ar"]
     assert all(row["sha256"] and row["events_en"] and row["events_ar"] for row in rows)
@@ -54,7 +54,7 @@ def test_jsonl_holds_every_field_tags_with_ancestors_links_and_review_state(demo
     destination = tmp_path / "out.jsonl"
     export(demo_archive, "jsonl", destination)
     records = {r["id"]: r for r in map(json.loads, destination.read_text(encoding="utf-8").splitlines())}
-    assert len(records) == 5
+    assert len(records) == demo_archive.count()
     for document in Document.select():
         record = records[document.id]
         for name in Document._meta.fields:
@@ -98,7 +98,7 @@ def test_bag_validates_and_holds_originals_texts_and_dublin_core(demo_archive, t
     report = export(
         demo_archive, "bagit", destination, progress=lambda done, total: seen.append((done, total))
     )
-    assert report.documents == 5 and seen[-1][0] == seen[-1][1]
+    assert report.documents == demo_archive.count() and seen[-1][0] == seen[-1][1]
     checked = subprocess.run(
         [sys.executable, "-m", "bagit", "--validate", str(destination)], capture_output=True, text=True
     )
@@ -117,9 +117,11 @@ def test_bag_validates_and_holds_originals_texts_and_dublin_core(demo_archive, t
     assert {t["en"] for t in tags} >= {"Dushanbe", "Tajikistan", "Central Asia"}  # parents come along
     tree = ET.parse(destination / "data/metadata/dublin-core.xml")
     titles = [e.text for e in tree.iter(f"{{{DC}}}title")]
-    assert len(titles) == 5 and any(t.startswith("مندوب الصين") for t in titles)
-    relations = [e.text for e in tree.iter(f"{{{DC}}}relation")]
-    assert relations == ["qirtas:3", "qirtas:1"]
+    assert len(titles) == demo_archive.count() and any(t.startswith("مندوب الصين") for t in titles)
+    relations = {
+        record.get("id"): [e.text for e in record.iter(f"{{{DC}}}relation")] for record in tree.getroot()
+    }
+    assert relations["1"] == ["qirtas:3"] and relations["3"] == ["qirtas:1"]
     assert Tag.select().count() >= len(tags)
 
 

@@ -31,7 +31,7 @@ def test_a_changed_byte_in_an_original_is_found_and_the_file_is_left_alone(demo_
     _corrupt(path)
     report = verify(demo_archive)
     assert [(p.kind, p.id) for p in report.problems] == [("corrupted-original", 2)]
-    assert report.checked == 5 and report.ok == 4
+    assert report.checked == demo_archive.count() and report.ok == report.checked - 1
     archive_path = str(demo_archive.path)
     demo_archive.close()
     status, payload = _run(capsys, "--archive", archive_path, "verify", "--json")
