@@ -43,6 +43,7 @@ CSV_COLUMNS = [
     "themes_en",
     "themes_ar",
     "translations",
+    "review",
     "source_name",
     "media_type",
     "pages",
@@ -310,6 +311,16 @@ def _safe_cell(value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def review_summary(review: dict[str, list[dict]]) -> str:
+    """`approved 3, needs_revision 1, unreviewed 2`: the review statuses of a document's pairs."""
+    counts: dict[str, int] = {}
+    for rows in review.values():
+        for row in rows:
+            if row.get("status"):
+                counts[row["status"]] = counts.get(row["status"], 0) + 1
+    return ", ".join(f"{status} {n}" for status, n in sorted(counts.items()))
+
+
 def csv_row(record: dict) -> list[str]:
     tags = record["tags"]
 
@@ -325,6 +336,7 @@ def csv_row(record: dict) -> list[str]:
         "themes_en": names("theme", "en"),
         "themes_ar": names("theme", "ar"),
         "translations": " ".join(str(i) for i in record["translations"]),
+        "review": review_summary(record["review"]),
     }
     return [_safe_cell(values.get(column)) for column in CSV_COLUMNS]
 

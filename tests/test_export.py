@@ -70,6 +70,9 @@ def test_jsonl_holds_every_field_tags_with_ancestors_links_and_review_state(demo
     assert records[1]["translations"] == [3] and records[3]["translations"] == [1]
     assert records[3]["review"]["review_pair"][0]["comment"] == "تمت المراجعة"
     assert records[1]["review"] == {}
+    export(demo_archive, "csv", tmp_path / "out.csv", document_ids=[3])
+    row = next(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8-sig", newline="")))
+    assert row["review"] == "approved 1"
 
 
 def test_export_of_a_subset_and_from_the_command_line(demo_archive, tmp_path, capsys):
