@@ -78,7 +78,7 @@ def extract_pdf(path: Path, data: bytes | None = None, password: str | None = No
     metadata = _safe_info(document)
     warnings: list[str] = []
     layouts = _layout_pages(document, warnings)
-    text, page_starts = _assemble(layouts, warnings)
+    text, page_starts = _assemble(layouts, metadata.get("producer", ""), warnings)
     # Imported here, not at the top: importing the text importer first would register it before this
     # one, and a PDF written without binary streams would then be taken for a text file.
     from importers.text import guess_title
@@ -169,13 +169,13 @@ def _layout_pages(document: PDFDocument, warnings: list[str]) -> list[PageLayout
     return layouts
 
 
-def _assemble(layouts: list[PageLayout], warnings: list[str]) -> tuple[str, list[int]]:
+def _assemble(layouts: list[PageLayout], producer: str, warnings: list[str]) -> tuple[str, list[int]]:
     """The document text (paragraphs separated by a blank line) and where each page starts in it."""
     removed = remove_running_lines(layouts)
     if removed:
         warnings.append(f"{removed} repeated header, footer or page-number lines were left out of the text.")
     pitch = line_pitch_ratio(layouts)
-    vocabulary = vocabulary_of(layouts)
+    vocabulary = vocabulary_of(layouts, producer)
     mirror = sum(bracket_vote(layout.lines) for layout in layouts) > 0
     text = ""
     page_starts = []

@@ -28,6 +28,10 @@ _SENTENCE_END = re.compile(r"[.!?؟:;\"”»)…]\s*$")
 _SENTENCE_START = re.compile(r"^\s*[.!?؟:;\"“«(…]")  # a sentence end seen in visual order
 _HYPHENATED = re.compile(r"(\w+)[-\u00ad\u2010]$")
 _LEADING_WORD = re.compile(r"^(\w+)")
+_PAGE_NUMBER = re.compile(
+    r"^[\W_]*((page|p\.|pg\.|seite|página|صفحة|الصفحة)\s*)?#(\s*(of|/|من|de|von)\s*#)?[\W_]*$"
+)
+_CJK = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 @dataclass
@@ -64,31 +68,26 @@ class PageLayout:
 
 
 def page_glyphs(page: LTPage) -> list[Glyph]:
-    """Every drawn character on the page (inside figures too), without blanks and doubled fake bold."""
+    """Every drawn character on the page (inside figures too), without blanks and without the second
+    copy of a character drawn twice in the same place (fake bold, outlined or haloed text)."""
     glyphs: list[Glyph] = []
-    recent: list[Glyph] = []
-
-    def walk(item) -> None:
+    drawn: set[tuple[str, int, int, int]] = set()
+    stack = [page]
+    while stack:
+        item = stack.pop()
         if isinstance(item, LTChar):
             text = item.get_text()
             if not text or text.isspace() or item.width < 0 or item.size <= 0:
-                return
-            glyph = Glyph(text, item.x0, item.x1, item.matrix[5] if item.upright else item.y0, item.size)
-            for other in recent:  # drawn twice, slightly offset, to look bold
-                if (
-                    other.text == text
-                    and abs(other.x0 - glyph.x0) < 0.1 * glyph.size
-                    and abs(other.baseline - glyph.baseline) < 0.1 * glyph.size
-                ):
-                    return
-            recent.append(glyph)
-            del recent[:-4]
-            glyphs.append(glyph)
+                continue
+            baseline = item.matrix[5] if item.upright else item.y0
+            grid = max(item.size * 0.15, 0.5)
+            key = (text, round(item.x0 / grid), round(baseline / grid), round(item.size))
+            if key in drawn:
+                continue
+            drawn.add(key)
+            glyphs.append(Glyph(text, item.x0, item.x1, baseline, item.size))
         elif isinstance(item, LTContainer):
-            for child in item:
-                walk(child)
-
-    walk(page)
+            stack.extend(reversed(list(item)))
     return glyphs
 
 
@@ -118,8 +117,12 @@ def build_lines(glyphs: list[Glyph]) -> list[Line]:
     return lines
 
 
+def _middle(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
 def _make_line(glyphs: list[Glyph]) -> Line:
-    size = statistics.median(g.size for g in glyphs)
+    size = _middle([g.size for g in glyphs])
     units: list[str] = []
     right = None
     for glyph in glyphs:
@@ -130,7 +133,7 @@ def _make_line(glyphs: list[Glyph]) -> Line:
             units.append(" ")
         units.append(glyph.text)
         right = glyph.x1 if right is None else max(right, glyph.x1)
-    baseline = statistics.median(g.baseline for g in glyphs)
+    baseline = _middle([g.baseline for g in glyphs])
     return Line(
         glyphs=glyphs,
         x0=min(g.x0 for g in glyphs),
@@ -193,7 +196,8 @@ def _margin_key(line: Line) -> str:
 
 
 def remove_running_lines(pages: list[PageLayout]) -> int:
-    """Drop headers and footers (page numbers included) that repeat in the page margins.
+    """Headers and footers that repeat in the page margins are kept once, where they first appear;
+    page numbers (lines of digits and words like "page", "of") are dropped everywhere.
 
     A line counts when the same text, digits aside, sits in the top or bottom tenth of at least half of
     the pages (and of two pages at least). Returns how many lines were removed.
@@ -207,10 +211,18 @@ def remove_running_lines(pages: list[PageLayout]) -> int:
     running = {key for key, count in seen.items() if count >= max(2, len(pages) / 2)}
     if not running:
         return 0
+    kept_once: set[str] = set()
     removed = 0
     for page in pages:
-        kept = [line for line in page.lines if not (_in_margin(line, page) and _margin_key(line) in running)]
-        removed += len(page.lines) - len(kept)
+        kept = []
+        for line in page.lines:
+            key = _margin_key(line)
+            if _in_margin(line, page) and key in running:
+                if key in kept_once or _PAGE_NUMBER.match(key):
+                    removed += 1
+                    continue
+                kept_once.add(key)
+            kept.append(line)
         page.lines = kept
     return removed
 
@@ -291,7 +303,7 @@ def _continues(paragraph: list[Line], line: Line, pitch_ratio: float) -> bool:
     return not (short and ends)
 
 
-def paragraph_text(lines: list[Line], mirror_brackets: bool, vocabulary: Counter[str] | None = None) -> str:
+def paragraph_text(lines: list[Line], mirror_brackets: bool, vocabulary: Vocabulary | None = None) -> str:
     """Logical text of one paragraph: each line reordered, hyphenated words rejoined, lines joined."""
     letters = sum(len(line.glyphs) for line in lines)
     rtl = sum(line.rtl * len(line.glyphs) for line in lines) > letters / 2
@@ -316,30 +328,52 @@ def bracket_vote(lines: list[Line]) -> int:
     return vote
 
 
-def join_lines(text: str, following: str, vocabulary: Counter[str] | None) -> str:
-    """Join two lines of a paragraph; a word hyphenated across them is rejoined unless the document
-    itself writes it with a hyphen elsewhere."""
+@dataclass
+class Vocabulary:
+    """What the document itself says about hyphens: its words as written inside lines, and whether
+    its producer marks a hyphenation break with its own character (then a plain "-" at a line end is a
+    real hyphen, as in "identity-based")."""
+
+    words: Counter[str] = field(default_factory=Counter)
+    marks_soft_breaks: bool = False
+
+
+def join_lines(text: str, following: str, vocabulary: Vocabulary | None = None) -> str:
+    """Join two lines of a paragraph, rejoining a word hyphenated across them.
+
+    A soft hyphen or U+2010 at a line end is a hyphenation break: removed. A plain "-" is removed too,
+    unless the document writes the compound with a hyphen elsewhere (and never closed up), its producer
+    marks hyphenation breaks differently, or the next line starts with a capital (Counter-Terrorism).
+    """
     match = _HYPHENATED.search(text)
     next_word = _LEADING_WORD.match(following)
-    if match and next_word and next_word.group(1)[:1].isupper() and text[-1] == "-":
-        return text + following  # Counter- / Terrorism: a compound, not a broken word
-    if match and next_word and next_word.group(1)[:1].islower() and match.group(1)[-1:].isalpha():
+    if match and next_word and match.group(1)[-1:].isalpha():
         head, tail = match.group(1), next_word.group(1)
-        hyphen = text[-1]
-        if hyphen == "-" and vocabulary is not None:
-            compound = vocabulary[f"{head}-{tail}".casefold()]
-            closed = vocabulary[f"{head}{tail}".casefold()]
-            if compound > closed:
+        if text[-1] != "-":
+            return text[:-1] + following
+        if tail[:1].isupper():
+            return text + following
+        if tail[:1].islower():
+            vocabulary = vocabulary or Vocabulary()
+            compound = vocabulary.words[f"{head}-{tail}".casefold()]
+            closed = vocabulary.words[f"{head}{tail}".casefold()]
+            if compound > closed or (vocabulary.marks_soft_breaks and not closed):
                 return text + following
-        return text[:-1] + following
+            return text[:-1] + following
+    if _CJK.match(text[-1:]) and _CJK.match(following[:1]):
+        return text + following  # Chinese and Japanese lines join without a space
     return f"{text} {following}"
 
 
-def vocabulary_of(pages: list[PageLayout]) -> Counter[str]:
+def vocabulary_of(pages: list[PageLayout], producer: str = "") -> Vocabulary:
     """Words (hyphenated compounds kept whole) as the document writes them inside its lines."""
-    words: Counter[str] = Counter()
+    vocabulary = Vocabulary(marks_soft_breaks=producer.startswith("Skia/PDF"))
     for page in pages:
         for line in page.lines:
-            if line.rtl < 0.5:
-                words.update(re.findall(r"\w+(?:-\w+)*(?=\W)", line.visual_text.casefold()))
-    return words
+            if line.rtl >= 0.5:
+                continue
+            text = line.visual_text.casefold()
+            if text.endswith(("\u00ad", "\u2010")):
+                vocabulary.marks_soft_breaks = True
+            vocabulary.words.update(re.findall(r"\w+(?:-\w+)*(?=[^\w-])", text))
+    return vocabulary
