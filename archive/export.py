@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import json
 import os
 import re
@@ -441,13 +442,19 @@ def _fill_bag(archive: Archive, ids, root: Path, progress, cancel, whole: bool) 
             name = original_name(record)
             source = archive.originals.path_for(record["sha256"])
             try:
-                shutil.copyfile(source, root / name)  # the content, not the read-only mode
+                actual = _copy_hashing(source, root / name)  # the content, not the read-only mode
             except OSError as error:
                 raise ArchiveError(
                     _("The original of document {id} cannot be read ({error}); run qirtas verify.").format(
                         id=record["id"], error=error.strerror or error
                     )
                 ) from error
+            if actual != record["sha256"]:  # a bag is a preservation copy: never one with a damaged file
+                raise ArchiveError(
+                    _(
+                        "The original of document {id} is damaged (its SHA-256 changed); run qirtas verify."
+                    ).format(id=record["id"])
+                )
             text_name = f"texts/{record['id']:06d}.txt"
             (root / text_name).write_text(record.pop("text"), encoding="utf-8", newline="")
             record["original_file"] = "data/" + name
@@ -468,6 +475,15 @@ def _fill_bag(archive: Archive, ids, root: Path, progress, cancel, whole: bool) 
     )
     _write_audit(archive, ids, root / "metadata" / "audit.jsonl")
     return count
+
+
+def _copy_hashing(source: Path, target: Path) -> str:
+    digest = hashlib.sha256()
+    with open(source, "rb") as inp, open(target, "wb") as out:
+        while block := inp.read(1 << 20):
+            digest.update(block)
+            out.write(block)
+    return digest.hexdigest()
 
 
 def _write_audit(archive: Archive, ids, path: Path) -> None:

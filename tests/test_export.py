@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import bagit
 import pytest
 
+from archive.archive import ArchiveError
 from archive.export import DC, export
 from archive.models import Document, DocumentLink, Tag
 from cli.main import main
@@ -103,7 +106,9 @@ def test_bag_validates_and_holds_originals_texts_and_dublin_core(demo_archive, t
     )
     assert report.documents == demo_archive.count() and seen[-1][0] == seen[-1][1]
     checked = subprocess.run(
-        [sys.executable, "-m", "bagit", "--validate", str(destination)], capture_output=True, text=True
+        [sys.executable, Path(sys.executable).parent / "bagit.py", "--validate", str(destination)],
+        capture_output=True,
+        text=True,
     )
     assert checked.returncode == 0, checked.stderr
     assert bagit.Bag(str(destination)).is_valid()
@@ -133,6 +138,15 @@ def test_a_cancelled_export_leaves_nothing_behind(demo_archive, tmp_path):
         report = export(demo_archive, format, tmp_path / name, cancel=lambda: True)
         assert report.cancelled
         assert not (tmp_path / name).exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo"]
+
+
+def test_no_bag_is_written_from_an_archive_with_a_damaged_original(demo_archive, tmp_path):
+    path = demo_archive.original_path(demo_archive.get(2))
+    os.chmod(path, 0o600)
+    path.write_bytes(path.read_bytes() + b" tampered")
+    with pytest.raises(ArchiveError, match="document 2 is damaged"):
+        export(demo_archive, "bagit", tmp_path / "bag")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo"]
 
 
