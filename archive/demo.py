@@ -9,6 +9,7 @@ from pathlib import Path
 
 from archive import schema
 from archive.archive import DB_NAME, Archive, ArchiveError
+from archive.bilingual import link
 from archive.importing import ImportReport, import_paths
 from archive.models import Tag
 from archive.regions import ensure_region
@@ -50,6 +51,9 @@ def build_demo(path: Path, if_absent: bool = False) -> tuple[Archive, ImportRepo
         for facet in ("event", "region", "theme"):
             for key in entry[facet]:
                 archive.tag_documents([document_id], tags[key])
+    for entry in metadata["documents"]:
+        if entry.get("translation_of"):
+            link(archive, ids[entry["translation_of"]], ids[entry["file"]])
     return archive, report
 
 

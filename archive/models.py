@@ -112,9 +112,44 @@ class AuditEvent(BaseModel):
     details = JSONField(default=dict)
 
 
+REVIEW_STATUSES = ("unreviewed", "approved", "needs_revision")
+
+
+class ReviewPair(BaseModel):
+    """One aligned pair of paragraphs of a translation link, with its review status and comment.
+
+    `document` is the English (source) side, `translation` the Arabic side; each side is a run of
+    `*_count` paragraphs from `*_first` (a count of 0 is a paragraph missing on that side). The texts
+    are kept as they were aligned, so an edit of either document is noticed and reviewed pairs whose
+    text is unchanged keep their status when the pair is re-aligned.
+    """
+
+    id = AutoField()
+    document = ForeignKeyField(Document, backref="review_pairs", on_delete="CASCADE")
+    translation = ForeignKeyField(Document, backref="reviewed_translations", on_delete="CASCADE")
+    position = IntegerField()
+    en_first = IntegerField(default=0)
+    en_count = IntegerField(default=1)
+    ar_first = IntegerField(default=0)
+    ar_count = IntegerField(default=1)
+    en_text = TextField(default="")
+    ar_text = TextField(default="")
+    status = CharField(
+        default="unreviewed",
+        index=True,
+        constraints=[SQL("CHECK (status IN ('unreviewed', 'approved', 'needs_revision'))")],
+    )
+    comment = TextField(default="")
+    manual = BooleanField(default=False)  # boundaries set by a person (merge/split), not by the aligner
+    reviewed_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("document", "translation", "position"), False),)
+
+
 class SchemaInfo(BaseModel):
     key = CharField(primary_key=True)
     value = TextField()
 
 
-MODELS = (Document, Tag, DocumentTag, DocumentLink, AuditEvent, SchemaInfo)
+MODELS = (Document, Tag, DocumentTag, DocumentLink, AuditEvent, SchemaInfo, ReviewPair)

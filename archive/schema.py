@@ -9,9 +9,9 @@ from peewee import SqliteDatabase, TextField
 from playhouse.migrate import SqliteMigrator, migrate
 
 from archive import search
-from archive.models import MODELS, SchemaInfo, database
+from archive.models import MODELS, ReviewPair, SchemaInfo, database
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
@@ -30,8 +30,14 @@ def _v2_event_places(migrator: SqliteMigrator) -> list:
     return [migrator.add_column("tag", "place", TextField(default=""))]
 
 
+def _v3_review_pairs(migrator: SqliteMigrator) -> list:
+    """v3: aligned paragraph pairs of translations, with their review status (a new table)."""
+    ReviewPair.create_table(safe=True)
+    return []
+
+
 # version reached → the operations that reach it from the version before
-MIGRATIONS: dict[int, Callable[[SqliteMigrator], list]] = {2: _v2_event_places}
+MIGRATIONS: dict[int, Callable[[SqliteMigrator], list]] = {2: _v2_event_places, 3: _v3_review_pairs}
 
 
 def connect(path: Path) -> SqliteDatabase:

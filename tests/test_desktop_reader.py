@@ -70,7 +70,11 @@ def test_each_paragraph_takes_its_own_direction_and_arabic_font(window_with):
 
 
 def test_the_reader_shows_metadata_status_and_tags(demo_window):
-    arabic_id = next(i for i in demo_window.model.ids() if demo_window.archive.get(i).language == "ar")
+    arabic_id = next(
+        i
+        for i in demo_window.model.ids()
+        if demo_window.archive.get(i).date and demo_window.archive.get(i).language == "ar"
+    )
     demo_window.select_document(arabic_id)
     reader = demo_window.reader
     assert reader.title.text().startswith("مندوب الصين")

@@ -1,0 +1,536 @@
+"""Translations: linking documents, their aligned paragraph pairs, and the review of each pair.
+
+`link`/`unlink` pair two documents; `candidates` suggests translations; `Review` holds the aligned
+pairs of one link (English side first), re-aligned when either text changes, keeping reviewed pairs
+whose text is unchanged. Every change is written to the audit trail of both documents.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from peewee import fn
+
+from archive.alignment import Bead, Lexicon, align, anchors
+from archive.archive import Archive, ArchiveError
+from archive.models import REVIEW_STATUSES, Document, DocumentLink, DocumentTag, ReviewPair, Tag, utcnow
+from i18n.script import split_paragraphs
+
+UNREVIEWED, APPROVED, NEEDS_REVISION = REVIEW_STATUSES
+# A document's review state, for filtering the document table.
+REVIEW_STATES = ("none", "unreviewed", "in_progress", "needs_revision", "approved")
+PARAGRAPH_SEPARATOR = "\n\n"
+CANDIDATE_POOL = 400  # documents scored when suggesting translations
+MIN_SCORE = 4.0  # below this, what two documents share is what any two on one subject share
+
+
+# ---- linking -----------------------------------------------------------------------------------------
+def _link_row(first: int, second: int) -> DocumentLink | None:
+    low, high = sorted((first, second))
+    return DocumentLink.get_or_none((DocumentLink.document == low) & (DocumentLink.translation == high))
+
+
+def sides(archive: Archive, first: int, second: int) -> tuple[int, int]:
+    """(English side, Arabic side) of two documents: the Arabic one goes right, else the lower id left."""
+    one, other = archive.get(first), archive.get(second)
+    if one.language == "ar" and other.language != "ar":
+        return other.id, one.id
+    if other.language == "ar" and one.language != "ar":
+        return one.id, other.id
+    return min(first, second), max(first, second)
+
+
+def link(archive: Archive, first: int, second: int) -> bool:
+    """Link two documents as translations of each other and align them; False when already linked."""
+    if first == second:
+        raise ArchiveError("A document cannot be its own translation.")
+    en_id, ar_id = sides(archive, first, second)
+    with archive.db.atomic("IMMEDIATE"):
+        if _link_row(first, second) is not None:
+            return False
+        low, high = sorted((first, second))
+        DocumentLink.create(document=low, translation=high)
+        for document_id, other in ((first, second), (second, first)):
+            archive.audit("linked", document_id, translation=other)
+    Review(archive, en_id, ar_id).pairs()  # the first alignment
+    return True
+
+
+def unlink(archive: Archive, first: int, second: int) -> int:
+    """Remove the link and its aligned pairs; returns how many reviewed pairs were discarded."""
+    with archive.db.atomic("IMMEDIATE"):
+        row = _link_row(first, second)
+        if row is None:
+            raise ArchiveError(f"Documents {first} and {second} are not linked as translations.")
+        pairs = ReviewPair.select().where(_pair_of(first, second))
+        reviewed = sum(1 for p in pairs if p.status != UNREVIEWED)
+        ReviewPair.delete().where(_pair_of(first, second)).execute()
+        row.delete_instance()
+        for document_id, other in ((first, second), (second, first)):
+            archive.audit("unlinked", document_id, translation=other, discarded_reviews=reviewed)
+    return reviewed
+
+
+def _pair_of(first: int, second: int):
+    return ((ReviewPair.document == first) & (ReviewPair.translation == second)) | (
+        (ReviewPair.document == second) & (ReviewPair.translation == first)
+    )
+
+
+# ---- suggestions -------------------------------------------------------------------------------------
+@dataclass
+class Candidate:
+    """A document that may be the translation of another, with what corresponds between them."""
+
+    id: int
+    title: str
+    language: str
+    score: float
+    evidence: dict[str, list[str]] = field(default_factory=dict)  # kind → shared values
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "language": self.language,
+            "score": round(self.score, 3),
+            "evidence": self.evidence,
+        }
+
+
+def archive_lexicon() -> Lexicon:
+    """Place names from CLDR plus every tag named in both languages (events, themes, cities)."""
+    names = Tag.select(Tag.name_en, Tag.name_ar).where((Tag.name_en != "") & (Tag.name_ar != "")).tuples()
+    return Lexicon(list(names))
+
+
+def _opposite_languages(language: str) -> list[str] | None:
+    return {"en": ["ar", "mixed"], "ar": ["en", "mixed"]}.get(language)
+
+
+def _jaccard(one: set, other: set) -> float:
+    return len(one & other) / len(one | other) if one and other else 0.0
+
+
+def candidates(archive: Archive, document_id: int, limit: int = 10) -> list[Candidate]:
+    """Documents likely to be this one's translation: shared dates, numbers, names, tags; plausible length."""
+    document = archive.get(document_id)
+    linked = set(archive.translations(document_id)) | {document_id}
+    pool = Document.select(Document.id).where(Document.id.not_in(list(linked)))
+    languages = _opposite_languages(document.language)
+    if languages:
+        pool = pool.where(Document.language.in_(languages))
+    own_tags = {
+        row[0]
+        for row in DocumentTag.select(DocumentTag.tag).where(DocumentTag.document == document_id).tuples()
+    }
+    # Score the likeliest first: same tags or date, then the nearest ids (imported together).
+    tagged = set()
+    if own_tags:
+        tagged = {
+            row[0]
+            for row in DocumentTag.select(DocumentTag.document)
+            .where(DocumentTag.tag.in_(list(own_tags)) & DocumentTag.document.in_(pool))
+            .tuples()
+        }
+    dated = set()
+    if document.date:
+        dated = {row[0] for row in pool.where(Document.date == document.date).tuples()}
+    nearest = pool.order_by(fn.ABS(Document.id - document_id)).limit(CANDIDATE_POOL).tuples()
+    ids = list(dict.fromkeys([*tagged, *dated, *(row[0] for row in nearest)]))[:CANDIDATE_POOL]
+    if not ids:
+        return []
+    lexicon = archive_lexicon()
+    own = _profile(document, lexicon)
+    tags_of: dict[int, set[int]] = {}
+    for doc, tag in (
+        DocumentTag.select(DocumentTag.document, DocumentTag.tag)
+        .where(DocumentTag.document.in_(ids))
+        .tuples()
+    ):
+        tags_of.setdefault(doc, set()).add(tag)
+    found = []
+    for other in Document.select().where(Document.id.in_(ids)):
+        theirs = _profile(other, lexicon)
+        evidence: dict[str, list[str]] = {}
+        score = 0.0
+        if document.date and document.date == other.date:
+            score += 2.0
+            evidence["document_date"] = [document.date.isoformat()]
+        for kind, weight in (("date", 3.0), ("number", 3.0), ("name", 3.0), ("latin", 2.0)):
+            shared = own[kind] & theirs[kind]
+            if shared:
+                score += weight * _jaccard(own[kind], theirs[kind]) + 0.25 * min(len(shared), 4)
+                evidence[kind] = sorted(shared)[:10]
+        shared_tags = own_tags & tags_of.get(other.id, set())
+        if shared_tags:
+            score += 2.0 * _jaccard(own_tags, tags_of[other.id])
+            evidence["tag"] = [Tag.get_by_id(t).label() for t in sorted(shared_tags)]
+        ratio = (len(other.text) + 1) / (len(document.text) + 1)
+        if document.language == "ar":
+            ratio = 1 / ratio
+        if not 0.4 <= ratio <= 2.0:  # Arabic runs about 0.8–1.1 of the English length
+            score -= 2.0
+        if score >= MIN_SCORE:
+            found.append(Candidate(other.id, other.title, other.language, score, evidence))
+    found.sort(key=lambda c: (-c.score, c.id))
+    return found[:limit]
+
+
+def _profile(document: Document, lexicon: Lexicon) -> dict[str, set[str]]:
+    counts = anchors(f"{document.title}\n{document.text}", lexicon)
+    profile: dict[str, set[str]] = {"date": set(), "number": set(), "name": set(), "latin": set()}
+    for key in counts:
+        kind, _colon, value = key.partition(":")
+        if kind == "number" and len(value) < 2:
+            continue  # single digits are everywhere
+        if kind == "latin" and not (value.isupper() or len(value) > 3):
+            continue
+        profile[kind].add(value)
+    return profile
+
+
+# ---- review ------------------------------------------------------------------------------------------
+@dataclass
+class Progress:
+    total: int = 0
+    approved: int = 0
+    needs_revision: int = 0
+
+    @property
+    def unreviewed(self) -> int:
+        return self.total - self.approved - self.needs_revision
+
+    @property
+    def reviewed(self) -> int:
+        return self.approved + self.needs_revision
+
+    @property
+    def percent(self) -> float:
+        return round(100.0 * self.reviewed / self.total, 1) if self.total else 0.0
+
+    def to_json(self) -> dict:
+        return {
+            "total": self.total,
+            "reviewed": self.reviewed,
+            "approved": self.approved,
+            "needs_revision": self.needs_revision,
+            "unreviewed": self.unreviewed,
+            "percent": self.percent,
+        }
+
+
+def progress_of(pairs: list[ReviewPair]) -> Progress:
+    counts = Counter(p.status for p in pairs)
+    return Progress(len(pairs), counts[APPROVED], counts[NEEDS_REVISION])
+
+
+def _join(paragraphs: list[str], first: int, count: int) -> str:
+    return PARAGRAPH_SEPARATOR.join(paragraphs[first : first + count])
+
+
+class Review:
+    """The aligned pairs of one translation link, English side (`en_id`) first, Arabic (`ar_id`) second."""
+
+    def __init__(self, archive: Archive, en_id: int, ar_id: int) -> None:
+        self.archive = archive
+        self.en_id = en_id
+        self.ar_id = ar_id
+
+    @classmethod
+    def open(cls, archive: Archive, document_id: int, translation_id: int | None = None) -> Review:
+        """The review of `document_id` with its translation (the first linked one unless named)."""
+        linked = archive.translations(document_id)
+        if translation_id is None:
+            if not linked:
+                raise ArchiveError(f"Document {document_id} is not linked to a translation.")
+            translation_id = linked[0]
+        elif translation_id not in linked:
+            raise ArchiveError(
+                f"Documents {document_id} and {translation_id} are not linked as translations."
+            )
+        return cls(archive, *sides(archive, document_id, translation_id))
+
+    # -- reading -------------------------------------------------------------------------------------
+    def _stored(self) -> list[ReviewPair]:
+        query = ReviewPair.select().where(
+            (ReviewPair.document == self.en_id) & (ReviewPair.translation == self.ar_id)
+        )
+        return list(query.order_by(ReviewPair.position))
+
+    def paragraphs(self) -> tuple[list[str], list[str]]:
+        en = split_paragraphs(self.archive.get(self.en_id).text)
+        ar = split_paragraphs(self.archive.get(self.ar_id).text)
+        return en, ar
+
+    def pairs(self) -> list[ReviewPair]:
+        """The pairs in order; aligned now if never aligned, re-aligned if either text has changed."""
+        en, ar = self.paragraphs()
+        stored = self._stored()
+        if stored and _still_current(stored, en, ar):
+            return stored
+        return self._realign(en, ar, stored)
+
+    def progress(self) -> Progress:
+        return progress_of(self.pairs())
+
+    def titles(self) -> tuple[str, str]:
+        return self.archive.get(self.en_id).title, self.archive.get(self.ar_id).title
+
+    # -- alignment -----------------------------------------------------------------------------------
+    def realign(self, keep_reviewed: bool = True) -> list[ReviewPair]:
+        """Align again from the texts; reviewed pairs whose text is unchanged keep their status."""
+        en, ar = self.paragraphs()
+        return self._realign(en, ar, self._stored() if keep_reviewed else [], forced=True)
+
+    def _realign(
+        self, en: list[str], ar: list[str], stored: list[ReviewPair], forced: bool = False
+    ) -> list[ReviewPair]:
+        lexicon = archive_lexicon()
+        kept = _locate_reviewed(stored, en, ar)
+        beads: list[Bead] = []
+        en_at = ar_at = 0
+        for old, (en_first, ar_first) in kept:  # align the stretches between pairs a person has settled
+            beads += _offset(align(en[en_at:en_first], ar[ar_at:ar_first], lexicon), en_at, ar_at)
+            beads.append(Bead(en_first, old.en_count, ar_first, old.ar_count))
+            en_at, ar_at = en_first + old.en_count, ar_first + old.ar_count
+        beads += _offset(align(en[en_at:], ar[ar_at:], lexicon), en_at, ar_at)
+        previous: dict[tuple[str, str], list[ReviewPair]] = {}
+        for old in stored:
+            previous.setdefault((old.en_text, old.ar_text), []).append(old)
+        rows = []
+        for position, bead in enumerate(beads):
+            texts = (_join(en, bead.en_first, bead.en_count), _join(ar, bead.ar_first, bead.ar_count))
+            same = previous.get(texts)
+            old = same.pop(0) if same else None
+            rows.append(
+                {
+                    "document": self.en_id,
+                    "translation": self.ar_id,
+                    "position": position,
+                    "en_first": bead.en_first,
+                    "en_count": bead.en_count,
+                    "ar_first": bead.ar_first,
+                    "ar_count": bead.ar_count,
+                    "en_text": texts[0],
+                    "ar_text": texts[1],
+                    "status": old.status if old else UNREVIEWED,
+                    "comment": old.comment if old else "",
+                    "manual": old.manual if old else False,
+                    "reviewed_at": old.reviewed_at if old else None,
+                }
+            )
+        carried = sum(1 for row in rows if row["status"] != UNREVIEWED)
+        lost = sum(1 for old in stored if old.status != UNREVIEWED) - carried
+        with self.archive.db.atomic("IMMEDIATE"):
+            self._replace(rows)
+            details = {"pairs": len(rows), "kinds": dict(Counter(b.kind for b in beads))}
+            if stored:
+                details.update(kept_reviews=carried, reset_reviews=lost, requested=forced)
+            self._audit("realigned" if stored else "aligned", **details)
+        return self._stored()
+
+    def _replace(self, rows: list[dict]) -> None:
+        ReviewPair.delete().where(
+            (ReviewPair.document == self.en_id) & (ReviewPair.translation == self.ar_id)
+        ).execute()
+        for start in range(0, len(rows), 100):
+            ReviewPair.insert_many(rows[start : start + 100]).execute()
+
+    def merge(self, index: int) -> list[ReviewPair]:
+        """Join pair `index` with the one after it (a person's correction of the alignment)."""
+        pairs = self.pairs()
+        if not 0 <= index < len(pairs) - 1:
+            raise ArchiveError(f"There is no pair after pair {index + 1} to merge with.")
+        first, second = pairs[index], pairs[index + 1]
+        en, ar = self.paragraphs()
+        merged = Bead(
+            first.en_first if first.en_count else second.en_first,
+            first.en_count + second.en_count,
+            first.ar_first if first.ar_count else second.ar_first,
+            first.ar_count + second.ar_count,
+        )
+        comment = "\n".join(c for c in (first.comment, second.comment) if c)
+        beads = [_bead_of(p) for p in pairs[:index]] + [merged] + [_bead_of(p) for p in pairs[index + 2 :]]
+        states = {i: p for i, p in enumerate(pairs[:index])}
+        states.update({i + index + 1: p for i, p in enumerate(pairs[index + 2 :])})
+        with self.archive.db.atomic("IMMEDIATE"):
+            self._write(beads, en, ar, states, {index: {"comment": comment, "manual": True}})
+            self._audit("pairs-merged", pair=index + 1, kind=merged.kind)
+        return self._stored()
+
+    def split(self, index: int, en_at: int | None = None, ar_at: int | None = None) -> list[ReviewPair]:
+        """Split pair `index` after `en_at` English and `ar_at` Arabic paragraphs (default: after the first)."""
+        pairs = self.pairs()
+        if not 0 <= index < len(pairs):
+            raise ArchiveError(f"There is no pair {index + 1}.")
+        pair = pairs[index]
+        en_at = min(1, pair.en_count) if en_at is None else en_at
+        ar_at = min(1, pair.ar_count) if ar_at is None else ar_at
+        if not (0 <= en_at <= pair.en_count and 0 <= ar_at <= pair.ar_count):
+            raise ArchiveError("A pair splits between its paragraphs.")
+        head = Bead(pair.en_first, en_at, pair.ar_first, ar_at)
+        tail = Bead(
+            pair.en_first + en_at, pair.en_count - en_at, pair.ar_first + ar_at, pair.ar_count - ar_at
+        )
+        if not (head.en_count + head.ar_count and tail.en_count + tail.ar_count):
+            raise ArchiveError(f"Pair {index + 1} has a single paragraph on each side: nothing to split.")
+        en, ar = self.paragraphs()
+        beads = (
+            [_bead_of(p) for p in pairs[:index]] + [head, tail] + [_bead_of(p) for p in pairs[index + 1 :]]
+        )
+        states = {i: p for i, p in enumerate(pairs[:index])}
+        states.update({i + index + 2: p for i, p in enumerate(pairs[index + 1 :])})
+        manual = {"manual": True, "comment": pair.comment}
+        with self.archive.db.atomic("IMMEDIATE"):
+            self._write(beads, en, ar, states, {index: manual, index + 1: {"manual": True}})
+            self._audit("pair-split", pair=index + 1, kinds=[head.kind, tail.kind])
+        return self._stored()
+
+    def _write(
+        self,
+        beads: list[Bead],
+        en: list[str],
+        ar: list[str],
+        states: dict[int, ReviewPair],
+        fresh: dict[int, dict],
+    ) -> None:
+        rows = []
+        for position, bead in enumerate(beads):
+            old = states.get(position)
+            row = {
+                "document": self.en_id,
+                "translation": self.ar_id,
+                "position": position,
+                "en_first": bead.en_first,
+                "en_count": bead.en_count,
+                "ar_first": bead.ar_first,
+                "ar_count": bead.ar_count,
+                "en_text": _join(en, bead.en_first, bead.en_count),
+                "ar_text": _join(ar, bead.ar_first, bead.ar_count),
+                "status": old.status if old else UNREVIEWED,
+                "comment": old.comment if old else "",
+                "manual": old.manual if old else False,
+                "reviewed_at": old.reviewed_at if old else None,
+            }
+            row.update(fresh.get(position, {}))
+            rows.append(row)
+        self._replace(rows)
+
+    # -- review --------------------------------------------------------------------------------------
+    def set_review(self, index: int, status: str | None = None, comment: str | None = None) -> ReviewPair:
+        """Set the status and/or comment of pair `index` (0-based), recorded in the audit trail."""
+        if status is not None and status not in REVIEW_STATUSES:
+            raise ArchiveError(f"Unknown review status {status!r}: use {', '.join(REVIEW_STATUSES)}.")
+        pairs = self.pairs()
+        if not 0 <= index < len(pairs):
+            raise ArchiveError(f"There is no pair {index + 1}; this document has {len(pairs)} pairs.")
+        pair = pairs[index]
+        before = {"status": pair.status, "comment": pair.comment}
+        if status is not None:
+            pair.status = status
+            pair.reviewed_at = None if status == UNREVIEWED else utcnow()
+        if comment is not None:
+            pair.comment = comment.strip()
+        if before == {"status": pair.status, "comment": pair.comment}:
+            return pair
+        with self.archive.db.atomic("IMMEDIATE"):
+            pair.save()
+            self._audit(
+                "pair-reviewed", pair=index + 1, status=pair.status, comment=pair.comment, before=before
+            )
+        return pair
+
+    def _audit(self, action: str, **details) -> None:
+        self.archive.audit(action, self.en_id, translation=self.ar_id, **details)
+        self.archive.audit(action, self.ar_id, translation=self.en_id, **details)
+
+
+def _bead_of(pair: ReviewPair) -> Bead:
+    return Bead(pair.en_first, pair.en_count, pair.ar_first, pair.ar_count)
+
+
+def _offset(beads: list[Bead], en_at: int, ar_at: int) -> list[Bead]:
+    return [Bead(b.en_first + en_at, b.en_count, b.ar_first + ar_at, b.ar_count) for b in beads]
+
+
+def _still_current(stored: list[ReviewPair], en: list[str], ar: list[str]) -> bool:
+    """Whether the stored pairs still cover both texts, paragraph by paragraph, with the same words."""
+    en_at = ar_at = 0
+    for pair in stored:
+        if (pair.en_count and pair.en_first != en_at) or (pair.ar_count and pair.ar_first != ar_at):
+            return False
+        if pair.en_text != _join(en, pair.en_first, pair.en_count):
+            return False
+        if pair.ar_text != _join(ar, pair.ar_first, pair.ar_count):
+            return False
+        en_at += pair.en_count
+        ar_at += pair.ar_count
+    return en_at == len(en) and ar_at == len(ar)
+
+
+def _locate_reviewed(
+    stored: list[ReviewPair], en: list[str], ar: list[str]
+) -> list[tuple[ReviewPair, tuple[int, int]]]:
+    """Reviewed or hand-made pairs whose texts still stand in both documents, in order, with their new places."""
+    kept = []
+    en_at = ar_at = 0
+    for pair in stored:
+        settled = pair.status != UNREVIEWED or pair.comment or pair.manual
+        if not settled or not (pair.en_count and pair.ar_count):
+            continue
+        en_first = _find_run(en, pair.en_text, pair.en_count, en_at, pair.en_first)
+        ar_first = _find_run(ar, pair.ar_text, pair.ar_count, ar_at, pair.ar_first)
+        if en_first is None or ar_first is None:
+            continue
+        kept.append((pair, (en_first, ar_first)))
+        en_at, ar_at = en_first + pair.en_count, ar_first + pair.ar_count
+    return kept
+
+
+def _find_run(paragraphs: list[str], text: str, count: int, start: int, near: int) -> int | None:
+    """Where `count` paragraphs joined read `text`, at or after `start`, the one nearest `near`."""
+    places = [i for i in range(start, len(paragraphs) - count + 1) if _join(paragraphs, i, count) == text]
+    return min(places, key=lambda i: abs(i - near)) if places else None
+
+
+# ---- review state of documents -----------------------------------------------------------------------
+def review_states(archive: Archive, document_ids: list[int] | None = None) -> dict[int, str]:
+    """Each linked document's review state: unreviewed, in_progress, needs_revision or approved.
+
+    Documents without a translation are left out (their state is "none").
+    """
+    states: dict[int, str] = {}
+    links = DocumentLink.select(DocumentLink.document, DocumentLink.translation).tuples()
+    for pair in links:
+        for document_id in pair:
+            if document_ids is None or document_id in document_ids:
+                states[document_id] = UNREVIEWED
+    counts: dict[int, Counter[str]] = {}
+    for column in (ReviewPair.document, ReviewPair.translation):
+        query = ReviewPair.select(column, ReviewPair.status, fn.COUNT(ReviewPair.id)).group_by(
+            column, ReviewPair.status
+        )
+        for document_id, status, count in query.tuples():
+            counts.setdefault(document_id, Counter())[status] += count
+    for document_id in states:
+        tally = counts.get(document_id, Counter())
+        if tally[NEEDS_REVISION]:
+            states[document_id] = "needs_revision"
+        elif tally[APPROVED] and not tally[UNREVIEWED]:
+            states[document_id] = APPROVED
+        elif tally[APPROVED]:
+            states[document_id] = "in_progress"
+    return states
+
+
+def documents_in_review_state(archive: Archive, state: str) -> list[int]:
+    """Ids of documents in one review state (for `DocumentFilter(ids=…)`); "none" is the unlinked ones."""
+    if state not in REVIEW_STATES:
+        raise ArchiveError(f"Unknown review state {state!r}: use {', '.join(REVIEW_STATES)}.")
+    states = review_states(archive)
+    if state == "none":
+        linked = set(states)
+        return [i for i in archive.document_ids() if i not in linked]
+    return sorted(i for i, s in states.items() if s == state)
