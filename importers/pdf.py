@@ -67,7 +67,7 @@ def extract_pdf(path: Path, data: bytes | None = None, password: str | None = No
     if not looks_like_pdf(data[:1024]):
         raise ExtractionError("This is not a PDF: it does not start with a PDF header.")
     try:
-        document = PDFDocument(PDFParser(io.BytesIO(data)), password=password or "")
+        document = _open(data, password)
     except PDFPasswordIncorrect:
         return _encrypted(password)
     except PDFEncryptionError as error:
@@ -114,6 +114,17 @@ def extract_pdf(path: Path, data: bytes | None = None, password: str | None = No
         metadata=metadata,
         warnings=warnings,
     )
+
+
+def _open(data: bytes, password: str | None) -> PDFDocument:
+    """The parsed document; a password that does not fit is dropped if the PDF opens without one (an
+    owner password only restricts printing or copying, and a batch password may be meant for others)."""
+    try:
+        return PDFDocument(PDFParser(io.BytesIO(data)), password=password or "")
+    except PDFPasswordIncorrect:
+        if not password:
+            raise
+    return PDFDocument(PDFParser(io.BytesIO(data)), password="")
 
 
 def _encrypted(password: str | None, unsupported: str = "") -> Extracted:
