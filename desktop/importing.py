@@ -8,7 +8,7 @@ from pathlib import Path
 
 from archive.importing import ImportOptions, ImportReport, import_paths
 from archive.models import FACETS
-from desktop.labels import count_text, facet_name
+from desktop.labels import count_text, facet_name, in_own_direction
 from desktop.qt import (
     QComboBox,
     QDialog,
@@ -256,7 +256,7 @@ class ImportReportDialog(QDialog):
         group.setFont(0, font)
         self.tree.addTopLevelItem(group)
         for path, outcome, document_id in rows:
-            item = QTreeWidgetItem([path, outcome])
+            item = QTreeWidgetItem([in_own_direction(path), in_own_direction(outcome)])
             item.setToolTip(0, path)
             item.setToolTip(1, outcome)
             item.setData(0, DOCUMENT_ROLE, document_id)

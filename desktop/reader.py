@@ -26,6 +26,7 @@ from desktop.qt import (
     QLabel,
     QPdfDocument,
     QPdfView,
+    QPointF,
     QPushButton,
     QSplitter,
     Qt,
@@ -369,5 +370,9 @@ class Reader(QWidget):
         return max(0, sum(1 for position in self.page_positions if position <= top) - 1)
 
     def _follow_page(self, *_args) -> None:
-        if self.pdf_view is not None and self.pdf_view.isVisible() and self._pdf is not None:
-            self.pdf_view.pageNavigator().jump(self.current_page(), self.pdf_view.pageNavigator().location())
+        if self.pdf_view is None or not self.pdf_view.isVisible() or self._pdf is None:
+            return
+        navigator = self.pdf_view.pageNavigator()
+        page = self.current_page()
+        if page != navigator.currentPage():
+            navigator.jump(page, QPointF(), navigator.currentZoom())

@@ -67,6 +67,7 @@ class FacetSidebar(QWidget):
     def rebuild(self) -> None:
         """Re-read the tags (after the vocabulary changed), keeping ticks and open branches."""
         selected = {tag_id for ids in self.selected().values() for tag_id in ids}
+        first_time = not self._items
         expanded = {tag_id for tag_id, item in self._items.items() if item.isExpanded()}
         collapsed_facets = {f for f, item in self._facet_items.items() if not item.isExpanded()}
         self._updating = True
@@ -99,10 +100,19 @@ class FacetSidebar(QWidget):
                 parent = self._items.get(tag.parent_id) if tag.parent_id in known else None
                 (parent or facet_item).addChild(item)
             facet_item.setExpanded(facet not in collapsed_facets)
+        if first_time:  # open the region tree a few levels, so the nesting shows
+            self._expand(self._facet_items["region"], levels=4)
         for tag_id in expanded:
             if tag_id in self._items:
                 self._items[tag_id].setExpanded(True)
         self._updating = False
+
+    def _expand(self, item: QTreeWidgetItem, levels: int) -> None:
+        if levels <= 0:
+            return
+        item.setExpanded(True)
+        for index in range(item.childCount()):
+            self._expand(item.child(index), levels - 1)
 
     def set_counts(self, counts: dict[int, int]) -> None:
         """Show how many documents of the current result carry each tag; empty ones are greyed."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from archive import vocabulary
 from archive.models import FACETS, Tag
-from desktop.labels import count_text, facet_title, tag_both_names, tag_label
+from desktop.labels import count_text, facet_title, in_own_direction, tag_both_names, tag_label
 from desktop.qt import (
     QAbstractItemView,
     QDialog,
@@ -99,7 +99,9 @@ class VocabularyManager(QDialog):
             self.tree.addTopLevelItem(facet_item)
             tags = sorted(archive.tags(facet), key=lambda tag: tag_label(tag).casefold())
             for tag in tags:
-                item = QTreeWidgetItem([tag.name_en, tag.name_ar, count_text(counts.get(tag.id, 0))])
+                item = QTreeWidgetItem(
+                    [tag.name_en, in_own_direction(tag.name_ar), count_text(counts.get(tag.id, 0))]
+                )
                 item.setData(0, TAG_ROLE, tag.id)
                 item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
                 items[tag.id] = item

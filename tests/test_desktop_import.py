@@ -100,3 +100,38 @@ def test_cancel_keeps_the_batches_already_committed(empty_window, tmp_path, qtbo
     assert 0 < committed < 42
     assert window.model.rowCount() == committed == window.archive.count()
     assert "cancelled" in window.report_dialog.summary.text()
+
+
+def test_a_dropped_pdf_is_imported_and_its_page_shows_beside_the_text(empty_window, qtbot, wait_for_writes):
+    from pathlib import Path
+
+    from desktop.qt import QDropEvent, QMimeData, QPointF, Qt, QUrl
+
+    window = empty_window
+    pdf = Path(__file__).parent / "fixtures" / "pdf" / "chromium" / "bilingual.pdf"
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(pdf))])
+    drop = QDropEvent(
+        QPointF(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(drop)
+    assert window.import_job is not None
+    with qtbot.waitSignal(window.import_job.finished, timeout=30_000):
+        pass
+    wait_for_writes(window.session)
+    assert window.model.rowCount() == 1
+    window.select_document(window.model.id_at(0))
+    reader = window.reader
+    assert reader.document.media_type == "application/pdf"
+    pages = reader.document.pages
+    assert pages >= 1
+    assert len(reader.page_positions) == (pages if pages > 1 else 0)  # "— Page n —" where pages start
+    assert reader.page_button.isVisibleTo(window)
+    reader.page_button.setChecked(True)
+    assert window.page_action.isChecked()
+    assert reader.pdf_view.isVisibleTo(window)
+    assert reader.pdf_view.document().pageCount() == reader.document.pages
