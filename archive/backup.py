@@ -94,6 +94,20 @@ def backup(
         raise ArchiveError(_("There is no Qirtas archive in {path}.").format(path=source))
     _check_destination(source, destination)
     created = not destination.exists()
+    try:
+        return _backup(source, destination, created, progress, cancel)
+    except (OSError, sqlite3.Error) as error:
+        if created:
+            _remove_new_backup(destination)
+        reason = getattr(error, "strerror", None) or str(error)
+        raise ArchiveError(
+            _("The backup to {path} failed: {reason}.").format(path=destination, reason=reason)
+        ) from error
+
+
+def _backup(
+    source: Path, destination: Path, created: bool, progress: ProgressFn | None, cancel: CancelFn | None
+) -> BackupReport:
     destination.mkdir(parents=True, exist_ok=True)
     report = BackupReport(str(destination))
     handle, partial_name = tempfile.mkstemp(prefix=".qirtas-backup-", suffix=".sqlite3", dir=destination)

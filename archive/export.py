@@ -278,6 +278,11 @@ def export(
     except ExportCancelled:
         report.cancelled = True
         return report
+    except (OSError, RuntimeError) as error:  # RuntimeError: from bagit.make_bag
+        reason = getattr(error, "strerror", None) or str(error)
+        raise ArchiveError(
+            _("The export to {path} failed: {reason}.").format(path=destination, reason=reason)
+        ) from error
     archive.audit("exported", None, format=format, destination=str(destination), documents=report.documents)
     return report
 
@@ -551,4 +556,7 @@ def _make_bag(root: Path, count: int) -> None:
     }
     # make_bag moves the folder's contents into data/ and writes the manifests and tag files. It changes
     # the working directory while it runs (and restores it): callers in threads should not rely on it.
-    bagit.make_bag(str(root), bag_info=info, checksums=BAG_CHECKSUMS)
+    try:
+        bagit.make_bag(str(root), bag_info=info, checksums=BAG_CHECKSUMS)
+    except bagit.BagError as error:
+        raise ArchiveError(_("The bag could not be made: {reason}").format(reason=error)) from error
