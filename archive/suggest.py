@@ -248,7 +248,10 @@ class Suggester:
                     names.append(name)
         return places
 
-    def find_places(self, text: str, folded: FoldedText | None = None) -> list[tuple[Place, int, int]]:
+    def find_places(
+        self, text: str, folded: FoldedText | None = None, dateline: tuple[Place, int, int] | None = None
+    ) -> list[tuple[Place, int, int]]:
+        """Every place named in `text` (the dateline's too, when given), in order."""
         folded = folded or FoldedText.of(text)
         found = []
         for hit in find_phrases(folded, self._region_pattern):
@@ -256,7 +259,6 @@ class Suggester:
             alias = self._alias_text.get(hit.phrase, "")
             if place and looks_like_name(hit.text(text), alias):
                 found.append((place, hit.start, hit.end))
-        dateline = self._dateline_place(text)
         if dateline:
             found.append(dateline)
         return sorted(found, key=lambda item: item[1])
@@ -359,9 +361,10 @@ class Suggester:
         return suggestions
 
     # events
-    def suggest_events(self, text: str, hits: list[tuple[Place, int, int]]) -> list[Suggestion]:
+    def suggest_events(
+        self, text: str, hits: list[tuple[Place, int, int]], dateline: tuple[Place, int, int] | None = None
+    ) -> list[Suggestion]:
         place_hits = [PlaceHit(start, end, place.name_en or place.name_ar) for place, start, end in hits]
-        dateline = self._dateline_place(text)
         dateline_name = dateline[0].name_en if dateline else ""
         suggestions: dict[str, Suggestion] = {}
         for candidate in find_events(text, place_hits, dateline_name):
@@ -399,17 +402,22 @@ class Suggester:
         return best
 
     # one document
-    def suggest(self, document: Document) -> DocumentSuggestions:
+    def suggest(self, document: Document, known: Known | None = None) -> DocumentSuggestions:
+        """Suggestions for one document, less what it has, what was rejected and what the user took off."""
         text = document.text or ""
         folded = FoldedText.of(text)
-        hits = self.find_places(text, folded)
+        dateline = self._dateline_place(text)
+        hits = self.find_places(text, folded, dateline)
         result = DocumentSuggestions(
             document.id,
-            event=self.suggest_events(text, hits),
+            event=self.suggest_events(text, hits, dateline),
             region=self.suggest_regions(text, hits),
             theme=self.suggest_themes(text, folded),
         )
-        return _without_known(result, document)
+        known = known or known_for([document])[document.id]
+        for facet in FACETS:
+            setattr(result, facet, [s for s in getattr(result, facet) if not known.excludes(s)])
+        return result
 
 
 def _code_name(code: str) -> str:
@@ -418,44 +426,49 @@ def _code_name(code: str) -> str:
     return region_names(code)[0] or code
 
 
-def _without_known(result: DocumentSuggestions, document: Document) -> DocumentSuggestions:
-    """Drop what the document already has, what was rejected for it, and tags the user took off it."""
-    tagged = {
-        row.tag_id for row in DocumentTag.select(DocumentTag.tag).where(DocumentTag.document == document.id)
-    }
-    rejected, untagged = _rejections(document)
-    for facet in FACETS:
-        kept = [
-            s
-            for s in getattr(result, facet)
-            if s.key not in rejected
-            and (s.tag_id is None or (s.tag_id not in tagged and s.tag_id not in untagged))
-        ]
-        setattr(result, facet, kept)
-    return result
+@dataclass
+class Known:
+    """What a document already has or refused: no suggestion repeats it."""
 
+    tagged: set[int] = field(default_factory=set)
+    rejected: set[str] = field(default_factory=set)
+    untagged: set[int] = field(default_factory=set)
 
-def _rejections(document: Document) -> tuple[set[str], set[int]]:
-    rejected: set[str] = set()
-    untagged: set[int] = set()
-    events = (
-        AuditEvent.select()
-        .where(
-            (AuditEvent.document_id == document.id) & AuditEvent.action.in_([REJECTED, RESTORED, "untagged"])
+    def excludes(self, suggestion: Suggestion) -> bool:
+        if suggestion.key in self.rejected:
+            return True
+        return suggestion.tag_id is not None and (
+            suggestion.tag_id in self.tagged or suggestion.tag_id in self.untagged
         )
+
+
+def known_for(documents: Sequence[Document]) -> dict[int, Known]:
+    """Tags, rejections ("suggestion-rejected") and removed tags ("untagged") of documents, in two queries."""
+    known = {document.id: Known() for document in documents}
+    hashes = {document.id: document.sha256 for document in documents}
+    ids = list(known)
+    for document_id, tag_id in (
+        DocumentTag.select(DocumentTag.document, DocumentTag.tag)
+        .where(DocumentTag.document.in_(ids))
+        .tuples()
+    ):
+        known[document_id].tagged.add(tag_id)
+    events = (
+        AuditEvent.select(AuditEvent.document_id, AuditEvent.action, AuditEvent.details)
+        .where(AuditEvent.document_id.in_(ids) & AuditEvent.action.in_([REJECTED, RESTORED, "untagged"]))
         .order_by(AuditEvent.id)
     )
     for event in events:
-        details = event.details or {}
+        entry, details = known[event.document_id], event.details or {}
         if event.action == "untagged" and details.get("tag") is not None:
-            untagged.add(details["tag"])
-        elif details.get("sha256", document.sha256) != document.sha256:
+            entry.untagged.add(details["tag"])
+        elif details.get("sha256", hashes[event.document_id]) != hashes[event.document_id]:
             continue  # an earlier document with the same id, since deleted
         elif event.action == REJECTED:
-            rejected.add(details.get("key", ""))
+            entry.rejected.add(details.get("key", ""))
         else:
-            rejected.discard(details.get("key", ""))
-    return rejected, untagged
+            entry.rejected.discard(details.get("key", ""))
+    return known
 
 
 # ---- the public API ---------------------------------------------------------------------------------
@@ -477,8 +490,10 @@ def suggest_on_import(archive: Archive, document_ids: Sequence[int]) -> dict[int
     result = {}
     for start in range(0, len(document_ids), 200):
         chunk = list(document_ids[start : start + 200])
-        for document in Document.select().where(Document.id.in_(chunk)):
-            result[document.id] = suggester.suggest(document)
+        documents = list(Document.select().where(Document.id.in_(chunk)))
+        known = known_for(documents)
+        for document in documents:
+            result[document.id] = suggester.suggest(document, known[document.id])
     return {i: result[i] for i in document_ids if i in result}
 
 
@@ -554,7 +569,7 @@ def restore(archive: Archive, document_id: int, key: str) -> None:
 
 
 def rejected_keys(archive: Archive, document_id: int) -> set[str]:
-    return _rejections(archive.get(document_id))[0]
+    return known_for([archive.get(document_id)])[document_id].rejected
 
 
 def _resolve_quiet(archive: Archive, document_id: int, key: str) -> Suggestion | None:
@@ -566,6 +581,7 @@ def _resolve_quiet(archive: Archive, document_id: int, key: str) -> Suggestion |
 
 __all__ = [
     "DocumentSuggestions",
+    "Known",
     "Suggester",
     "Suggestion",
     "ThemeKeywords",

@@ -25,10 +25,11 @@ _QUOTED_BEFORE = re.compile(
 )
 # 'UN High-Level Conference of Heads of …', 'Breakout Session 1', 'Internet Governance Forum'
 _CAPITALISED = re.compile(
-    rf"(?:{_NAME_WORD}\s+(?:{_CONNECT}\s+)*)*{_NAME_WORD}?\s*"
+    rf"(?<![\w'’-])(?:{_NAME_WORD}\s+(?:{_CONNECT}\s+)*)*{_NAME_WORD}?\s*"
     rf"\b(?P<kw>{'|'.join(w.capitalize() for w in _KW_EN.split('|'))})\b(?:\s+\d+)?"
     rf"(?:\s+(?:{_CONNECT}\s+)+{_NAME_WORD}(?:\s+{_NAME_WORD})*)*"
 )
+_CAPITALISED_KW = re.compile(rf"\b(?:{'|'.join(w.capitalize() for w in _KW_EN.split('|'))})\b")
 _NOT_AN_EVENT_AFTER = re.compile(r"\s+(?:Room|Hall|Centre|Center|Building|Secretariat|Series)\b")
 # 'a two-day Central Asian meeting on countering violent extremism in the digital dimension'
 _DESCRIBED = re.compile(
@@ -110,7 +111,7 @@ def _english_candidates(text: str) -> list[EventCandidate]:
             if free(start, match.end()):
                 found.append(EventCandidate(name, start, match.end(), kw.lower()))
                 taken.append((start, match.end()))
-    for match in _CAPITALISED.finditer(text):
+    for match in _capitalised_names(text):
         name = _LEADING_ARTICLES.sub("", " ".join(match.group().replace("*", " ").split()))
         words = [w for w in name.split() if w[:1].isalpha()]
         if len(words) < 2 or _NOT_AN_EVENT_AFTER.match(text, match.end()):
@@ -125,6 +126,20 @@ def _english_candidates(text: str) -> list[EventCandidate]:
         name = " ".join(match.group().split())
         found.append(EventCandidate(name, match.start(), match.end(), match.group("kw").lower()))
         taken.append((match.start(), match.end()))
+    return found
+
+
+def _capitalised_names(text: str) -> list[re.Match]:
+    """Matches of _CAPITALISED, looked for only around a capitalised event word (a full scan is slow)."""
+    found: list[re.Match] = []
+    for keyword in _CAPITALISED_KW.finditer(text):
+        if found and found[-1].end() > keyword.start():
+            continue
+        window = text.rfind("\n", 0, max(0, keyword.start() - 160)) + 1
+        for match in _CAPITALISED.finditer(text, window, min(len(text), keyword.end() + 200)):
+            if match.start("kw") == keyword.start():
+                found.append(match)
+                break
     return found
 
 

@@ -31,8 +31,26 @@ def fold_char(char: str) -> str:
     return "".join(out)
 
 
+def _fold_table() -> dict[int, str]:
+    """fold_char for every character that changes, for str.translate."""
+    ranges = (range(0x41, 0x5B), range(0xC0, 0x250), range(0x370, 0x530), range(0x600, 0x700),
+              range(0x1E00, 0x1F00), range(0x2018, 0x201A), range(0xFB00, 0xFE00), range(0xFE70, 0xFEFD))  # fmt: skip
+    table = {}
+    for block in ranges:
+        for code in block:
+            folded = fold_char(chr(code))
+            if folded != chr(code):
+                table[code] = folded
+    table[ord("`")] = "'"
+    return table
+
+
+_FOLD = _fold_table()
+_UNEVEN = re.compile("[" + "".join(re.escape(chr(c)) for c, folded in _FOLD.items() if len(folded) != 1) + "]")
+
+
 def fold_phrase(phrase: str) -> str:
-    return "".join(fold_char(c) for c in phrase.strip())
+    return phrase.strip().translate(_FOLD)
 
 
 @dataclass
@@ -41,26 +59,53 @@ class FoldedText:
 
     original: str
     folded: str
-    origin: list[int]
+    origin: list[int] | None  # None when every character folds to exactly one
 
     @classmethod
     def of(cls, text: str) -> FoldedText:
-        pieces: list[str] = []
+        folded = text.translate(_FOLD)
+        if len(folded) == len(text) and not _UNEVEN.search(text):
+            return cls(text, folded, None)
         origin: list[int] = []
-        for index, char in enumerate(text):
-            folded = fold_char(char) if not char.isascii() else char.lower()
-            pieces.append(folded)
-            origin.extend([index] * len(folded))
+        position = 0
+        for match in _UNEVEN.finditer(text):
+            origin.extend(range(position, match.start()))
+            origin.extend([match.start()] * len(_FOLD[ord(match.group())]))
+            position = match.end()
+        origin.extend(range(position, len(text)))
         origin.append(len(text))
-        return cls(text, "".join(pieces), origin)
+        return cls(text, folded, origin)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original (start, end) of a folded span."""
+        if self.origin is None:
+            return start, end
         return self.origin[start], (self.origin[end - 1] + 1) if end > start else self.origin[start]
 
 
 def is_arabic(phrase: str) -> bool:
     return any("\u0600" <= c <= "\u06ff" for c in phrase)
+
+
+def _trie_regex(phrases: set[str]) -> str:
+    """An alternation of many phrases as a trie (shared prefixes once), preferring the longest match."""
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return ("(?:" + body + ")?") if len(branches) == 1 else body + "?"
+        return body
+
+    return build(trie)
 
 
 def phrase_pattern(folded_phrases: list[str]) -> re.Pattern:
@@ -69,9 +114,9 @@ def phrase_pattern(folded_phrases: list[str]) -> re.Pattern:
     Arabic phrases also match behind the clitics و ف ب ك ل, and ال… behind لل (للصين = ل + الصين).
     The matched phrase is group "core" (or "coreal" for the لل form, whose ال is dropped).
     """
-    phrases = sorted(set(filter(None, folded_phrases)), key=len, reverse=True)
-    plain = "|".join(re.escape(p) for p in phrases)
-    with_article = "|".join(re.escape(p[2:]) for p in phrases if p.startswith("ال") and len(p) > 3)
+    phrases = set(filter(None, folded_phrases))
+    plain = _trie_regex(phrases)
+    with_article = _trie_regex({p[2:] for p in phrases if p.startswith("ال") and len(p) > 3})
     alternatives = [rf"{_ARABIC_PREFIX}(?P<core>{plain})"]
     if with_article:
         alternatives.insert(0, rf"[وف]?لل(?P<coreal>{with_article})")
