@@ -13,7 +13,7 @@ from platformdirs import user_data_dir
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 # Each module defines `register(subparsers, common)`; one module per group of commands.
-COMMAND_MODULES = ["cli.core_commands", "cli.export_commands", "cli.suggest_commands", "cli.pdf_commands"]
+COMMAND_MODULES = ["cli.core_commands", "cli.export_commands", "cli.suggest_commands", "cli.pdf_commands", "cli.bilingual_commands"]
 
 
 class CommandError(Exception):

@@ -1,0 +1,175 @@
+"""link, unlink, link-candidates, review (pairs, statuses, comments, merge/split, CSV) and reviews."""
+
+from __future__ import annotations
+
+import argparse
+
+from archive import bilingual
+from archive.archive import Archive, DocumentFilter
+from archive.models import REVIEW_STATUSES, ReviewPair
+from archive.review_report import write_csv
+from cli.main import EXIT_OK, CommandError, archive_path, emit
+
+STATUS_WORDS = {"approved": "approved", "needs_revision": "needs revision", "unreviewed": "unreviewed"}
+
+
+def register(subparsers, common) -> None:
+    def add(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        parser = subparsers.add_parser(name, parents=[common], help=help_text, description=help_text)
+        parser.set_defaults(handler=handler)
+        return parser
+
+    lnk = add("link", run_link, "link two documents as translations of each other (and align them)")
+    lnk.add_argument("first", type=int, metavar="A")
+    lnk.add_argument("second", type=int, metavar="B")
+
+    unl = add("unlink", run_unlink, "remove a translation link (its aligned pairs and their review go too)")
+    unl.add_argument("first", type=int, metavar="A")
+    unl.add_argument("second", type=int, metavar="B")
+
+    cand = add("link-candidates", run_candidates, "suggest documents that may be this one's translation")
+    cand.add_argument("id", type=int)
+    cand.add_argument("--limit", type=int, default=10)
+
+    rev = add("review", run_review, "the aligned pairs of a document and its translation, with their review")
+    rev.add_argument("id", type=int)
+    rev.add_argument(
+        "--with", dest="translation", type=int, metavar="ID", help="which translation (if several)"
+    )
+    rev.add_argument("--pair", type=int, metavar="N", help="the pair (1-based) to set --status/--comment on")
+    rev.add_argument("--status", choices=REVIEW_STATUSES)
+    rev.add_argument("--comment", help='a comment on the pair ("" clears it)')
+    rev.add_argument("--merge", type=int, metavar="N", help="merge pair N with the pair after it")
+    rev.add_argument("--split", type=int, metavar="N", help="split pair N after its first paragraph(s)")
+    rev.add_argument(
+        "--at",
+        type=int,
+        nargs=2,
+        metavar=("EN", "AR"),
+        help="with --split: paragraphs kept in the first part",
+    )
+    rev.add_argument(
+        "--realign", action="store_true", help="align again (reviewed, unchanged pairs are kept)"
+    )
+    rev.add_argument("--csv", metavar="OUT", help="write the review report as CSV (UTF-8 with BOM)")
+
+    revs = add("reviews", run_reviews, "documents with translations and their review state")
+    revs.add_argument("--state", choices=bilingual.REVIEW_STATES, help="only documents in this state")
+
+
+def _open(args) -> Archive:
+    return Archive.open(archive_path(args), create=False)
+
+
+def run_link(args) -> int:
+    with _open(args) as archive:
+        created = bilingual.link(archive, args.first, args.second)
+        review = bilingual.Review.open(archive, args.first, args.second)
+        pairs = review.pairs()
+        payload = {
+            "linked": [args.first, args.second],
+            "created": created,
+            "en": review.en_id,
+            "ar": review.ar_id,
+            "pairs": len(pairs),
+            "translations": archive.translations(args.first),
+        }
+    state = "linked" if created else "already linked"
+    emit(args, payload, f"{args.first} and {args.second} {state}: {len(pairs)} aligned pairs")
+    return EXIT_OK
+
+
+def run_unlink(args) -> int:
+    with _open(args) as archive:
+        discarded = bilingual.unlink(archive, args.first, args.second)
+    payload = {"unlinked": [args.first, args.second], "discarded_reviews": discarded}
+    emit(args, payload, f"{args.first} and {args.second} unlinked ({discarded} reviewed pairs discarded)")
+    return EXIT_OK
+
+
+def run_candidates(args) -> int:
+    with _open(args) as archive:
+        found = bilingual.candidates(archive, args.id, limit=args.limit)
+    payload = {"id": args.id, "candidates": [c.to_json() for c in found]}
+    lines = [f"{c.id:>6}  {c.score:5.1f}  {c.language:5}  {c.title}" for c in found]
+    emit(args, payload, "\n".join(lines) or "no likely translation found")
+    return EXIT_OK
+
+
+def pair_json(pair: ReviewPair) -> dict:
+    return {
+        "index": pair.position + 1,
+        "en": pair.en_text,
+        "ar": pair.ar_text,
+        "status": pair.status,
+        "comment": pair.comment,
+        "kind": f"{pair.en_count}-{pair.ar_count}",
+        "en_paragraphs": [pair.en_first + 1, pair.en_count],
+        "ar_paragraphs": [pair.ar_first + 1, pair.ar_count],
+        "manual": pair.manual,
+        "reviewed_at": pair.reviewed_at.isoformat() if pair.reviewed_at else None,
+    }
+
+
+def run_review(args) -> int:
+    changes = sum(x is not None for x in (args.merge, args.split)) + bool(args.realign)
+    if changes > 1:
+        raise CommandError("Use one of --merge, --split and --realign at a time.")
+    if (args.status is not None or args.comment is not None) and args.pair is None:
+        raise CommandError("Name the pair to review with --pair N.")
+    if args.at and args.split is None:
+        raise CommandError("--at goes with --split.")
+    with _open(args) as archive:
+        review = bilingual.Review.open(archive, args.id, args.translation)
+        if args.merge is not None:
+            review.merge(args.merge - 1)
+        elif args.split is not None:
+            en_at, ar_at = args.at or (None, None)
+            review.split(args.split - 1, en_at, ar_at)
+        elif args.realign:
+            review.realign()
+        if args.pair is not None:
+            review.set_review(args.pair - 1, status=args.status, comment=args.comment)
+        if args.csv:
+            write_csv(review, args.csv)
+        pairs = review.pairs()
+        progress = bilingual.progress_of(pairs)
+        en_title, ar_title = review.titles()
+    payload = {
+        "en": {"id": review.en_id, "title": en_title},
+        "ar": {"id": review.ar_id, "title": ar_title},
+        "pairs": [pair_json(p) for p in pairs],
+        "progress": progress.to_json(),
+    }
+    lines = [f"{en_title}  ⇄  {ar_title}", f"{progress.reviewed} of {progress.total} pairs reviewed"]
+    for pair in pairs:
+        lines.append(f"\n[{pair.position + 1}] {STATUS_WORDS[pair.status]}  {pair.comment}")
+        lines.append(f"  EN: {pair.en_text}")
+        lines.append(f"  AR: {pair.ar_text}")
+    emit(args, payload, "\n".join(lines))
+    return EXIT_OK
+
+
+def run_reviews(args) -> int:
+    with _open(args) as archive:
+        states = bilingual.review_states(archive)
+        ids = sorted(i for i, state in states.items() if args.state in (None, state))
+        if args.state == "none":
+            ids = bilingual.documents_in_review_state(archive, "none")
+        _total, documents = archive.list_documents(DocumentFilter(ids=ids))
+        rows = [
+            {
+                "id": d.id,
+                "title": d.title,
+                "language": d.language,
+                "review_state": states.get(d.id, "none"),
+                "translations": archive.translations(d.id),
+            }
+            for d in documents
+        ]
+    emit(
+        args,
+        {"total": len(rows), "documents": rows},
+        "\n".join(f"{r['id']:>6}  {r['review_state']:15}  {r['title']}" for r in rows),
+    )
+    return EXIT_OK
