@@ -84,24 +84,14 @@ class Finding:
 # ---- detectors --------------------------------------------------------------------------------------
 
 
+_EAST_ASIAN = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0002fa1f"
+_EAST_ASIAN_RUN = re.compile(f"[{_EAST_ASIAN}]+(?: [{_EAST_ASIAN}]+)*")
+
+
 def _script_runs(text: str) -> Iterable[tuple[str, int, int]]:
-    """Runs of letters of one script (spaces inside a run are allowed)."""
-    current, start = None, 0
-    last_letter = 0
-    for index, char in enumerate(text):
-        script = script_of(char)
-        if script is None:
-            if current and not (char == " " and index - last_letter <= 1):
-                yield current, start, last_letter + 1
-                current = None
-            continue
-        if script != current:
-            if current:
-                yield current, start, last_letter + 1
-            current, start = script, index
-        last_letter = index
-    if current:
-        yield current, start, last_letter + 1
+    """Runs of CJK, kana or Hangul letters (single spaces inside a run allowed), with the script of each."""
+    for match in _EAST_ASIAN_RUN.finditer(text):
+        yield script_of(match.group()[0]) or "cjk", match.start(), match.end()
 
 
 def find_unexpected_scripts(text: str, language: str, field: str = "text") -> list[Finding]:
@@ -110,7 +100,7 @@ def find_unexpected_scripts(text: str, language: str, field: str = "text") -> li
         return []
     grouped: dict[str, list[tuple[str, int, int]]] = {}
     for script, start, end in _script_runs(text):
-        if script not in _FOREIGN_SCRIPTS or end - start < 2:
+        if script not in _FOREIGN_SCRIPTS or len(text[start:end].replace(" ", "")) < 2:
             continue
         grouped.setdefault(text[start:end], []).append((script, start, end))
     findings = []
@@ -149,10 +139,27 @@ def _reencode(piece: str) -> tuple[str, str] | None:
     return None
 
 
+def _code_page_chars(first: int, last: int) -> str:
+    chars = set()
+    for codec in ("sloppy-windows-1252", "sloppy-windows-1256"):
+        chars.update(bytes(range(first, last + 1)).decode(codec))
+    return "".join(sorted(chars))
+
+
+# UTF-8 read with a code page always leaves a lead byte's character before a continuation byte's: a quick
+# test that spares the slow re-reading of healthy lines and words.
+_MOJIBAKE_PAIR = re.compile(
+    f"[{re.escape(_code_page_chars(0xC2, 0xF4))}][{re.escape(_code_page_chars(0x80, 0xBF))}]"
+)
+
+
 def repair_mojibake(text: str) -> str:
     """A repaired reading: each line re-read as UTF-8 where it was decoded with the wrong code page."""
     lines = []
     for line in text.split("\n"):
+        if not _MOJIBAKE_PAIR.search(line):
+            lines.append(line)
+            continue
         whole = _reencode(line)
         if whole:
             lines.append(whole[0])
@@ -166,7 +173,7 @@ def find_mojibake(text: str, field: str = "text") -> list[Finding]:
     count, first, encodings = 0, None, set()
     position = 0
     for line in text.split("\n"):
-        if not line.isascii():
+        if _MOJIBAKE_PAIR.search(line):
             whole = _reencode(line)
             hits = []
             if whole:
@@ -175,7 +182,7 @@ def find_mojibake(text: str, field: str = "text") -> list[Finding]:
                 ]
             else:
                 for match in _TOKEN.finditer(line):
-                    token = _reencode(match.group())
+                    token = _reencode(match.group()) if _MOJIBAKE_PAIR.search(match.group()) else None
                     if token:
                         hits.append((match.start(), match.end(), token[1]))
                 if not hits and ftfy.fix_encoding(line) != line:
