@@ -243,7 +243,7 @@ def _payload_file(bag, record: dict, key: str, folder: str) -> Path:
     ):
         raise BagRejected(
             _(
-                "Document {id} names {name!r}, which is not a {folder} file listed in the bag's manifest."
+                "Document {id} names {name!r}, which is not a file in {folder}/ listed in the bag's manifest."
             ).format(id=record["id"], name=name, folder=folder)
         )
     return Path(bag.path) / os.path.normpath(name)
