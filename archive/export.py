@@ -304,11 +304,21 @@ def _replacing(destination: Path, encoding: str):
             yield out
             out.flush()
             os.fsync(out.fileno())
+        os.chmod(temp_name, 0o666 & ~_umask())  # mkstemp makes it private; an export is for sharing
         os.replace(temp_name, destination)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it (Linux); a common default elsewhere."""
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    return 0o022
 
 
 def _safe_cell(value) -> str:
@@ -418,6 +428,7 @@ def _write_bag(archive: Archive, ids, destination: Path, progress, cancel, whole
     _bag_destination(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.partial-", dir=destination.parent))
+    os.chmod(staging, 0o777 & ~_umask())
     try:
         count = _fill_bag(archive, ids, staging, progress, cancel, whole)
         _check(cancel)
