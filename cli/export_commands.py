@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from pathlib import Path
 
-from archive.archive import Archive, DocumentFilter
+from archive.archive import DB_NAME, ORIGINALS, Archive, DocumentFilter
 from archive.backup import backup
-from archive.bag_import import import_bag
+from archive.bag_import import BagRejected, import_bag
 from archive.export import FORMATS, export
 from archive.verify import repair, verify
 from cli.main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, archive_path, emit
@@ -71,8 +73,15 @@ def run_export(args) -> int:
 
 
 def run_import_bag(args) -> int:
-    with _open(args, create=True) as archive:
-        report = import_bag(archive, args.bag)
+    path = archive_path(args).expanduser()
+    folder_existed, archive_existed = path.exists(), (path / DB_NAME).exists()
+    try:
+        with _open(args, create=True) as archive:
+            report = import_bag(archive, args.bag)
+    except BagRejected:
+        if not archive_existed:  # a refused bag leaves no empty archive behind
+            _remove_new_archive(path, remove_folder=not folder_existed)
+        raise
     emit(
         args,
         report.to_json(),
@@ -80,6 +89,15 @@ def run_import_bag(args) -> int:
         f"tags created {report.tags_created}, links {report.links}",
     )
     return EXIT_OK
+
+
+def _remove_new_archive(path: Path, remove_folder: bool) -> None:
+    for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm"):
+        (path / name).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # only when empty: nothing of anyone's is removed
+        (path / ORIGINALS).rmdir()
+        if remove_folder:
+            path.rmdir()
 
 
 def run_backup(args) -> int:
