@@ -11,7 +11,9 @@ right even where folding changed lengths (tashkeel, ligatures, decomposed accent
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,17 +24,27 @@ from archive import query as query_language
 from archive.models import Document, DocumentTag, Tag, database
 from archive.query import Clause, ParsedQuery
 from i18n.catalog import _
-from i18n.normalize import index_text, normalize, strip_clitics, term_spans, word_terms
+from i18n.normalize import (
+    WORD_PATTERN,
+    folded_words,
+    normalize,
+    stem,
+    strip_clitics,
+    term_spans,
+    word_terms,
+)
 
 # Bump when the normaliser or the index layout changes: archives re-index themselves when opened.
 INDEX_VERSION = "2"
 TITLE_WEIGHT = 5.0  # bm25 weight of a title match against 1.0 for the text
 MARK_OPEN, MARK_CLOSE = "<<", ">>"  # around each match in `Hit.snippet` (plain ASCII, never in the text?)
 SNIPPET_CHARS = 220
+_HIGHLIGHT_OPEN, _HIGHLIGHT_CLOSE = "\x01", "\x02"  # never in indexed terms
 _FTS = "document_fts"
 _LEXICON = "search_lexicon"
 _DOCUMENT_TAG = DocumentTag._meta.table_name
-_SCAN_LIMIT = 200_000  # characters of a long text searched for a snippet
+_SCAN_LIMIT = 200_000
+_MARKS_CONSIDERED = 24  # characters of a long text searched for a snippet
 
 
 @dataclass
@@ -73,16 +85,16 @@ def create_index(db: SqliteDatabase) -> None:
 _lexicon_known: set[str] = set()  # words this process already wrote to the lexicon of the open archive
 
 
-def _record_words(text: str) -> None:
+def _record_words(words: Iterable[str]) -> None:
     pairs = []
-    for word in re.findall(r"[^\W_]+", normalize(text)):
+    for word in words:
         if word in _lexicon_known:
             continue
         _lexicon_known.add(word)
         key = strip_clitics(word)
-        terms = word_terms(word)
-        if len(terms) == 1 and terms[0] != key:
-            pairs.append((key, terms[0]))
+        term = stem(word)
+        if term != key:
+            pairs.append((key, term))
     if pairs:
         database.cursor().executemany(f"INSERT OR IGNORE INTO {_LEXICON}(word, stem) VALUES (?, ?)", pairs)
     if len(_lexicon_known) > 1_000_000:
@@ -91,11 +103,13 @@ def _record_words(text: str) -> None:
 
 def index_document(document: Document) -> None:
     """Index (or re-index) one document: call inside the transaction that writes it."""
+    title_words, text_words = folded_words(document.title or ""), folded_words(document.text or "")
     database.execute_sql(
         f"INSERT OR REPLACE INTO {_FTS}(rowid, title, body) VALUES (?, ?, ?)",
-        (document.id, index_text(document.title or ""), index_text(document.text or "")),
+        (document.id, " ".join(map(stem, title_words)), " ".join(map(stem, text_words))),
     )
-    _record_words(f"{document.title}\n{document.text}")
+    _record_words(title_words)
+    _record_words(text_words)
 
 
 def remove_document(document_id: int) -> None:
@@ -401,8 +415,12 @@ def _window(text: str, marker: _Marker) -> tuple[int, list[tuple[int, int, int]]
     return best, found
 
 
-def _excerpt(text: str, anchor: int, found: list[tuple[int, int, int]]) -> tuple[str, list[tuple[int, int]]]:
-    """About SNIPPET_CHARS of `text` around `anchor`, cut at spaces, whitespace runs made one space."""
+_WHITESPACE = re.compile(r"\s{2,}|[^\S ]")
+
+
+def _excerpt(text: str, anchor: int, found: Sequence[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """About SNIPPET_CHARS of `text` around `anchor`, cut at spaces, whitespace runs made one space;
+    with the spans of `found` (in `text`) moved into it."""
     start = 0
     if anchor > 60:
         start = anchor - 60
@@ -418,27 +436,25 @@ def _excerpt(text: str, anchor: int, found: list[tuple[int, int, int]]) -> tuple
         end = space if space > 0 else end
     piece = text[start:end]
     lead = "… " if start > 0 else ""
-    out: list[str] = [lead]
-    position = [0] * (len(piece) + 1)
-    length, after_space = len(lead), True
-    for index, char in enumerate(piece):
-        position[index] = length
-        if char.isspace():
-            if not after_space:
-                out.append(" ")
-                length += 1
-            after_space = True
-        else:
-            out.append(char)
-            length += 1
-            after_space = False
-    position[len(piece)] = length
-    excerpt = "".join(out)
-    matches = [(position[s - start], position[e - start]) for s, e, _n in found if s >= start and e <= end]
-    excerpt = excerpt.rstrip()
+    pieces, removed_before, last, removed = [lead], [], 0, -len(lead)
+    for run in _WHITESPACE.finditer(piece):
+        pieces += [piece[last : run.start()], " "]
+        removed += run.end() - run.start() - 1
+        removed_before.append((run.end(), removed))
+        last = run.end()
+    pieces.append(piece[last:])
+    excerpt = "".join(pieces)
+    ends = [position for position, _removed in removed_before]
+
+    def moved(position: int) -> int:
+        index = bisect.bisect_right(ends, position) - 1
+        return position - (removed_before[index][1] if index >= 0 else -len(lead))
+
+    matches = [(moved(s - start), moved(e - start)) for s, e in found if s >= start and e <= end]
+    stripped = excerpt.rstrip()
     if end < len(text):
-        excerpt += " …"
-    return excerpt, _merge(matches)
+        stripped += " …"
+    return stripped, _merge(matches)
 
 
 def mark(
@@ -462,11 +478,63 @@ def highlight(query: str, text: str) -> list[tuple[int, int]]:
         return []
 
 
+def _marked_tokens(highlighted: str, most: int) -> list[tuple[int, str]]:
+    """(position, term) of the first `most` tokens FTS5's highlight() marked in a column of terms."""
+    marked: list[tuple[int, str]] = []
+    position = token = 0
+    while len(marked) < most and (start := highlighted.find(_HIGHLIGHT_OPEN, position)) >= 0:
+        token += highlighted.count(" ", position, start)
+        end = highlighted.find(_HIGHLIGHT_CLOSE, start)
+        for offset, term in enumerate(highlighted[start + 1 : end].split(" ")):
+            marked.append((token + offset, term))
+        token += highlighted.count(" ", start, end)
+        position = end
+    return marked
+
+
+def _word_spans(text: str, marked: list[tuple[int, str]]) -> list[tuple[int, int]] | None:
+    """Spans in `text` of the words at these token positions, each checked to give its marked term;
+    None when they do not (the words of a text and its terms pair one to one, except around rare
+    characters such as the ligature ﷺ, which gives several terms)."""
+    words = WORD_PATTERN.finditer(text)
+    spans, current = [], -1
+    for token, term in marked:
+        match = next(itertools.islice(words, token - current - 1, None), None)
+        if match is None or term not in word_terms(match.group()):
+            return None
+        spans.append(match.span())
+        current = token
+    return spans
+
+
+def _marked(text: str, highlighted: str | None, marker: _Marker) -> tuple[int, list[tuple[int, int]]]:
+    """(anchor, spans): where a snippet of `text` should start and the matches to mark in it."""
+    if highlighted is not None:
+        # The first matches are enough to choose a window from, and a frequent word has hundreds.
+        marked = _marked_tokens(highlighted, _MARKS_CONSIDERED)
+        spans = _word_spans(text, marked)
+        if spans is not None:
+            if not spans:
+                return 0, []
+            reach = SNIPPET_CHARS * 2 // 3
+            best, best_cover, last = spans[0][0], 0, 0
+            for index, (start, _end) in enumerate(spans):
+                last = max(last, index)
+                while last + 1 < len(spans) and spans[last + 1][0] < start + reach:
+                    last += 1
+                cover = len({term for _token, term in marked[index : last + 1]})
+                if cover > best_cover:
+                    best, best_cover = start, cover
+            return best, spans
+    anchor, found = _window(text, marker)
+    return anchor, [(start, end) for start, end, _number in found]
+
+
 def _hit(row: tuple, score: float, marker: _Marker) -> Hit:
-    document_id, title, language, text, date = row
-    anchor, found = _window(text or "", marker)
+    document_id, title, language, text, date, title_marked, text_marked = row
+    anchor, found = _marked(text or "", text_marked, marker)
     excerpt, matches = _excerpt(text or "", anchor, found)
-    title_matches = _merge((s, e) for s, e, _n in marker.spans(title or ""))
+    title_matches = _merge(_marked(title or "", title_marked, marker)[1])
     return Hit(
         document_id,
         title,
@@ -521,14 +589,19 @@ def search(query: str, limit: int = 50, offset: int = 0) -> SearchResult:
     if page:
         marker = _Marker(plan)
         wanted = [document_id for document_id, _score in page]
-        found = {
-            row[0]: row
-            for row in database.execute_sql(
-                "SELECT id, title, language, text, date FROM document WHERE id IN "
-                f"({', '.join('?' for _id in wanted)})",
-                wanted,
-            ).fetchall()
-        }
+        marks = ", ".join("?" for _id in wanted)
+        if plan.match:  # FTS5 marks what it matched in the indexed terms; found again in the original
+            sql = (
+                f"SELECT d.id, d.title, d.language, d.text, d.date, "
+                f"highlight({_FTS}, 0, char(1), char(2)), highlight({_FTS}, 1, char(1), char(2)) "
+                f"FROM {_FTS} CROSS JOIN document d ON d.id = {_FTS}.rowid "
+                f"WHERE {_FTS} MATCH ? AND {_FTS}.rowid IN ({marks})"
+            )
+            parameters = [plan.match, *wanted]
+        else:
+            sql = f"SELECT id, title, language, text, date, NULL, NULL FROM document WHERE id IN ({marks})"
+            parameters = wanted
+        found = {row[0]: row for row in database.execute_sql(sql, parameters).fetchall()}
         hits = [_hit(found[i], -score or 0.0, marker) for i, score in page if i in found]
     notes = list(plan.notes)
     if not ids:

@@ -23,8 +23,10 @@ _FORMAT = "\u00ad\u061c\u200c-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufef
 _DELETED = _ARABIC_MARKS + _TATWEEL + _LATIN_MARKS + _FORMAT
 _DELETE = re.compile(f"[{_DELETED}]+")
 # Presentation forms may fold to letters (﷼ → ريال), so they belong to words too.
-_WORD = re.compile(f"(?:[^\\W_]|[{_DELETED}\ufb50-\ufdff\ufe70-\ufefe])+")
-_TERM = re.compile(r"[^\W_]+")
+# (Underscores are in \w but separate terms: "a_b" is one word of two terms.)
+_WORD = re.compile(f"[\\w{_DELETED}\ufb50-\ufdff\ufe70-\ufefe]+")
+_TERM = re.compile(r"\w+")  # on text whose underscores became spaces (a term is [^\W_]+)
+WORD_PATTERN = _WORD  # a word of original text; nearly always one term (see `term_spans`)
 
 _LETTER_FOLD = str.maketrans(
     {
@@ -57,6 +59,7 @@ _LETTER_FOLD = str.maketrans(
         **{chr(0x06F0 + i): str(i) for i in range(10)},  # Persian digits
     }
 )
+_FOLDED_LETTER = re.compile("[" + "".join(map(chr, _LETTER_FOLD)) + "]")
 _COMPAT = re.compile(
     "[\ufb00-\ufb06\ufb50-\ufdff\ufe70-\ufeff]"
 )  # Latin ligatures, Arabic presentation forms
@@ -67,14 +70,19 @@ def fold_compatibility(text: str) -> str:
     return _COMPAT.sub(lambda match: unicodedata.normalize("NFKC", match.group()), text)
 
 
+def _fold_letters(text: str) -> str:
+    # A substitution of the few characters present is much faster than str.translate over the text.
+    return _FOLDED_LETTER.sub(lambda match: _LETTER_FOLD[ord(match.group())], text)
+
+
 def normalize(text: str) -> str:
     """Case-folded, diacritic-free text with Arabic letter variants unified; no stemming.
 
     Lengths are not kept (use `term_spans` to find words in the original text).
     """
-    text = fold_compatibility(unicodedata.normalize("NFC", text)).casefold().translate(_LETTER_FOLD)
+    text = _fold_letters(fold_compatibility(unicodedata.normalize("NFC", text)).casefold())
     text = _DELETE.sub("", unicodedata.normalize("NFD", text))
-    return unicodedata.normalize("NFC", text).translate(_LETTER_FOLD)
+    return _fold_letters(unicodedata.normalize("NFC", text))
 
 
 # ---- Arabic light stemming -----------------------------------------------------------------------
@@ -169,9 +177,14 @@ def stem(term: str) -> str:
 
 
 # ---- texts to terms ------------------------------------------------------------------------------
+def folded_words(text: str) -> list[str]:
+    """The words of a text after folding, in order (each gives one term through `stem`)."""
+    return _TERM.findall(normalize(text).replace("_", " "))
+
+
 def index_terms(text: str) -> list[str]:
     """The search terms of a text, in order (what the index holds and what a query is made of)."""
-    return [stem(word) for word in _TERM.findall(normalize(text))]
+    return [stem(word) for word in folded_words(text)]
 
 
 def index_text(text: str) -> str:
@@ -186,7 +199,7 @@ def word_terms(word: str) -> tuple[str, ...]:
     """The terms of one original word (usually one; a ligature such as ﷺ gives several)."""
     cached = _word_terms.get(word)
     if cached is None:
-        cached = tuple(stem(term) for term in _TERM.findall(normalize(word)))
+        cached = tuple(stem(term) for term in folded_words(word))
         if len(_word_terms) > 200_000:
             _word_terms.clear()
         _word_terms[word] = cached
@@ -203,14 +216,3 @@ def term_spans(text: str) -> Iterator[tuple[str, int, int]]:
         start, end = match.span()
         for term in word_terms(match.group()):
             yield term, start, end
-
-
-def words_with_keys(text: str) -> set[tuple[str, str]]:
-    """(word without clitics, its stem) pairs of a text where the two differ: for prefix search."""
-    pairs = set()
-    for word in _TERM.findall(normalize(text)):
-        term = stem(word)
-        key = strip_clitics(word)
-        if key != term:
-            pairs.add((key, term))
-    return pairs
