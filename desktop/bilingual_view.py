@@ -1,0 +1,584 @@
+"""Side-by-side review of a document and its translation: one row per aligned pair, driven by the keyboard.
+
+English on the left and Arabic on the right (mirrored with the Arabic UI), each cell in its own direction
+and font; both sides share one row, so they scroll in step and the current pair is highlighted on both.
+Keys: A approve, R needs revision (then type the comment, Enter), U unreviewed, N next unreviewed,
+J / ↓ next pair, K / ↑ previous pair, M merge with the next pair, S split.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtGui import QPen
+from PySide6.QtWidgets import QStyledItemDelegate
+
+from archive.archive import Archive, ArchiveError
+from archive.bilingual import (
+    APPROVED,
+    NEEDS_REVISION,
+    UNREVIEWED,
+    Candidate,
+    Review,
+    candidates,
+    link,
+    progress_of,
+)
+from archive.models import ReviewPair
+from archive.review_report import write_csv
+from desktop.fonts import ARABIC_READING_FAMILIES, LATIN_READING_FAMILIES, register_fonts
+from desktop.qt import (
+    QAbstractItemView,
+    QAbstractTableModel,
+    QAction,
+    QColor,
+    QComboBox,
+    QFileDialog,
+    QFont,
+    QHBoxLayout,
+    QHeaderView,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QModelIndex,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    Qt,
+    QTableView,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from desktop.review_report_pdf import STATUS_LABELS, write_pdf
+from i18n import _, current_language
+from i18n.formatting import format_count, format_number
+from i18n.script import Direction, paragraph_direction
+
+EN_COLUMN, AR_COLUMN, STATUS_COLUMN = range(3)
+DIRECTION_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_COLOURS = {
+    UNREVIEWED: None,
+    APPROVED: QColor("#e3f4e1"),
+    NEEDS_REVISION: QColor("#fdebd0"),
+}
+CURRENT_FRAME = QColor("#1565c0")
+READING_POINT_SIZE = 11.0
+ARABIC_SCALE = 1.3  # Amiri sits small on the line; this reads like the Latin size
+
+
+def _reading_font(families: list[str], point_size: float) -> QFont:
+    font = QFont()
+    font.setFamilies(families)
+    font.setPointSizeF(point_size)
+    return font
+
+
+class PairTableModel(QAbstractTableModel):
+    """The aligned pairs of one review, one row each: English text, Arabic text, status."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.pairs: list[ReviewPair] = []
+        self.latin_font = _reading_font(LATIN_READING_FAMILIES, READING_POINT_SIZE)
+        self.arabic_font = _reading_font(ARABIC_READING_FAMILIES, READING_POINT_SIZE * ARABIC_SCALE)
+
+    def set_pairs(self, pairs: list[ReviewPair]) -> None:
+        self.beginResetModel()
+        self.pairs = pairs
+        self.endResetModel()
+
+    def update_pair(self, pair: ReviewPair) -> None:  # a status or comment: the texts are unchanged
+        self.pairs[pair.position] = pair
+        self.dataChanged.emit(self.index(pair.position, 0), self.index(pair.position, STATUS_COLUMN))
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.pairs)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 3
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return format_count(section + 1)
+        return (_("English"), _("Arabic"), _("Status"))[section]
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self.pairs):
+            return None
+        pair = self.pairs[index.row()]
+        column = index.column()
+        text = (pair.en_text, pair.ar_text, "")[column] if column != STATUS_COLUMN else ""
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == STATUS_COLUMN:
+                return _(STATUS_LABELS[pair.status])
+            return text
+        if role == DIRECTION_ROLE:
+            fallback = Direction.RTL if column == AR_COLUMN else Direction.LTR
+            if column == STATUS_COLUMN:
+                fallback = Direction.RTL if current_language() == "ar" else Direction.LTR
+                return fallback
+            return paragraph_direction(text, fallback)
+        if role == Qt.ItemDataRole.FontRole and column != STATUS_COLUMN:
+            rtl = paragraph_direction(text, Direction.RTL if column == AR_COLUMN else Direction.LTR)
+            return self.arabic_font if rtl == Direction.RTL else self.latin_font
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column == STATUS_COLUMN:
+                return int(Qt.AlignmentFlag.AlignCenter)
+            rtl = self.data(index, DIRECTION_ROLE) == Direction.RTL
+            side = Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft
+            return int(side | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignTop)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return STATUS_COLOURS.get(pair.status)
+        if role == Qt.ItemDataRole.ToolTipRole and pair.comment:
+            return pair.comment
+        return None
+
+
+class OwnDirectionDelegate(QStyledItemDelegate):
+    """Lays each cell out in its own direction (Arabic right to left) whatever the view's direction,
+    and frames the current pair on both sides, focused or not."""
+
+    def paint(self, painter, option, index) -> None:
+        super().paint(painter, option, index)
+        view = self.parent()
+        if view is not None and view.currentIndex().row() == index.row():
+            painter.save()
+            pen = QPen(CURRENT_FRAME)
+            pen.setWidth(3)
+            painter.setPen(pen)
+            rect = option.rect.adjusted(1, 1, -2, -2)
+            painter.drawLine(rect.topLeft(), rect.topRight())
+            painter.drawLine(rect.bottomLeft(), rect.bottomRight())
+            painter.restore()
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        direction = index.data(DIRECTION_ROLE)
+        if direction is not None:
+            option.direction = (
+                Qt.LayoutDirection.RightToLeft
+                if direction == Direction.RTL
+                else Qt.LayoutDirection.LeftToRight
+            )
+
+
+class BilingualView(QWidget):
+    """Review a document and its translation pair by pair. `document_id` may be either side."""
+
+    changed = Signal()  # a status, comment, link or alignment was written (refresh filters and counts)
+
+    def __init__(self, archive: Archive, document_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        register_fonts()
+        self.archive = archive
+        self.document_id = document_id
+        self.review: Review | None = None
+        self._loading = False
+        self.setWindowTitle(_("Translation review"))
+
+        self.pages = QStackedWidget()
+        self.review_page = self._build_review_page()
+        self.link_page = self._build_link_page()
+        self.pages.addWidget(self.review_page)
+        self.pages.addWidget(self.link_page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+        self._build_actions()
+        self.open_document(document_id)
+
+    # ---- building ----------------------------------------------------------------------------------
+    def _build_review_page(self) -> QWidget:
+        page = QWidget()
+        self.en_title = QLabel()
+        self.ar_title = QLabel()
+        for label in (self.en_title, self.ar_title):
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        self.en_title.setFont(_reading_font(LATIN_READING_FAMILIES, READING_POINT_SIZE + 2))
+        self.ar_title.setFont(_reading_font(ARABIC_READING_FAMILIES, (READING_POINT_SIZE + 2) * ARABIC_SCALE))
+        self.translation_choice = QComboBox()
+        self.translation_choice.setVisible(False)
+        self.translation_choice.activated.connect(self._choose_translation)
+        titles = QHBoxLayout()
+        titles.addWidget(self.en_title, 1)
+        titles.addWidget(self.translation_choice)
+        titles.addWidget(self.ar_title, 1)
+
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setTextVisible(True)
+        self.progress_label = QLabel()
+
+        self.model = PairTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setItemDelegate(OwnDirectionDelegate(self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.setWordWrap(True)
+        self.table.setAlternatingRowColors(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(EN_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(AR_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(STATUS_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
+        # Row heights follow the wrapped text; measured again when the columns change width.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self._heights_timer = QTimer(self)
+        self._heights_timer.setSingleShot(True)
+        self._heights_timer.setInterval(0)
+        self._heights_timer.timeout.connect(self.table.resizeRowsToContents)
+        header.sectionResized.connect(lambda *_args: self._heights_timer.start())
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+
+        self.comment = QLineEdit()
+        self.comment.setPlaceholderText(_("Comment on this pair (Enter saves it)"))
+        self.comment.returnPressed.connect(self._comment_entered)
+        self.comment.editingFinished.connect(self.save_comment)
+
+        self.approve_button = QPushButton(_("Approve (A)"))
+        self.revise_button = QPushButton(_("Needs revision (R)"))
+        self.next_unreviewed_button = QPushButton(_("Next unreviewed (N)"))
+        self.merge_button = QPushButton(_("Merge with next (M)"))
+        self.split_button = QPushButton(_("Split (S)"))
+        self.realign_button = QPushButton(_("Re-align"))
+        self.export_button = QPushButton(_("Export report…"))
+        self.approve_button.clicked.connect(lambda: self.set_status(APPROVED))
+        self.revise_button.clicked.connect(lambda: self.set_status(NEEDS_REVISION))
+        self.next_unreviewed_button.clicked.connect(self.next_unreviewed)
+        self.merge_button.clicked.connect(self.merge_with_next)
+        self.split_button.clicked.connect(self.split_current)
+        self.realign_button.clicked.connect(self.realign)
+        self.export_button.clicked.connect(self._ask_export)
+        for button in (
+            self.approve_button,
+            self.revise_button,
+            self.next_unreviewed_button,
+            self.merge_button,
+            self.split_button,
+            self.realign_button,
+            self.export_button,
+        ):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys keep going to the table
+        buttons = QHBoxLayout()
+        for button in (self.approve_button, self.revise_button, self.next_unreviewed_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        for button in (self.merge_button, self.split_button, self.realign_button, self.export_button):
+            buttons.addWidget(button)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+
+        layout = QVBoxLayout(page)
+        layout.addLayout(titles)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress_bar, 1)
+        progress_row.addWidget(self.progress_label)
+        layout.addLayout(progress_row)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.comment)
+        layout.addLayout(buttons)
+        layout.addWidget(self.notice)
+        return page
+
+    def _build_link_page(self) -> QWidget:
+        page = QWidget()
+        self.link_intro = QLabel()
+        self.link_intro.setWordWrap(True)
+        self.candidate_list = QListWidget()
+        self.candidate_list.itemActivated.connect(lambda _item: self.link_selected())
+        self.link_button = QPushButton(_("Link as translation"))
+        self.link_button.clicked.connect(self.link_selected)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.link_intro)
+        layout.addWidget(self.candidate_list, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.link_button)
+        layout.addLayout(row)
+        return page
+
+    def _build_actions(self) -> None:
+        def action(text: str, keys: list[str], slot) -> QAction:
+            made = QAction(text, self)
+            made.setShortcuts([QKeySequence(k) for k in keys])
+            made.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            made.triggered.connect(slot)
+            self.addAction(made)
+            return made
+
+        self.approve_action = action(_("Approve"), ["A"], lambda: self.set_status(APPROVED))
+        self.revise_action = action(_("Needs revision"), ["R"], lambda: self.set_status(NEEDS_REVISION))
+        self.reset_action = action(_("Mark unreviewed"), ["U"], lambda: self.set_status(UNREVIEWED))
+        self.next_unreviewed_action = action(_("Next unreviewed pair"), ["N"], self.next_unreviewed)
+        self.next_action = action(_("Next pair"), ["J"], lambda: self.move(1))
+        self.previous_action = action(_("Previous pair"), ["K"], lambda: self.move(-1))
+        self.merge_action = action(_("Merge with the next pair"), ["M"], self.merge_with_next)
+        self.split_action = action(_("Split the pair"), ["S"], self.split_current)
+        self.comment_action = action(_("Comment"), ["C"], self.comment.setFocus)
+
+    # ---- opening -----------------------------------------------------------------------------------
+    def open_document(self, document_id: int, translation_id: int | None = None) -> None:
+        """Show the review of `document_id` with a translation, or suggestions to link one."""
+        self.document_id = document_id
+        translations = self.archive.translations(document_id)
+        if not translations:
+            self.review = None
+            self._show_candidates()
+            return
+        self.review = Review.open(self.archive, document_id, translation_id or translations[0])
+        self.translation_choice.clear()
+        for other in translations:
+            self.translation_choice.addItem(self.archive.get(other).title, other)
+        self.translation_choice.setCurrentIndex(translations.index(self._other_side()))
+        self.translation_choice.setVisible(len(translations) > 1)
+        en_title, ar_title = self.review.titles()
+        self._set_title(self.en_title, en_title)
+        self._set_title(self.ar_title, ar_title)
+        self.pages.setCurrentWidget(self.review_page)
+        self.reload()
+        self.table.setFocus()
+
+    def _other_side(self) -> int:
+        assert self.review is not None
+        return self.review.ar_id if self.document_id == self.review.en_id else self.review.en_id
+
+    def _choose_translation(self, row: int) -> None:
+        self.open_document(self.document_id, self.translation_choice.itemData(row))
+
+    @staticmethod
+    def _set_title(label: QLabel, text: str) -> None:
+        rtl = paragraph_direction(text) == Direction.RTL
+        side = Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft
+        label.setAlignment(side | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter)
+        label.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+        label.setText(text)
+
+    def reload(self, row: int | None = None) -> None:
+        """Read the pairs again (re-aligned if either text changed) and keep the place."""
+        if self.review is None:
+            return
+        row = self.current_row() if row is None else row
+        self._loading = True
+        try:
+            self.model.set_pairs(self.review.pairs())
+        finally:
+            self._loading = False
+        self._update_progress()
+        self.table.resizeRowsToContents()
+        if self.model.rowCount():
+            self.select_row(min(max(row, 0), self.model.rowCount() - 1))
+
+    def _show_candidates(self) -> None:
+        document = self.archive.get(self.document_id)
+        self.candidate_list.clear()
+        found: list[Candidate] = candidates(self.archive, self.document_id)
+        for candidate in found:
+            item = QListWidgetItem(candidate.title)
+            item.setData(Qt.ItemDataRole.UserRole, candidate.id)
+            item.setToolTip(self._evidence_text(candidate))
+            rtl = paragraph_direction(candidate.title) == Direction.RTL
+            item.setTextAlignment(
+                (Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft)
+                | Qt.AlignmentFlag.AlignAbsolute
+            )
+            self.candidate_list.addItem(item)
+        if found:
+            self.candidate_list.setCurrentRow(0)
+            intro = _("“{title}” has no linked translation yet. These documents may be its translation:")
+        else:
+            intro = _("“{title}” has no linked translation, and no document in the archive looks like one.")
+        self.link_intro.setText(intro.format(title=document.title))
+        self.link_button.setEnabled(bool(found))
+        self.pages.setCurrentWidget(self.link_page)
+
+    @staticmethod
+    def _evidence_text(candidate: Candidate) -> str:
+        names = {
+            "document_date": _("same date"),
+            "date": _("dates"),
+            "number": _("numbers"),
+            "name": _("names"),
+            "latin": _("words kept in Latin script"),
+            "tag": _("tags"),
+        }
+        return "\n".join(
+            f"{names.get(kind, kind)}: {', '.join(values)}" for kind, values in candidate.evidence.items()
+        )
+
+    def link_selected(self) -> None:
+        item = self.candidate_list.currentItem()
+        if item is None:
+            return
+        link(self.archive, self.document_id, item.data(Qt.ItemDataRole.UserRole))
+        self.changed.emit()
+        self.open_document(self.document_id)
+
+    # ---- moving ------------------------------------------------------------------------------------
+    def current_row(self) -> int:
+        index = self.table.currentIndex()
+        return index.row() if index.isValid() else 0
+
+    def current_pair(self) -> ReviewPair | None:
+        row = self.current_row()
+        return self.model.pairs[row] if 0 <= row < len(self.model.pairs) else None
+
+    def select_row(self, row: int) -> None:
+        if not 0 <= row < self.model.rowCount():
+            return
+        index = self.model.index(row, EN_COLUMN)
+        # One call for current and selection: QTableView.selectRow loses the current index in a mirrored view.
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def move(self, step: int) -> None:
+        self.save_comment()
+        self.select_row(self.current_row() + step)
+        self.table.setFocus()
+
+    def next_unreviewed(self) -> None:
+        """Go to the next pair nobody has reviewed, after the current one (wrapping round)."""
+        self.save_comment()
+        count = self.model.rowCount()
+        start = self.current_row()
+        for step in range(1, count + 1):
+            row = (start + step) % count
+            if self.model.pairs[row].status == UNREVIEWED:
+                self.select_row(row)
+                self.table.setFocus()
+                return
+        self._say(_("Every pair has been reviewed."))
+
+    def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        self.table.viewport().update()  # move the frame of the current pair
+        if self._loading:
+            return
+        pair = self.current_pair()
+        self.comment.blockSignals(True)
+        self.comment.setText(pair.comment if pair else "")
+        self.comment.blockSignals(False)
+        rtl = paragraph_direction(self.comment.text(), self._ui_direction()) == Direction.RTL
+        self.comment.setAlignment(
+            (Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft)
+            | Qt.AlignmentFlag.AlignAbsolute
+        )
+
+    @staticmethod
+    def _ui_direction() -> Direction:
+        return Direction.RTL if current_language() == "ar" else Direction.LTR
+
+    # ---- reviewing ---------------------------------------------------------------------------------
+    def set_status(self, status: str) -> None:
+        """Set the current pair's status; approving moves on, needing revision asks for a comment."""
+        pair = self.current_pair()
+        if self.review is None or pair is None:
+            return
+        updated = self._write(
+            lambda: self.review.set_review(pair.position, status=status, comment=self.comment.text())
+        )
+        if updated is None:
+            return
+        self.model.update_pair(updated)
+        self._update_progress()
+        self.changed.emit()
+        if status == NEEDS_REVISION:
+            self.comment.setFocus()
+            self.comment.selectAll()
+        elif status == APPROVED and pair.position + 1 < self.model.rowCount():
+            self.move(1)
+
+    def save_comment(self) -> None:
+        pair = self.current_pair()
+        if self.review is None or pair is None or self.comment.text().strip() == pair.comment:
+            return
+        updated = self._write(lambda: self.review.set_review(pair.position, comment=self.comment.text()))
+        if updated is not None:
+            self.model.update_pair(updated)
+            self.changed.emit()
+
+    def _comment_entered(self) -> None:
+        self.save_comment()
+        self.table.setFocus()
+
+    def merge_with_next(self) -> None:
+        if self.review is None:
+            return
+        row = self.current_row()
+        if self._write(lambda: self.review.merge(row)) is not None:
+            self.reload(row)
+            self.changed.emit()
+
+    def split_current(self) -> None:
+        if self.review is None:
+            return
+        row = self.current_row()
+        if self._write(lambda: self.review.split(row)) is not None:
+            self.reload(row)
+            self.changed.emit()
+
+    def realign(self) -> None:
+        if self.review is None:
+            return
+        if self._write(lambda: self.review.realign()) is not None:
+            self.reload()
+            self.changed.emit()
+
+    def _write(self, change):
+        """Run one change to the archive; a refusal is shown under the table, not raised."""
+        try:
+            result = change()
+        except ArchiveError as error:
+            self._say(str(error))
+            return None
+        self._say("")
+        return result
+
+    def _say(self, message: str) -> None:
+        self.notice.setText(message)
+
+    def _update_progress(self) -> None:
+        progress = progress_of(self.model.pairs)
+        self.progress_bar.setRange(0, max(progress.total, 1))
+        self.progress_bar.setValue(progress.reviewed)
+        self.progress_bar.setFormat(f"{format_number(progress.percent)}%")
+        self.progress_label.setText(
+            _("{reviewed} of {total} pairs reviewed: {approved} approved, {revision} need revision").format(
+                reviewed=format_count(progress.reviewed),
+                total=format_count(progress.total),
+                approved=format_count(progress.approved),
+                revision=format_count(progress.needs_revision),
+            )
+        )
+
+    # ---- report ------------------------------------------------------------------------------------
+    def export_report(self, destination: str | Path) -> Path:
+        """Write the review report: PDF when the name ends in .pdf, else CSV."""
+        if self.review is None:
+            raise ArchiveError(_("There is nothing to report: this document has no linked translation."))
+        self.save_comment()
+        destination = Path(destination)
+        if destination.suffix.lower() == ".pdf":
+            write_pdf(self.review, destination)
+        else:
+            write_csv(self.review, destination)
+        self._say(_("Report written to {path}").format(path=destination))
+        return destination
+
+    def _ask_export(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Export review report"),
+            "review-report.pdf",
+            _("PDF (*.pdf);;CSV spreadsheet (*.csv)"),
+        )
+        if path:
+            self._write(lambda: self.export_report(path))
