@@ -16,7 +16,7 @@ from archive import search
 from archive.archive import Archive, ArchiveError
 from archive.export import BAG_FORMAT_VERSION, review_tables
 from archive.models import FACETS, AuditEvent, Document, DocumentLink, DocumentTag, Tag, database
-from archive.store import sha256_bytes
+from archive.store import sha256_bytes, sha256_file
 from i18n.catalog import _
 
 ProgressFn = Callable[[int, int], None]
@@ -264,8 +264,8 @@ def _check_record(bag, record: dict) -> None:
         _payload_file(bag, record, "text_file", "texts").read_bytes().decode("utf-8")
     except UnicodeDecodeError as error:
         raise BagRejected(_("The text of document {id} is not UTF-8.").format(id=record["id"])) from error
-    known = bag.entries[os.path.normpath(record["original_file"])].get("sha256")
-    if known and known.lower() != record["sha256"]:
+    known = bag.entries[os.path.normpath(record["original_file"])].get("sha256") or sha256_file(original)
+    if known.lower() != record["sha256"]:
         raise BagRejected(
             _(
                 "The original of document {id} ({name}) is not the file its record names (SHA-256 differs)."
