@@ -10,7 +10,7 @@ visual-order (Arabic stored backwards, as PDF extractors produce it).
     document_ids_with(archive, kinds)                 ids for a filter: DocumentFilter(ids=…)
     kinds_for_documents(archive, ids)                 {id: [kind]} for badges in a table
 
-The archive keeps which kinds each document has (table `integritycheck`, created on first use and refreshed
+The archive keeps which kinds each document has (table `integrity_cache`, created on first use and refreshed
 for documents modified since), so filtering a large archive does not re-read every text.
 """
 
@@ -23,10 +23,10 @@ from dataclasses import dataclass
 
 import ftfy
 import ftfy.bad_codecs  # registers the sloppy-windows-125x codecs
-from peewee import CharField, DateTimeField, IntegerField
+from peewee import JOIN, CharField, DateTimeField, IntegerField
 
 from archive.archive import Archive
-from archive.models import BaseModel, Document
+from archive.models import BaseModel, Document, utcnow
 from archive.suggest_text import excerpt
 from i18n import N_
 from i18n.normalize import fold_compatibility
@@ -310,9 +310,14 @@ class IntegrityCheck(BaseModel):
     """Which kinds of finding a document had when it was last checked (a cache; safe to drop)."""
 
     document_id = IntegerField(primary_key=True)
-    modified_at = DateTimeField(null=True)
+    modified_at = DateTimeField(null=True)  # the document's, when checked
+    # When it was checked, to the second like modified_at: an edit in that same second is caught next time.
+    checked_at = DateTimeField(default=utcnow)
     version = IntegerField(default=DETECTOR_VERSION)
     kinds = CharField(default="")  # " mojibake unexpected-script " — spaces around each kind
+
+    class Meta:
+        table_name = "integrity_cache"
 
 
 class AuditReport(dict):
@@ -321,24 +326,36 @@ class AuditReport(dict):
     checked: int = 0
 
 
-def _refresh(archive: Archive, progress: Callable[[int, int], None] | None = None) -> int:
-    """Re-check documents added or modified since their last check; returns how many were checked."""
-    with archive.db.atomic("IMMEDIATE"):
-        IntegrityCheck.create_table(safe=True)
-        IntegrityCheck.delete().where(
+def _refresh(
+    archive: Archive, ids: Sequence[int] | None = None, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Check the documents (of `ids`, or all) added or modified since their last check; returns how many.
+
+    Writes only when something changed, so badges and filters cost one query on an audited archive.
+    """
+    if not archive.db.table_exists(IntegrityCheck._meta.table_name):
+        with archive.db.atomic("IMMEDIATE"):
+            IntegrityCheck.create_table(safe=True)
+    if ids is None:
+        orphans = IntegrityCheck.select(IntegrityCheck.document_id).where(
             IntegrityCheck.document_id.not_in(Document.select(Document.id))
-        ).execute()
-    known = {
-        row.document_id: (row.modified_at, row.version)
-        for row in IntegrityCheck.select(
-            IntegrityCheck.document_id, IntegrityCheck.modified_at, IntegrityCheck.version
         )
-    }
-    stale = [
-        document_id
-        for document_id, modified_at in Document.select(Document.id, Document.modified_at).tuples()
-        if known.get(document_id) != (modified_at, DETECTOR_VERSION)
-    ]
+        if orphans.exists():
+            with archive.db.atomic("IMMEDIATE"):
+                IntegrityCheck.delete().where(IntegrityCheck.document_id.in_(orphans)).execute()
+    stale_query = (
+        Document.select(Document.id)
+        .join(IntegrityCheck, JOIN.LEFT_OUTER, on=(IntegrityCheck.document_id == Document.id))
+        .where(
+            IntegrityCheck.document_id.is_null()
+            | (IntegrityCheck.modified_at != Document.modified_at)
+            | (Document.modified_at >= IntegrityCheck.checked_at)
+            | (IntegrityCheck.version != DETECTOR_VERSION)
+        )
+    )
+    if ids is not None:
+        stale_query = stale_query.where(Document.id.in_(list(ids)))
+    stale = [row[0] for row in stale_query.tuples()]
     for start in range(0, len(stale), 500):
         rows = []
         for document in Document.select().where(Document.id.in_(stale[start : start + 500])):
@@ -347,6 +364,7 @@ def _refresh(archive: Archive, progress: Callable[[int, int], None] | None = Non
                 {
                     "document_id": document.id,
                     "modified_at": document.modified_at,
+                    "checked_at": utcnow(),
                     "version": DETECTOR_VERSION,
                     "kinds": f" {' '.join(kinds)} " if kinds else "",
                 }
@@ -374,7 +392,7 @@ def document_ids_with(archive: Archive, kinds: Iterable[str] | None = None) -> l
 
 def kinds_for_documents(archive: Archive, document_ids: Sequence[int]) -> dict[int, list[str]]:
     """The kinds of finding of each document (for badges); documents not checked yet are checked now."""
-    _refresh(archive)
+    _refresh(archive, document_ids)
     result: dict[int, list[str]] = {i: [] for i in document_ids}
     query = IntegrityCheck.select().where(IntegrityCheck.document_id.in_(list(document_ids)))
     for row in query:
@@ -389,7 +407,7 @@ def audit_archive(
     progress: Callable[[int, int], None] | None = None,
 ) -> AuditReport:
     """Findings of every document (or of `ids`), optionally only of some kinds."""
-    _refresh(archive, progress)
+    _refresh(archive, progress=progress)
     wanted = set(kinds or KINDS)
     report = AuditReport()
     candidates = document_ids_with(archive, wanted)

@@ -3,7 +3,7 @@
     python benchmarks/bench_suggest_audit.py [--documents 5000]
 
 Times `suggest_on_import` (vocabulary read once, known tags and rejections fetched per batch of 200),
-the first `audit_archive` (every text checked, kinds cached in `integritycheck`), a second one (only the
+the first `audit_archive` (every text checked, kinds cached in `integrity_cache`), a second one (only the
 documents with findings re-read), and `document_ids_with(kind)` (the GUI's filter) in a temporary archive.
 The generated texts borrow seed 001's words, its injected "缅北禁地" too: about half of them are rightly found
 with an unexpected script.

@@ -168,6 +168,8 @@ def test_documents_can_be_filtered_by_kind_and_the_filter_follows_edits(seeds_ar
     archive.update_document(ids["001"], title="CTED and Tech Against Terrorism host webinar")
     archive.update_document(ids["002"], language="en")  # an Arabic text called English: still no CJK
     assert integrity.kinds_for_documents(archive, [ids["001"]]) == {ids["001"]: ["unexpected-script"]}
+    archive.update_document(ids["001"], language="zh")  # an archivist says it is Chinese: CJK is expected
+    assert integrity.document_ids_with(archive, ["unexpected-script"]) == []
     archive.delete_document(damaged)
     assert integrity.document_ids_with(archive, ["replacement-character"]) == []
 
