@@ -191,3 +191,30 @@ def test_switching_back_to_english(arabic_ui, arabic_catalog):
     setup_i18n("en")
     assert _(some_message.id) == some_message.id
     assert document_count(2) == "2 documents"
+
+
+def _singular_pairs(arabic_catalog):
+    for message in arabic_catalog:
+        if message.id and isinstance(message.id, str) and message.string:
+            yield message.id, message.string
+
+
+def test_menu_accelerators_survive_translation(arabic_catalog):
+    """A menu entry with &File keeps exactly one Alt-key marker in Arabic (two would show a literal &)."""
+    problems = [
+        (source, translated)
+        for source, translated in _singular_pairs(arabic_catalog)
+        if re.search(r"&\w", source) and len(re.findall(r"&(?=\w)", translated)) != 1
+    ]
+    assert not problems
+
+
+def test_ellipsis_and_label_colons_survive_translation(arabic_catalog):
+    """ "Open…" (opens a dialog) and "Name:" (a form label) keep their endings in Arabic."""
+    problems = [
+        (source, translated)
+        for source, translated in _singular_pairs(arabic_catalog)
+        if (source.endswith("…") and not translated.endswith("…"))
+        or (source.endswith(":") and not translated.endswith(":"))
+    ]
+    assert not problems
