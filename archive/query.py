@@ -148,16 +148,17 @@ def _clause(token: _Token) -> Clause | None:
         if not words:
             return None
         last = strip_clitics(words[-1])
-        if len(words) == 1 and len(last) < 2:
-            return None  # a one-letter prefix matches nearly everything; read it as a word
-        leading = tuple(index_terms(" ".join(words[:-1]))) if len(words) > 1 else ()
-        return Clause((*leading, last), prefix=True, token=token.index)
+        if len(last) >= 2:  # a one-letter prefix would match nearly everything: read it as a word
+            leading = tuple(index_terms(" ".join(words[:-1]))) if len(words) > 1 else ()
+            return Clause((*leading, last), prefix=True, token=token.index)
     terms = tuple(index_terms(text))
     return Clause(terms, token=token.index) if terms else None
 
 
 def parse(query: str) -> ParsedQuery:
     """The query as clauses and filters; junk becomes plain words or is dropped, with a note."""
+    # Lone surrogates (undecodable bytes on a command line) become U+FFFD, so SQLite can take any value.
+    query = query.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     parsed = ParsedQuery(blank=not query.strip())
     notes = parsed.notes
     tokens = _tokens(query, notes)
