@@ -13,7 +13,6 @@ import re
 import unicodedata
 from pathlib import Path
 
-from pdfminer.converter import PDFPageAggregator
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
@@ -33,6 +32,7 @@ from importers.base import (
 )
 from importers.pdf_info import meaningful_title, read_info
 from importers.pdf_layout import (
+    GlyphDevice,
     PageLayout,
     bracket_vote,
     continues_sentence,
@@ -155,7 +155,7 @@ def _safe_info(document: PDFDocument) -> dict[str, str]:
 
 def _layout_pages(document: PDFDocument, warnings: list[str]) -> list[PageLayout]:
     resources = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(resources, laparams=None)
+    device = GlyphDevice(resources)
     interpreter = PDFPageInterpreter(resources, device)
     layouts: list[PageLayout] = []
     pages = PDFPage.create_pages(document)
@@ -171,7 +171,7 @@ def _layout_pages(document: PDFDocument, warnings: list[str]) -> list[PageLayout
             break
         try:
             interpreter.process_page(page)
-            layouts.append(layout_page(device.get_result()))
+            layouts.append(layout_page(device))
         except Exception as error:
             warnings.append(f"Page {len(layouts) + 1} could not be read and is left empty: {explain(error)}")
             layouts.append(PageLayout(width=0, height=0, lines=[]))

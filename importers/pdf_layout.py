@@ -15,7 +15,10 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from pdfminer.layout import LTChar, LTContainer, LTPage
+from pdfminer.pdfdevice import PDFTextDevice
+from pdfminer.pdffont import PDFUnicodeNotDefined
+from pdfminer.pdfinterp import PDFResourceManager
+from pdfminer.utils import apply_matrix_rect
 
 from importers.pdf_arabic import bracket_errors, reorder, repair_text, rtl_share
 
@@ -67,28 +70,49 @@ class PageLayout:
     lines: list[Line]  # in reading order
 
 
-def page_glyphs(page: LTPage) -> list[Glyph]:
-    """Every drawn character on the page (inside figures too), without blanks and without the second
-    copy of a character drawn twice in the same place (fake bold, outlined or haloed text)."""
-    glyphs: list[Glyph] = []
-    drawn: set[tuple[str, int, int, int]] = set()
-    stack = [page]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, LTChar):
-            text = item.get_text()
-            if not text or text.isspace() or item.width < 0 or item.size <= 0:
-                continue
-            baseline = item.matrix[5] if item.upright else item.y0
-            grid = max(item.size * 0.15, 0.5)
-            key = (text, round(item.x0 / grid), round(baseline / grid), round(item.size))
-            if key in drawn:
-                continue
-            drawn.add(key)
-            glyphs.append(Glyph(text, item.x0, item.x1, baseline, item.size))
-        elif isinstance(item, LTContainer):
-            stack.extend(reversed(list(item)))
-    return glyphs
+class GlyphDevice(PDFTextDevice):
+    """A pdfminer device that keeps only what the layout here needs of each character: its text, left
+    and right edge, baseline and size. Much lighter than pdfminer's layout objects.
+
+    A character drawn twice in the same place (fake bold, outlined or haloed text) is kept once.
+    """
+
+    def __init__(self, resources: PDFResourceManager) -> None:
+        super().__init__(resources)
+        self.glyphs: list[Glyph] = []
+        self.width = self.height = 0.0
+        self._drawn: set[tuple[str, int, int, int]] = set()
+
+    def begin_page(self, page, ctm) -> None:
+        x0, y0, x1, y1 = apply_matrix_rect(ctm, page.mediabox)
+        self.width, self.height = abs(x1 - x0), abs(y1 - y0)
+        self.glyphs = []
+        self._drawn = set()
+
+    def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:
+        advance = font.char_width(cid) * fontsize * scaling
+        try:
+            text = font.to_unichr(cid)
+        except PDFUnicodeNotDefined:
+            text = f"(cid:{cid})"
+        if not text or text.isspace():
+            return advance
+        a, b, c, d, e, f = matrix
+        if b == 0 and c == 0 and a > 0 and d * scaling > 0 and not font.is_vertical():
+            x0, x1, baseline, size = e, e + a * advance, f, abs(d) * fontsize
+        else:  # rotated, mirrored or vertical writing: place it by its box
+            descent = font.get_descent() * fontsize
+            box = apply_matrix_rect(matrix, (0, descent + rise, advance, descent + rise + fontsize))
+            x0, x1 = sorted((box[0], box[2]))
+            baseline, size = min(box[1], box[3]), abs(box[3] - box[1]) or fontsize
+        if size <= 0:
+            return advance
+        grid = max(size * 0.15, 0.5)
+        key = (text, round(x0 / grid), round(baseline / grid), round(size))
+        if key not in self._drawn:
+            self._drawn.add(key)
+            self.glyphs.append(Glyph(text, x0, x1, baseline, size))
+        return advance
 
 
 def build_lines(glyphs: list[Glyph]) -> list[Line]:
@@ -185,10 +209,10 @@ def reading_order(lines: list[Line]) -> list[Line]:
     return sorted(lines, key=lambda line: (-line.baseline, line.x0))
 
 
-def layout_page(page: LTPage) -> PageLayout:
-    x0, y0, x1, y1 = page.bbox
-    lines = build_lines(page_glyphs(page))
-    return PageLayout(width=x1 - x0, height=y1 - y0, lines=reading_order(lines))
+def layout_page(device: GlyphDevice) -> PageLayout:
+    """The page the device has just drawn, as lines in reading order."""
+    lines = build_lines(device.glyphs) if device.glyphs else []
+    return PageLayout(width=device.width, height=device.height, lines=reading_order(lines))
 
 
 def _margin_key(line: Line) -> str:
