@@ -27,7 +27,7 @@ from archive.suggest_events import PlaceHit, find_events, name_key, similarity
 from archive.suggest_places import (
     CITY_BY_KEY,
     DATELINE_ALIASES,
-    ORGANISATIONS,
+    NOT_PLACES_PHRASES,
     City,
     Place,
     city_places,
@@ -40,6 +40,7 @@ from archive.suggest_text import (
     fold_phrase,
     is_arabic,
     looks_like_name,
+    part_of_a_name,
     phrase_pattern,
 )
 from i18n.dates import find_dates
@@ -214,7 +215,7 @@ class Suggester:
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
         self.places = self._places()
-        self._by_alias: dict[str, Place | None] = {fold_phrase(name): None for name in ORGANISATIONS}
+        self._by_alias: dict[str, Place | None] = {fold_phrase(name): None for name in NOT_PLACES_PHRASES}
         for place in self.places:
             for alias in [*place.names_en, *place.names_ar]:
                 self._by_alias.setdefault(fold_phrase(alias), place)
@@ -258,6 +259,8 @@ class Suggester:
             place = self._by_alias.get(hit.phrase)
             alias = self._alias_text.get(hit.phrase, "")
             if place and looks_like_name(hit.text(text), alias):
+                if not is_arabic(alias) and part_of_a_name(text, hit.start):
+                    continue
                 found.append((place, hit.start, hit.end))
         if dateline:
             found.append(dateline)

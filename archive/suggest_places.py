@@ -48,6 +48,7 @@ ALIASES: dict[str, tuple[list[str], list[str]]] = {
     "034": (["South Asia"], []),
     "015": (["North Africa"], []),
     "419": (["Latin America"], ["أمريكا اللاتينية"]),
+    "021": (["North America"], ["أمريكا الشمالية"]),
 }  # fmt: skip
 
 
@@ -67,7 +68,7 @@ def _city(key, en, ar, parent, aliases_en=(), aliases_ar=()) -> City:
     return City(key, en, ar, parent, tuple(aliases_en), tuple(aliases_ar))
 
 
-# Arabic names shared with a country (تونس, الجزائر, الكويت) or a common word are left out on purpose.
+# Arabic names shared with a country (تونس, الجزائر, الكويت) or a common word (عمان, سيول) are left out.
 CITIES: tuple[City, ...] = (
     _city("un-headquarters", "UN Headquarters", "مقر الأمم المتحدة", "new-york",
           ["United Nations Headquarters", "UNHQ", "UN HQ", "UN headquarters"], ["مقر الامم المتحدة في نيويورك"]),
@@ -114,7 +115,7 @@ CITIES: tuple[City, ...] = (
     _city("ashgabat", "Ashgabat", "عشق آباد", "TM"),
     _city("beijing", "Beijing", "بكين", "CN", [], ["بيجين"]),
     _city("tokyo", "Tokyo", "طوكيو", "JP"),
-    _city("seoul", "Seoul", "سيول", "KR"),
+    _city("seoul", "Seoul", "", "KR"),  # سيول is also "floods"
     _city("ottawa", "Ottawa", "أوتاوا", "CA"),
     _city("mexico-city", "Mexico City", "مكسيكو سيتي", "MX"),
 )  # fmt: skip
@@ -125,14 +126,17 @@ CITY_BY_KEY = {city.key: city for city in CITIES}
 DATELINE_ALIASES: dict[str, str] = {"United Nations": "un-headquarters", "الأمم المتحدة": "un-headquarters"}
 
 
-# Names of organisations that contain a place but are not about it; matched so the place inside is not.
-ORGANISATIONS = (
+# Phrases that contain a place name without being about the place — organisations, and Arabic words that
+# share a place's spelling (القوة القاهرة "force majeure", صلاة المغرب "the sunset prayer"); matched so the
+# place inside them is not.
+NOT_PLACES_PHRASES = (
     "Organization for Security and Co-operation in Europe", "Organization for Security and Cooperation in Europe",
     "Council of Europe", "Economic Commission for Africa", "Economic Commission for Europe",
     "Economic and Social Commission for Western Asia", "Economic and Social Commission for Asia and the Pacific",
     "Economic Commission for Latin America and the Caribbean", "American Society of International Law",
     "منظمة الأمن والتعاون في أوروبا", "مجلس أوروبا", "اللجنة الاقتصادية لأفريقيا", "اللجنة الاقتصادية لأوروبا",
     "اللجنة الاقتصادية والاجتماعية لغربي آسيا", "اللجنة الاقتصادية والاجتماعية لغرب آسيا",
+    "القوة القاهرة", "قوة قاهرة", "الظروف القاهرة", "ظروف قاهرة", "صلاة المغرب", "أذان المغرب",
 )  # fmt: skip
 
 

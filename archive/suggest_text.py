@@ -46,7 +46,9 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
-_UNEVEN = re.compile("[" + "".join(re.escape(chr(c)) for c, folded in _FOLD.items() if len(folded) != 1) + "]")
+_UNEVEN = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c, folded in _FOLD.items() if len(folded) != 1) + "]"
+)
 
 
 def fold_phrase(phrase: str) -> str:
@@ -152,6 +154,21 @@ def looks_like_name(original: str, alias: str) -> bool:
     if letters and all(c.isupper() for c in letters) and len(letters) <= 5:
         return original == alias
     return original[:1].isupper()
+
+
+_NAME_LEADERS = {"The", "In", "From", "Of", "And", "To", "At", "For", "With", "By", "On", "Both", "Including",
+                 "Between", "Across", "Inside", "Outside", "Near", "Visit", "Via", "Than", "Like"}  # fmt: skip
+
+
+def part_of_a_name(text: str, start: int) -> bool:
+    """Whether an English place follows another capitalised word inside a sentence — 'George Washington',
+    'Michael Jordan' — so it is part of a person's name rather than the place."""
+    before = text[max(0, start - 40) : start]
+    match = re.search(r"([A-Z][a-z]+)[ \t]+$", before)
+    if not match or match.group(1) in _NAME_LEADERS:
+        return False
+    preceding = before[: match.start(1)].rstrip(" \t")
+    return bool(preceding) and preceding[-1] not in '.!?:;\n"“”«(*-–—' and preceding[-1] != ","
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:

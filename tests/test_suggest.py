@@ -62,6 +62,11 @@ def test_english_words_that_only_look_like_places_are_not_suggested(archive):
     assert set(regions(archive, document)) == {"region:KP"}
 
 
+def test_a_place_name_inside_a_persons_name_is_not_suggested(archive):
+    document = add(archive, "The envoy met Michael Jordan and Mr Washington's family in Amman on Monday.")
+    assert set(regions(archive, document)) == {"region:amman"}
+
+
 def test_arabic_names_are_found_behind_clitics_and_in_their_common_spellings(archive):
     document = add(
         archive,
@@ -77,9 +82,15 @@ def test_arabic_names_are_found_behind_clitics_and_in_their_common_spellings(arc
     }
 
 
-def test_arabic_adjectives_and_the_organisation_are_not_places(archive):
-    # صيني (Chinese) is not الصين; الأمم المتحدة mid-text is the organisation, not its headquarters
-    document = add(archive, "قال مبعوث صيني لدى الأمم المتحدة إن وكالة شينخوا نشرت البيان.", language="ar")
+def test_arabic_adjectives_organisations_and_homographs_are_not_places(archive):
+    # صيني (Chinese) is not الصين; الأمم المتحدة mid-text is the organisation, not its headquarters;
+    # القوة القاهرة is force majeure, not Cairo; سيول are floods; أوروبا inside the OSCE's name
+    document = add(
+        archive,
+        "قال مبعوث صيني لدى الأمم المتحدة إن وكالة شينخوا نشرت البيان. وتسببت السيول في حالة القوة القاهرة، "
+        "بحسب منظمة الأمن والتعاون في أوروبا.",
+        language="ar",
+    )
     assert regions(archive, document) == {}
 
 
