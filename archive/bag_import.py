@@ -368,6 +368,8 @@ def import_bag(
     records = _read_jsonl(bag, "documents.jsonl")
     vocabulary = _read_jsonl(bag, "tags.jsonl")
     tags_by_id = _check_vocabulary(vocabulary)
+    if len({record.get("id") for record in records}) != len(records):
+        raise BagRejected(_("metadata/documents.jsonl names a document id twice."))
     for record in records:
         _check_record(bag, record)
         _check_dates(
@@ -420,7 +422,7 @@ def _restore_vocabulary(archive: Archive, vocabulary: list[dict], keep_ids: bool
         parent_id = None
         if entry.get("parent") in by_id:
             parent_id = restore(by_id[entry["parent"]])
-        existing = _matching_tag(archive, entry)
+        existing = _matching_tag(archive, entry, by_name=not keep_ids)
         if existing is None:
             fields = {
                 "facet": entry["facet"],
@@ -443,7 +445,10 @@ def _restore_vocabulary(archive: Archive, vocabulary: list[dict], keep_ids: bool
     return mapped
 
 
-def _matching_tag(archive: Archive, entry: dict) -> Tag | None:
+def _matching_tag(archive: Archive, entry: dict, by_name: bool) -> Tag | None:
+    """The archive's tag for a bag tag: same code, same names, or (`by_name`) either name as
+    `Archive.ensure_tag` matches them. Restoring into an empty archive matches exactly, so two tags
+    that only share an English name stay two."""
     if entry.get("code"):
         found = Tag.get_or_none((Tag.facet == entry["facet"]) & (Tag.code == entry["code"]))
         if found:
@@ -455,10 +460,24 @@ def _matching_tag(archive: Archive, entry: dict) -> Tag | None:
     )
     if exact:
         return exact
-    for name in (entry.get("en"), entry.get("ar")):
-        if name and (found := archive.find_tag(entry["facet"], name)):
+    english, arabic = entry.get("en") or "", entry.get("ar") or ""
+    for name in (english, arabic) if by_name else ():
+        found = archive.find_tag(entry["facet"], name) if name else None
+        # A tag found by one name must not contradict the other ("Hate speech" / two Arabic names).
+        if (
+            found
+            and _agrees(archive, found, found.name_en, english)
+            and _agrees(archive, found, found.name_ar, arabic)
+        ):
             return found
     return None
+
+
+def _agrees(archive: Archive, found: Tag, ours: str, theirs: str) -> bool:
+    if not ours or not theirs or ours.casefold() == theirs.casefold():
+        return True
+    again = archive.find_tag(found.facet, theirs)
+    return again is not None and again.id == found.id
 
 
 def _restore_batch(archive, bag, batch, tag_ids, keep_ids, events_by_document, document_ids, report) -> None:

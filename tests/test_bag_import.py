@@ -42,6 +42,8 @@ def bag(demo_archive, tmp_path):
     DocumentLink.create(document=1, translation=3)
     theme = demo_archive.ensure_tag("theme", "Hate speech", "خطاب الكراهية")
     demo_archive.tag_documents([3], theme, suggested=True)
+    # Two tags that share an English name (the vocabulary allows it) must stay two.
+    Tag.create(facet="theme", name_en="Hate speech", name_ar="خطاب التحريض")
     demo_archive.db.execute_sql(REVIEW_TABLE)
     demo_archive.db.execute_sql(
         "INSERT INTO review_pair (document_id, status, comment) VALUES (3, 'needs-revision', 'الفقرة الثانية')"
@@ -89,7 +91,7 @@ def test_into_an_existing_archive_documents_get_new_ids_and_duplicates_gain_tags
         assert first.id not in {item["id"] for item in report["imported"]}
         duplicate = report["duplicates"][0]["id"]
         assert any(other.document_tags(duplicate).values())  # the bag's tags were added to it
-        names = [(t.facet, t.name_en) for t in Tag.select()]
+        names = [(t.facet, t.name_en, t.name_ar) for t in Tag.select()]
         assert len(names) == len(set(names)) == len(before["tags"])  # no tag created twice
         assert verify(other).problems == []
 
