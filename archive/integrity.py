@@ -234,11 +234,13 @@ def find_presentation_forms(text: str, field: str = "text") -> list[Finding]:
     ]
 
 
-def _visual_evidence(line: str) -> tuple[int, int]:
-    """(backwards, forwards) signs in a line: words cannot start with ة or ى, and ال starts many words."""
-    backwards = forwards = 0
+def _visual_evidence(line: str) -> tuple[int, int, int]:
+    """(impossible, backwards, forwards) signs in a line: no word starts with ة or ى (impossible), ال starts
+    many words and ة ends many (forwards), and reversed ال ends words in لا (backwards, but كاملا is Arabic)."""
+    impossible = backwards = forwards = 0
     for word in _ARABIC_WORD.findall(line):
         if word[0] in "ةى":
+            impossible += 1
             backwards += 2
         if word[-1] in "ةى":
             forwards += 2
@@ -246,7 +248,7 @@ def _visual_evidence(line: str) -> tuple[int, int]:
             forwards += 1
         if word.endswith("لا") and len(word) > 4 and word[-3] != "ي":
             backwards += 1
-    return backwards, forwards
+    return impossible, backwards, forwards
 
 
 def find_visual_order(text: str, field: str = "text") -> list[Finding]:
@@ -255,8 +257,8 @@ def find_visual_order(text: str, field: str = "text") -> list[Finding]:
     findings = []
     lines, first, position = 0, None, 0
     for line in text.split("\n"):
-        backwards, forwards = _visual_evidence(line)
-        if backwards >= 4 and backwards > 2 * forwards:
+        impossible, backwards, forwards = _visual_evidence(line)
+        if impossible >= 2 and backwards > 2 * forwards:
             lines += 1
             if first is None:
                 first = (position, position + len(line), line)

@@ -120,7 +120,7 @@ def test_arabic_in_visual_order_is_found_with_a_logical_reading():
 
 
 def test_arabic_in_logical_order_is_not_taken_for_visual_order():
-    text = "اللغة العربية في منظمة الأمم المتحدة\nالرسالة إلى المحكمة الدولية مثلا وقليلا وسبيلا"
+    text = "اللغة العربية في منظمة الأمم المتحدة\nالرسالة إلى المحكمة الدولية مثلا وقليلا وسبيلا\nكاملا شاملا مستقلا متكاملا"
     assert kinds(text, "ar") == []
 
 
