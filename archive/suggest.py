@@ -477,10 +477,29 @@ def known_for(documents: Sequence[Document]) -> dict[int, Known]:
 # ---- the public API ---------------------------------------------------------------------------------
 
 
+_cached: tuple[tuple, Suggester] | None = None
+
+
+def vocabulary_signature(archive: Archive) -> tuple:
+    """What a Suggester is built from: the tags and the theme keywords (a cheap read; compiling is not)."""
+    tags = Tag.select(Tag.id, Tag.facet, Tag.name_en, Tag.name_ar, Tag.code, Tag.parent, Tag.date, Tag.place)
+    return (str(archive.db_path), hash(tuple(tags.tuples())), schema.get_info(KEYWORDS_INFO))
+
+
+def suggester_for(archive: Archive) -> Suggester:
+    """A Suggester for the archive's current vocabulary, reused while the vocabulary stays the same."""
+    global _cached
+    signature = vocabulary_signature(archive)
+    if _cached is None or _cached[0] != signature:
+        _cached = (signature, Suggester(archive))
+    _cached[1].archive = archive
+    return _cached[1]
+
+
 def suggest(archive: Archive, document_id: int, suggester: Suggester | None = None) -> DocumentSuggestions:
     """Tag suggestions for one document, from its stored text."""
     document = archive.get(document_id)
-    return (suggester or Suggester(archive)).suggest(document)
+    return (suggester or suggester_for(archive)).suggest(document)
 
 
 def suggest_on_import(archive: Archive, document_ids: Sequence[int]) -> dict[int, DocumentSuggestions]:
@@ -489,7 +508,7 @@ def suggest_on_import(archive: Archive, document_ids: Sequence[int]) -> dict[int
     Call it after an import with the ids of the report: ``suggest_on_import(archive, [f.id for f in
     report.imported])``. It only reads; nothing is tagged until the user accepts a suggestion.
     """
-    suggester = Suggester(archive)
+    suggester = suggester_for(archive)
     result = {}
     for start in range(0, len(document_ids), 200):
         chunk = list(document_ids[start : start + 200])
@@ -596,5 +615,6 @@ __all__ = [
     "set_theme_keywords",
     "suggest",
     "suggest_on_import",
+    "suggester_for",
     "theme_keywords",
 ]

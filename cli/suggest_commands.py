@@ -8,12 +8,12 @@ from archive import integrity
 from archive.archive import Archive
 from archive.suggest import (
     FACETS,
-    Suggester,
     accept,
     reject,
     reset_theme_keywords,
     restore,
     set_theme_keywords,
+    suggester_for,
     theme_keywords,
 )
 from cli.main import EXIT_OK, EXIT_PROBLEMS, CommandError, archive_path, emit
@@ -73,7 +73,7 @@ def _describe(facet: str, item: dict) -> str:
 def run_suggest(args) -> int:
     accepted, rejected = [], []
     with _open(args) as archive:
-        suggester = Suggester(archive)
+        suggester = suggester_for(archive)
         current = suggester.suggest(archive.get(args.id))
         wanted = list(args.accept)
         if args.accept_all:
@@ -94,7 +94,7 @@ def run_suggest(args) -> int:
         for key in args.restore:
             restore(archive, args.id, key)
         if accepted or rejected or args.restore:
-            current = Suggester(archive).suggest(archive.get(args.id))
+            current = suggester_for(archive).suggest(archive.get(args.id))
     payload = {"id": args.id, **current.to_json(), "accepted": accepted, "rejected": rejected}
     lines = [f"accepted {a['key']} → {a['facet']} tag {a['tag_id']} {a['name']}" for a in accepted]
     lines += [f"rejected {key}" for key in rejected]
