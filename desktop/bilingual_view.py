@@ -34,6 +34,7 @@ from desktop.qt import (
     QAction,
     QColor,
     QComboBox,
+    QEvent,
     QFileDialog,
     QFont,
     QHBoxLayout,
@@ -324,6 +325,28 @@ class BilingualView(QWidget):
         self.merge_action = action(_("Merge with the next pair"), ["M"], self.merge_with_next)
         self.split_action = action(_("Split the pair"), ["S"], self.split_current)
         self.comment_action = action(_("Comment"), ["C"], self.comment.setFocus)
+        # The same keys straight from the table, so they work before the window is active (a shortcut
+        # needs that) and a letter never falls through to the table's type-to-search.
+        self._table_keys = {
+            Qt.Key.Key_A: self.approve_action,
+            Qt.Key.Key_R: self.revise_action,
+            Qt.Key.Key_U: self.reset_action,
+            Qt.Key.Key_N: self.next_unreviewed_action,
+            Qt.Key.Key_J: self.next_action,
+            Qt.Key.Key_K: self.previous_action,
+            Qt.Key.Key_M: self.merge_action,
+            Qt.Key.Key_S: self.split_action,
+            Qt.Key.Key_C: self.comment_action,
+        }
+        self.table.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            action = self._table_keys.get(event.key())
+            if action is not None and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+                action.trigger()
+                return True
+        return super().eventFilter(watched, event)
 
     # ---- opening -----------------------------------------------------------------------------------
     def open_document(self, document_id: int, translation_id: int | None = None) -> None:
