@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from archive.archive import Archive, ArchiveError
 from archive.models import DocumentTag, Tag
 
@@ -16,6 +18,22 @@ def _tag(tag_id: int) -> Tag:
 def get_tag(archive: Archive, tag_id: int) -> Tag | None:
     """The tag with this id, or None when it no longer exists."""
     return Tag.get_or_none(Tag.id == tag_id)
+
+
+def document_tag_ids(archive: Archive, document_ids: Sequence[int]) -> dict[int, list[int]]:
+    """Document id → ids of its tags, in one light query (for table rows and the tag editor)."""
+    result: dict[int, list[int]] = {document_id: [] for document_id in document_ids}
+    if not result:
+        return result
+    query = (
+        DocumentTag.select(DocumentTag.document, DocumentTag.tag)
+        .where(DocumentTag.document.in_(list(result)))
+        .order_by(DocumentTag.document, DocumentTag.tag)
+        .tuples()
+    )
+    for document_id, tag_id in query:
+        result[document_id].append(tag_id)
+    return result
 
 
 def documents_touched(archive: Archive, tag_id: int) -> int:
@@ -125,4 +143,12 @@ def delete_tag(archive: Archive, tag_id: int) -> int:
     return touched
 
 
-__all__ = ["delete_tag", "documents_touched", "get_tag", "merge_tags", "move_region", "rename_tag"]
+__all__ = [
+    "delete_tag",
+    "document_tag_ids",
+    "documents_touched",
+    "get_tag",
+    "merge_tags",
+    "move_region",
+    "rename_tag",
+]

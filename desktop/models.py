@@ -12,14 +12,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from archive.archive import Archive, DocumentFilter
+from archive.models import FACETS
+from archive.vocabulary import document_tag_ids
 from desktop.labels import date_text, document_language_name, in_own_direction, status_name, tag_label
 from desktop.qt import QAbstractTableModel, QModelIndex, Qt, Signal
+from desktop.session import TagIndex
 from i18n import N_, _
 from i18n.script import Direction, paragraph_direction
 
-PAGE_SIZE = 100
+PAGE_SIZE = 60  # a screenful or two: a jump far down the table loads only what is shown
 CACHE_ROWS = 2_000
 ID_ROLE = Qt.ItemDataRole.UserRole
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_ID = ID_ROLE.value
+_ANSWERED = frozenset((_DISPLAY, _ALIGNMENT, _TOOLTIP, _ID))
 
 
 @dataclass(frozen=True)
@@ -51,16 +59,28 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
+def _alignment(row: DocumentRow, column: Column):
+    """Titles and tags sit on their own reading side; other columns follow the layout."""
+    if column.key not in ("title", "tags"):
+        return None
+    text = row.title if column.key == "title" else " ".join(row.tags)
+    rtl = paragraph_direction(text) == Direction.RTL
+    side = Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft
+    return side | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter
+
+
 class DocumentTableModel(QAbstractTableModel):
     """Rows are the ids of the current result; `sort_requested` asks the owner to re-order them."""
 
     sort_requested = Signal(object, bool)  # sort key (None: natural order) and descending
 
-    def __init__(self, archive: Archive, parent=None) -> None:
+    def __init__(self, archive: Archive, tags: TagIndex, parent=None) -> None:
         super().__init__(parent)
         self.archive = archive
+        self.tags = tags
         self._ids: list[int] = []
-        self._rows: OrderedDict[int, DocumentRow] = OrderedDict()
+        # id → (row, its cells as shown, their alignments)
+        self._rows: OrderedDict[int, tuple[DocumentRow, tuple[str, ...], tuple[object, ...]]] = OrderedDict()
 
     # ---- the result -----------------------------------------------------------------------------
     def set_ids(self, ids: Sequence[int]) -> None:
@@ -92,7 +112,7 @@ class DocumentTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
 
     # ---- loading --------------------------------------------------------------------------------
-    def _row(self, row: int) -> DocumentRow | None:
+    def _row(self, row: int) -> tuple[DocumentRow, tuple[str, ...], tuple[object, ...]] | None:
         document_id = self._ids[row]
         cached = self._rows.get(document_id)
         if cached is None:
@@ -107,16 +127,22 @@ class DocumentTableModel(QAbstractTableModel):
         if not page:
             return
         _total, documents = self.archive.list_documents(DocumentFilter(ids=page))
-        tags = self.archive.tags_for_documents(page)
+        tag_ids = document_tag_ids(self.archive, page)
         for document in documents:
-            self._rows[document.id] = DocumentRow(
+            tags = [tag for tag in map(self.tags.get, tag_ids.get(document.id, [])) if tag is not None]
+            tags.sort(key=lambda tag: (FACETS.index(tag.facet), tag_label(tag).casefold()))
+            row = DocumentRow(
                 id=document.id,
                 title=document.title,
                 date=document.date,
                 language=document.language,
                 status=document.status,
-                tags=tuple(tag_label(tag) for tag in tags.get(document.id, [])),
+                tags=tuple(tag_label(tag) for tag in tags),
             )
+            # Each converter runs once per loaded row, not on every paint.
+            cells = tuple(column.display(row) for column in COLUMNS)
+            alignments = tuple(_alignment(row, column) for column in COLUMNS)
+            self._rows[document.id] = (row, cells, alignments)
         while len(self._rows) > CACHE_ROWS:
             self._rows.popitem(last=False)
 
@@ -132,34 +158,25 @@ class DocumentTableModel(QAbstractTableModel):
             return _(COLUMNS[section].title)
         return None
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._ids):
+    def data(self, index: QModelIndex, role: int = _DISPLAY):
+        # Called for every role of every visible cell on each paint: plain int tests first.
+        if role not in _ANSWERED:
             return None
-        if role == ID_ROLE:
-            return self._ids[index.row()]
-        if role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.TextAlignmentRole,
-        ):
+        row_number = index.row()
+        if row_number < 0 or row_number >= len(self._ids):
             return None
-        row = self._row(index.row())
-        if row is None:  # deleted since the result was computed
-            return _("(deleted)") if role == Qt.ItemDataRole.DisplayRole else None
-        column = COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column.key not in ("title", "tags"):
-                return None
-            text = row.title if column.key == "title" else " ".join(row.tags)
-            side = (
-                Qt.AlignmentFlag.AlignRight
-                if paragraph_direction(text) == Direction.RTL
-                else Qt.AlignmentFlag.AlignLeft
-            )
-            return int(side | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return row.title if column.key == "title" else None
-        return column.display(row)
+        if role == _ID:
+            return self._ids[row_number]
+        loaded = self._rows.get(self._ids[row_number]) or self._row(row_number)
+        if loaded is None:  # deleted since the result was computed
+            return _("(deleted)") if role == _DISPLAY else None
+        row, cells, alignments = loaded
+        column = index.column()
+        if role == _DISPLAY:
+            return cells[column]
+        if role == _ALIGNMENT:
+            return alignments[column]
+        return row.title if column == 0 else None  # tooltip: the whole title
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         sort_key = COLUMNS[column].sort_key if 0 <= column < len(COLUMNS) else None

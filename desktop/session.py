@@ -6,8 +6,28 @@ from collections.abc import Callable
 from typing import Any
 
 from archive.archive import Archive
+from archive.models import Tag
 from desktop.operations import WriteQueue
 from desktop.qt import QObject, QUndoStack, Signal
+
+
+class TagIndex:
+    """Every tag by id, kept in memory (a vocabulary is small); reloaded when the vocabulary changes."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self._tags: dict[int, Tag] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        self._tags = {tag.id: tag for tag in self.archive.tags()}
+
+    def get(self, tag_id: int) -> Tag | None:
+        tag = self._tags.get(tag_id)
+        if tag is None:  # created elsewhere (another window, the command line): read again once
+            self.reload()
+            tag = self._tags.get(tag_id)
+        return tag
 
 
 class Session(QObject):
@@ -22,6 +42,8 @@ class Session(QObject):
         self.archive = archive
         self.queue = WriteQueue(self)
         self.undo_stack = QUndoStack(self)
+        self.tags = TagIndex(archive)
+        self.vocabulary_changed.connect(self.tags.reload)  # first, so every other view sees new tags
 
     def write(
         self,

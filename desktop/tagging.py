@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from archive.archive import Archive
 from archive.models import FACETS, Tag
-from archive.vocabulary import get_tag
+from archive.vocabulary import document_tag_ids, get_tag
 from desktop.labels import count_text, facet_name, in_own_direction, tag_both_names, tag_label
 from desktop.qt import (
     QAbstractItemView,
@@ -63,9 +63,7 @@ def _documents_with(archive: Archive, document_ids: Sequence[int], tag_id: int) 
     having: set[int] = set()
     for start in range(0, len(document_ids), _CHUNK):
         chunk = document_ids[start : start + _CHUNK]
-        for document_id, tags in archive.tags_for_documents(chunk).items():
-            if any(tag.id == tag_id for tag in tags):
-                having.add(document_id)
+        having.update(i for i, tag_ids in document_tag_ids(archive, chunk).items() if tag_id in tag_ids)
     return having
 
 
@@ -262,10 +260,12 @@ class TagEditor(QWidget):
             return
         counts: dict[int, int] = {}
         tags: dict[int, Tag] = {}
-        for document_tags in self.session.archive.tags_for_documents(self.document_ids).values():
-            for tag in document_tags:
-                counts[tag.id] = counts.get(tag.id, 0) + 1
-                tags[tag.id] = tag
+        for tag_ids in document_tag_ids(self.session.archive, self.document_ids).values():
+            for tag_id in tag_ids:
+                tag = self.session.tags.get(tag_id)
+                if tag is not None:
+                    counts[tag_id] = counts.get(tag_id, 0) + 1
+                    tags[tag_id] = tag
         total = len(self.document_ids)
         for tag_id, tag in sorted(tags.items(), key=lambda item: (item[1].facet, tag_label(item[1]))):
             text = _("{facet}: {name}").format(

@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.state = BrowseState()
         self.result = BrowseResult([], {})
         self.import_job: ImportJob | None = None
+        self._archive_total: int | None = None
         self.report_dialog: ImportReportDialog | None = None
         self.vocabulary_dialog: VocabularyManager | None = None
         self.setWindowTitle(_("Qirtas — {archive}").format(archive=self.archive.path.name))
@@ -68,7 +69,7 @@ class MainWindow(QMainWindow):
         self._build_search_bar()
         self.sidebar = FacetSidebar(self.archive)
         self.sidebar.selection_changed.connect(self._facets_changed)
-        self.model = DocumentTableModel(self.archive, self)
+        self.model = DocumentTableModel(self.archive, session.tags, self)
         self.table = self._build_table()
         self.model.sort_requested.connect(self._sort_changed)  # after the view's first sort() call
         self.reader = Reader(self.archive)
@@ -245,7 +246,7 @@ class MainWindow(QMainWindow):
         self.search_hint.setText(hint or "")
         self.search_hint.setVisible(bool(hint))
         self._restore_selection(selected, current)
-        self._update_counts()
+        self._update_counts(recount=True)
 
     def _restore_selection(self, selected: list[int], current: int | None) -> None:
         rows = {document_id: row for row, document_id in enumerate(self.result.ids)} if selected else {}
@@ -268,8 +269,10 @@ class MainWindow(QMainWindow):
             self.reader.clear()
         self.tag_editor.set_documents(self.selected_ids())
 
-    def _update_counts(self) -> None:
-        total = self.archive.count()
+    def _update_counts(self, recount: bool = False) -> None:
+        if recount or self._archive_total is None:
+            self._archive_total = self.archive.count()
+        total = self._archive_total
         shown, chosen = len(self.result.ids), len(self.selected_ids())
         parts = [
             ngettext("{count} document in the archive", "{count} documents in the archive", total).format(
