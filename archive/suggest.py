@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from archive import schema
 from archive.archive import Archive, ArchiveError
 from archive.models import AuditEvent, Document, DocumentTag, Tag
-from archive.regions import ensure_region
+from archive.regions import M49_PARENT, ensure_region, region_names
 from archive.suggest_events import PlaceHit, find_events, name_key, similarity
 from archive.suggest_places import (
     CITY_BY_KEY,
@@ -43,33 +42,18 @@ from archive.suggest_text import (
     part_of_a_name,
     phrase_pattern,
 )
+from archive.suggest_themes import (
+    KEYWORDS_INFO,
+    ThemeKeywords,
+    reset_theme_keywords,
+    set_theme_keywords,
+    theme_keywords,
+)
 from i18n.dates import find_dates
 
 FACETS = ("event", "region", "theme")
 REJECTED, RESTORED, ACCEPTED = "suggestion-rejected", "suggestion-restored", "suggestion-accepted"
-KEYWORDS_INFO = "suggest.theme_keywords"
 MIN_THEME_SCORE = 2  # keyword words found must add up to 2: one phrase of two words, or a word twice
-
-# Starting keywords for common themes, by English name; the user's own list (set_theme_keywords) replaces them.
-# A trailing * matches any ending ("radicali*": radicalism, radicalisation).
-DEFAULT_THEME_KEYWORDS: dict[str, tuple[list[str], list[str]]] = {
-    "terrorist use of the internet": (
-        ["terrorist use of the internet", "use of the internet for terrorist purposes", "terrorist content",
-         "exploitation of the internet"],
-        ["استخدام الإرهابيين للإنترنت", "استخدام الإنترنت لأغراض إرهابية", "المحتوى الإرهابي",
-         "الإرهاب والإنترنت"],
-    ),
-    "international cooperation": (
-        ["international cooperation", "cooperation between", "public-private partnership*"],
-        ["التعاون الدولي", "التعاون الإقليمي"],
-    ),
-    "social media": (["social media", "social network*"], ["وسائل التواصل الاجتماعي", "التواصل الاجتماعي"]),
-    "hate speech": (["hate speech", "online hate"], ["خطاب الكراهية"]),
-    "violent extremism": (["violent extremis*", "countering extremism", "radicali*"], ["التطرف العنيف", "التطرف"]),
-    "human rights": (["human rights", "freedom of expression", "privacy"], ["حقوق الإنسان", "حرية التعبير"]),
-    "cybersecurity": (["cybersecurity", "cyber security", "cyber-security"], ["الأمن السيبراني"]),
-    "terrorist propaganda": (["terrorist propaganda", "extremist propaganda", "propaganda"], ["الدعاية الإرهابية", "الدعاية"]),
-}  # fmt: skip
 
 
 @dataclass
@@ -147,65 +131,6 @@ class DocumentSuggestions:
         return len(self.all())
 
 
-@dataclass
-class ThemeKeywords:
-    tag_id: int
-    name_en: str
-    name_ar: str
-    en: list[str]
-    ar: list[str]
-    edited: bool  # False while the defaults are in use
-
-
-# ---- theme keywords ---------------------------------------------------------------------------------
-
-
-def _stored_keywords() -> dict[str, dict]:
-    raw = schema.get_info(KEYWORDS_INFO)
-    return json.loads(raw) if raw else {}
-
-
-def theme_keywords(archive: Archive) -> list[ThemeKeywords]:
-    """Every theme with the keywords that suggest it (the user's, or the defaults: its names and more)."""
-    stored = _stored_keywords()
-    result = []
-    for tag in archive.tags("theme"):
-        if str(tag.id) in stored:
-            entry = stored[str(tag.id)]
-            result.append(ThemeKeywords(tag.id, tag.name_en, tag.name_ar, entry["en"], entry["ar"], True))
-            continue
-        extra_en, extra_ar = DEFAULT_THEME_KEYWORDS.get(tag.name_en.casefold(), ([], []))
-        en = list(dict.fromkeys([n for n in (tag.name_en, *extra_en) if n]))
-        ar = list(dict.fromkeys([n for n in (tag.name_ar, *extra_ar) if n]))
-        result.append(ThemeKeywords(tag.id, tag.name_en, tag.name_ar, en, ar, False))
-    return result
-
-
-def set_theme_keywords(archive: Archive, tag_id: int, en: Iterable[str], ar: Iterable[str]) -> ThemeKeywords:
-    """Replace a theme's keywords (one phrase per entry; a trailing * matches any ending)."""
-    tag = Tag.get_or_none((Tag.id == tag_id) & (Tag.facet == "theme"))
-    if tag is None:
-        raise ArchiveError(f"There is no theme {tag_id} in this archive.")
-    en = list(dict.fromkeys(k.strip() for k in en if k.strip()))
-    ar = list(dict.fromkeys(k.strip() for k in ar if k.strip()))
-    with archive.db.atomic("IMMEDIATE"):
-        stored = _stored_keywords()
-        before = stored.get(str(tag_id))
-        stored[str(tag_id)] = {"en": en, "ar": ar}
-        schema.set_info(KEYWORDS_INFO, json.dumps(stored, ensure_ascii=False))
-        archive.audit("theme-keywords-edited", None, tag=tag_id, before=before, after={"en": en, "ar": ar})
-    return ThemeKeywords(tag.id, tag.name_en, tag.name_ar, en, ar, True)
-
-
-def reset_theme_keywords(archive: Archive, tag_id: int) -> None:
-    """Go back to the default keywords of a theme."""
-    with archive.db.atomic("IMMEDIATE"):
-        stored = _stored_keywords()
-        if stored.pop(str(tag_id), None) is not None:
-            schema.set_info(KEYWORDS_INFO, json.dumps(stored, ensure_ascii=False))
-            archive.audit("theme-keywords-edited", None, tag=tag_id, before=None, after="defaults")
-
-
 # ---- the suggester ----------------------------------------------------------------------------------
 
 
@@ -232,7 +157,15 @@ class Suggester:
         places = cldr_places() + city_places()
         by_code = {p.code: p for p in places if p.code}
         by_name = {fold_phrase(n): p for p in places if p.city for n in (p.name_en, p.name_ar) if n}
-        for tag in self.archive.tags("region"):
+        region_tags = self.archive.tags("region")
+        labels = {tag.id: tag.label() for tag in region_tags}
+        for place in places:
+            parent = place.city.parent if place.city else M49_PARENT.get(place.code or "")
+            if parent:
+                place.parent = (
+                    CITY_BY_KEY[parent].name_en if parent in CITY_BY_KEY else region_names(parent)[0]
+                )
+        for tag in region_tags:
             if tag.code:
                 place = by_code.get(tag.code)
             else:
@@ -243,6 +176,7 @@ class Suggester:
                 place = Place(f"region:tag:{tag.id}", tag.name_en, tag.name_ar)
                 places.append(place)
             place.tag_id = tag.id
+            place.parent = labels.get(tag.parent_id, place.parent) if tag.parent_id else place.parent
             place.name_en, place.name_ar = tag.name_en or place.name_en, tag.name_ar or place.name_ar
             for name, names in ((tag.name_en, place.names_en), (tag.name_ar, place.names_ar)):
                 if name and name not in names:
@@ -281,16 +215,6 @@ class Suggester:
         start = offset + head.find(name)
         return self._place_by_key[f"region:{key}"], start, start + len(name)
 
-    def _parent_name(self, place: Place) -> str:
-        if place.tag_id is not None:
-            tag = Tag.get_or_none(Tag.id == place.tag_id)
-            if tag and tag.parent_id:
-                return tag.parent.label()
-        if place.city:
-            parent = place.city.parent
-            return CITY_BY_KEY[parent].name_en if parent in CITY_BY_KEY else _code_name(parent)
-        return ""
-
     def suggest_regions(self, text: str, hits: list[tuple[Place, int, int]]) -> list[Suggestion]:
         by_key: dict[str, Suggestion] = {}
         for place, start, end in hits:
@@ -300,7 +224,7 @@ class Suggester:
             by_key[place.key] = Suggestion(
                 "region", place.key, place.name_en, place.name_ar, excerpt(text, start, end),
                 text[start:end], start, end, tag_id=place.tag_id, code=place.code,
-                parent=self._parent_name(place),
+                parent=place.parent,
             )  # fmt: skip
         return list(by_key.values())
 
@@ -421,12 +345,6 @@ class Suggester:
         for facet in FACETS:
             setattr(result, facet, [s for s in getattr(result, facet) if not known.excludes(s)])
         return result
-
-
-def _code_name(code: str) -> str:
-    from archive.regions import region_names
-
-    return region_names(code)[0] or code
 
 
 @dataclass

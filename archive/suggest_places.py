@@ -150,6 +150,7 @@ class Place:
     code: str | None = None
     city: City | None = None
     tag_id: int | None = None
+    parent: str = ""  # the name of the place it belongs to
     names_en: list[str] = field(default_factory=list)
     names_ar: list[str] = field(default_factory=list)
 
