@@ -11,7 +11,8 @@ import pytest
 
 from archive.archive import Archive, NewDocument
 from archive.bag_import import BagRejected, import_bag
-from archive.export import export, review_tables
+from archive.export import export
+from archive.export_records import review_tables
 from archive.models import AuditEvent, Document, DocumentLink, DocumentTag, Tag, database
 from archive.verify import verify
 from cli.main import main

@@ -14,7 +14,8 @@ import bagit
 import pytest
 
 from archive.archive import ArchiveError
-from archive.export import DC, export
+from archive.bag_export import DC
+from archive.export import export
 from archive.models import Document, DocumentLink, Tag
 from cli.main import main
 
