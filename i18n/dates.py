@@ -33,10 +33,9 @@ _PATTERNS = (
         re.compile(rf"(?<!\w)(\d{{1,2}})\s+({_MONTH_ALT})\.?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE),
         ("d", "M", "y"),
     ),
-    (
-        re.compile(rf"(?<!\w)({_MONTH_ALT})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})(?!\d)", re.IGNORECASE),
-        ("M", "d", "y"),
-    ),
+    # "December 9, 2020": any word before the day, checked against MONTHS afterwards (a pattern that
+    # starts with the month alternation is tried at every position and cost most of the import's time here).
+    (re.compile(r"(?<!\w)([^\W\d_]{3,})\.?\s+(\d{1,2}),?\s+(\d{4})(?!\d)"), ("M", "d", "y")),
 )
 
 
@@ -47,6 +46,8 @@ def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
     for pattern, order in _PATTERNS:
         for match in pattern.finditer(text):
             parts = dict(zip(order, match.groups(), strict=True))
+            if "M" in parts and parts["M"].lower() not in MONTHS:
+                continue
             month = MONTHS[parts["M"].lower()] if "M" in parts else int(parts["m"])
             try:
                 date = dt.date(int(parts["y"]), month, int(parts["d"]))

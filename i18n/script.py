@@ -44,12 +44,19 @@ def script_of(char: str) -> str | None:
 def script_counts(text: str) -> Counter[str]:
     """How many letters of each script a text holds."""
     counts: Counter[str] = Counter()
-    if not _ANY_LETTER.search(text):
+    letters = len(_ANY_LETTER.findall(text))
+    if not letters:
         return counts
-    for name, pattern in _SCRIPT_PATTERNS.items():
-        found = len(pattern.findall(text))
+    # Latin and Arabic first: they usually account for every letter, and the other scripts need no scan.
+    for name in ("latin", "arabic"):
+        found = len(_SCRIPT_PATTERNS[name].findall(text))
         if found:
             counts[name] = found
+        letters -= found
+    if letters:
+        for name, pattern in _SCRIPT_PATTERNS.items():
+            if name not in ("latin", "arabic") and (found := len(pattern.findall(text))):
+                counts[name] = found
     return counts
 
 
