@@ -21,7 +21,7 @@ PRIORS = {(1, 1): 0.89, (1, 0): 0.005, (0, 1): 0.005, (2, 1): 0.045, (1, 2): 0.0
 VARIANCE = 6.8
 ANCHOR_BONUS = 3.0  # an anchor found on both sides of a bead (in -log probability units)
 ANCHOR_PENALTY = 1.0  # an anchor on one side whose counterpart is not in the bead
-FULL_TABLE = 250_000  # beyond this many cells, search a band around the diagonal
+FULL_TABLE = 40_000  # beyond this many cells, search a band around the diagonal
 BAND = 60
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
@@ -77,7 +77,8 @@ def _cldr_names() -> tuple[tuple[str, str], ...]:
     return tuple((name, arabic[code]) for code, name in english.items() if code in arabic and len(name) >= 4)
 
 
-def _arabic_forms(word: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _arabic_forms(word: str) -> tuple[str, ...]:
     """A word as written and without the particles Arabic joins to it (و ف ب ل ك, and لل for "to the")."""
     forms = [word]
     if word.startswith("لل") and len(word) > 4:
@@ -88,7 +89,7 @@ def _arabic_forms(word: str) -> list[str]:
             forms.append(rest)
             if rest.startswith("لل") and len(rest) > 4:
                 forms.append("ال" + rest[2:])
-    return forms
+    return tuple(forms)
 
 
 class Lexicon:
@@ -105,7 +106,9 @@ class Lexicon:
             label = self._names.get(arabic) or self._names.get(key) or " ".join(key)
             self._names.setdefault(key, label)
             self._names.setdefault(arabic, label)
-        self._longest = max((len(k) for k in self._names), default=0)
+        self._starts: dict[str, int] = {}  # a name's first word → the most words a name starting so has
+        for words in self._names:
+            self._starts[words[0]] = max(self._starts.get(words[0], 0), len(words))
 
     def names(self, text: str) -> list[str]:
         """The names a text mentions, longest first at each word ("Central Asia", not also "Asia")."""
@@ -114,14 +117,15 @@ class Lexicon:
         at = 0
         while at < len(words):
             match = None
-            for size in range(min(self._longest, len(words) - at), 0, -1):
-                for first in _arabic_forms(words[at]):
+            for first in _arabic_forms(words[at]):
+                longest = self._starts.get(first)
+                if longest is None:
+                    continue
+                for size in range(min(longest, len(words) - at), 0, -1):
                     label = self._names.get((first, *words[at + 1 : at + size]))
-                    if label:
+                    if label and (match is None or size > match[1]):
                         match = (label, size)
                         break
-                if match:
-                    break
             if match:
                 found.append(match[0])
                 at += match[1]
@@ -177,10 +181,15 @@ def _length_cost(len_en: int, len_ar: int, ratio: float) -> float:
     return -_log_erfc(abs(delta) / math.sqrt(2))
 
 
-def _anchor_cost(en: Counter[str], ar: Counter[str]) -> float:
-    common = sum((en & ar).values())
-    unmatched = sum(en.values()) + sum(ar.values()) - 2 * common
-    return ANCHOR_PENALTY * unmatched - ANCHOR_BONUS * common
+def _runs(lengths: list[int], counts: list[Counter[str]]) -> list[list[tuple[int, dict, int]]]:
+    """For d = 0, 1, 2 and each i: the length, anchors and anchor count of the d paragraphs before i."""
+    empty: tuple[int, dict, int] = (0, {}, 0)
+    one = [empty] + [(lengths[i], dict(counts[i]), sum(counts[i].values())) for i in range(len(lengths))]
+    two = [empty, empty]
+    for i in range(2, len(lengths) + 1):
+        joined = counts[i - 2] + counts[i - 1]
+        two.append((lengths[i - 2] + lengths[i - 1], dict(joined), sum(joined.values())))
+    return [[empty] * (len(lengths) + 1), one, two]
 
 
 def align(
@@ -198,49 +207,66 @@ def align(
     anchors_ar = [anchors(p, lexicon) for p in ar]
     _shared_only(anchors_en, anchors_ar)
     _shared_only(anchors_ar, anchors_en)
-
-    def bead_cost(i: int, j: int, di: int, dj: int) -> float:
-        length = _length_cost(sum(len_en[i - di : i]), sum(len_ar[j - dj : j]), ratio)
-        if di == 0 or dj == 0:
-            length = 0.0  # an untranslated paragraph: its prior and its unmatched anchors say enough
-        side_en: Counter[str] = Counter()
-        for counter in anchors_en[i - di : i]:
-            side_en.update(counter)
-        side_ar: Counter[str] = Counter()
-        for counter in anchors_ar[j - dj : j]:
-            side_ar.update(counter)
-        return length + _anchor_cost(side_en, side_ar) - math.log(PRIORS[(di, dj)])
+    # runs[d][i]: the d paragraphs ending before i, as (length, anchors, number of anchors).
+    runs_en = _runs(len_en, anchors_en)
+    runs_ar = _runs(len_ar, anchors_ar)
+    prior = {bead: -math.log(p) for bead, p in PRIORS.items()}
+    matches = [(di, dj, prior[(di, dj)]) for di, dj in PRIORS if di and dj]
 
     banded = (n + 1) * (m + 1) > FULL_TABLE
     width = max(BAND, abs(n - m) + BAND)
-
-    def columns(i: int) -> range:
-        if not banded:
-            return range(m + 1)
-        centre = round(i * m / n)
-        return range(max(0, centre - width), min(m, centre + width) + 1)
-
-    best: dict[tuple[int, int], tuple[float, tuple[int, int]]] = {(0, 0): (0.0, (0, 0))}
+    infinity = float("inf")
+    cost = [[infinity] * (m + 1) for _ in range(n + 1)]
+    step: list[list[tuple[int, int]]] = [[(0, 0)] * (m + 1) for _ in range(n + 1)]
+    cost[0][0] = 0.0
     for i in range(n + 1):
-        for j in columns(i):
-            if i == 0 and j == 0:
-                continue
-            choice = None
-            for di, dj in PRIORS:
+        if banded:
+            centre = round(i * m / n)
+            columns = range(max(0, centre - width), min(m, centre + width) + 1)
+        else:
+            columns = range(m + 1)
+        row, row_steps = cost[i], step[i]
+        for j in columns:
+            best, choice = row[j], row_steps[j]
+            if i:  # an English paragraph with no Arabic counterpart
+                value = cost[i - 1][j] + ANCHOR_PENALTY * runs_en[1][i][2] + prior[(1, 0)]
+                if value < best:
+                    best, choice = value, (1, 0)
+            if j:
+                value = row[j - 1] + ANCHOR_PENALTY * runs_ar[1][j][2] + prior[(0, 1)]
+                if value < best:
+                    best, choice = value, (0, 1)
+            for di, dj, bead_prior in matches:
                 if di > i or dj > j:
                     continue
-                before = best.get((i - di, j - dj))
-                if before is None:
+                before = cost[i - di][j - dj]
+                if before == infinity:
                     continue
-                cost = before[0] + bead_cost(i, j, di, dj)
-                if choice is None or cost < choice[0]:
-                    choice = (cost, (di, dj))
-            if choice is not None:
-                best[(i, j)] = choice
+                len_a, anchors_a, count_a = runs_en[di][i]
+                len_b, anchors_b, count_b = runs_ar[dj][j]
+                common = 0
+                if count_a and count_b:
+                    small, large = (
+                        (anchors_a, anchors_b) if len(anchors_a) < len(anchors_b) else (anchors_b, anchors_a)
+                    )
+                    for key, times in small.items():
+                        other = large.get(key)
+                        if other:
+                            common += times if times < other else other
+                value = (
+                    before
+                    + bead_prior
+                    + _length_cost(len_a, len_b, ratio)
+                    + ANCHOR_PENALTY * (count_a + count_b - 2 * common)
+                    - ANCHOR_BONUS * common
+                )
+                if value < best:
+                    best, choice = value, (di, dj)
+            row[j], row_steps[j] = best, choice
     beads: list[Bead] = []
     i, j = n, m
     while i > 0 or j > 0:
-        _cost, (di, dj) = best[(i, j)]
+        di, dj = step[i][j]
         i, j = i - di, j - dj
         beads.append(Bead(i, di, j, dj))
     beads.reverse()
