@@ -99,11 +99,7 @@ class Application:
         window.open_archive_requested.connect(self.open_archive)
         window.language_requested.connect(self.switch_language)
         if previous is not None and previous.session is self.session:
-            window.search_field.setText(previous.search_field.text())
-            window._search_now()
-            current = previous.current_id()
-            if current is not None:
-                window.select_document(current)
+            window.carry_over(previous)
         if previous is not None:
             previous.save_settings()
             previous.hide()

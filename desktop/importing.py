@@ -101,9 +101,15 @@ class ImportProgress(QWidget):
         self.label.setText(_("Looking for files…"))
         self.cancel_button.setEnabled(True)
         job.progressed.connect(self.show_progress)
-        job.finished.connect(lambda _report: self.hide())
-        job.failed.connect(lambda _error: self.hide())
+        job.finished.connect(self._ended)
+        job.failed.connect(self._ended)
+        if job.cancelling:
+            self.cancel()
         self.show()
+
+    def _ended(self, _outcome) -> None:
+        self.job = None
+        self.hide()
 
     def show_progress(self, done: int, total: int, current: str) -> None:
         self.bar.setRange(0, max(total, 1))

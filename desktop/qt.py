@@ -45,6 +45,7 @@ from PySide6.QtGui import (
     QUndoCommand,
     QUndoStack,
 )
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -148,6 +149,7 @@ __all__ = [
     "QStringListModel",
     "QStyle",
     "QTableView",
+    "QTest",
     "QTextBlockFormat",
     "QTextBrowser",
     "QTextCharFormat",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from archive.importing import ImportOptions
@@ -44,6 +45,7 @@ from i18n import _, current_language, ngettext
 
 MAX_RECENT = 8
 SEARCH_DELAY_MS = 250
+IMPORT_REFRESH_SECONDS = 2.0
 LANGUAGES = (("en", "English"), ("ar", "العربية"))  # each named in its own language
 
 
@@ -60,6 +62,7 @@ class MainWindow(QMainWindow):
         self.result = BrowseResult([], {})
         self.import_job: ImportJob | None = None
         self._archive_total: int | None = None
+        self._last_import_refresh = 0.0
         self.report_dialog: ImportReportDialog | None = None
         self.vocabulary_dialog: VocabularyManager | None = None
         self.setWindowTitle(_("Qirtas — {archive}").format(archive=self.archive.path.name))
@@ -108,7 +111,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         session.changed.connect(self.refresh)
         session.vocabulary_changed.connect(self.sidebar.rebuild)
-        session.failed.connect(lambda error: show_error(self, error))
+        session.failed.connect(self._write_failed)
         self._restore_settings()
         self.refresh()
 
@@ -421,18 +424,33 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(_("An import is already running; wait for it or cancel it."), 8000)
             return None
         job = ImportJob(self.session, paths, options)
-        job.finished.connect(self._import_finished)
-        job.failed.connect(self._import_failed)
-        self.import_job = job
-        self.import_progress.watch(job)
+        self.adopt_import(job)
         job.start()
         return job
+
+    def adopt_import(self, job: ImportJob) -> None:
+        """Follow an import's progress and report (also one started before the window was rebuilt)."""
+        job.finished.connect(self._import_finished)
+        job.failed.connect(self._import_failed)
+        job.progressed.connect(self._import_progressed)
+        self.import_job = job
+        self.import_progress.watch(job)
+        self._last_import_refresh = time.monotonic()
+
+    def _import_progressed(self, _done: int, _total: int, _current: str) -> None:
+        # Batches are committed as they go: show the new rows every few seconds, not only at the end.
+        if time.monotonic() - self._last_import_refresh > IMPORT_REFRESH_SECONDS:
+            self._last_import_refresh = time.monotonic()
+            self.refresh()
 
     def _import_finished(self, report) -> None:
         self.import_job = None
         self.report_dialog = ImportReportDialog(self.session, report, self)
         self.report_dialog.document_chosen.connect(self.select_document)
         self.report_dialog.show()
+
+    def _write_failed(self, error: BaseException) -> None:
+        show_error(self, error)
 
     def _import_failed(self, error: BaseException) -> None:
         self.import_job = None
@@ -469,6 +487,19 @@ class MainWindow(QMainWindow):
             )
         if not recent:
             self.recent_menu.addAction(_("(none yet)")).setEnabled(False)
+
+    def carry_over(self, previous: MainWindow) -> None:
+        """Take the search, ticks, selection and running import of the window this one replaces."""
+        for tag_ids in previous.state.selected.values():
+            for tag_id in tag_ids:
+                self.sidebar.set_checked(tag_id)  # each tick refreshes
+        self.search_field.setText(previous.search_field.text())
+        self._search_now()
+        current = previous.current_id()
+        if current is not None:
+            self.select_document(current)
+        if previous.import_job is not None:
+            self.adopt_import(previous.import_job)
 
     # ---- state kept between runs ---------------------------------------------------------------------
     def _restore_settings(self) -> None:
