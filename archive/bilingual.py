@@ -22,7 +22,12 @@ UNREVIEWED, APPROVED, NEEDS_REVISION = REVIEW_STATUSES
 REVIEW_STATES = ("none", "unreviewed", "in_progress", "needs_revision", "approved")
 PARAGRAPH_SEPARATOR = "\n\n"
 CANDIDATE_POOL = 400  # documents scored when suggesting translations
+PROFILE_CHARS = 30_000  # enough of a long text to tell what it is about, fast to read
 MIN_SCORE = 4.0  # below this, what two documents share is what any two on one subject share
+
+
+class AlignmentChanged(ArchiveError):
+    """The pairs were re-aligned (a text changed) since the caller read them."""
 
 
 # ---- linking -----------------------------------------------------------------------------------------
@@ -179,7 +184,7 @@ def candidates(archive: Archive, document_id: int, limit: int = 10) -> list[Cand
 
 
 def _profile(document: Document, lexicon: Lexicon) -> dict[str, set[str]]:
-    counts = anchors(f"{document.title}\n{document.text}", lexicon)
+    counts = anchors(f"{document.title}\n{document.text[:PROFILE_CHARS]}", lexicon)
     profile: dict[str, set[str]] = {"date": set(), "number": set(), "name": set(), "latin": set()}
     for key in counts:
         kind, _colon, value = key.partition(":")
@@ -419,14 +424,27 @@ class Review:
         self._replace(rows)
 
     # -- review --------------------------------------------------------------------------------------
-    def set_review(self, index: int, status: str | None = None, comment: str | None = None) -> ReviewPair:
-        """Set the status and/or comment of pair `index` (0-based), recorded in the audit trail."""
+    def set_review(
+        self,
+        index: int,
+        status: str | None = None,
+        comment: str | None = None,
+        expected: ReviewPair | None = None,
+    ) -> ReviewPair:
+        """Set the status and/or comment of pair `index` (0-based), recorded in the audit trail.
+
+        `expected`, when given, is the pair the caller is showing: if a text changed and the pairs were
+        re-aligned meanwhile so that pair `index` now holds other text, nothing is written
+        (AlignmentChanged) rather than reviewing a pair the person has not read.
+        """
         if status is not None and status not in REVIEW_STATUSES:
             raise ArchiveError(f"Unknown review status {status!r}: use {', '.join(REVIEW_STATUSES)}.")
         pairs = self.pairs()
         if not 0 <= index < len(pairs):
             raise ArchiveError(f"There is no pair {index + 1}; this document has {len(pairs)} pairs.")
         pair = pairs[index]
+        if expected is not None and (pair.en_text, pair.ar_text) != (expected.en_text, expected.ar_text):
+            raise AlignmentChanged("One of the texts has changed and the pairs were aligned again.")
         before = {"status": pair.status, "comment": pair.comment}
         if status is not None:
             pair.status = status
@@ -436,7 +454,7 @@ class Review:
         if before == {"status": pair.status, "comment": pair.comment}:
             return pair
         with self.archive.db.atomic("IMMEDIATE"):
-            pair.save()
+            pair.save(only=[ReviewPair.status, ReviewPair.comment, ReviewPair.reviewed_at])
             self._audit(
                 "pair-reviewed", pair=index + 1, status=pair.status, comment=pair.comment, before=before
             )

@@ -19,6 +19,7 @@ from archive.bilingual import (
     APPROVED,
     NEEDS_REVISION,
     UNREVIEWED,
+    AlignmentChanged,
     Candidate,
     Review,
     candidates,
@@ -506,7 +507,9 @@ class BilingualView(QWidget):
         if self.review is None or pair is None:
             return
         updated = self._write(
-            lambda: self.review.set_review(pair.position, status=status, comment=self.comment.text())
+            lambda: self.review.set_review(
+                pair.position, status=status, comment=self.comment.text(), expected=pair
+            )
         )
         if updated is None:
             return
@@ -523,7 +526,9 @@ class BilingualView(QWidget):
         pair = self.current_pair()
         if self.review is None or pair is None or self.comment.text().strip() == pair.comment:
             return
-        updated = self._write(lambda: self.review.set_review(pair.position, comment=self.comment.text()))
+        updated = self._write(
+            lambda: self.review.set_review(pair.position, comment=self.comment.text(), expected=pair)
+        )
         if updated is not None:
             self.model.update_pair(updated)
             self.changed.emit()
@@ -559,6 +564,12 @@ class BilingualView(QWidget):
         """Run one change to the archive; a refusal is shown under the table, not raised."""
         try:
             result = change()
+        except AlignmentChanged:
+            self.reload()
+            self._say(
+                _("One of the texts has changed, so the pairs were aligned again. Nothing was changed.")
+            )
+            return None
         except ArchiveError as error:
             self._say(str(error))
             return None

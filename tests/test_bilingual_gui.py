@@ -193,3 +193,20 @@ def test_the_report_exports_as_csv_and_pdf_from_the_view(view, qtbot, tmp_path):
     assert [r["status"] for r in rows[:2]] == [APPROVED, UNREVIEWED]
     pdf = view.export_report(tmp_path / "review.pdf")
     assert pdf.read_bytes().startswith(b"%PDF") and "review.pdf" in view.notice.text()
+
+
+def test_a_text_edited_elsewhere_is_realigned_before_any_status_is_written(view, qtbot, demo_archive):
+    from importers import Extracted
+
+    view.select_row(4)
+    document = demo_archive.get(5)
+    edited = (
+        "An editor's note opens the English text now, long enough to stand as a paragraph of its own.\n\n"
+    )
+    demo_archive.replace_extraction(
+        5, Extracted(edited + document.text, "text/plain", language="en", title=document.title), "edited"
+    )
+    qtbot.keyClick(view.table, Qt.Key.Key_A)
+    assert "aligned again" in view.notice.text()
+    assert all(status == UNREVIEWED for status in statuses(demo_archive))  # nothing approved by mistake
+    assert view.model.rowCount() == 14 and view.model.pairs[0].ar_count == 0
