@@ -24,10 +24,11 @@ MIXED = (
 @pytest.fixture
 def window_with(gui_app, archive):
     def open_with(*documents: Extracted):
-        ids = [
-            archive.add(NewDocument(e.text.encode("utf-8") + bytes([n]), e, f"doc-{n}.txt")).id
+        items = [
+            NewDocument(e.text.encode("utf-8") + bytes([n % 256]) + str(n).encode(), e, f"doc-{n}.txt")
             for n, e in enumerate(documents)
         ]
+        ids = [added.id for added in archive.add_batch(items)]
         assert gui_app.open_archive(archive.path, create=False)
         return gui_app.window, ids
 
