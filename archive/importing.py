@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,33 +109,67 @@ def import_paths(
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
 ) -> ImportReport:
-    """Import files and folders. Each batch is one transaction; cancelling keeps the batches committed."""
+    """Import files and folders. Each batch is one transaction; cancelling keeps the batches committed.
+
+    Batches are pipelined: while one batch is written (originals, documents, index), the next one is
+    read, hashed and extracted by worker processes, so both cores stay busy on a large folder.
+    """
     options = options or ImportOptions()
     files, missing = collect_files(paths)
     # Never import the archive into itself (a folder import that contains the archive folder).
     files = [f for f in files if archive.path not in f.resolve().parents]
     report = ImportReport(failed=missing)
     total = len(files)
-    for start in range(0, total, options.batch_size):
-        if cancel and cancel():
-            report.cancelled = True
-            break
-        batch = files[start : start + options.batch_size]
-        report.merge(_import_batch(archive, batch, options, start, total, progress, cancel))
+    with _extraction_pool(total, options) as pool:
+        in_flight: _Batch | None = None
+        for start in range(0, total, options.batch_size):
+            if cancel and cancel():
+                report.cancelled = True
+                break
+            batch = _start_batch(archive, files[start : start + options.batch_size], start, options, pool)
+            if in_flight:
+                report.merge(_finish_batch(archive, in_flight, total, options, progress, cancel))
+            in_flight = batch
+            if progress:
+                progress(start, total, str(batch.files[0]))
+        if in_flight and not report.cancelled:
+            report.merge(_finish_batch(archive, in_flight, total, options, progress, cancel))
     if progress and not report.cancelled:
         progress(total, total, "")
     return report
 
 
-def _import_batch(
-    archive: Archive,
-    files: list[Path],
-    options: ImportOptions,
-    done_before: int,
-    total: int,
-    progress: ProgressFn | None,
-    cancel: CancelFn | None,
-) -> ImportReport:
+# Below this many text files a batch is extracted in this process: shipping them to workers costs more.
+_PARALLEL_MIN = 32
+
+
+@dataclass
+class _Batch:
+    files: list[Path]
+    done_before: int
+    report: ImportReport
+    pending: list[tuple[Path, bytes, str]]
+    outcomes: dict[Path, Extracted | ExtractionError | Future]
+    isolated: list[Path]
+
+
+@contextlib.contextmanager
+def _extraction_pool(total: int, options: ImportOptions):
+    workers = options.workers or min(4, os.cpu_count() or 1)
+    if total < _PARALLEL_MIN or workers < 2 or "forkserver" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    # A fork server, not fork(): the GUI imports from a thread, and forking a threaded Qt process is unsafe.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["importers", "archive.importing"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield pool
+
+
+def _start_batch(
+    archive: Archive, files: list[Path], done_before: int, options: ImportOptions, pool
+) -> _Batch:
+    """Read and hash a batch, set duplicates aside, and start extracting the rest."""
     report = ImportReport()
     readable: list[tuple[Path, bytes, str]] = []
     for path in files:
@@ -152,11 +189,65 @@ def _import_batch(
     report.duplicates += [
         DuplicateFile(str(path), known[sha]) for path, _data, sha in readable if sha in known
     ]
+    outcomes: dict[Path, Extracted | ExtractionError | Future] = {}
+    isolated: list[Path] = []
+    local: list[tuple[Path, bytes]] = []
+    for path, data, _sha in pending:
+        try:
+            importer = importer_for(path, data[:SNIFF_BYTES])
+        except ExtractionError as error:
+            outcomes[path] = error
+            continue
+        if importer.isolated:
+            isolated.append(path)
+        else:
+            local.append((path, data))
+    if pool is not None and len(local) >= _PARALLEL_MIN:
+        for path, data in local:
+            outcomes[path] = pool.submit(extract_in_process, path, data, options.password)
+    else:
+        for path, data in local:
+            outcomes[path] = extract_in_process(path, data, options.password)
+    return _Batch(files, done_before, report, pending, outcomes, isolated)
 
-    extracted = _extract_all(pending, options, done_before, total, progress, cancel)
+
+def extract_in_process(path: Path, data: bytes, password: str | None) -> Extracted | ExtractionError:
+    """Extraction of a format that is safe to parse in this process (text); never raises."""
+    try:
+        return importer_for(path, data[:SNIFF_BYTES]).extract(path, data=data, password=password)
+    except ExtractionError as error:
+        return error
+    except Exception as error:  # a bug in an importer must not end the batch
+        return ExtractionError(f"The file could not be read ({type(error).__name__}: {error}).")
+
+
+def _finish_batch(
+    archive: Archive,
+    batch: _Batch,
+    total: int,
+    options: ImportOptions,
+    progress: ProgressFn | None,
+    cancel: CancelFn | None,
+) -> ImportReport:
+    """Collect the batch's extractions and write it: one transaction, one flush of its originals."""
+    report = batch.report
+    outcomes = {
+        path: outcome.result() if isinstance(outcome, Future) else outcome
+        for path, outcome in batch.outcomes.items()
+    }
+    if batch.isolated:
+        outcomes.update(
+            extract_isolated(
+                batch.isolated,
+                timeout=options.timeout,
+                password=options.password,
+                workers=options.workers,
+                cancel=cancel,
+            )
+        )
     items: list[tuple[Path, NewDocument]] = []
-    for path, data, sha in pending:
-        outcome = extracted.get(path)
+    for path, data, sha in batch.pending:
+        outcome = outcomes.get(path)
         if isinstance(outcome, Extracted):
             items.append((path, NewDocument(data, outcome, path.name, sha)))
         elif outcome is not None:
@@ -171,46 +262,6 @@ def _import_batch(
                 ImportedFile(result.id, str(path), result.sha256, e.language, e.status, e.warnings)
             )
     if progress:
-        progress(min(done_before + len(files), total), total, str(files[-1]) if files else "")
+        done = min(batch.done_before + len(batch.files), total)
+        progress(done, total, str(batch.files[-1]) if batch.files else "")
     return report
-
-
-def _extract_all(
-    pending: list[tuple[Path, bytes, str]],
-    options: ImportOptions,
-    done_before: int,
-    total: int,
-    progress: ProgressFn | None,
-    cancel: CancelFn | None,
-) -> dict[Path, Extracted | ExtractionError]:
-    """Extract in-process where the format is safe to parse here; in worker processes otherwise."""
-    outcomes: dict[Path, Extracted | ExtractionError] = {}
-    isolated: list[Path] = []
-    for index, (path, data, _sha) in enumerate(pending):
-        try:
-            importer = importer_for(path, data[:SNIFF_BYTES])
-        except ExtractionError as error:
-            outcomes[path] = error
-            continue
-        if importer.isolated:
-            isolated.append(path)
-            continue
-        if progress and index % 50 == 0:
-            progress(done_before + index, total, str(path))
-        try:
-            outcomes[path] = importer.extract(path, data=data, password=options.password)
-        except ExtractionError as error:
-            outcomes[path] = error
-        except Exception as error:  # a bug in an importer must not end the batch
-            outcomes[path] = ExtractionError(f"The file could not be read ({type(error).__name__}: {error}).")
-    if isolated:
-        outcomes.update(
-            extract_isolated(
-                isolated,
-                timeout=options.timeout,
-                password=options.password,
-                workers=options.workers,
-                cancel=cancel,
-            )
-        )
-    return outcomes

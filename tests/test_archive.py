@@ -84,16 +84,17 @@ def test_folder_import_reports_imported_duplicates_and_failures_and_goes_on(arch
 def test_cancel_keeps_the_batches_already_committed(archive, tmp_path):
     for i in range(10):
         (tmp_path / f"{i:02}.txt").write_text(f"Document number {i}", encoding="utf-8")
-    batches = []
+    seen = []
     report = import_paths(
         archive,
         [tmp_path],
         ImportOptions(batch_size=4),
-        progress=lambda done, total, current: batches.append(done),
-        cancel=lambda: len(batches) >= 1,
+        progress=lambda done, total, current: seen.append((done, total)),
+        cancel=lambda: archive.count() > 0,  # the person presses Cancel once the first batch is in
     )
     assert report.cancelled
     assert archive.count() == len(report.imported) == 4
+    assert (4, 10) in seen and (10, 10) not in seen
 
 
 def test_region_filter_includes_child_regions(demo_archive):
