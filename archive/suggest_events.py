@@ -32,9 +32,15 @@ _CAPITALISED = re.compile(
 _CAPITALISED_KW = re.compile(rf"\b(?:{'|'.join(w.capitalize() for w in _KW_EN.split('|'))})\b")
 _NOT_AN_EVENT_AFTER = re.compile(r"\s+(?:Room|Hall|Centre|Center|Building|Secretariat|Series)\b")
 # 'a two-day Central Asian meeting on countering violent extremism in the digital dimension'
+# 'Security Council meeting' (on Tuesday is when, not what)
+_NOT_A_TOPIC = (
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July"
+    r"|August|September|October|November|December|\d|the (?:sidelines|margins|occasion)|its|their|his|her)\b"
+)
 _DESCRIBED = re.compile(
-    rf"(?:{_NAME_WORD}\s+){{0,4}}(?P<kw>{_KW_EN})\s+(?:on|about)\s+(?P<topic>[^.;:,“”\"\n]{{5,160}}?)"
-    r"(?=\s*[.;:,\n]|\s+(?:in|at)\s+[A-Z]|\s+(?:with|was|were|which|that|where)\b|$)"
+    rf"(?<![\w'’-])(?:{_NAME_WORD}\s+){{0,4}}(?P<kw>{_KW_EN})\b(?:\s+(?:on|about)\s+(?!{_NOT_A_TOPIC})"
+    r"(?P<topic>[^.;:,“”\"\n]{5,160}?)"
+    r"(?=\s*[.;:,\n]|\s+(?:in|at)\s+[A-Z]|\s+(?:with|was|were|which|that|where)\b|$))?"
 )
 _MARKS = "[\u064b-\u0652]*"  # harakat and tanween, as in اجتماعًا
 _KW_AR = "|".join(
@@ -123,7 +129,9 @@ def _english_candidates(text: str) -> list[EventCandidate]:
         following = text[match.end() : match.end() + 2].lstrip()
         if following[:1] in '“"' or not free(match.start(), match.end()):
             continue
-        name = " ".join(match.group().split())
+        name = _LEADING_ARTICLES.sub("", " ".join(match.group().split()))
+        if match.group("topic") is None and len(name.split()) < 3:
+            continue  # 'the meeting', 'a webinar': a mention, not a name
         found.append(EventCandidate(name, match.start(), match.end(), match.group("kw").lower()))
         taken.append((match.start(), match.end()))
     return found

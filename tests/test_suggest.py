@@ -128,6 +128,16 @@ def test_an_english_event_is_proposed_with_its_name_date_and_place(archive):
     assert "On 3 March 2021" in event.evidence
 
 
+def test_when_an_english_meeting_was_held_is_not_its_topic(archive):
+    document = add(archive, "The Security Council meeting on Tuesday, 5 May 2015, was held in Geneva.")
+    [event] = suggest(archive, document).event
+    assert (event.name_en, event.date, event.place) == (
+        "Security Council meeting",
+        dt.date(2015, 5, 5),
+        "Geneva",
+    )
+
+
 def test_a_quoted_title_and_an_iso_date_make_an_event(archive):
     document = add(archive, 'date 2019-04-02 The "Youth and the Internet" event was hosted by the mission.')
     [event] = suggest(archive, document).event
