@@ -10,8 +10,20 @@ from dataclasses import dataclass
 from archive import schema
 from archive.archive import Archive, ArchiveError
 from archive.models import Tag
+from archive.suggest_text import fold_phrase
 
 KEYWORDS_INFO = "suggest.theme_keywords"
+
+
+def _distinct(keywords: Iterable[str]) -> list[str]:
+    """Keywords without blanks and without repeats that differ only in case, accents or hamza."""
+    seen: dict[str, str] = {}
+    for keyword in keywords:
+        keyword = keyword.strip()
+        if keyword:
+            seen.setdefault(fold_phrase(keyword), keyword)
+    return list(seen.values())
+
 
 # Starting keywords for common themes, by English name; the user's own list (set_theme_keywords) replaces them.
 # A trailing * matches any ending ("radicali*": radicalism, radicalisation).
@@ -63,8 +75,8 @@ def theme_keywords(archive: Archive) -> list[ThemeKeywords]:
             result.append(ThemeKeywords(tag.id, tag.name_en, tag.name_ar, entry["en"], entry["ar"], True))
             continue
         extra_en, extra_ar = DEFAULT_THEME_KEYWORDS.get(tag.name_en.casefold(), ([], []))
-        en = list(dict.fromkeys([n for n in (tag.name_en, *extra_en) if n]))
-        ar = list(dict.fromkeys([n for n in (tag.name_ar, *extra_ar) if n]))
+        en = _distinct([tag.name_en, *extra_en])
+        ar = _distinct([tag.name_ar, *extra_ar])
         result.append(ThemeKeywords(tag.id, tag.name_en, tag.name_ar, en, ar, False))
     return result
 
@@ -74,8 +86,7 @@ def set_theme_keywords(archive: Archive, tag_id: int, en: Iterable[str], ar: Ite
     tag = Tag.get_or_none((Tag.id == tag_id) & (Tag.facet == "theme"))
     if tag is None:
         raise ArchiveError(f"There is no theme {tag_id} in this archive.")
-    en = list(dict.fromkeys(k.strip() for k in en if k.strip()))
-    ar = list(dict.fromkeys(k.strip() for k in ar if k.strip()))
+    en, ar = _distinct(en), _distinct(ar)
     with archive.db.atomic("IMMEDIATE"):
         stored = _stored_keywords()
         before = stored.get(str(tag_id))
