@@ -199,7 +199,7 @@ def test_themes_are_suggested_from_keywords_in_both_languages(archive, themes):
     arabic = add(archive, "دعا المتحدث إلى مكافحة خطاب الكراهية على الإنترنت.", language="ar")
     found = {s.name_en: s for s in suggest(archive, english).theme}
     assert set(found) == {"Hate speech", "Human rights"}
-    assert found["Human rights"].keywords == ["human rights", "privacy"]
+    assert found["Human rights"].keywords == ["Human rights", "privacy"]
     [theme] = suggest(archive, arabic).theme
     assert theme.name_ar == "خطاب الكراهية" and "خطاب الكراهية" in theme.evidence
 
