@@ -9,6 +9,7 @@ they start in milliseconds and inherit nothing from the caller (no Qt threads, n
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import signal
@@ -52,6 +53,9 @@ def _context() -> multiprocessing.context.BaseContext:
 def _worker_main(connection: Connection, memory_mb: int) -> None:
     """The worker's loop: receive (path, password, hooks), send back (outcome, whether it is ending)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the caller's to handle
+    # pdfminer logs at debug level for every token; below warnings nothing is wanted here, and the
+    # cheapest way to say so is the global switch (this process does nothing else).
+    logging.disable(logging.INFO)
     if memory_mb:
         try:
             import resource
