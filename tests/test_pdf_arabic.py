@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
 from pdfminer.high_level import extract_text
 
-from importers.pdf import extract_pdf
 from importers.pdf_arabic import bracket_errors, reorder, repair_glyph, repair_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
+sys.path.insert(0, str(FIXTURES))
+import fidelity  # noqa: E402
+
 PRODUCERS = [FIXTURES / "chromium", FIXTURES / "libreoffice"]
 PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
 
 
 @pytest.fixture(scope="module", params=PRODUCERS, ids=["chromium", "libreoffice"])
 def arabic_news(request) -> str:
-    return extract_pdf(request.param / "ar_news.pdf").text
+    return fidelity.extracted(request.param / "ar_news.pdf").text
 
 
 def test_pdfminer_alone_gives_visual_order_and_what_we_give_reads_right():
@@ -27,7 +30,7 @@ def test_pdfminer_alone_gives_visual_order_and_what_we_give_reads_right():
     raw = extract_text(FIXTURES / "libreoffice" / "ar_news.pdf")
     assert "مجلس الأمن" not in raw and "\n\n)\n\n" in raw.replace(" ", "")  # a bracket split off its line
     for producer in PRODUCERS:
-        text = extract_pdf(producer / "ar_news.pdf").text
+        text = fidelity.extracted(producer / "ar_news.pdf").text
         assert text.startswith("مجلس الأمن يدعو إلى مكافحة الإرهاب على الإنترنت")
         assert not PRESENTATION_FORMS.search(text)
 

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from importers.pdf import extract_pdf
-
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 sys.path.insert(0, str(FIXTURES))
 import fidelity  # noqa: E402
@@ -30,7 +28,7 @@ def test_every_case_is_made_by_both_producers_or_only_chromium_for_css_layouts()
 
 @pytest.mark.parametrize(("case", "producer"), CASES, ids=[f"{c}-{p}" for c, p in CASES])
 def test_character_error_rate_at_most_one_percent_and_every_source_word_present(case, producer):
-    extracted = extract_pdf(FIXTURES / producer / f"{case}.pdf")
+    extracted = fidelity.extracted(FIXTURES / producer / f"{case}.pdf")
     result = fidelity.measure(case, producer, extracted.text)
     assert result.cer <= 0.01, f"{case}/{producer}: CER {result.cer:.2%}\n{extracted.text[:3000]}"
     assert result.missing_words == [], f"{case}/{producer}: missing {result.missing_words[:20]}"

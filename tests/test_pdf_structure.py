@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
 from importers import registry
-from importers.pdf import extract_pdf
 from importers.pdf_info import decode_string, meaningful_title, parse_pdf_date
 from importers.pdf_layout import join_lines
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
+sys.path.insert(0, str(FIXTURES))
+import fidelity  # noqa: E402
+
 CHROMIUM = FIXTURES / "chromium"
 LIBREOFFICE = FIXTURES / "libreoffice"
 
@@ -32,7 +35,7 @@ def test_pdf_is_recognised_by_content_before_the_text_importer():
 
 
 def test_pages_are_kept_and_page_starts_point_at_each_page():
-    extracted = extract_pdf(CHROMIUM / "headers_en.pdf")
+    extracted = fidelity.extracted(CHROMIUM / "headers_en.pdf")
     assert extracted.pages == 4
     assert extracted.page_starts[0] == 0
     assert extracted.page_starts == sorted(extracted.page_starts)
@@ -42,7 +45,7 @@ def test_pages_are_kept_and_page_starts_point_at_each_page():
 
 
 def test_paragraphs_have_no_line_breaks_inside_and_follow_the_source():
-    extracted = extract_pdf(LIBREOFFICE / "en_conference.pdf")
+    extracted = fidelity.extracted(LIBREOFFICE / "en_conference.pdf")
     found = paragraphs(extracted.text)
     source = (FIXTURES / "sources" / "en_conference.txt").read_text(encoding="utf-8").strip()
     assert found == re.split(r"\n\s*\n", source)
@@ -50,13 +53,13 @@ def test_paragraphs_have_no_line_breaks_inside_and_follow_the_source():
 
 
 def test_words_hyphenated_at_a_line_end_are_rejoined_and_real_compounds_keep_their_hyphen():
-    text = extract_pdf(CHROMIUM / "en_conference.pdf").text
+    text = fidelity.extracted(CHROMIUM / "en_conference.pdf").text
     # Chromium broke these long words at soft hyphens, printing "‐" at the end of a line.
     for word in ("association", "highlighting", "understanding", "countering"):
         assert re.search(rf"\b{word}\b", text)
     assert "\u2010" not in text and "\u00ad" not in text
     assert "Counter-Terrorism" in text
-    assert "identity-based" in extract_pdf(CHROMIUM / "headers_en.pdf").text
+    assert "identity-based" in fidelity.extracted(CHROMIUM / "headers_en.pdf").text
 
 
 def test_line_joining_rules():
@@ -68,7 +71,7 @@ def test_line_joining_rules():
 
 
 def test_two_newspaper_columns_are_read_column_by_column():
-    text = extract_pdf(CHROMIUM / "columns_en.pdf").text
+    text = fidelity.extracted(CHROMIUM / "columns_en.pdf").text
     found = paragraphs(text)
     assert found[0].startswith("Experts from Central Asia")
     order = [
@@ -87,14 +90,14 @@ def test_two_newspaper_columns_are_read_column_by_column():
 
 
 def test_english_and_arabic_side_by_side_come_out_column_after_column():
-    found = paragraphs(extract_pdf(CHROMIUM / "columns_bilingual.pdf").text)
+    found = paragraphs(fidelity.extracted(CHROMIUM / "columns_bilingual.pdf").text)
     assert [p[:12] for p in found[1:3]] == ["The Security", "The Deputy S"]
     assert found[3].startswith("أشار مجلس الأمن") and found[4].startswith("دعا نائب الأمين العام")
 
 
 @pytest.mark.parametrize("producer", [CHROMIUM, LIBREOFFICE], ids=["chromium", "libreoffice"])
 def test_mixed_pages_come_out_paragraph_by_paragraph_in_reading_order(producer):
-    extracted = extract_pdf(producer / "bilingual.pdf")
+    extracted = fidelity.extracted(producer / "bilingual.pdf")
     found = paragraphs(extracted.text)
     assert len(found) == 8
     assert [bool(re.search("[\u0600-\u06ff]", p)) for p in found] == [False, True] * 4
@@ -102,14 +105,14 @@ def test_mixed_pages_come_out_paragraph_by_paragraph_in_reading_order(producer):
 
 
 def test_a_running_header_is_kept_once_and_page_numbers_are_dropped():
-    extracted = extract_pdf(CHROMIUM / "headers_en.pdf")
+    extracted = fidelity.extracted(CHROMIUM / "headers_en.pdf")
     assert extracted.text.count("Qirtas fixture: Digital Diplomacy briefing") == 1
     assert "Page 1 of 4" not in extracted.text and "of 4" not in extracted.text
     assert any("header" in warning for warning in extracted.warnings)
 
 
 def test_document_information_is_decoded_and_the_creation_date_is_not_the_document_date():
-    extracted = extract_pdf(LIBREOFFICE / "ar_news.pdf")
+    extracted = fidelity.extracted(LIBREOFFICE / "ar_news.pdf")
     assert (
         extracted.metadata["title"] == "مجلس الأمن يدعو إلى مكافحة الإرهاب على الإنترنت"
     )  # UTF-16 in the file
@@ -122,7 +125,7 @@ def test_document_information_is_decoded_and_the_creation_date_is_not_the_docume
 
 
 def test_a_title_that_is_a_file_name_gives_way_to_the_first_line():
-    extracted = extract_pdf(CHROMIUM / "headers_en.pdf")
+    extracted = fidelity.extracted(CHROMIUM / "headers_en.pdf")
     assert extracted.metadata["title"] == "page.html"
     assert extracted.title == "Qirtas fixture: Digital Diplomacy briefing" or extracted.title.startswith(
         "Breakout"
@@ -146,6 +149,6 @@ def test_pdf_strings_and_dates_decode():
 
 def test_text_is_nfc_with_ligatures_folded():
     for pdf in [*CHROMIUM.glob("*.pdf"), *LIBREOFFICE.glob("*.pdf")]:
-        text = extract_pdf(pdf).text
+        text = fidelity.extracted(pdf).text
         assert not re.search("[\ufb00-\ufb06\ufb50-\ufdff\ufe70-\ufefe]", text), pdf.name
-    assert "conflict" in extract_pdf(CHROMIUM / "headers_en.pdf").text  # "ﬂ" in the PDF
+    assert "conflict" in fidelity.extracted(CHROMIUM / "headers_en.pdf").text  # "ﬂ" in the PDF
