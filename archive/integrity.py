@@ -9,6 +9,7 @@ visual-order (Arabic stored backwards, as PDF extractors produce it).
     audit_archive(archive, ids=None, kinds=None)      -> AuditReport {document id: [Finding]}
     document_ids_with(archive, kinds)                 ids for a filter: DocumentFilter(ids=…)
     kinds_for_documents(archive, ids)                 {id: [kind]} for badges in a table
+    repaired_reading(text)                            the text with every repair made, to show beside it
 
 The archive keeps which kinds each document has (table `integrity_cache`, created on first use and refreshed
 for documents modified since), so filtering a large archive does not re-read every text.
@@ -29,7 +30,6 @@ from archive.archive import Archive
 from archive.models import BaseModel, Document, utcnow
 from archive.suggest_text import excerpt
 from i18n import N_
-from i18n.normalize import fold_compatibility
 from i18n.script import script_of
 
 KINDS = ("unexpected-script", "mojibake", "replacement-character", "presentation-forms", "visual-order")
@@ -217,6 +217,11 @@ def find_replacement_characters(text: str, field: str = "text") -> list[Finding]
     ]
 
 
+def _fold_presentation(text: str) -> str:
+    """Presentation forms back to letters (ﻻ → لا), leaving ﷺ and ﴾﴿, which are meant."""
+    return _PRESENTATION.sub(lambda match: unicodedata.normalize("NFKC", match.group()), text)
+
+
 def find_presentation_forms(text: str, field: str = "text") -> list[Finding]:
     matches = list(_PRESENTATION.finditer(text))
     if not matches:
@@ -229,7 +234,7 @@ def find_presentation_forms(text: str, field: str = "text") -> list[Finding]:
     )
     return [
         Finding(
-            "presentation-forms", detail, shown, start, end, len(matches), field, fold_compatibility(shown)
+            "presentation-forms", detail, shown, start, end, len(matches), field, _fold_presentation(shown)
         )
     ]
 
@@ -251,14 +256,18 @@ def _visual_evidence(line: str) -> tuple[int, int, int]:
     return impossible, backwards, forwards
 
 
+def _is_visual(line: str) -> bool:
+    impossible, backwards, forwards = _visual_evidence(line)
+    return impossible >= 2 and backwards > 2 * forwards
+
+
 def find_visual_order(text: str, field: str = "text") -> list[Finding]:
     from bidi import get_display
 
     findings = []
     lines, first, position = 0, None, 0
     for line in text.split("\n"):
-        impossible, backwards, forwards = _visual_evidence(line)
-        if impossible >= 2 and backwards > 2 * forwards:
+        if _is_visual(line):
             lines += 1
             if first is None:
                 first = (position, position + len(line), line)
@@ -279,6 +288,17 @@ def find_visual_order(text: str, field: str = "text") -> list[Finding]:
         repaired = _BROKEN_LAM_ALEF.sub(lambda m: m.group(1) + "ال" + m.group(2), shown)
         findings.append(Finding("visual-order", detail, shown, start, end, len(broken), field, repaired))
     return findings
+
+
+def repaired_reading(text: str) -> str:
+    """The whole text with every repair the audit can make: mojibake re-read, presentation forms folded,
+    visual-order lines put in logical order, backwards lam-alefs turned. For showing beside the stored
+    text; nothing is written back."""
+    from bidi import get_display
+
+    text = _fold_presentation(repair_mojibake(text))
+    lines = [get_display(line, base_dir="R") if _is_visual(line) else line for line in text.split("\n")]
+    return _BROKEN_LAM_ALEF.sub(lambda m: m.group(1) + "ال" + m.group(2), "\n".join(lines))
 
 
 def check_text(text: str, language: str = "und", field: str = "text") -> list[Finding]:

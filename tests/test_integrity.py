@@ -130,6 +130,27 @@ def test_a_lam_alef_written_backwards_is_found():
     assert finding.repaired == "الأمم المتحدة والإرهاب"
 
 
+def test_a_repaired_reading_of_a_whole_text_combines_every_repair_and_leaves_healthy_text_alone():
+    damaged = "\n".join(
+        [
+            as_mojibake("It’s a café", "sloppy-windows-1252"),
+            as_mojibake("الأمم المتحدة", "sloppy-windows-1256"),
+            "\ufe8d\ufedf\ufe84\ufee3\ufee2",
+            "ةدحتملا ممألا ةمظنم يف ةيبرعلا ةغللا",
+            "األمم",
+        ]
+    )
+    assert integrity.repaired_reading(damaged).split("\n") == [
+        "It’s a café",
+        "الأمم المتحدة",
+        "الأمم",
+        "اللغة العربية في منظمة الأمم المتحدة",
+        "الأمم",
+    ]
+    assert integrity.repaired_reading(HEALTHY_ENGLISH) == HEALTHY_ENGLISH
+    assert integrity.repaired_reading(HEALTHY_ARABIC) == HEALTHY_ARABIC
+
+
 # ---- the seeds and the archive ----------------------------------------------------------------------
 
 
