@@ -313,14 +313,16 @@ def check_text(text: str, language: str = "und", field: str = "text") -> list[Fi
 
 
 def check_document(document: Document) -> list[Finding]:
-    """Findings in a document's text, then those of its title not already seen in the text."""
-    findings = check_text(document.text or "", document.language)
-    seen = {(f.kind, f.detail.split(" time")[0]) for f in findings}
-    for finding in check_text(document.title or "", document.language, field="title"):
-        if (
-            finding.kind,
-            finding.detail.split(" time")[0],
-        ) not in seen or finding.kind == "unexpected-script":
+    """Findings in a document's text and title. A title taken from the text (the first line of a text
+    file) adds "also in the title" to the text's finding; a title of its own gets findings of its own."""
+    text = document.text or ""
+    findings = check_text(text, document.language)
+    title = (document.title or "").strip()
+    for finding in check_text(title, document.language, field="title"):
+        same = next((f for f in findings if f.kind == finding.kind), None)
+        if same is not None and title in text:
+            same.detail += " (also in the title)"
+        else:
             findings.append(finding)
     return findings
 

@@ -55,6 +55,11 @@ def register(subparsers, common) -> None:
     )
     aud.add_argument("ids", nargs="*", type=int, metavar="ID", help="only these documents")
     aud.add_argument("--kind", action="append", choices=integrity.KINDS, help="only findings of this kind")
+    aud.add_argument(
+        "--repaired",
+        action="store_true",
+        help="also print the repaired reading of each document with findings",
+    )
 
 
 def _open(args) -> Archive:
@@ -155,9 +160,19 @@ def run_theme_keywords(args) -> int:
 def run_audit(args) -> int:
     with _open(args) as archive:
         report = integrity.audit_archive(archive, ids=args.ids or None, kinds=args.kind)
+        repaired = {
+            document_id: integrity.repaired_reading(archive.get(document_id).text)
+            for document_id in (report if args.repaired else ())
+        }
     findings = [finding.to_json(document_id) for document_id, items in report.items() for finding in items]
     payload = {"checked": report.checked, "documents": len(report), "findings": findings}
     lines = [f"checked {report.checked}, documents with findings {len(report)}, findings {len(findings)}"]
     lines += [f"{f['id']:>6}  {f['kind']}: {f['detail']}\n        “{f['excerpt']}”" for f in findings]
+    if args.repaired:
+        payload["repaired"] = {str(document_id): text for document_id, text in repaired.items()}
+        lines += [
+            f"\n--- document {document_id}, repaired reading ---\n{text}"
+            for document_id, text in repaired.items()
+        ]
     emit(args, payload, "\n".join(lines))
     return EXIT_PROBLEMS if findings else EXIT_OK

@@ -165,12 +165,11 @@ def test_on_the_seeds_only_the_injected_chinese_is_found_in_text_and_title(seeds
     report = integrity.audit_archive(archive)
     assert report.checked == len(SEED_FILES)
     assert list(report) == [ids["001"]]
-    findings = report[ids["001"]]
-    assert {(f.kind, f.field) for f in findings} == {
-        ("unexpected-script", "text"),
-        ("unexpected-script", "title"),
-    }
+    [finding] = report[ids["001"]]
     assert archive.get(ids["001"]).title == "缅北禁地"  # the spam even replaced the title line
+    assert finding.kind == "unexpected-script" and finding.detail.endswith("(also in the title)")
+    archive.update_document(ids["001"], title="缅北禁地 webinar")  # a title of its own is checked on its own
+    assert [f.field for f in integrity.document_findings(archive, ids["001"])] == ["text", "title"]
 
 
 def test_documents_can_be_filtered_by_kind_and_the_filter_follows_edits(seeds_archive):
@@ -208,3 +207,17 @@ def test_cli_audit_reports_findings_and_exits_1(seeds_archive, capsys):
     assert main(["--archive", where, "audit", "--kind", "mojibake", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["findings"] == []
     assert main(["--archive", where, "audit", str(ids["000"]), "--json"]) == 0
+    capsys.readouterr()
+
+
+def test_cli_audit_prints_a_repaired_reading_and_leaves_the_stored_text(archive, capsys):
+    damaged = as_mojibake("الأمم المتحدة في نيويورك", "sloppy-windows-1256")
+    document = add(archive, damaged, language="ar")
+    where = str(archive.path)
+    archive.close()
+    assert main(["--archive", where, "audit", "--repaired", "--json"]) == 1
+    payload = json.loads(capsys.readouterr().out)
+    assert [f["kind"] for f in payload["findings"]] == ["mojibake"]
+    assert payload["repaired"] == {str(document): "الأمم المتحدة في نيويورك"}
+    main(["--archive", where, "show", str(document), "--json"])
+    assert json.loads(capsys.readouterr().out)["text"] == damaged
