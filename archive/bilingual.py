@@ -514,33 +514,48 @@ def _find_run(paragraphs: list[str], text: str, count: int, start: int, near: in
 
 
 # ---- review state of documents -----------------------------------------------------------------------
-def review_states(archive: Archive, document_ids: list[int] | None = None) -> dict[int, str]:
-    """Each linked document's review state: unreviewed, in_progress, needs_revision or approved.
+def review_progress(archive: Archive, document_ids: list[int] | None = None) -> dict[int, Progress]:
+    """Each linked document's review progress over all its translations, in two grouped queries.
 
-    Documents without a translation are left out (their state is "none").
+    Documents without a translation are left out. A link never aligned yet counts no pairs.
     """
-    states: dict[int, str] = {}
-    links = DocumentLink.select(DocumentLink.document, DocumentLink.translation).tuples()
-    for pair in links:
+    wanted = None if document_ids is None else set(document_ids)
+    progress: dict[int, Progress] = {}
+    for pair in DocumentLink.select(DocumentLink.document, DocumentLink.translation).tuples():
         for document_id in pair:
-            if document_ids is None or document_id in document_ids:
-                states[document_id] = UNREVIEWED
-    counts: dict[int, Counter[str]] = {}
+            if wanted is None or document_id in wanted:
+                progress[document_id] = Progress()
     for column in (ReviewPair.document, ReviewPair.translation):
         query = ReviewPair.select(column, ReviewPair.status, fn.COUNT(ReviewPair.id)).group_by(
             column, ReviewPair.status
         )
         for document_id, status, count in query.tuples():
-            counts.setdefault(document_id, Counter())[status] += count
-    for document_id in states:
-        tally = counts.get(document_id, Counter())
-        if tally[NEEDS_REVISION]:
-            states[document_id] = "needs_revision"
-        elif tally[APPROVED] and not tally[UNREVIEWED]:
-            states[document_id] = APPROVED
-        elif tally[APPROVED]:
-            states[document_id] = "in_progress"
-    return states
+            if document_id not in progress:
+                continue
+            tally = progress[document_id]
+            tally.total += count
+            if status == APPROVED:
+                tally.approved += count
+            elif status == NEEDS_REVISION:
+                tally.needs_revision += count
+    return progress
+
+
+def review_state(progress: Progress) -> str:
+    """unreviewed, in_progress, needs_revision (any pair) or approved (every pair)."""
+    if progress.needs_revision:
+        return "needs_revision"
+    if progress.approved and progress.approved == progress.total:
+        return APPROVED
+    if progress.approved:
+        return "in_progress"
+    return UNREVIEWED
+
+
+def review_states(archive: Archive, document_ids: list[int] | None = None) -> dict[int, str]:
+    """Each linked document's review state (see `review_state`); documents without a translation are
+    left out (their state is "none")."""
+    return {i: review_state(p) for i, p in review_progress(archive, document_ids).items()}
 
 
 def documents_in_review_state(archive: Archive, state: str) -> list[int]:

@@ -152,10 +152,12 @@ def run_review(args) -> int:
 
 def run_reviews(args) -> int:
     with _open(args) as archive:
-        states = bilingual.review_states(archive)
-        ids = sorted(i for i, state in states.items() if args.state in (None, state))
+        progress = bilingual.review_progress(archive)
+        states = {i: bilingual.review_state(p) for i, p in progress.items()}
         if args.state == "none":
             ids = bilingual.documents_in_review_state(archive, "none")
+        else:
+            ids = sorted(i for i, state in states.items() if args.state in (None, state))
         _total, documents = archive.list_documents(DocumentFilter(ids=ids))
         rows = [
             {
@@ -163,6 +165,7 @@ def run_reviews(args) -> int:
                 "title": d.title,
                 "language": d.language,
                 "review_state": states.get(d.id, "none"),
+                "progress": progress[d.id].to_json() if d.id in progress else None,
                 "translations": archive.translations(d.id),
             }
             for d in documents

@@ -160,6 +160,8 @@ def test_documents_filter_by_review_state(demo_archive, capsys):
         review.set_review(index, APPROVED)
     assert bilingual.documents_in_review_state(demo_archive, "approved") == [5, 6]
     assert bilingual.documents_in_review_state(demo_archive, "none") == [1, 2, 3, 4]
+    progress = bilingual.review_progress(demo_archive, [5, 6, 1])
+    assert set(progress) == {5, 6} and progress[5].to_json()["percent"] == 100.0
     folder = str(demo_archive.path)
     demo_archive.close()
     _s, listed = run(capsys, "--archive", folder, "reviews", "--state", "approved", "--json")
