@@ -9,6 +9,7 @@ paragraphs by line spacing.
 
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 import unicodedata
@@ -183,30 +184,40 @@ def _gaps(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return gaps
 
 
-def reading_order(lines: list[Line]) -> list[Line]:
-    """Recursive XY cut: split at the widest empty gutter or band until regions are single lines."""
+def reading_order(lines: list[Line], depth: int = 0) -> list[Line]:
+    """Recursive XY cut: split at the widest empty gutter (columns) or band (blocks) until regions are
+    single lines. Every gap nearly as wide as the widest is cut at once, which keeps the recursion shallow
+    on long pages of evenly spaced lines."""
     if len(lines) <= 1:
         return list(lines)
-    vertical = _gaps([(line.x0, line.x1) for line in lines])
-    horizontal = _gaps([(line.y0, line.y1) for line in lines])
+    if depth > 60:  # a pathological page: top to bottom, left to right
+        return sorted(lines, key=lambda line: (-line.baseline, line.x0))
     min_gutter = COLUMN_GAP * statistics.median(line.size for line in lines)
-    vertical = [gap for gap in vertical if gap[0] >= min_gutter]
-    best_v = max(vertical, default=None)
-    best_h = max(horizontal, default=None)
-    if best_v and (best_h is None or best_v[0] >= best_h[0]):
-        split = best_v[1]
-        left = [line for line in lines if line.x1 <= split]
-        right = [line for line in lines if line.x1 > split]
-        letters = [(line.rtl, len(line.glyphs)) for line in lines]
-        rtl_weight = sum(share * count for share, count in letters)
-        first, second = (right, left) if rtl_weight > sum(c for _s, c in letters) / 2 else (left, right)
-        return reading_order(first) + reading_order(second)
-    if best_h:
-        split = best_h[1]
-        upper = [line for line in lines if line.y0 >= split]
-        lower = [line for line in lines if line.y0 < split]
-        return reading_order(upper) + reading_order(lower)
+    vertical = [gap for gap in _gaps([(line.x0, line.x1) for line in lines]) if gap[0] >= min_gutter]
+    horizontal = _gaps([(line.y0, line.y1) for line in lines])
+    widest_v = max((gap[0] for gap in vertical), default=0.0)
+    widest_h = max((gap[0] for gap in horizontal), default=0.0)
+    if vertical and widest_v >= widest_h:
+        cuts = sorted(middle for width, middle in vertical if width >= 0.9 * widest_v)
+        columns = _split(lines, cuts, key=lambda line: line.x1)
+        letters = sum(len(line.glyphs) for line in lines)
+        if sum(line.rtl * len(line.glyphs) for line in lines) > letters / 2:
+            columns.reverse()  # Arabic columns are read from the right
+        return [line for column in columns for line in reading_order(column, depth + 1)]
+    if horizontal:
+        cuts = sorted((middle for width, middle in horizontal if width >= 0.9 * widest_h), reverse=True)
+        bands = _split(lines, cuts, key=lambda line: -line.y0, descending=True)
+        return [line for band in bands for line in reading_order(band, depth + 1)]
     return sorted(lines, key=lambda line: (-line.baseline, line.x0))
+
+
+def _split(lines: list[Line], cuts: list[float], key, descending: bool = False) -> list[list[Line]]:
+    """Lines grouped into the regions between cuts (left to right, or top to bottom when descending)."""
+    bounds = [-cut for cut in cuts] if descending else cuts
+    regions: list[list[Line]] = [[] for _ in range(len(bounds) + 1)]
+    for line in lines:
+        regions[bisect.bisect_left(bounds, key(line))].append(line)
+    return [region for region in regions if region]
 
 
 def layout_page(device: GlyphDevice) -> PageLayout:
