@@ -8,11 +8,12 @@ J / ↓ next pair, K / ↑ previous pair, M merge with the next pair, S split.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtGui import QPen
-from PySide6.QtWidgets import QStyledItemDelegate
+from PySide6.QtGui import QAbstractTextDocumentLayout, QPen
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from archive.archive import Archive, ArchiveError
 from archive.bilingual import (
@@ -33,6 +34,7 @@ from desktop.qt import (
     QAbstractItemView,
     QAbstractTableModel,
     QAction,
+    QApplication,
     QColor,
     QComboBox,
     QEvent,
@@ -46,11 +48,16 @@ from desktop.qt import (
     QListWidget,
     QListWidgetItem,
     QModelIndex,
+    QPalette,
     QProgressBar,
     QPushButton,
+    QSize,
     QStackedWidget,
+    QStyle,
     Qt,
     QTableView,
+    QTextDocument,
+    QTextOption,
     QTimer,
     QVBoxLayout,
     QWidget,
@@ -69,6 +76,7 @@ STATUS_COLOURS = {
     NEEDS_REVISION: QColor("#fdebd0"),
 }
 CURRENT_FRAME = QColor("#1565c0")
+CELL_MARGIN = 6  # pixels around a cell's text (the style's margins, with room to spare)
 READING_POINT_SIZE = 11.0
 ARABIC_SCALE = 1.3  # Amiri sits small on the line; this reads like the Latin size
 
@@ -144,11 +152,54 @@ class PairTableModel(QAbstractTableModel):
 
 
 class OwnDirectionDelegate(QStyledItemDelegate):
-    """Lays each cell out in its own direction (Arabic right to left) whatever the view's direction,
-    and frames the current pair on both sides, focused or not."""
+    """Lays each text out in its own direction and font (Arabic right to left) whatever the view's
+    direction, whole (the style's item painting elides Amiri lines it measures a hair too wide), and
+    frames the current pair on both sides, focused or not."""
+
+    def _layout(self, index, font: QFont, width: int) -> QTextDocument:
+        document = QTextDocument()
+        document.setDocumentMargin(0)
+        document.setDefaultFont(index.data(Qt.ItemDataRole.FontRole) or font)
+        rtl = index.data(DIRECTION_ROLE) == Direction.RTL
+        text_option = QTextOption()
+        text_option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        text_option.setTextDirection(
+            Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+        )
+        side = Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft
+        text_option.setAlignment(side | Qt.AlignmentFlag.AlignAbsolute)
+        document.setDefaultTextOption(text_option)
+        document.setPlainText(index.data() or "")
+        document.setTextWidth(max(width - 2 * CELL_MARGIN, 40))
+        return document
+
+    def sizeHint(self, option, index) -> QSize:
+        size = super().sizeHint(option, index)
+        view = self.parent()
+        if view is None or index.column() == STATUS_COLUMN or not index.data():
+            return size
+        layout = self._layout(index, option.font, view.columnWidth(index.column()))
+        return QSize(size.width(), max(size.height(), math.ceil(layout.size().height()) + 2 * CELL_MARGIN))
 
     def paint(self, painter, option, index) -> None:
-        super().paint(painter, option, index)
+        if index.column() == STATUS_COLUMN:
+            super().paint(painter, option, index)
+        else:
+            item = QStyleOptionViewItem(option)
+            self.initStyleOption(item, index)
+            item.text = ""  # background, selection and focus from the style; the text drawn below
+            style = item.widget.style() if item.widget else QApplication.style()
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, item.widget)
+            layout = self._layout(index, option.font, option.rect.width())
+            selected = bool(option.state & QStyle.StateFlag.State_Selected)
+            context = QAbstractTextDocumentLayout.PaintContext()
+            role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+            context.palette.setColor(QPalette.ColorRole.Text, option.palette.color(role))
+            painter.save()
+            painter.translate(option.rect.left() + CELL_MARGIN, option.rect.top() + CELL_MARGIN)
+            painter.setClipRect(0, 0, option.rect.width() - CELL_MARGIN, option.rect.height() - CELL_MARGIN)
+            layout.documentLayout().draw(painter, context)
+            painter.restore()
         view = self.parent()
         if view is not None and view.currentIndex().row() == index.row():
             painter.save()
