@@ -275,6 +275,8 @@ class Review:
         stored = self._stored()
         if stored and _still_current(stored, en, ar):
             return stored
+        if not (stored or en or ar):
+            return []  # two texts without paragraphs (a scan awaiting OCR): nothing to align or record
         return self._realign(en, ar, stored)
 
     def progress(self) -> Progress:

@@ -309,3 +309,17 @@ def test_write_csv_leaves_no_partial_file_when_the_folder_is_missing(demo_archiv
     with pytest.raises(FileNotFoundError):
         write_csv(Review.open(demo_archive, 5), tmp_path / "missing" / "review.csv")
     assert not (tmp_path / "missing").exists()
+
+
+def test_a_scan_without_text_links_without_pairs_or_repeated_audit(archive):
+    from archive.archive import NewDocument
+    from importers import Extracted
+
+    scan = archive.add(
+        NewDocument(b"%PDF scan", Extracted("", "application/pdf", status="needs_ocr"), "s.pdf")
+    )
+    other = archive.add(NewDocument(b"", Extracted("", "application/pdf", status="needs_ocr"), "t.pdf"))
+    bilingual.link(archive, scan.id, other.id)
+    review = Review.open(archive, scan.id)
+    assert review.pairs() == [] and review.progress().percent == 0.0
+    assert [e.action for e in archive.audit_trail(scan.id)] == ["imported", "linked"]
