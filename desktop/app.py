@@ -83,6 +83,7 @@ class Application:
             return False
         if self.session is not None:
             if self.window is not None:
+                self.window.retire()
                 self.window.save_settings()
             self.session.close()
         self.session = Session(archive)
@@ -100,7 +101,10 @@ class Application:
         window.language_requested.connect(self.switch_language)
         if previous is not None and previous.session is self.session:
             window.carry_over(previous)
+        elif window.model.rowCount():
+            window.select_document(window.model.id_at(0))  # open on something to read
         if previous is not None:
+            previous.retire()
             previous.save_settings()
             previous.hide()
             previous.deleteLater()

@@ -21,22 +21,47 @@ class BrowseState:
 
 @dataclass
 class BrowseResult:
-    ids: list[int]
+    ids: list[int]  # in order; only the first ones when `complete` is False
     counts: dict[int, int]  # tag id → documents of the result carrying it (regions include their places)
+    total: int = 0
     hint: str | None = None
     search: SearchResult | None = None  # when a query was given
 
+    @property
+    def complete(self) -> bool:
+        return len(self.ids) >= self.total
 
-def browse(archive: Archive, state: BrowseState) -> BrowseResult:
-    """The ordered ids and the facet counts of the current result."""
-    where = DocumentFilter(tags={facet: list(ids) for facet, ids in state.selected.items() if ids})
+
+def _where(state: BrowseState) -> DocumentFilter:
+    return DocumentFilter(tags={facet: list(ids) for facet, ids in state.selected.items() if ids})
+
+
+def _order(state: BrowseState) -> tuple[str, bool]:
+    if state.sort_key is None:
+        return "id", True  # newest import first
+    return state.sort_key, state.descending
+
+
+def browse(archive: Archive, state: BrowseState, first: int | None = None) -> BrowseResult:
+    """The ordered ids and the facet counts of the current result.
+
+    Without a search and with `first`, only the first ids are read (with the total), and the counts
+    only when that is the whole result: a 100,000-row result shows at once, and `all_ids` and
+    `facet_counts` fetch the rest on a worker thread.
+    """
+    where = _where(state)
     query = state.query.strip()
     if not query:
-        order = state.sort_key or "id"
-        descending = state.descending if state.sort_key else True  # newest import first
-        ids = archive.document_ids(where, order=order, descending=descending)
-        counts = archive.facet_counts(where, include_descendants=True) if ids else {}
-        return BrowseResult(ids, counts)
+        order, descending = _order(state)
+        if first is not None:
+            total, documents = archive.list_documents(where, order, descending, limit=first)
+            ids = [document.id for document in documents]
+        else:
+            ids = archive.document_ids(where, order=order, descending=descending)
+            total = len(ids)
+        complete = len(ids) >= total
+        counts = facet_counts(archive, state) if ids and complete else {}
+        return BrowseResult(ids, counts, total)
 
     result = archive.search(query, limit=1)
     if state.sort_key is None:  # relevance, as the search ranked them
@@ -46,9 +71,17 @@ def browse(archive: Archive, state: BrowseState) -> BrowseResult:
         wanted = set(result.ids)
         ordered = archive.document_ids(where, order=state.sort_key, descending=state.descending)
         ids = [i for i in ordered if i in wanted]
-    counts = (
-        archive.facet_counts(where if state.has_facets() else None, query=query, include_descendants=True)
-        if ids
-        else {}
-    )
-    return BrowseResult(ids, counts, hint=result.hint, search=result)
+    counts = facet_counts(archive, state) if ids else {}
+    return BrowseResult(ids, counts, len(ids), hint=result.hint, search=result)
+
+
+def facet_counts(archive: Archive, state: BrowseState) -> dict[int, int]:
+    """Tag id → documents of the current result carrying it or a tag below it (each document once)."""
+    where = _where(state) if state.has_facets() else None
+    return archive.facet_counts(where, query=state.query.strip() or None, include_descendants=True)
+
+
+def all_ids(archive: Archive, state: BrowseState) -> list[int]:
+    """Every id of a result `browse` returned in part (no search), in the same order."""
+    order, descending = _order(state)
+    return archive.document_ids(_where(state), order=order, descending=descending)

@@ -89,6 +89,14 @@ class DocumentTableModel(QAbstractTableModel):
         self._rows.clear()
         self.endResetModel()
 
+    def append_ids(self, ids: Sequence[int]) -> None:
+        """More rows of the same result, after those already shown."""
+        if ids:
+            first = len(self._ids)
+            self.beginInsertRows(QModelIndex(), first, first + len(ids) - 1)
+            self._ids.extend(ids)
+            self.endInsertRows()
+
     def ids(self) -> list[int]:
         return self._ids
 

@@ -1,7 +1,8 @@
-"""Archive writes off the GUI thread: one worker runs them in order (Anki's CollectionOp pattern).
+"""Archive work off the GUI thread: one worker runs the writes in order (Anki's CollectionOp pattern),
+another the long reads (a 100,000-id result) so the window stays responsive.
 
 peewee gives each thread its own connection to the same SQLite file (WAL, busy timeout), so the GUI
-thread keeps reading while the worker writes. The worker closes its connection after each operation.
+thread keeps reading while a worker writes. A worker closes its connection after each operation.
 """
 
 from __future__ import annotations
@@ -16,15 +17,15 @@ from desktop.qt import QObject, Signal
 log = logging.getLogger(__name__)
 
 
-class WriteQueue(QObject):
+class WorkQueue(QObject):
     """Runs callables on one background thread, one after another, and reports back on the GUI thread."""
 
     busy_changed = Signal(bool)
     _done = Signal(object, object, object, object)  # on_success, on_failure, result, error
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, name: str = "qirtas-writer") -> None:
         super().__init__(parent)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qirtas-writer")
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
         self.pending = 0
         self._done.connect(self._deliver)  # emitted from the worker: queued onto the GUI thread
 
@@ -73,5 +74,5 @@ class WriteQueue(QObject):
                 self.busy_changed.emit(False)
 
     def shutdown(self) -> None:
-        """Wait for queued writes to finish (called when the window closes)."""
+        """Wait for queued work to finish (called when the archive closes)."""
         self._executor.shutdown(wait=True)

@@ -207,6 +207,8 @@ class Reader(QWidget):
 
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)
+        # Lines wrap to the width; Amiri's overhanging marks must not bring up a horizontal scroll bar.
+        self.browser.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.browser.document().setDocumentMargin(14)
         self.browser.verticalScrollBar().valueChanged.connect(self._follow_page)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)

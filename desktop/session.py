@@ -7,7 +7,7 @@ from typing import Any
 
 from archive.archive import Archive
 from archive.models import Tag
-from desktop.operations import WriteQueue
+from desktop.operations import WorkQueue
 from desktop.qt import QObject, QUndoStack, Signal
 
 
@@ -40,7 +40,8 @@ class Session(QObject):
     def __init__(self, archive: Archive, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.archive = archive
-        self.queue = WriteQueue(self)
+        self.queue = WorkQueue(self, "qirtas-writer")  # every write, in order
+        self.reads = WorkQueue(self, "qirtas-reader")  # long reads, so the window never waits on them
         self.undo_stack = QUndoStack(self)
         self.tags = TagIndex(archive)
         self.vocabulary_changed.connect(self.tags.reload)  # first, so every other view sees new tags
@@ -70,6 +71,11 @@ class Session(QObject):
 
         self.queue.submit(self.archive, work, succeeded, failed)
 
+    def read(self, work: Callable[[], Any], on_success: Callable[[Any], None]) -> None:
+        """Run a read-only `work` on the read thread; failures are shown like a write's."""
+        self.reads.submit(self.archive, work, on_success, self.failed.emit)
+
     def close(self) -> None:
+        self.reads.shutdown()
         self.queue.shutdown()
         self.archive.close()

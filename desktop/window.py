@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from archive.importing import ImportOptions
-from desktop.browse import BrowseResult, BrowseState, browse
+from desktop.browse import BrowseResult, BrowseState, all_ids, browse, facet_counts
 from desktop.dialogs import search_syntax_text, show_about, show_search_syntax
 from desktop.errors import show_error
 from desktop.importing import ImportJob, ImportProgress, ImportReportDialog
@@ -46,6 +47,7 @@ from i18n import _, current_language, ngettext
 MAX_RECENT = 8
 SEARCH_DELAY_MS = 250
 IMPORT_REFRESH_SECONDS = 2.0
+FIRST_ROWS = 200  # rows shown at once; the rest of a larger result follows from the read thread
 LANGUAGES = (("en", "English"), ("ar", "العربية"))  # each named in its own language
 
 
@@ -63,6 +65,7 @@ class MainWindow(QMainWindow):
         self.import_job: ImportJob | None = None
         self._archive_total: int | None = None
         self._last_import_refresh = 0.0
+        self._generation = 0  # which refresh a result arriving from the read thread belongs to
         self.report_dialog: ImportReportDialog | None = None
         self.vocabulary_dialog: VocabularyManager | None = None
         self.setWindowTitle(_("Qirtas — {archive}").format(archive=self.archive.path.name))
@@ -159,7 +162,7 @@ class MainWindow(QMainWindow):
         table.setWordWrap(False)
         table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         table.setAlternatingRowColors(True)
-        widths = {"title": 300, "date": 110, "language": 80, "status": 100}
+        widths = {"title": 250, "date": 95, "language": 80, "status": 100}
         for index, column in enumerate(COLUMNS):
             if column.key in widths:
                 table.setColumnWidth(index, widths[column.key])
@@ -237,10 +240,14 @@ class MainWindow(QMainWindow):
 
     # ---- the result ----------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Recompute the result (after a search, a facet tick, a sort or a write) keeping the selection."""
+        """Recompute the result (after a search, a facet tick, a sort or a write) keeping the selection.
+
+        A large result shows its first rows at once; the rest of its ids arrive from the read thread.
+        """
         selected = self.selected_ids()
         current = self.current_id()
-        self.result = browse(self.archive, self.state)
+        self._generation += 1
+        self.result = browse(self.archive, self.state, first=FIRST_ROWS)
         self.model.set_ids(self.result.ids)
         self.sidebar.set_counts(self.result.counts)
         hint = self.result.hint
@@ -248,11 +255,41 @@ class MainWindow(QMainWindow):
             hint = _("No documents match this search.")
         self.search_hint.setText(hint or "")
         self.search_hint.setVisible(bool(hint))
-        self._restore_selection(selected, current)
+        restored = self._restore_selection(selected, current)
         self._update_counts(recount=True)
+        if not self.result.complete:
+            generation = self._generation
+            state = replace(self.state, selected={f: list(ids) for f, ids in self.state.selected.items()})
+            pending = None if restored else (selected, current)
+            self.session.read(
+                lambda: (all_ids(self.archive, state), facet_counts(self.archive, state)),
+                lambda found: self._rest_arrived(generation, *found, pending),
+            )
 
-    def _restore_selection(self, selected: list[int], current: int | None) -> None:
-        rows = {document_id: row for row, document_id in enumerate(self.result.ids)} if selected else {}
+    def _rest_arrived(self, generation: int, ids: list[int], counts: dict[int, int], pending) -> None:
+        if generation != self._generation:  # a newer result (or a closed window) replaced it
+            return
+        self.result.counts = counts
+        self.sidebar.set_counts(counts)
+        known = self.model.ids()
+        if ids[: len(known)] == known:
+            self.model.append_ids(ids[len(known) :])
+        else:  # the archive changed in between
+            self.model.set_ids(ids)
+        self.result.ids = self.model.ids()
+        self.result.total = len(self.result.ids)
+        if pending is not None:
+            self._restore_selection(*pending)
+        self._update_counts()
+
+    def retire(self) -> None:
+        """Ignore results still on their way (the window is closing or being replaced)."""
+        self._generation += 1
+
+    def _restore_selection(self, selected: list[int], current: int | None) -> bool:
+        """Select the same documents again; False when some are not (yet) among the rows."""
+        wanted = selected[:1000] + ([current] if current is not None else [])
+        rows = {document_id: row for row, document_id in enumerate(self.model.ids())} if wanted else {}
         selection = QItemSelection()
         for document_id in selected[:1000]:
             row = rows.get(document_id)
@@ -268,15 +305,16 @@ class MainWindow(QMainWindow):
         selection_model.blockSignals(False)
         if current is not None and current in rows:
             self.reader.show_document(current, self.state.query)
-        elif selected or current is not None:
+        elif wanted:
             self.reader.clear()
         self.tag_editor.set_documents(self.selected_ids())
+        return all(document_id in rows for document_id in wanted)
 
     def _update_counts(self, recount: bool = False) -> None:
         if recount or self._archive_total is None:
             self._archive_total = self.archive.count()
         total = self._archive_total
-        shown, chosen = len(self.result.ids), len(self.selected_ids())
+        shown, chosen = self.result.total, len(self.selected_ids())
         parts = [
             ngettext("{count} document in the archive", "{count} documents in the archive", total).format(
                 count=count_text(total)
@@ -524,6 +562,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event) -> None:
+        self.retire()
         if self.import_job is not None:
             self.import_job.cancel()
         self.save_settings()

@@ -146,3 +146,30 @@ def test_a_screenful_of_rows_costs_a_few_queries(window_with, monkeypatch):
     show_rows(2 * PAGE_SIZE, 2 * PAGE_SIZE + screenful)  # scrolled further down: one more page
     assert 1 <= len(executed) <= 3
     assert not any("SELECT" in sql and '"text"' in sql.split("FROM")[0] for sql in executed)
+
+
+def test_a_large_result_shows_its_first_rows_at_once_and_the_rest_follows(window_with, monkeypatch, qtbot):
+    import desktop.window
+
+    monkeypatch.setattr(desktop.window, "FIRST_ROWS", 25)
+    documents = [
+        Extracted(f"Memo {n:03}\n\nText {n}.", "text/plain", title=f"Memo {n:03}") for n in range(80)
+    ]
+    window, ids = window_with(*documents)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 80, timeout=10_000)
+    assert window.model.ids() == sorted(ids, reverse=True)  # newest first, none lost or repeated
+    last = ids[0]  # the oldest document, at the very bottom
+    window.select_document(last)
+    window.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # by title: again 25 rows first
+    assert window.model.rowCount() == 25
+    qtbot.waitUntil(lambda: window.model.rowCount() == 80, timeout=10_000)
+    titles = [window.archive.get(i).title for i in window.model.ids()]
+    assert titles == sorted(titles, reverse=True)
+    assert window.current_id() == last  # the selection found its row once the rest arrived
+    assert "80 shown" in window.counts_label.text()
+    theme = window.archive.ensure_tag("theme", "Memos", "مذكرات")
+    window.archive.tag_documents(ids[:30], theme)
+    window.sidebar.rebuild()
+    window.refresh()
+    assert window.sidebar.item_for(theme.id).text(1) == ""  # the counts of a large result come …
+    qtbot.waitUntil(lambda: window.sidebar.item_for(theme.id).text(1) == "30", timeout=10_000)  # … soon after
