@@ -210,3 +210,17 @@ def test_a_text_edited_elsewhere_is_realigned_before_any_status_is_written(view,
     assert "aligned again" in view.notice.text()
     assert all(status == UNREVIEWED for status in statuses(demo_archive))  # nothing approved by mistake
     assert view.model.rowCount() == 14 and view.model.pairs[0].ar_count == 0
+
+
+def test_a_document_with_two_translations_chooses_between_them(demo_archive, qtbot):
+    from desktop.bilingual_view import BilingualView
+
+    bilingual.link(demo_archive, 5, 3)  # a second (wrong, but linked) Arabic document
+    widget = BilingualView(demo_archive, 5)
+    qtbot.addWidget(widget)
+    assert not widget.translation_choice.isHidden() and widget.translation_choice.count() == 2
+    assert widget.review.ar_id == 3  # the first linked id
+    widget.translation_choice.setCurrentIndex(1)
+    widget.translation_choice.activated.emit(1)
+    assert widget.review.ar_id == 6 and "دوشانبي" in widget.ar_title.text()
+    assert widget.model.rowCount() == 13
