@@ -36,6 +36,7 @@ from importers.pdf_layout import (
     PageLayout,
     bracket_vote,
     continues_sentence,
+    heading_of,
     join_lines,
     layout_page,
     line_pitch_ratio,
@@ -78,7 +79,7 @@ def extract_pdf(path: Path, data: bytes | None = None, password: str | None = No
     metadata = _safe_info(document)
     warnings: list[str] = []
     layouts = _layout_pages(document, warnings)
-    text, page_starts = _assemble(layouts, metadata.get("producer", ""), warnings)
+    text, page_starts, heading = _assemble(layouts, metadata.get("producer", ""), warnings)
     # Imported here, not at the top: importing the text importer first would register it before this
     # one, and a PDF written without binary streams would then be taken for a text file.
     from importers.text import guess_title
@@ -106,7 +107,7 @@ def extract_pdf(path: Path, data: bytes | None = None, password: str | None = No
     return Extracted(
         text=text,
         media_type=MEDIA_TYPE,
-        title=meaningful_title(metadata.get("title", "")) or guess_title(text),
+        title=meaningful_title(metadata.get("title", "")) or guess_title(heading) or guess_title(text),
         language=document_language(text),
         status=status,
         date=find_date(first_page[:_DATE_SEARCH_CHARS]),
@@ -180,8 +181,9 @@ def _layout_pages(document: PDFDocument, warnings: list[str]) -> list[PageLayout
     return layouts
 
 
-def _assemble(layouts: list[PageLayout], producer: str, warnings: list[str]) -> tuple[str, list[int]]:
-    """The document text (paragraphs separated by a blank line) and where each page starts in it."""
+def _assemble(layouts: list[PageLayout], producer: str, warnings: list[str]) -> tuple[str, list[int], str]:
+    """The document text (paragraphs separated by a blank line), where each page starts in it, and the
+    first page's heading."""
     removed = remove_running_lines(layouts)
     if removed:
         warnings.append(f"{removed} repeated header, footer or page-number lines were left out of the text.")
@@ -218,7 +220,8 @@ def _assemble(layouts: list[PageLayout], producer: str, warnings: list[str]) -> 
         text += body
         if not paragraphs:
             last_lines = None
-    return text, page_starts
+    heading = unicodedata.normalize("NFC", heading_of(layouts[0], mirror)) if layouts else ""
+    return text, page_starts, heading
 
 
 def explain(error: BaseException) -> str:

@@ -352,6 +352,25 @@ def paragraph_text(lines: list[Line], mirror_brackets: bool, vocabulary: Vocabul
     return repair_text(joined)
 
 
+def heading_of(page: PageLayout, mirror_brackets: bool) -> str:
+    """The first page's title when it is set larger than its text: the first run of lines, in reading
+    order, in the page's largest type (at least 15 % above the usual size). "" when there is none."""
+    lines = [line for line in page.lines if any(char.isalpha() for char in line.visual_text)]
+    if len(lines) < 2:
+        return ""
+    largest = max(line.size for line in lines)
+    usual = _middle([line.size for line in lines])
+    if largest < 1.15 * usual:
+        return ""
+    heading: list[Line] = []
+    for line in lines:
+        if line.size >= 0.95 * largest:
+            heading.append(line)
+        elif heading:
+            break
+    return " ".join(paragraph_text(heading, mirror_brackets).split())
+
+
 def bracket_vote(lines: list[Line]) -> int:
     """Positive when this document's right-to-left brackets read right only mirrored."""
     vote = 0
