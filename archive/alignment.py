@@ -152,7 +152,8 @@ def anchors(paragraph: str, lexicon: Lexicon | None = None) -> Counter[str]:
         number = match.group().replace(",", "")
         found[f"number:{number.rstrip('.')}"] += 1
     for word in _LATIN_WORD.findall(text):
-        found[f"latin:{word.casefold()}"] += 1
+        if not word.islower():  # names and acronyms (OSCE, Kaspersky), not a quoted "the"
+            found[f"latin:{word.casefold()}"] += 1
     if lexicon is not None:
         for name in lexicon.names(paragraph):
             found[f"name:{name}"] += 1
