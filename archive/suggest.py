@@ -189,13 +189,19 @@ class Suggester:
         """Every place named in `text` (the dateline's too, when given), in order."""
         folded = folded or FoldedText.of(text)
         found = []
-        for hit in find_phrases(folded, self._region_pattern):
+        hits = find_phrases(folded, self._region_pattern)
+        starts = {hit.start for hit in hits}
+        for hit in hits:
             place = self._by_alias.get(hit.phrase)
             alias = self._alias_text.get(hit.phrase, "")
-            if place and looks_like_name(hit.text(text), alias):
-                if not is_arabic(alias) and part_of_a_name(text, hit.start):
+            if not (place and looks_like_name(hit.text(text), alias)):
+                continue
+            if not is_arabic(alias):
+                next_start = len(text[: hit.end]) + len(text[hit.end :]) - len(text[hit.end :].lstrip(" \t"))
+                single = " " not in alias and next_start not in starts
+                if part_of_a_name(text, hit.start, hit.end, single_word=single):
                     continue
-                found.append((place, hit.start, hit.end))
+            found.append((place, hit.start, hit.end))
         if dateline:
             found.append(dateline)
         return sorted(found, key=lambda item: item[1])

@@ -29,6 +29,17 @@ _CAPITALISED = re.compile(
     rf"\b(?P<kw>{'|'.join(w.capitalize() for w in _KW_EN.split('|'))})\b(?:\s+\d+)?"
     rf"(?:\s+(?:{_CONNECT}\s+)+{_NAME_WORD}(?:\s+{_NAME_WORD})*)*"
 )
+# 'The Human Rights Council opened its 48th session', 'GIFCT will hold its annual summit'
+_ORDINAL = (
+    r"\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|annual|regular"
+    r"|special|plenary|extraordinary|ministerial|high-level"
+)
+_ITS_EVENT = re.compile(
+    rf"(?<![\w'’-])(?P<org>(?:{_NAME_WORD}\s+(?:{_CONNECT}\s+)*)*{_NAME_WORD})(?:\s+\((?P<acronym>[A-Z]{{2,8}})\))?"
+    r"\s+(?:will\s+|is\s+to\s+|to\s+)?(?:holds?|held|opens?|opened|convenes?|convened|begins?|began"
+    r"|concludes?|concluded|closes?|closed|hosts?|hosted)\s+its\s+"
+    rf"(?P<ord>{_ORDINAL})(?:\s+(?:{_ORDINAL}))?\s+(?P<kw>{_KW_EN})\b"
+)
 _CAPITALISED_KW = re.compile(rf"\b(?:{'|'.join(w.capitalize() for w in _KW_EN.split('|'))})\b")
 _NOT_AN_EVENT_AFTER = re.compile(r"\s+(?:Room|Hall|Centre|Center|Building|Secretariat|Series)\b")
 # 'a two-day Central Asian meeting on countering violent extremism in the digital dimension'
@@ -53,6 +64,17 @@ _ARABIC_HELD = re.compile(
     r"|\s+(?:استمرت?|دامت?)\s+(?:يومين|يوما|أياما|\S+\s+أيام)|\s+لمدة\s+(?:يومين|\S+\s+أيام)"
 )
 _ARABIC_TOPIC = {"حول", "بشأن", "عن", "بعنوان", "لمناقشة", "لبحث", "حَوْل"}
+_ARABIC_AFTER_NAME = {
+    "يوم",
+    "أمس",
+    "اليوم",
+    "بمشاركة",
+    "بحضور",
+    "برئاسة",
+    "وذلك",
+    "وقد",
+    "حيث",
+}
 _ARABIC_TRAILING = {"و", "في", "من", "على", "إلى", "عن", "مع", "يوم", "أمس", "اليوم", "هنا"}
 _LEADING_ARTICLES = re.compile(r"^(?:The|This|That|A|An|Our|Its|Their)\s+")
 _HERE = re.compile(r"\bhere\b|(?<!\w)هنا(?!\w)", re.IGNORECASE)
@@ -117,6 +139,12 @@ def _english_candidates(text: str) -> list[EventCandidate]:
             if free(start, match.end()):
                 found.append(EventCandidate(name, start, match.end(), kw.lower()))
                 taken.append((start, match.end()))
+    for match in _ITS_EVENT.finditer(text):
+        org = _LEADING_ARTICLES.sub("", match.group("acronym") or " ".join(match.group("org").split()))
+        name = f"{org} {' '.join(text[match.start('ord') : match.end('kw')].split())}"
+        if free(match.start(), match.end()):
+            found.append(EventCandidate(name, match.start(), match.end(), match.group("kw").lower()))
+            taken.append((match.start(), match.end()))
     for match in _capitalised_names(text):
         name = _LEADING_ARTICLES.sub("", " ".join(match.group().replace("*", " ").split()))
         words = [w for w in name.split() if w[:1].isalpha()]
@@ -151,6 +179,11 @@ def _capitalised_names(text: str) -> list[re.Match]:
     return found
 
 
+def _ends_arabic_name(word: str) -> bool:
+    """Words after which an Arabic event's name has ended: a date, 'with the participation of', 'which'."""
+    return word in _ARABIC_AFTER_NAME or any(c.isdigit() for c in word)
+
+
 def _arabic_candidates(text: str) -> list[EventCandidate]:
     found = []
     for match in _ARABIC.finditer(text):
@@ -161,6 +194,8 @@ def _arabic_candidates(text: str) -> list[EventCandidate]:
         if topic is None:
             continue
         words = words[: topic + 11]
+        stop = next((i for i, word in enumerate(words) if i > topic and _ends_arabic_name(word)), len(words))
+        words = words[:stop]
         while words and words[-1] in _ARABIC_TRAILING:
             words.pop()
         keyword = re.sub("[\u064b-\u0652]", "", match.group("kw"))
@@ -202,6 +237,18 @@ def _locative(text: str, hit: PlaceHit) -> bool:
     )
 
 
+def _dateline(text: str, places: list[PlaceHit], dates: list) -> str:
+    """The place of a dateline — 'GENEVA (5 October 2021) –', 'القاهرة في 3 أكتوبر 2019' — or ''."""
+    start = len(text) - len(text.lstrip())
+    first = next((i for i, hit in enumerate(places) if hit.start == start), None)
+    if first is None or not dates:
+        return ""
+    gap = text[places[first].end : dates[0][1]]
+    if dates[0][1] < places[first].end or not re.fullmatch(r"[\s,،(\-–—]*(?:في|on)?[\s,،(]*", gap):
+        return ""
+    return _place_cluster(text, places, first)
+
+
 def find_events(text: str, places: list[PlaceHit], dateline_place: str = "") -> list[EventCandidate]:
     """Events named in `text`, each with the date and place the text gives for it (merged by name)."""
     places = sorted(places, key=lambda hit: hit.start)
@@ -212,9 +259,10 @@ def find_events(text: str, places: list[PlaceHit], dateline_place: str = "") -> 
     for line in re.finditer(r"[^\n]+", text[:head_end]):
         line_dates = [d for d, s, _e in dates if line.start() <= s < line.end()]
         line_places = [i for i, p in enumerate(places) if line.start() <= p.start < line.end()]
-        if line_dates and line_places and len(line.group()) < 160:
+        if line_dates and line_places and len(line.group().split()) <= 12:  # a venue line, not a sentence
             venue_date, venue_place = line_dates[0], _place_cluster(text, places, line_places[0])
             break
+    dateline_place = dateline_place or _dateline(text, places, dates)
     candidates = _english_candidates(text) + _arabic_candidates(text)
     candidates.sort(key=lambda c: c.start)
     for candidate in candidates:
@@ -235,8 +283,8 @@ def find_events(text: str, places: list[PlaceHit], dateline_place: str = "") -> 
         if not candidate.place:
             if said_here and dateline_place:
                 candidate.place = dateline_place
-            elif in_head and venue_place:
-                candidate.place = venue_place
+            elif in_head and (venue_place or dateline_place):
+                candidate.place = venue_place or dateline_place
             elif _ONLINE.search(text, left, right) or candidate.kind == "webinar":
                 candidate.place = "Online"
     return _merge([c for c in candidates if c.date or c.place])

@@ -160,15 +160,34 @@ _NAME_LEADERS = {"The", "In", "From", "Of", "And", "To", "At", "For", "With", "B
                  "Between", "Across", "Inside", "Outside", "Near", "Visit", "Via", "Than", "Like"}  # fmt: skip
 
 
-def part_of_a_name(text: str, start: int) -> bool:
-    """Whether an English place follows another capitalised word inside a sentence — 'George Washington',
-    'Michael Jordan' — so it is part of a person's name rather than the place."""
+_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Madam|Mme|Mx)\.?[ \t]+$")
+_NEXT_NAME = re.compile(r"[ \t]+([A-Z][a-z]+)\b")
+
+
+def _title_case(line: str) -> bool:
+    words = [w for w in re.findall(r"[A-Za-z]{4,}", line)]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.85
+
+
+def part_of_a_name(text: str, start: int, end: int | None = None, single_word: bool = False) -> bool:
+    """Whether an English place is part of a longer name rather than the place: after a first name or an
+    honorific ('George Washington', 'Mr. Jordan'), or, for a one-word place, before a capitalised word
+    ('Chad Johnson', 'Paris Agreement', 'Kenya Airways') — except in a title-case headline."""
     before = text[max(0, start - 40) : start]
+    if _HONORIFIC.search(before):
+        return True
     match = re.search(r"([A-Z][a-z]+)[ \t]+$", before)
-    if not match or match.group(1) in _NAME_LEADERS:
-        return False
-    preceding = before[: match.start(1)].rstrip(" \t")
-    return bool(preceding) and preceding[-1] not in '.!?:;\n"“”«(*-–—' and preceding[-1] != ","
+    if match and match.group(1) not in _NAME_LEADERS:
+        preceding = before[: match.start(1)].rstrip(" \t")
+        if preceding and preceding[-1] not in '.!?:;\n"“”«(*-–—,':
+            return True
+    if single_word and end is not None:
+        following = _NEXT_NAME.match(text, end)
+        if following and following.group(1) not in _NAME_LEADERS:
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", end)
+            return not _title_case(text[line_start : line_end if line_end >= 0 else len(text)])
+    return False
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
