@@ -249,10 +249,21 @@ def _dateline(text: str, places: list[PlaceHit], dates: list) -> str:
     return _place_cluster(text, places, first)
 
 
+def _range_start(text: str, date: dt.date, start: int, end: int) -> tuple[dt.date, int, int]:
+    """'14–15 July 2022' or 'من 14 إلى 15 يوليو' states the 15th: an event starts on the 14th."""
+    before = re.search(r"(\d{1,2})\s*(?:[-–—]|إلى|الى|to|and)\s*$", text[max(0, start - 12) : start])
+    if before:
+        try:
+            return date.replace(day=int(before.group(1))), start - len(before.group()), end
+        except ValueError:
+            pass
+    return date, start, end
+
+
 def find_events(text: str, places: list[PlaceHit], dateline_place: str = "") -> list[EventCandidate]:
     """Events named in `text`, each with the date and place the text gives for it (merged by name)."""
     places = sorted(places, key=lambda hit: hit.start)
-    dates = find_dates(text)
+    dates = [_range_start(text, *found) for found in find_dates(text)]
     head_end = _head_end(text)
     head_dates = [date for date, start, _end in dates if start < head_end]
     venue_date, venue_place = None, ""

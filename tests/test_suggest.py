@@ -147,7 +147,7 @@ def test_an_organisations_numbered_session_is_an_event_named_after_it(archive):
         archive,
         "GENEVA (5 October 2021) – The Human Rights Council opened its 48th session on Monday.\n\n"
         "The Global Internet Forum to Counter Terrorism (GIFCT) will hold its annual summit in Tokyo on "
-        "14 July 2022.",
+        "14–15 July 2022.",
     )
     events = {e.name_en: (e.date, e.place) for e in suggest(archive, document).event}
     assert events == {
