@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import unicodedata
 from pathlib import Path
 
@@ -47,7 +46,6 @@ from importers.pdf_layout import (
 )
 
 MEDIA_TYPE = "application/pdf"
-_CID = re.compile(r"\(cid:\d+\)")
 _DATE_SEARCH_CHARS = 3000
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -78,15 +76,12 @@ def extract_pdf(path: Path, data: bytes | None = None, password: str | None = No
 
     metadata = _safe_info(document)
     warnings: list[str] = []
-    layouts = _layout_pages(document, warnings)
+    layouts, drawn, unknown = _layout_pages(document, warnings)
     text, page_starts, heading = _assemble(layouts, metadata.get("producer", ""), warnings)
     # Imported here, not at the top: importing the text importer first would register it before this
     # one, and a PDF written without binary streams would then be taken for a text file.
     from importers.text import guess_title
 
-    glyphs = sum(len(line.glyphs) for layout in layouts for line in layout.lines)
-    cid_glyphs = len(_CID.findall(text))
-    text = _CID.sub("", text) if cid_glyphs else text
     status = STATUS_OK
     if not any(char.isalnum() for char in text):
         status = STATUS_NEEDS_OCR
@@ -95,11 +90,16 @@ def extract_pdf(path: Path, data: bytes | None = None, password: str | None = No
             "This PDF has no text layer (it looks like a scan or pictures of pages): it is archived, "
             "but its text can be searched only after OCR."
         )
-    elif glyphs and cid_glyphs > glyphs / 2:
+    elif unknown > drawn / 2:
         status = STATUS_NEEDS_OCR
         warnings.append(
             "Most of this PDF's characters come from fonts that do not say which letters they draw; "
             "the text is incomplete and needs OCR."
+        )
+    elif unknown:
+        warnings.append(
+            f"{unknown} of {drawn} characters come from fonts that do not say which letters they draw; "
+            "they are missing from the text."
         )
     first_page = text[: page_starts[1]] if len(page_starts) > 1 else text
     if "creation_date" in metadata:
@@ -154,7 +154,8 @@ def _safe_info(document: PDFDocument) -> dict[str, str]:
         return {}
 
 
-def _layout_pages(document: PDFDocument, warnings: list[str]) -> list[PageLayout]:
+def _layout_pages(document: PDFDocument, warnings: list[str]) -> tuple[list[PageLayout], int, int]:
+    """Each page laid out, with the number of characters drawn and of those with no known letter."""
     resources = PDFResourceManager(caching=True)
     device = GlyphDevice(resources)
     interpreter = PDFPageInterpreter(resources, device)
@@ -177,8 +178,8 @@ def _layout_pages(document: PDFDocument, warnings: list[str]) -> list[PageLayout
             warnings.append(f"Page {len(layouts) + 1} could not be read and is left empty: {explain(error)}")
             layouts.append(PageLayout(width=0, height=0, lines=[]))
     if not layouts:
-        raise ExtractionError("The PDF has no pages.")
-    return layouts
+        raise ExtractionError("The PDF has no pages (its page list is missing or empty).")
+    return layouts, device.drawn, device.unknown
 
 
 def _assemble(layouts: list[PageLayout], producer: str, warnings: list[str]) -> tuple[str, list[int], str]:

@@ -83,6 +83,8 @@ class GlyphDevice(PDFTextDevice):
         self.glyphs: list[Glyph] = []
         self.width = self.height = 0.0
         self._drawn: set[tuple[str, int, int, int]] = set()
+        # Over the whole document: characters drawn, and those whose font does not say what they are.
+        self.drawn = self.unknown = 0
 
     def begin_page(self, page, ctm) -> None:
         x0, y0, x1, y1 = apply_matrix_rect(ctm, page.mediabox)
@@ -92,10 +94,12 @@ class GlyphDevice(PDFTextDevice):
 
     def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:
         advance = font.char_width(cid) * fontsize * scaling
+        self.drawn += 1
         try:
             text = font.to_unichr(cid)
         except PDFUnicodeNotDefined:
-            text = f"(cid:{cid})"
+            self.unknown += 1  # a glyph with no known letter: left out rather than "(cid:12)"
+            return advance
         if not text or text.isspace():
             return advance
         a, b, c, d, e, f = matrix
