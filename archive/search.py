@@ -39,12 +39,12 @@ INDEX_VERSION = "2"
 TITLE_WEIGHT = 5.0  # bm25 weight of a title match against 1.0 for the text
 MARK_OPEN, MARK_CLOSE = "<<", ">>"  # around each match in `Hit.snippet` (plain ASCII, never in the text?)
 SNIPPET_CHARS = 220
-_HIGHLIGHT_OPEN, _HIGHLIGHT_CLOSE = "\x01", "\x02"  # never in indexed terms
 _FTS = "document_fts"
 _LEXICON = "search_lexicon"
 _DOCUMENT_TAG = DocumentTag._meta.table_name
 _SCAN_LIMIT = 200_000
-_MARKS_CONSIDERED = 24  # characters of a long text searched for a snippet
+_MARKS_CONSIDERED = 24
+_WINDOW_TOKENS = 24  # about the words a snippet shows  # characters of a long text searched for a snippet
 
 
 @dataclass
@@ -235,35 +235,58 @@ class _Plan:
     parsed: ParsedQuery
     match: str | None = None  # FTS5 expression every result matches
     exclude: str | None = None  # FTS5 expression no result matches (when there is no `match`)
-    conditions: list[str] = field(default_factory=list)  # on `d` (document)
+    conditions: list[str] = field(default_factory=list)  # on `d` (document): language, date
     parameters: list = field(default_factory=list)
-    needs_document: bool = False
+    tag_sets: list[list[int]] = field(default_factory=list)  # a result carries one tag of each set
+    excluded_tags: list[int] = field(default_factory=list)  # ... and none of these
     impossible: bool = False  # a filter named nothing in this archive: no result can match
     expansions: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def select(self, order: bool = True) -> tuple[str, list]:
-        """SQL selecting (id, score) of every matching document, best first when `order`."""
-        conditions, parameters = list(self.conditions), list(self.parameters)
+        """SQL selecting (id, score) of every matching document, best first when `order`.
+
+        Written so SQLite starts from the smallest set and never reads the whole document table (each
+        row holds a whole text): the full-text match, else the documents carrying a tag, else an index.
+        """
+
+        def tagged(tag_ids: list[int]) -> str:
+            parameters.extend(tag_ids)
+            marks = ", ".join("?" for _id in tag_ids)
+            return f"(SELECT document_id FROM {_DOCUMENT_TAG} WHERE tag_id IN ({marks}))"
+
+        parameters: list = []
+        tag_sets = list(self.tag_sets)
         if self.match:
-            source = f"{_FTS}" + (
-                f" CROSS JOIN document d ON d.id = {_FTS}.rowid" if self.needs_document else ""
-            )
-            conditions = [f"{_FTS} MATCH ?", *[c.replace("{id}", f"{_FTS}.rowid") for c in conditions]]
-            parameters = [self.match, *parameters]
-            sql = (
-                f"SELECT {_FTS}.rowid AS id, bm25({_FTS}, {TITLE_WEIGHT}, 1.0) AS score FROM {source} WHERE "
-                + " AND ".join(conditions)
-            )
-            return sql + (" ORDER BY 2, 1" if order else ""), parameters
-        conditions = [c.replace("{id}", "d.id") for c in conditions]
+            parameters.append(self.match)
+            identity, score = f"{_FTS}.rowid", f"bm25({_FTS}, {TITLE_WEIGHT}, 1.0)"
+            source, conditions = _FTS, [f"{_FTS} MATCH ?"]
+        elif tag_sets:
+            identity, score = "t.id", "0.0"
+            conditions = []
+            source = f"(SELECT DISTINCT document_id AS id FROM {_DOCUMENT_TAG} WHERE tag_id IN "
+            source += "(" + ", ".join("?" for _id in tag_sets[0]) + ")) AS t"
+            parameters.extend(tag_sets.pop(0))
+        else:
+            identity, score, source, conditions = "d.id", "0.0", "document d", []
+        # `+` keeps SQLite from handing these to FTS5 as rowid lookups (one full-text query per row).
+        plus = "+" if self.match else ""
+        conditions += [f"{plus}{identity} IN {tagged(tag_ids)}" for tag_ids in tag_sets]
+        if self.excluded_tags:
+            conditions.append(f"{plus}{identity} NOT IN {tagged(self.excluded_tags)}")
         if self.exclude:
-            conditions.append(f"d.id NOT IN (SELECT rowid FROM {_FTS} WHERE {_FTS} MATCH ?)")
+            conditions.append(f"{identity} NOT IN (SELECT rowid FROM {_FTS} WHERE {_FTS} MATCH ?)")
             parameters.append(self.exclude)
+        if self.conditions:
+            if identity != "d.id":
+                source += f" CROSS JOIN document d ON d.id = {identity}"
+            conditions += self.conditions
+            parameters += self.parameters
         where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
-        return f"SELECT d.id AS id, 0.0 AS score FROM document d{where}" + (
-            " ORDER BY d.id" if order else ""
-        ), parameters
+        sql = f"SELECT {identity} AS id, {score} AS score FROM {source}{where}"
+        if order:
+            sql += " ORDER BY 2, 1" if self.match else " ORDER BY 1"
+        return sql, parameters
 
 
 def _plan(parsed: ParsedQuery) -> _Plan:
@@ -282,10 +305,9 @@ def _plan(parsed: ParsedQuery) -> _Plan:
 
 
 def _add_filters(plan: _Plan, parsed: ParsedQuery) -> None:
-    def condition(sql: str, *parameters, document: bool = True) -> None:
+    def condition(sql: str, *parameters) -> None:
         plan.conditions.append(sql)
         plan.parameters.extend(parameters)
-        plan.needs_document |= document
 
     if parsed.languages:
         marks = ", ".join("?" for _code in parsed.languages)
@@ -321,13 +343,10 @@ def _add_filters(plan: _Plan, parsed: ParsedQuery) -> None:
         chosen.setdefault((facet.facet, facet.negated), []).extend(found)
     for (_facet, negated), tag_ids in chosen.items():
         wanted = _with_descendants(tag_ids, tags)
-        marks = ", ".join("?" for _id in wanted)
-        operator = "NOT IN" if negated else "IN"
-        condition(
-            f"{{id}} {operator} (SELECT document_id FROM {_DOCUMENT_TAG} WHERE tag_id IN ({marks}))",
-            *wanted,
-            document=False,
-        )
+        if negated:
+            plan.excluded_tags.extend(wanted)
+        else:
+            plan.tag_sets.append(wanted)
     if consumed:  # words that continued a facet value are not searched for as text
         for group in parsed.groups:
             group.clauses = [c for c in group.clauses if c.token not in consumed]
@@ -478,18 +497,35 @@ def highlight(query: str, text: str) -> list[tuple[int, int]]:
         return []
 
 
-def _marked_tokens(highlighted: str, most: int) -> list[tuple[int, str]]:
-    """(position, term) of the first `most` tokens FTS5's highlight() marked in a column of terms."""
-    marked: list[tuple[int, str]] = []
-    position = token = 0
-    while len(marked) < most and (start := highlighted.find(_HIGHLIGHT_OPEN, position)) >= 0:
-        token += highlighted.count(" ", position, start)
-        end = highlighted.find(_HIGHLIGHT_CLOSE, start)
-        for offset, term in enumerate(highlighted[start + 1 : end].split(" ")):
-            marked.append((token + offset, term))
-        token += highlighted.count(" ", start, end)
-        position = end
-    return marked
+def _indexed_matches(indexed: str, marker: _Marker, most: int) -> list[tuple[int, str, int]]:
+    """(token position, term, clause) of the first matches in an indexed column (terms and spaces),
+    found with plain string search, as FTS5 matched them."""
+    padded = f" {indexed} "
+    found: list[tuple[int, str, int]] = []  # (character position, needle, clause)
+
+    def scan(needle: str, clause: int) -> None:
+        start = count = 0
+        while count < most and (at := padded.find(needle, start)) >= 0:
+            found.append((at + 1, needle, clause))
+            count += 1
+            start = at + 1
+
+    for term, clause in marker.single.items():
+        scan(f" {term} ", clause)
+    for prefix, clause in marker.prefixes:
+        scan(f" {prefix}", clause)
+    for terms, prefix, clause in marker.phrases:
+        scan(" " + " ".join(terms) + ("" if prefix else " "), clause)
+    found.sort()
+    marked: list[tuple[int, str, int]] = []
+    token, counted = -1, 0
+    for position, needle, clause in found[:most]:
+        token += padded.count(" ", counted, position)
+        counted = position
+        end = padded.find(" ", position + len(needle) - 2)
+        for offset, term in enumerate(padded[position:end].split(" ")):
+            marked.append((token + offset, term, clause))
+    return sorted(set(marked))
 
 
 def _word_spans(text: str, marked: list[tuple[int, str]]) -> list[tuple[int, int]] | None:
@@ -507,25 +543,35 @@ def _word_spans(text: str, marked: list[tuple[int, str]]) -> list[tuple[int, int
     return spans
 
 
-def _marked(text: str, highlighted: str | None, marker: _Marker) -> tuple[int, list[tuple[int, int]]]:
-    """(anchor, spans): where a snippet of `text` should start and the matches to mark in it."""
-    if highlighted is not None:
-        # The first matches are enough to choose a window from, and a frequent word has hundreds.
-        marked = _marked_tokens(highlighted, _MARKS_CONSIDERED)
-        spans = _word_spans(text, marked)
+def _marked(text: str, indexed: str | None, marker: _Marker) -> tuple[int, list[tuple[int, int]]]:
+    """(anchor, spans): where a snippet of `text` should start and the matches to mark in it.
+
+    The matches are found in the indexed terms of `text` (fast string search), then the words at
+    those positions in the original, each checked to give its term; the slow path reads every word.
+    """
+    if not marker.count:
+        return 0, []
+    if indexed is not None:
+        # The first matches are enough to choose a window from (a frequent word has hundreds); the
+        # window is chosen on token positions, so only the words up to its end are read.
+        marked = _indexed_matches(indexed, marker, _MARKS_CONSIDERED)
+        if not marked:
+            return 0, []
+        best, best_cover, last = 0, 0, 0
+        for index, (token, _term, _clause) in enumerate(marked):
+            last = max(last, index)
+            while last + 1 < len(marked) and marked[last + 1][0] < token + _WINDOW_TOKENS:
+                last += 1
+            cover = len({clause for _token, _term, clause in marked[index : last + 1]})
+            if cover > best_cover:
+                best, best_cover = index, cover
+        first = marked[best][0]
+        window = [
+            (token, term) for token, term, _clause in marked[best:] if token < first + 2 * _WINDOW_TOKENS
+        ]
+        spans = _word_spans(text, window)
         if spans is not None:
-            if not spans:
-                return 0, []
-            reach = SNIPPET_CHARS * 2 // 3
-            best, best_cover, last = spans[0][0], 0, 0
-            for index, (start, _end) in enumerate(spans):
-                last = max(last, index)
-                while last + 1 < len(spans) and spans[last + 1][0] < start + reach:
-                    last += 1
-                cover = len({term for _token, term in marked[index : last + 1]})
-                if cover > best_cover:
-                    best, best_cover = start, cover
-            return best, spans
+            return spans[0][0], spans
     anchor, found = _window(text, marker)
     return anchor, [(start, end) for start, end, _number in found]
 
@@ -590,17 +636,13 @@ def search(query: str, limit: int = 50, offset: int = 0) -> SearchResult:
         marker = _Marker(plan)
         wanted = [document_id for document_id, _score in page]
         marks = ", ".join("?" for _id in wanted)
-        if plan.match:  # FTS5 marks what it matched in the indexed terms; found again in the original
-            sql = (
-                f"SELECT d.id, d.title, d.language, d.text, d.date, "
-                f"highlight({_FTS}, 0, char(1), char(2)), highlight({_FTS}, 1, char(1), char(2)) "
-                f"FROM {_FTS} CROSS JOIN document d ON d.id = {_FTS}.rowid "
-                f"WHERE {_FTS} MATCH ? AND {_FTS}.rowid IN ({marks})"
-            )
-            parameters = [plan.match, *wanted]
-        else:
-            sql = f"SELECT id, title, language, text, date, NULL, NULL FROM document WHERE id IN ({marks})"
-            parameters = wanted
+        # The indexed terms of each page document come along: matches are found in them, then marked
+        # in the original words (a MATCH per row, or highlight(), costs far more).
+        sql = (
+            f"SELECT d.id, d.title, d.language, d.text, d.date, {_FTS}.title, {_FTS}.body "
+            f"FROM document d CROSS JOIN {_FTS} ON {_FTS}.rowid = d.id WHERE d.id IN ({marks})"
+        )
+        parameters = wanted
         found = {row[0]: row for row in database.execute_sql(sql, parameters).fetchall()}
         hits = [_hit(found[i], -score or 0.0, marker) for i, score in page if i in found]
     notes = list(plan.notes)
@@ -626,7 +668,7 @@ def facet_counts(
     if plan.impossible:
         return {}
     conditions, parameters = [], []
-    if plan.match or plan.exclude or plan.conditions:
+    if plan.match or plan.exclude or plan.conditions or plan.tag_sets or plan.excluded_tags:
         matching, parameters = plan.select(order=False)
         source = f"({matching}) AS m CROSS JOIN {_DOCUMENT_TAG} dt ON dt.document_id = m.id"
     else:

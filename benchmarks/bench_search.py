@@ -210,8 +210,9 @@ def queries(rng: random.Random, words: dict[str, list[str]], raw_rows, count: in
         by_language["ar" if re.match("[\u0600-\u06ff]", words_of[0]) else "en"].append(words_of)
 
     def some(language: str, count: int = 1) -> list[str]:
-        document = rng.choice(by_language[language])
-        return rng.sample(document, count)
+        # distinct words of one document, so rare and frequent words both come up
+        document = sorted(set(rng.choice(by_language[language])))
+        return rng.sample(document, min(count, len(document)))
 
     def phrase() -> str:
         document = rng.choice(by_language[rng.choice(["en", "ar"])])
@@ -322,7 +323,17 @@ def run(archive: Archive, query_list: list[str]) -> dict:
             "p50_ms": round(statistics.median(milliseconds), 2),
             "p95_ms": round(_percentile(milliseconds, 0.95), 2),
         }
-    summary["hits"] = {"median": statistics.median(totals), "max": max(totals), "zero": totals.count(0)}
+    slowest = sorted(zip(timings["search"], query_list, totals, strict=True), reverse=True)[:8]
+    summary["slowest"] = [
+        f"{seconds * 1000:.0f} ms  {total:>6} hits  {text}" for seconds, text, total in slowest
+    ]
+    summary["hits"] = {
+        "median": statistics.median(totals),
+        "p95": _percentile(totals, 0.95),
+        "max": max(totals),
+        "zero": totals.count(0),
+        "over_10000": sum(total > 10_000 for total in totals),
+    }
     return summary
 
 
