@@ -8,6 +8,7 @@ from archive import bilingual
 from archive.archive import Archive, DocumentFilter
 from archive.models import REVIEW_STATUSES, ReviewPair
 from archive.review_report import write_csv
+from archive.translation_candidates import candidates
 from cli.main import EXIT_OK, CommandError, archive_path, emit
 
 STATUS_WORDS = {"approved": "approved", "needs_revision": "needs revision", "unreviewed": "unreviewed"}
@@ -89,7 +90,7 @@ def run_unlink(args) -> int:
 
 def run_candidates(args) -> int:
     with _open(args) as archive:
-        found = bilingual.candidates(archive, args.id, limit=args.limit)
+        found = candidates(archive, args.id, limit=args.limit)
     payload = {"id": args.id, "candidates": [c.to_json() for c in found]}
     lines = [f"{c.id:>6}  {c.score:5.1f}  {c.language:5}  {c.title}" for c in found]
     emit(args, payload, "\n".join(lines) or "no likely translation found")

@@ -21,14 +21,13 @@ from archive.bilingual import (
     NEEDS_REVISION,
     UNREVIEWED,
     AlignmentChanged,
-    Candidate,
     Review,
-    candidates,
     link,
     progress_of,
 )
 from archive.models import ReviewPair
 from archive.review_report import write_csv
+from archive.translation_candidates import Candidate, candidates
 from desktop.fonts import ARABIC_READING_FAMILIES, LATIN_READING_FAMILIES, register_fonts
 from desktop.qt import (
     QAbstractItemView,

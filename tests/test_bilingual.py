@@ -14,6 +14,7 @@ from archive.archive import Archive, ArchiveError
 from archive.bilingual import APPROVED, NEEDS_REVISION, UNREVIEWED, Review
 from archive.models import ReviewPair
 from archive.review_report import write_csv
+from archive.translation_candidates import candidates
 from cli.main import main
 from i18n.script import split_paragraphs
 from importers import Extracted
@@ -116,13 +117,13 @@ def test_the_demo_links_the_dushanbe_report_to_its_arabic_rendering(demo_archive
 
 def test_candidates_put_the_real_translation_first_with_what_corresponds(demo_archive):
     bilingual.unlink(demo_archive, 5, 6)
-    found = bilingual.candidates(demo_archive, 5)
+    found = candidates(demo_archive, 5)
     assert [c.id for c in found] == [6]
     evidence = found[0].evidence
     assert "70" in evidence["number"] and {"afghanistan", "dushanbe"} <= set(evidence["name"])
-    assert [c.id for c in bilingual.candidates(demo_archive, 6)] == [5]
+    assert [c.id for c in candidates(demo_archive, 6)] == [5]
     # Documents on other subjects are not offered.
-    assert bilingual.candidates(demo_archive, 3) == []
+    assert candidates(demo_archive, 3) == []
 
 
 # ---- review --------------------------------------------------------------------------------------------
