@@ -267,8 +267,10 @@ class _Plan:
             source = f"(SELECT DISTINCT document_id AS id FROM {_DOCUMENT_TAG} WHERE tag_id IN "
             source += "(" + ", ".join("?" for _id in tag_sets[0]) + ")) AS t"
             parameters.extend(tag_sets.pop(0))
-        else:
+        elif self.conditions:  # language and date have indexes
             identity, score, source, conditions = "d.id", "0.0", "document d", []
+        else:  # every document: FTS5's table of document sizes has one small row per document
+            identity, score, source, conditions = "b.id", "0.0", f"{_FTS}_docsize AS b", []
         # `+` keeps SQLite from handing these to FTS5 as rowid lookups (one full-text query per row).
         plus = "+" if self.match else ""
         conditions += [f"{plus}{identity} IN {tagged(tag_ids)}" for tag_ids in tag_sets]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import re
 import shutil
@@ -392,6 +393,7 @@ def main() -> None:
                 summary["search_with_text"]["p50_ms"] / summary["raw_snippets"]["p50_ms"], 2
             ),
             "size": size,
+            "load_average": [round(value, 1) for value in os.getloadavg()],  # a shared machine, say so
             "examples": query_list[:13],
         }
         print(json.dumps(report, ensure_ascii=False, indent=2))
