@@ -494,16 +494,17 @@ def accept(archive: Archive, document_id: int, suggestion: Suggestion | str) -> 
 
 
 def reject(archive: Archive, document_id: int, suggestion: Suggestion | str) -> None:
-    """Remember that this suggestion is wrong for this document; it is not proposed again."""
-    if (
-        isinstance(suggestion, str)
-        and ":" in suggestion
-        and _resolve_quiet(archive, document_id, suggestion) is None
-    ):
-        key, name = suggestion, ""  # a key no longer proposed can still be rejected ahead
+    """Remember that this suggestion is wrong for this document; it is not proposed again.
+
+    A key not proposed at the moment ("region:FR") can be rejected ahead of time.
+    """
+    if isinstance(suggestion, Suggestion):
+        key, name = suggestion.key, suggestion.name
     else:
-        resolved = _resolve(archive, document_id, suggestion)
-        key, name = resolved.key, resolved.name
+        found = suggest(archive, document_id).find(suggestion)
+        if found is None and suggestion.partition(":")[0] not in FACETS:
+            raise ArchiveError(f"{suggestion!r} is not a suggestion key (facet:key, e.g. region:AE).")
+        key, name = (found.key, found.name) if found else (suggestion, "")
     with archive.db.atomic("IMMEDIATE"):
         archive.audit(REJECTED, document_id, key=key, name=name, sha256=archive.get(document_id).sha256)
 
@@ -516,13 +517,6 @@ def restore(archive: Archive, document_id: int, key: str) -> None:
 
 def rejected_keys(archive: Archive, document_id: int) -> set[str]:
     return known_for([archive.get(document_id)])[document_id].rejected
-
-
-def _resolve_quiet(archive: Archive, document_id: int, key: str) -> Suggestion | None:
-    try:
-        return _resolve(archive, document_id, key)
-    except ArchiveError:
-        return None
 
 
 __all__ = [

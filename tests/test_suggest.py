@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from archive.archive import NewDocument
+from archive.archive import ArchiveError, NewDocument
 from archive.models import AuditEvent, DocumentTag, Tag
 from archive.suggest import (
     Suggester,
@@ -280,6 +280,8 @@ def test_a_rejected_suggestion_is_not_proposed_again_and_can_be_restored(archive
     assert rejected_keys(archive, document) == {"region:CA"}
     restore(archive, document, "region:CA")
     assert set(regions(archive, document)) == {"region:IL", "region:CA"}
+    with pytest.raises(ArchiveError):
+        reject(archive, document, "Canada")  # neither a key nor facet:name
 
 
 def test_a_tag_the_user_took_off_is_not_proposed_again(archive):
