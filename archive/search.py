@@ -235,8 +235,8 @@ class _Plan:
     parsed: ParsedQuery
     match: str | None = None  # FTS5 expression every result matches
     exclude: str | None = None  # FTS5 expression no result matches (when there is no `match`)
-    conditions: list[str] = field(default_factory=list)  # on `d` (document): language, date
-    parameters: list = field(default_factory=list)
+    # (SQL selecting ids, its parameters, True to keep those ids / False to leave them out)
+    id_sets: list[tuple[str, list, bool]] = field(default_factory=list)
     tag_sets: list[list[int]] = field(default_factory=list)  # a result carries one tag of each set
     excluded_tags: list[int] = field(default_factory=list)  # ... and none of these
     impossible: bool = False  # a filter named nothing in this archive: no result can match
@@ -246,44 +246,47 @@ class _Plan:
     def select(self, order: bool = True) -> tuple[str, list]:
         """SQL selecting (id, score) of every matching document, best first when `order`.
 
-        Written so SQLite starts from the smallest set and never reads the whole document table (each
-        row holds a whole text): the full-text match, else the documents carrying a tag, else an index.
+        Written so SQLite starts from the smallest set and never reads document rows (each holds a
+        whole text): the full-text match, else the documents carrying a tag, else an index of ids;
+        every other condition is a set of ids it checks against.
         """
+        parameters: list = []
 
         def tagged(tag_ids: list[int]) -> str:
             parameters.extend(tag_ids)
-            marks = ", ".join("?" for _id in tag_ids)
-            return f"(SELECT document_id FROM {_DOCUMENT_TAG} WHERE tag_id IN ({marks}))"
+            return f"SELECT document_id AS id FROM {_DOCUMENT_TAG} WHERE tag_id IN ({', '.join('?' for _id in tag_ids)})"
 
-        parameters: list = []
-        tag_sets = list(self.tag_sets)
+        included = [(lambda ids=ids: tagged(ids)) for ids in self.tag_sets]
+        included += [
+            (lambda sql=sql, values=values: parameters.extend(values) or sql)
+            for sql, values, keep in self.id_sets
+            if keep
+        ]
+        excluded = [
+            (lambda sql=sql, values=values: parameters.extend(values) or sql)
+            for sql, values, keep in self.id_sets
+            if not keep
+        ]
+        if self.excluded_tags:
+            excluded.append(lambda: tagged(self.excluded_tags))
+        if self.exclude:
+            excluded.append(
+                lambda: parameters.append(self.exclude) or f"SELECT rowid FROM {_FTS} WHERE {_FTS} MATCH ?"
+            )
         if self.match:
             parameters.append(self.match)
             identity, score = f"{_FTS}.rowid", f"bm25({_FTS}, {TITLE_WEIGHT}, 1.0)"
             source, conditions = _FTS, [f"{_FTS} MATCH ?"]
-        elif tag_sets:
-            identity, score = "t.id", "0.0"
-            conditions = []
-            source = f"(SELECT DISTINCT document_id AS id FROM {_DOCUMENT_TAG} WHERE tag_id IN "
-            source += "(" + ", ".join("?" for _id in tag_sets[0]) + ")) AS t"
-            parameters.extend(tag_sets.pop(0))
-        elif self.conditions:  # language and date have indexes
-            identity, score, source, conditions = "d.id", "0.0", "document d", []
-        else:  # every document: FTS5's table of document sizes has one small row per document
-            identity, score, source, conditions = "b.id", "0.0", f"{_FTS}_docsize AS b", []
+        else:
+            identity, score, conditions = "b.id", "0.0", []
+            if included:  # the first set is where SQLite starts
+                source = f"(SELECT DISTINCT id FROM ({included.pop(0)()})) AS b"
+            else:  # every document: FTS5's table of sizes has one small row per document
+                source = f"{_FTS}_docsize AS b"
         # `+` keeps SQLite from handing these to FTS5 as rowid lookups (one full-text query per row).
         plus = "+" if self.match else ""
-        conditions += [f"{plus}{identity} IN {tagged(tag_ids)}" for tag_ids in tag_sets]
-        if self.excluded_tags:
-            conditions.append(f"{plus}{identity} NOT IN {tagged(self.excluded_tags)}")
-        if self.exclude:
-            conditions.append(f"{identity} NOT IN (SELECT rowid FROM {_FTS} WHERE {_FTS} MATCH ?)")
-            parameters.append(self.exclude)
-        if self.conditions:
-            if identity != "d.id":
-                source += f" CROSS JOIN document d ON d.id = {identity}"
-            conditions += self.conditions
-            parameters += self.parameters
+        conditions += [f"{plus}{identity} IN ({subquery()})" for subquery in included]
+        conditions += [f"{plus}{identity} NOT IN ({subquery()})" for subquery in excluded]
         where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
         sql = f"SELECT {identity} AS id, {score} AS score FROM {source}{where}"
         if order:
@@ -307,20 +310,24 @@ def _plan(parsed: ParsedQuery) -> _Plan:
 
 
 def _add_filters(plan: _Plan, parsed: ParsedQuery) -> None:
-    def condition(sql: str, *parameters) -> None:
-        plan.conditions.append(sql)
-        plan.parameters.extend(parameters)
-
+    # Each as the set of ids one index gives (language, date), so no document row is read.
     if parsed.languages:
         marks = ", ".join("?" for _code in parsed.languages)
-        condition(f"d.language IN ({marks})", *parsed.languages)
+        plan.id_sets.append((f"SELECT id FROM document WHERE language IN ({marks})", parsed.languages, True))
     if parsed.excluded_languages:
         marks = ", ".join("?" for _code in parsed.excluded_languages)
-        condition(f"d.language NOT IN ({marks})", *parsed.excluded_languages)
-    if parsed.date_from:
-        condition("d.date >= ?", parsed.date_from.isoformat())
-    if parsed.date_to:
-        condition("d.date <= ?", parsed.date_to.isoformat())
+        plan.id_sets.append(
+            (f"SELECT id FROM document WHERE language IN ({marks})", parsed.excluded_languages, False)
+        )
+    if parsed.date_from or parsed.date_to:
+        bounds, values = [], []
+        if parsed.date_from:
+            bounds.append("date >= ?")
+            values.append(parsed.date_from.isoformat())
+        if parsed.date_to:
+            bounds.append("date <= ?")
+            values.append(parsed.date_to.isoformat())
+        plan.id_sets.append((f"SELECT id FROM document WHERE {' AND '.join(bounds)}", values, True))
     if not parsed.facets:
         return
     tags = _tag_choices({facet.facet for facet in parsed.facets})
@@ -670,7 +677,7 @@ def facet_counts(
     if plan.impossible:
         return {}
     conditions, parameters = [], []
-    if plan.match or plan.exclude or plan.conditions or plan.tag_sets or plan.excluded_tags:
+    if plan.match or plan.exclude or plan.id_sets or plan.tag_sets or plan.excluded_tags:
         matching, parameters = plan.select(order=False)
         source = f"({matching}) AS m CROSS JOIN {_DOCUMENT_TAG} dt ON dt.document_id = m.id"
     else:
