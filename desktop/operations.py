@@ -20,7 +20,6 @@ log = logging.getLogger(__name__)
 class WorkQueue(QObject):
     """Runs callables on one background thread, one after another, and reports back on the GUI thread."""
 
-    busy_changed = Signal(bool)
     _done = Signal(object, object, object, object)  # on_success, on_failure, result, error
 
     def __init__(self, parent: QObject | None = None, name: str = "qirtas-writer") -> None:
@@ -41,8 +40,6 @@ class WorkQueue(QObject):
         on_failure: Callable[[BaseException], None] | None = None,
     ) -> None:
         self.pending += 1
-        if self.pending == 1:
-            self.busy_changed.emit(True)
         self._executor.submit(self._run, archive, work, on_success, on_failure)
 
     def _run(self, archive, work, on_success, on_failure) -> None:
@@ -70,8 +67,6 @@ class WorkQueue(QObject):
                 on_success(result)
         finally:
             self.pending -= 1
-            if self.pending == 0:
-                self.busy_changed.emit(False)
 
     def shutdown(self) -> None:
         """Wait for queued work to finish (called when the archive closes)."""

@@ -101,7 +101,7 @@ class FacetSidebar(QWidget):
                 (parent or facet_item).addChild(item)
             facet_item.setExpanded(facet not in collapsed_facets)
         if first_time:  # open the region tree a few levels, so the nesting shows
-            self._expand(self._facet_items["region"], levels=4)
+            self._expand(self._facet_items["region"], levels=6)
         for tag_id in expanded:
             if tag_id in self._items:
                 self._items[tag_id].setExpanded(True)

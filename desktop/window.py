@@ -342,6 +342,8 @@ class MainWindow(QMainWindow):
     def _facets_changed(self) -> None:
         self.state.selected = self.sidebar.selected()
         self.refresh()
+        if self.result.ids and self.current_id() is None:
+            self.select_document(self.result.ids[0])
 
     def _sort_changed(self, sort_key: str | None, descending: bool) -> None:
         if (sort_key, descending) != (self.state.sort_key, self.state.descending):

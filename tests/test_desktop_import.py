@@ -89,8 +89,10 @@ def test_cancel_keeps_the_batches_already_committed(empty_window, tmp_path, qtbo
     window = empty_window
     folder = make_folder(tmp_path, count=40)
     job = window.start_import([str(folder)], ImportOptions(batch_size=10))
-    # Cancel as soon as the first progress report arrives (the first batch is being committed).
-    job.progressed.connect(lambda *_args: window.import_progress.cancel_button.click())
+    # Cancel once the first batch is committed (progress reports the files done so far).
+    job.progressed.connect(
+        lambda done, _total, _current: done >= 10 and window.import_progress.cancel_button.click()
+    )
     with qtbot.waitSignal(job.finished, timeout=15_000):
         pass
     wait_for_writes(window.session)

@@ -120,15 +120,22 @@ def test_pdf_text_shows_page_numbers_where_pages_start(window_with):
     assert reader.page_button.isVisibleTo(window)
 
 
-def test_a_screenful_of_rows_costs_a_few_queries(window_with, monkeypatch):
+def test_a_screenful_of_rows_costs_a_few_queries(window_with, monkeypatch, qtbot):
+    import threading
+
     documents = [Extracted(f"Report {n}\n\nBody {n}.", "text/plain", title=f"Report {n}") for n in range(250)]
     window, _ids = window_with(*documents)
+    qtbot.waitUntil(lambda: not window.session.reads.busy, timeout=10_000)  # the rest of the result
     database = window.archive.db
     executed = []
     original = database.execute_sql
-    monkeypatch.setattr(
-        database, "execute_sql", lambda sql, *a, **k: executed.append(sql) or original(sql, *a, **k)
-    )
+
+    def counting(sql, *args, **kwargs):
+        if threading.current_thread() is threading.main_thread():  # the GUI's own queries only
+            executed.append(sql)
+        return original(sql, *args, **kwargs)
+
+    monkeypatch.setattr(database, "execute_sql", counting)
     model = window.model
     model.invalidate()
 
