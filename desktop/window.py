@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self._generation = 0  # which refresh a result arriving from the read thread belongs to
         self.report_dialog: ImportReportDialog | None = None
         self.vocabulary_dialog: VocabularyManager | None = None
+        self.review_window: QWidget | None = None
         self.setWindowTitle(_("Qirtas — {archive}").format(archive=self.archive.path.name))
         self.setAcceptDrops(True)
         self.resize(1280, 800)
@@ -198,6 +199,7 @@ class MainWindow(QMainWindow):
         # Delete belongs to the table: in the search field the key deletes characters.
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.table.addAction(self.delete_action)
+        self.review_action = self._action(_("&Review translation…"), self.review_translation, "Ctrl+R")
         self.vocabulary_action = self._action(_("&Vocabulary…"), self.show_vocabulary, "Ctrl+Shift+V")
         self.clear_filters_action = self._action(
             _("&Clear search and filters"), self.clear_filters, "Ctrl+Shift+L"
@@ -230,7 +232,7 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addActions([self.find_action, self.tag_action, self.delete_action])
         edit_menu.addSeparator()
-        edit_menu.addAction(self.vocabulary_action)
+        edit_menu.addActions([self.review_action, self.vocabulary_action])
         view_menu = menu_bar.addMenu(_("&View"))
         view_menu.addActions([self.clear_filters_action, self.page_action])
         language_menu = view_menu.addMenu(_("&Language"))
@@ -430,6 +432,21 @@ class MainWindow(QMainWindow):
 
         # Deleted documents cannot be tagged or untagged: earlier tag changes can no longer be undone.
         self.session.write(work, on_success=lambda _count: self.session.undo_stack.clear())
+
+    def review_translation(self) -> None:
+        """Open the side-by-side review of the current document and its translation."""
+        document_id = self.current_id()
+        if document_id is None:
+            self.statusBar().showMessage(_("Select a document to review its translation."), 8000)
+            return
+        from desktop.bilingual_view import BilingualView  # loaded when first used, not at start-up
+
+        view = BilingualView(self.archive, document_id, self)
+        view.setWindowFlag(Qt.WindowType.Window)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.resize(1100, 700)
+        view.show()
+        self.review_window = view
 
     def show_vocabulary(self) -> None:
         if self.vocabulary_dialog is None:

@@ -125,3 +125,15 @@ def test_signals_can_be_emitted_all_day():
     for number in range(5_000):  # enough to free True (and abort) without the fix
         ticker.ticked.emit(number)
     assert sys.getrefcount(True) >= before - 5
+
+
+def test_review_translation_opens_the_pair_of_the_current_document(demo_window):
+    from desktop.bilingual_view import BilingualView
+
+    arabic = next(i for i in demo_window.model.ids() if demo_window.archive.translations(i))
+    demo_window.select_document(arabic)
+    demo_window.review_action.trigger()
+    view = demo_window.review_window
+    assert isinstance(view, BilingualView) and view.isWindow() and view.isVisible()
+    assert view.document_id == arabic
+    view.close()
