@@ -102,6 +102,11 @@ class GlyphDevice(PDFTextDevice):
             return advance
         if not text or text.isspace():
             return advance
+        if not text.isprintable():
+            text = "".join(char for char in text if char.isprintable())
+            if not text:  # mapped to U+0000 and the like (Chromium does so for some Arabic marks)
+                self.unknown += 1
+                return advance
         a, b, c, d, e, f = matrix
         if b == 0 and c == 0 and a > 0 and d * scaling > 0 and not font.is_vertical():
             x0, x1, baseline, size = e, e + a * advance, f, abs(d) * fontsize
@@ -121,29 +126,85 @@ class GlyphDevice(PDFTextDevice):
 
 
 def build_lines(glyphs: list[Glyph]) -> list[Line]:
-    """Group glyphs by baseline, then split each row where a gap is too wide to be a space."""
+    """Group glyphs by baseline, then split each row where a gap is too wide to be a space.
+
+    Vowel marks (harakat) sit above or below the baseline, so they are left out of the rows and then
+    given to the letter they are drawn on."""
+    marks: list[tuple[Glyph, Glyph | None]] = []  # each mark with the next letter drawn after it
+    letters: list[Glyph] = []
+    for glyph in reversed(glyphs):
+        if _is_mark(glyph.text):
+            marks.append((glyph, letters[-1] if letters else None))
+        else:
+            letters.append(glyph)
+    letters.reverse()
     rows: list[list[Glyph]] = []
     row_baseline = 0.0
-    for glyph in sorted(glyphs, key=lambda g: -g.baseline):
+    for glyph in sorted(letters, key=lambda g: -g.baseline):
         if rows and abs(row_baseline - glyph.baseline) <= BASELINE_TOLERANCE * glyph.size:
             rows[-1].append(glyph)
         else:
             rows.append([glyph])
             row_baseline = glyph.baseline
-    lines = []
+    segments: list[list[Glyph]] = []
     for row in rows:
         row.sort(key=lambda g: (g.x0, g.x1))
         segment = [row[0]]
         right = row[0].x1
         for glyph in row[1:]:
             if glyph.x0 - right > COLUMN_GAP * max(glyph.size, segment[-1].size):
-                lines.append(_make_line(segment))
+                segments.append(segment)
                 segment = []
                 right = glyph.x1
             segment.append(glyph)
             right = max(right, glyph.x1)
-        lines.append(_make_line(segment))
-    return lines
+        segments.append(segment)
+    if marks:
+        _attach_marks(marks, segments)
+    return [_make_line(segment) for segment in segments]
+
+
+def _is_mark(text: str) -> bool:
+    return all(unicodedata.combining(char) for char in text)
+
+
+def _attach_marks(marks: list[tuple[Glyph, Glyph | None]], segments: list[list[Glyph]]) -> None:
+    """Append each mark to the text of the letter it is drawn over.
+
+    Chromium and LibreOffice draw a mark just before its letter; where the letter drawn next is not
+    beside the mark, the nearest letter on the nearest baseline is taken instead."""
+    drawn_with = {id(glyph): glyph.text for segment in segments for glyph in segment}
+    for mark, following in marks:
+        middle = (mark.x0 + mark.x1) / 2
+        reach = 0.2 * mark.size
+        if (
+            following is not None
+            and id(following) in drawn_with
+            and abs(following.baseline - mark.baseline) <= 0.7 * mark.size
+            and following.x0 - 3 * reach <= middle <= following.x1 + 3 * reach
+        ):
+            # Some producers give a letter (or a ligature) the text of its marks and draw them too.
+            if mark.text not in drawn_with[id(following)]:
+                following.text += mark.text
+            continue
+        candidates: list[tuple[float, Glyph]] = []
+        for segment in segments:
+            if abs(segment[0].baseline - mark.baseline) > 0.7 * mark.size:
+                continue
+            if not (segment[0].x0 - reach <= middle <= max(g.x1 for g in segment) + reach):
+                continue
+            for glyph in segment:
+                if glyph.x0 <= middle <= glyph.x1:
+                    distance = 0.0
+                else:
+                    distance = min(abs(glyph.x0 - middle), abs(glyph.x1 - middle))
+                candidates.append((distance * 4 + abs(glyph.baseline - mark.baseline), glyph))
+        if not candidates:
+            continue
+        candidates.sort(key=lambda item: item[0])
+        if any(mark.text in drawn_with[id(glyph)] for _score, glyph in candidates[:2]):
+            continue
+        candidates[0][1].text += mark.text
 
 
 def _middle(values: list[float]) -> float:

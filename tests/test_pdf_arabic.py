@@ -81,3 +81,12 @@ def test_brackets_are_mirrored_only_when_the_producer_mapped_the_glyph_it_drew()
     plain, mirrored = reorder(visual, rtl=True)
     assert bracket_errors(mirrored) < bracket_errors(plain)
     assert mirrored == "ب (خوا)"
+
+
+def test_vowel_marks_go_to_their_letter_and_marks_the_pdf_does_not_name_are_counted():
+    extracted = fidelity.extracted(FIXTURES / "libreoffice" / "ar_vocalised.pdf")
+    for word in ("بَيَانٌ", "رِئَاسِيٌّ", "إِنَّ", "الأُمَمَ", "الثَّقَافَاتِ", "الإِرْهَابِ", "مَسْؤُولِيَّةٌ"):
+        assert word in extracted.text
+    # LibreOffice maps some damma glyphs to U+0000: they cannot be read back, and the reader is told.
+    assert "\x00" not in extracted.text
+    assert any(w.startswith("17 of ") and "do not say which letters" in w for w in extracted.warnings)
