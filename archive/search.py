@@ -235,7 +235,7 @@ class _Plan:
     parsed: ParsedQuery
     match: str | None = None  # FTS5 expression every result matches
     exclude: str | None = None  # FTS5 expression no result matches (when there is no `match`)
-    # (SQL selecting ids, its parameters, True to keep those ids / False to leave them out)
+    # (condition on document columns, its parameters, True to keep those documents / False to leave out)
     id_sets: list[tuple[str, list, bool]] = field(default_factory=list)
     tag_sets: list[list[int]] = field(default_factory=list)  # a result carries one tag of each set
     excluded_tags: list[int] = field(default_factory=list)  # ... and none of these
@@ -246,9 +246,9 @@ class _Plan:
     def select(self, order: bool = True) -> tuple[str, list]:
         """SQL selecting (id, score) of every matching document, best first when `order`.
 
-        Written so SQLite starts from the smallest set and never reads document rows (each holds a
-        whole text): the full-text match, else the documents carrying a tag, else an index of ids;
-        every other condition is a set of ids it checks against.
+        Written so SQLite starts from the smallest set and reads no document row it can avoid (each
+        holds a whole text): with text, from the full-text match, each match checked by an index probe;
+        with filters only, from the ids one index gives, checked against the others' sets.
         """
         parameters: list = []
 
@@ -256,16 +256,43 @@ class _Plan:
             parameters.extend(tag_ids)
             return f"SELECT document_id AS id FROM {_DOCUMENT_TAG} WHERE tag_id IN ({', '.join('?' for _id in tag_ids)})"
 
+        def documents(clause: str, values: list) -> str:
+            parameters.extend(values)
+            return f"SELECT id FROM document WHERE {clause}"
+
+        if self.match:
+            # Text is usually selective: check each match (an index probe) rather than build the sets.
+            parameters.append(self.match)
+            identity = f"{_FTS}.rowid"
+            conditions = [f"{_FTS} MATCH ?"]
+            for tag_ids in self.tag_sets:
+                parameters.extend(tag_ids)
+                conditions.append(
+                    f"EXISTS (SELECT 1 FROM {_DOCUMENT_TAG} WHERE document_id = {identity} "
+                    f"AND tag_id IN ({', '.join('?' for _id in tag_ids)}))"
+                )
+            if self.excluded_tags:
+                parameters.extend(self.excluded_tags)
+                conditions.append(
+                    f"NOT EXISTS (SELECT 1 FROM {_DOCUMENT_TAG} WHERE document_id = {identity} "
+                    f"AND tag_id IN ({', '.join('?' for _id in self.excluded_tags)}))"
+                )
+            for clause, values, keep in self.id_sets:
+                parameters.extend(values)
+                exists = f"EXISTS (SELECT 1 FROM document WHERE id = {identity} AND {clause})"
+                conditions.append(exists if keep else f"NOT {exists}")
+            sql = (
+                f"SELECT {identity} AS id, bm25({_FTS}, {TITLE_WEIGHT}, 1.0) AS score FROM {_FTS} "
+                f"WHERE {' AND '.join(conditions)}"
+            )
+            return sql + (" ORDER BY 2, 1" if order else ""), parameters
+        # Filters only: the sets of ids the indexes give, starting from the first one.
         included = [(lambda ids=ids: tagged(ids)) for ids in self.tag_sets]
         included += [
-            (lambda sql=sql, values=values: parameters.extend(values) or sql)
-            for sql, values, keep in self.id_sets
-            if keep
+            (lambda c=clause, v=values: documents(c, v)) for clause, values, keep in self.id_sets if keep
         ]
         excluded = [
-            (lambda sql=sql, values=values: parameters.extend(values) or sql)
-            for sql, values, keep in self.id_sets
-            if not keep
+            (lambda c=clause, v=values: documents(c, v)) for clause, values, keep in self.id_sets if not keep
         ]
         if self.excluded_tags:
             excluded.append(lambda: tagged(self.excluded_tags))
@@ -273,25 +300,17 @@ class _Plan:
             excluded.append(
                 lambda: parameters.append(self.exclude) or f"SELECT rowid FROM {_FTS} WHERE {_FTS} MATCH ?"
             )
-        if self.match:
-            parameters.append(self.match)
-            identity, score = f"{_FTS}.rowid", f"bm25({_FTS}, {TITLE_WEIGHT}, 1.0)"
-            source, conditions = _FTS, [f"{_FTS} MATCH ?"]
-        else:
-            identity, score, conditions = "b.id", "0.0", []
-            if included:  # the first set is where SQLite starts
-                source = f"(SELECT DISTINCT id FROM ({included.pop(0)()})) AS b"
-            else:  # every document: FTS5's table of sizes has one small row per document
-                source = f"{_FTS}_docsize AS b"
-        # `+` keeps SQLite from handing these to FTS5 as rowid lookups (one full-text query per row).
-        plus = "+" if self.match else ""
-        conditions += [f"{plus}{identity} IN ({subquery()})" for subquery in included]
-        conditions += [f"{plus}{identity} NOT IN ({subquery()})" for subquery in excluded]
+        identity, conditions = "b.id", []
+        if included:
+            source = f"(SELECT DISTINCT id FROM ({included.pop(0)()})) AS b"
+        else:  # every document: FTS5's table of sizes has one small row per document
+            source = f"{_FTS}_docsize AS b"
+        conditions += [f"{identity} IN ({subquery()})" for subquery in included]
+        conditions += [f"{identity} NOT IN ({subquery()})" for subquery in excluded]
         where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
-        sql = f"SELECT {identity} AS id, {score} AS score FROM {source}{where}"
-        if order:
-            sql += " ORDER BY 2, 1" if self.match else " ORDER BY 1"
-        return sql, parameters
+        return f"SELECT b.id AS id, 0.0 AS score FROM {source}{where}" + (
+            " ORDER BY 1" if order else ""
+        ), parameters
 
 
 def _plan(parsed: ParsedQuery) -> _Plan:
@@ -313,12 +332,10 @@ def _add_filters(plan: _Plan, parsed: ParsedQuery) -> None:
     # Each as the set of ids one index gives (language, date), so no document row is read.
     if parsed.languages:
         marks = ", ".join("?" for _code in parsed.languages)
-        plan.id_sets.append((f"SELECT id FROM document WHERE language IN ({marks})", parsed.languages, True))
+        plan.id_sets.append((f"language IN ({marks})", parsed.languages, True))
     if parsed.excluded_languages:
         marks = ", ".join("?" for _code in parsed.excluded_languages)
-        plan.id_sets.append(
-            (f"SELECT id FROM document WHERE language IN ({marks})", parsed.excluded_languages, False)
-        )
+        plan.id_sets.append((f"language IN ({marks})", parsed.excluded_languages, False))
     if parsed.date_from or parsed.date_to:
         bounds, values = [], []
         if parsed.date_from:
@@ -327,7 +344,7 @@ def _add_filters(plan: _Plan, parsed: ParsedQuery) -> None:
         if parsed.date_to:
             bounds.append("date <= ?")
             values.append(parsed.date_to.isoformat())
-        plan.id_sets.append((f"SELECT id FROM document WHERE {' AND '.join(bounds)}", values, True))
+        plan.id_sets.append((" AND ".join(bounds), values, True))
     if not parsed.facets:
         return
     tags = _tag_choices({facet.facet for facet in parsed.facets})

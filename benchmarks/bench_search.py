@@ -251,9 +251,33 @@ def queries(rng: random.Random, words: dict[str, list[str]], raw_rows, count: in
 
 
 def _raw_expression(query: str) -> str | None:
-    """The query's own words as a raw FTS5 expression (filters dropped, words quoted)."""
-    words = [w for w in re.findall(r"[^\W_]+", re.sub(r'\b\w+:("[^"]*"|\S+)', " ", query))]
-    return " AND ".join(f'"{w}"' for w in words) if words else None
+    """The query as raw FTS5 syntax on the original text: filters dropped; words, "phrases", prefix*,
+    -exclusion and OR kept (what a bare FTS5 table can do)."""
+    text = re.sub(r'(?:^|\s)-?[^\s:"]+:("[^"]*"|\S+)', " ", query)
+    positive: list[str] = []
+    negative: list[str] = []
+    join_next = False
+    for token in re.findall(r'-?"[^"]*"?|\S+', text):
+        if token == "OR":
+            join_next = bool(positive)
+            continue
+        negated = token.startswith("-") and len(token) > 1
+        body = token[1:] if negated else token
+        words = re.findall(r"[^\W_]+", body)
+        if not words:
+            continue
+        expression = '"' + " ".join(words) + '"' + ("*" if body.endswith("*") else "")
+        if negated:
+            negative.append(expression)
+        elif join_next:
+            positive[-1] = f"({positive[-1]} OR {expression})"
+        else:
+            positive.append(expression)
+        join_next = False
+    if not positive:
+        return None
+    expression = " AND ".join(positive)
+    return f"({expression}) NOT ({' OR '.join(negative)})" if negative else expression
 
 
 def _percentile(values: list[float], share: float) -> float:
