@@ -370,10 +370,10 @@ class MainWindow(QMainWindow):
 
     def select_document(self, document_id: int) -> bool:
         """Select and show a document; clears the search and filters when it is not in the result."""
-        row = self.model.row_of(document_id)
+        row = self._row_of(document_id)
         if row is None:
             self.clear_filters()
-            row = self.model.row_of(document_id)
+            row = self._row_of(document_id)
         if row is None:
             return False
         index = self.model.index(row, 0)
@@ -382,6 +382,19 @@ class MainWindow(QMainWindow):
         )
         self.table.scrollTo(index)
         return True
+
+    def _row_of(self, document_id: int) -> int | None:
+        row = self.model.row_of(document_id)
+        if row is None and not self.result.complete:  # not among the rows shown so far: read them all now
+            self._generation += 1
+            self._rest_arrived(
+                self._generation,
+                all_ids(self.archive, self.state),
+                facet_counts(self.archive, self.state),
+                None,
+            )
+            row = self.model.row_of(document_id)
+        return row
 
     def _current_changed(self, current, _previous) -> None:
         if current.isValid():

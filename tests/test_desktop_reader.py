@@ -174,6 +174,15 @@ def test_a_large_result_shows_its_first_rows_at_once_and_the_rest_follows(window
     assert titles == sorted(titles, reverse=True)
     assert window.current_id() == last  # the selection found its row once the rest arrived
     assert "80 shown" in window.counts_label.text()
+
+    # A document not yet among the rows shown (say, chosen in an import report) is found at once.
+    window.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert window.model.rowCount() == 25
+    far = ids[-1]  # "Memo 079", the last by title
+    assert window.model.row_of(far) is None
+    assert window.select_document(far)
+    assert window.current_id() == far and window.model.rowCount() == 80
+
     theme = window.archive.ensure_tag("theme", "Memos", "مذكرات")
     window.archive.tag_documents(ids[:30], theme)
     window.sidebar.rebuild()
