@@ -90,13 +90,21 @@ def extract_pdf(path: Path, data: bytes | None = None, password: str | None = No
             "This PDF has no text layer (it looks like a scan or pictures of pages): it is archived, "
             "but its text can be searched only after OCR."
         )
-    elif unknown > drawn / 2:
+    elif blank := [
+        number for number, layout in enumerate(layouts, 1) if layout.pictures and not layout.lines
+    ]:
+        pages = ", ".join(map(str, blank[:10])) + (" …" if len(blank) > 10 else "")
+        warnings.append(
+            f"{len(blank)} of {len(layouts)} pages are pictures without a text layer (page {pages}); "
+            "they need OCR before their text can be searched."
+        )
+    if status == STATUS_OK and unknown > drawn / 2:
         status = STATUS_NEEDS_OCR
         warnings.append(
             "Most of this PDF's characters come from fonts that do not say which letters they draw; "
             "the text is incomplete and needs OCR."
         )
-    elif unknown:
+    elif status == STATUS_OK and unknown:
         warnings.append(
             f"{unknown} of {drawn} characters come from fonts that do not say which letters they draw; "
             "they are missing from the text."

@@ -69,6 +69,7 @@ class PageLayout:
     width: float
     height: float
     lines: list[Line]  # in reading order
+    pictures: int = 0
 
 
 class GlyphDevice(PDFTextDevice):
@@ -81,6 +82,7 @@ class GlyphDevice(PDFTextDevice):
     def __init__(self, resources: PDFResourceManager) -> None:
         super().__init__(resources)
         self.glyphs: list[Glyph] = []
+        self.images = 0  # pictures drawn on the current page (a page of pictures and no text: a scan)
         self.width = self.height = 0.0
         self._drawn: set[tuple[str, int, int, int]] = set()
         # Over the whole document: characters drawn, and those whose font does not say what they are.
@@ -90,7 +92,11 @@ class GlyphDevice(PDFTextDevice):
         x0, y0, x1, y1 = apply_matrix_rect(ctm, page.mediabox)
         self.width, self.height = abs(x1 - x0), abs(y1 - y0)
         self.glyphs = []
+        self.images = 0
         self._drawn = set()
+
+    def render_image(self, name, stream) -> None:
+        self.images += 1
 
     def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:
         advance = font.char_width(cid) * fontsize * scaling
@@ -288,7 +294,7 @@ def _split(lines: list[Line], cuts: list[float], key, descending: bool = False) 
 def layout_page(device: GlyphDevice) -> PageLayout:
     """The page the device has just drawn, as lines in reading order."""
     lines = build_lines(device.glyphs) if device.glyphs else []
-    return PageLayout(width=device.width, height=device.height, lines=reading_order(lines))
+    return PageLayout(device.width, device.height, reading_order(lines), pictures=device.images)
 
 
 def _margin_key(line: Line) -> str:

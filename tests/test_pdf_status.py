@@ -45,6 +45,15 @@ def test_a_pdf_without_a_text_layer_needs_ocr():
     assert "OCR" in extracted.warnings[0]
 
 
+def test_a_scanned_page_among_text_pages_is_named_in_a_warning():
+    extracted = extract_pdf(STATUS / "partly_scanned.pdf")
+    assert extracted.status == STATUS_OK and extracted.pages == 2 and "Hedayah Centre" in extracted.text
+    assert extracted.page_starts[1] == len(extracted.text)  # page 2 has no text
+    assert any(
+        "1 of 2 pages are pictures" in warning and "page 2" in warning for warning in extracted.warnings
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "words"),
     [("empty.pdf", "empty"), ("truncated.pdf", "truncated"), ("corrupt.pdf", "damaged")],
@@ -65,6 +74,7 @@ def test_statuses_show_in_the_import_report_and_in_show(tmp_path, capsys):
         "encrypted_owner.pdf": "ok",
         "encrypted_user.pdf": "encrypted",
         "scan.pdf": "needs_ocr",
+        "partly_scanned.pdf": "ok",
     }
     failed = {Path(item["path"]).name: item["error"] for item in report["failed"]}
     assert set(failed) == {"empty.pdf", "truncated.pdf", "corrupt.pdf"}
