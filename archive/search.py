@@ -35,12 +35,13 @@ from i18n.normalize import (
 )
 
 # Bump when the normaliser or the index layout changes: archives re-index themselves when opened.
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
 TITLE_WEIGHT = 5.0  # bm25 weight of a title match against 1.0 for the text
 MARK_OPEN, MARK_CLOSE = "<<", ">>"  # around each match in `Hit.snippet` (plain ASCII, never in the text?)
 SNIPPET_CHARS = 220
 _FTS = "document_fts"
 _LEXICON = "search_lexicon"
+_FACTS = "search_facts"  # language and date of each indexed document: small rows, cheap to probe
 _DOCUMENT_TAG = DocumentTag._meta.table_name
 _SCAN_LIMIT = 200_000
 _MARKS_CONSIDERED = 24
@@ -79,6 +80,8 @@ def create_index(db: SqliteDatabase) -> None:
     )
     # Words whose stem is not a prefix of them (radicalisation → radic): what `radical*` must also find.
     db.execute_sql(f"CREATE TABLE IF NOT EXISTS {_LEXICON} (word TEXT PRIMARY KEY, stem TEXT) WITHOUT ROWID")
+    # Filters read these instead of document rows, which each hold a whole text.
+    db.execute_sql(f"CREATE TABLE IF NOT EXISTS {_FACTS} (id INTEGER PRIMARY KEY, language TEXT, date TEXT)")
     _lexicon_known.clear()
 
 
@@ -108,12 +111,18 @@ def index_document(document: Document) -> None:
         f"INSERT OR REPLACE INTO {_FTS}(rowid, title, body) VALUES (?, ?, ?)",
         (document.id, " ".join(map(stem, title_words)), " ".join(map(stem, text_words))),
     )
+    date = document.date.isoformat() if hasattr(document.date, "isoformat") else document.date
+    database.execute_sql(
+        f"INSERT OR REPLACE INTO {_FACTS}(id, language, date) VALUES (?, ?, ?)",
+        (document.id, document.language, date or None),
+    )
     _record_words(title_words)
     _record_words(text_words)
 
 
 def remove_document(document_id: int) -> None:
     database.execute_sql(f"DELETE FROM {_FTS} WHERE rowid = ?", (document_id,))
+    database.execute_sql(f"DELETE FROM {_FACTS} WHERE id = ?", (document_id,))
 
 
 def rebuild_index(db: SqliteDatabase) -> None:
@@ -121,8 +130,11 @@ def rebuild_index(db: SqliteDatabase) -> None:
     with db.atomic():
         db.execute_sql(f"DROP TABLE IF EXISTS {_FTS}")
         db.execute_sql(f"DROP TABLE IF EXISTS {_LEXICON}")
+        db.execute_sql(f"DROP TABLE IF EXISTS {_FACTS}")
         create_index(db)
-        query = Document.select(Document.id, Document.title, Document.text).order_by(Document.id)
+        query = Document.select(
+            Document.id, Document.title, Document.text, Document.language, Document.date
+        ).order_by(Document.id)
         for document in query.iterator():
             index_document(document)
         db.execute_sql(f"INSERT INTO {_FTS}({_FTS}) VALUES ('optimize')")
@@ -136,7 +148,8 @@ def index_size() -> int:
     """Bytes the search index takes in the database file (needs SQLite's dbstat; 0 without it)."""
     try:
         row = database.execute_sql(
-            "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE ? OR name = ?", (f"{_FTS}%", _LEXICON)
+            "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE ? OR name IN (?, ?)",
+            (f"{_FTS}%", _LEXICON, _FACTS),
         ).fetchone()
     except OperationalError:
         return 0
@@ -258,7 +271,7 @@ class _Plan:
 
         def documents(clause: str, values: list) -> str:
             parameters.extend(values)
-            return f"SELECT id FROM document WHERE {clause}"
+            return f"SELECT id FROM {_FACTS} WHERE {clause}"
 
         if self.match:
             # Text is usually selective: check each match (an index probe) rather than build the sets.
@@ -279,7 +292,7 @@ class _Plan:
                 )
             for clause, values, keep in self.id_sets:
                 parameters.extend(values)
-                exists = f"EXISTS (SELECT 1 FROM document WHERE id = {identity} AND {clause})"
+                exists = f"EXISTS (SELECT 1 FROM {_FACTS} WHERE id = {identity} AND {clause})"
                 conditions.append(exists if keep else f"NOT {exists}")
             sql = (
                 f"SELECT {identity} AS id, bm25({_FTS}, {TITLE_WEIGHT}, 1.0) AS score FROM {_FTS} "
@@ -301,10 +314,8 @@ class _Plan:
                 lambda: parameters.append(self.exclude) or f"SELECT rowid FROM {_FTS} WHERE {_FTS} MATCH ?"
             )
         identity, conditions = "b.id", []
-        if included:
-            source = f"(SELECT DISTINCT id FROM ({included.pop(0)()})) AS b"
-        else:  # every document: FTS5's table of sizes has one small row per document
-            source = f"{_FTS}_docsize AS b"
+        # from the first set, or every document
+        source = f"(SELECT DISTINCT id FROM ({included.pop(0)()})) AS b" if included else f"{_FACTS} AS b"
         conditions += [f"{identity} IN ({subquery()})" for subquery in included]
         conditions += [f"{identity} NOT IN ({subquery()})" for subquery in excluded]
         where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
@@ -561,6 +572,8 @@ def _word_spans(text: str, marked: list[tuple[int, str]]) -> list[tuple[int, int
     words = WORD_PATTERN.finditer(text)
     spans, current = [], -1
     for token, term in marked:
+        if token <= current:  # two clauses matched the same word
+            continue
         match = next(itertools.islice(words, token - current - 1, None), None)
         if match is None or term not in word_terms(match.group()):
             return None

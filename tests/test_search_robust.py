@@ -153,6 +153,8 @@ def test_any_query_returns_a_result_and_never_raises(small_archive, query):
         "\u202eمكافحة\u202c",
         "lang:xx",
         "AND AND AND",
+        "RE* RE*",  # two clauses on the same word (found by hypothesis)
+        'terror terror* "terror"',
         "lang:\udcff terror\udcfe",  # undecodable bytes on a command line arrive as lone surrogates
         'theme:"\ud800"',
     ],

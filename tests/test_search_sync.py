@@ -70,3 +70,14 @@ def test_rebuilding_gives_the_same_results(archive):
     search.rebuild_index(archive.db)
     assert [archive.search(q).ids for q in queries] == before
     assert search.indexed_ids() == {d.id for d in Document.select(Document.id)}
+
+
+def test_an_edited_date_or_language_moves_the_document_between_filters(archive):
+    import datetime as dt
+
+    added = archive.add(_new("Platform report"))
+    assert archive.search("platform date:2019").ids == []
+    archive.update_document(added.id, date=dt.date(2019, 5, 1), language="mixed")
+    assert archive.search("platform date:2019").ids == [added.id]
+    assert archive.search("date:2019 lang:mixed").ids == [added.id]
+    assert archive.search("lang:en").ids == []
