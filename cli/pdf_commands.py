@@ -5,7 +5,7 @@ from __future__ import annotations
 from archive.archive import Archive
 from cli.main import EXIT_OK, CommandError, archive_path, emit
 from importers import STATUS_ENCRYPTED, ExtractionError
-from importers.workers import DEFAULT_TIMEOUT, extract_isolated
+from importers.workers import DEFAULT_TIMEOUT, reread
 
 
 def register(subparsers, common) -> None:
@@ -25,10 +25,7 @@ def run_unlock(args) -> int:
         if document.status != STATUS_ENCRYPTED:
             raise CommandError(f"Document {args.id} is not locked (its status is {document.status}).")
         original = archive.original_path(document)
-        outcome = extract_isolated([original], timeout=args.timeout, password=args.password, workers=1)
-        extracted = outcome.get(original)
-        if extracted is None:
-            raise CommandError("Reading the document was interrupted; nothing was changed.")
+        extracted = reread(original, password=args.password, timeout=args.timeout)
         if isinstance(extracted, ExtractionError):
             raise CommandError(f"Document {args.id} could not be read again: {extracted}")
         if extracted.status == STATUS_ENCRYPTED:

@@ -240,3 +240,10 @@ def _retire(pool: list[_Worker], worker: _Worker, force: bool) -> None:
     worker.task = None
     worker.stop(force=force)
     pool.remove(worker)
+
+
+def reread(path: Path, password: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> Outcome:
+    """One file read again in a worker (e.g. an archived original with its password), for callers that
+    then hand the result to Archive.replace_extraction (the CLI's `unlock`, the GUI)."""
+    outcome = extract_isolated([path], timeout=timeout, password=password, workers=1)
+    return outcome.get(path, ExtractionError("Reading the file was interrupted."))
