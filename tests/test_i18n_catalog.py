@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import unicodedata
 
 import pytest
 from babel.messages.mofile import write_mo
@@ -217,4 +218,31 @@ def test_ellipsis_and_label_colons_survive_translation(arabic_catalog):
         if (source.endswith("…") and not translated.endswith("…"))
         or (source.endswith(":") and not translated.endswith(":"))
     ]
+    assert not problems
+
+
+# Placeholders that always hold numbers; any other may hold Latin text (a path, an English tag name).
+_NUMERIC_PLACEHOLDERS = {"count", "n", "done", "total", "page", "id", "imported", "duplicates", "failed"}
+_NUMERIC_PLACEHOLDERS |= {"reviewed", "approved", "revision", "percent", "line"}
+
+
+def _first_strong_direction(text: str) -> str | None:
+    def stand_in(match: re.Match) -> str:
+        return "1" if (match.group(1) or match.group(2)) in _NUMERIC_PLACEHOLDERS else "x"
+
+    for char in _PLACEHOLDER.sub(stand_in, text):
+        if unicodedata.bidirectional(char) in ("L", "R", "AL"):
+            return "rtl" if unicodedata.bidirectional(char) != "L" else "ltr"
+    return None
+
+
+def test_arabic_messages_start_right_to_left(arabic_catalog):
+    """A message that starts with a path or an English name would be laid out left-to-right, its Arabic
+    words in the wrong order; such translations start with an Arabic word or a right-to-left mark."""
+    problems = []
+    for message in arabic_catalog:
+        if not message.id or ";;" in _key(message):  # file-dialog filters are parsed by Qt, not read
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        problems += [s for s in strings if s and _first_strong_direction(s) == "ltr"]
     assert not problems
