@@ -30,14 +30,12 @@ from importers.base import (
     registry,
 )
 from importers.pdf_info import meaningful_title, read_info
-from importers.pdf_layout import (
-    GlyphDevice,
-    PageLayout,
+from importers.pdf_layout import GlyphDevice, PageLayout, layout_page
+from importers.pdf_paragraphs import (
     bracket_vote,
     continues_sentence,
     heading_of,
     join_lines,
-    layout_page,
     line_pitch_ratio,
     paragraph_text,
     paragraphs_of,
