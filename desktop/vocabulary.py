@@ -100,7 +100,11 @@ class VocabularyManager(QDialog):
             tags = sorted(archive.tags(facet), key=lambda tag: tag_label(tag).casefold())
             for tag in tags:
                 item = QTreeWidgetItem(
-                    [tag.name_en, in_own_direction(tag.name_ar), count_text(counts.get(tag.id, 0))]
+                    [
+                        in_own_direction(tag.name_en),
+                        in_own_direction(tag.name_ar),
+                        count_text(counts.get(tag.id, 0)),
+                    ]
                 )
                 item.setData(0, TAG_ROLE, tag.id)
                 item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)

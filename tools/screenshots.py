@@ -137,7 +137,14 @@ def take_screenshots(out_dir: Path) -> int:
         win.show_vocabulary()
         shoot(win.vocabulary_dialog, f"{language}-7-vocabulary")
         win.vocabulary_dialog.close()
-        job = win.start_import([str(work / "incoming")])
+        incoming = work / f"incoming-{language}"
+        incoming.mkdir()
+        shutil.copy(note, incoming / note.name)  # already in the archive: a duplicate
+        (incoming / "empty.txt").write_bytes(b"")  # fails, with the reason
+        (incoming / f"minutes-{language}.txt").write_text(
+            f"Minutes of the working group ({language})\n\nمحضر اجتماع فريق العمل\n", encoding="utf-8"
+        )
+        job = win.start_import([str(incoming)])
         deadline = time.monotonic() + 20
         while job.report is None and time.monotonic() < deadline:
             settle(0.1)
