@@ -348,6 +348,18 @@ def run(archive: Archive, query_list: list[str]) -> dict:
             "p50_ms": round(statistics.median(milliseconds), 2),
             "p95_ms": round(_percentile(milliseconds, 0.95), 2),
         }
+    buckets = {"hits <= 1,000": (0, 1_000), "1,001-10,000": (1_001, 10_000), "> 10,000": (10_001, 10**9)}
+    summary["search_by_hits"] = {}
+    for name, (low, high) in buckets.items():
+        picked = [
+            t * 1000 for t, total in zip(timings["search"], totals, strict=True) if low <= total <= high
+        ]
+        if picked:
+            summary["search_by_hits"][name] = {
+                "n": len(picked),
+                "p50_ms": round(statistics.median(picked), 2),
+                "p95_ms": round(_percentile(picked, 0.95), 2),
+            }
     slowest = sorted(zip(timings["search"], query_list, totals, strict=True), reverse=True)[:8]
     summary["slowest"] = [
         f"{seconds * 1000:.0f} ms  {total:>6} hits  {text}" for seconds, text, total in slowest
