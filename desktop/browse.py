@@ -25,6 +25,7 @@ class BrowseResult:
     counts: dict[int, int]  # tag id → documents of the result carrying it (regions include their places)
     total: int = 0
     hint: str | None = None
+    counts_pending: bool = False  # the counts of this (large) result are still to be read
     search: SearchResult | None = None  # when a query was given
 
     @property
@@ -61,7 +62,7 @@ def browse(archive: Archive, state: BrowseState, first: int | None = None) -> Br
             total = len(ids)
         complete = len(ids) >= total
         counts = facet_counts(archive, state) if ids and complete else {}
-        return BrowseResult(ids, counts, total)
+        return BrowseResult(ids, counts, total, counts_pending=bool(ids) and not complete)
 
     result = archive.search(query, limit=1)
     if state.sort_key is None:  # relevance, as the search ranked them
@@ -71,8 +72,12 @@ def browse(archive: Archive, state: BrowseState, first: int | None = None) -> Br
         wanted = set(result.ids)
         ordered = archive.document_ids(where, order=state.sort_key, descending=state.descending)
         ids = [i for i in ordered if i in wanted]
-    counts = facet_counts(archive, state) if ids else {}
-    return BrowseResult(ids, counts, len(ids), hint=result.hint, search=result)
+    # The counts of a large search result are left to the read thread too (`counts_pending`).
+    small = first is None or len(ids) <= first
+    counts = facet_counts(archive, state) if ids and small else {}
+    found = BrowseResult(ids, counts, len(ids), hint=result.hint, search=result)
+    found.counts_pending = bool(ids) and not small
+    return found
 
 
 def facet_counts(archive: Archive, state: BrowseState) -> dict[int, int]:

@@ -259,20 +259,26 @@ class MainWindow(QMainWindow):
         self.search_hint.setVisible(bool(hint))
         restored = self._restore_selection(selected, current)
         self._update_counts(recount=True)
-        if not self.result.complete:
+        if not self.result.complete or self.result.counts_pending:
             generation = self._generation
             state = replace(self.state, selected={f: list(ids) for f, ids in self.state.selected.items()})
             pending = None if restored else (selected, current)
+            complete = self.result.complete
             self.session.read(
-                lambda: (all_ids(self.archive, state), facet_counts(self.archive, state)),
+                lambda: (
+                    None if complete else all_ids(self.archive, state),
+                    facet_counts(self.archive, state),
+                ),
                 lambda found: self._rest_arrived(generation, *found, pending),
             )
 
-    def _rest_arrived(self, generation: int, ids: list[int], counts: dict[int, int], pending) -> None:
+    def _rest_arrived(self, generation: int, ids: list[int] | None, counts: dict[int, int], pending) -> None:
         if generation != self._generation:  # a newer result (or a closed window) replaced it
             return
-        self.result.counts = counts
+        self.result.counts, self.result.counts_pending = counts, False
         self.sidebar.set_counts(counts)
+        if ids is None:  # only the counts were missing
+            return
         known = self.model.ids()
         if ids[: len(known)] == known:
             self.model.append_ids(ids[len(known) :])

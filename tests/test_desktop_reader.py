@@ -189,3 +189,7 @@ def test_a_large_result_shows_its_first_rows_at_once_and_the_rest_follows(window
     window.refresh()
     assert window.sidebar.item_for(theme.id).text(1) == ""  # the counts of a large result come …
     qtbot.waitUntil(lambda: window.sidebar.item_for(theme.id).text(1) == "30", timeout=10_000)  # … soon after
+    window.search_field.setText("memo")
+    window._search_now()
+    assert window.model.rowCount() == 80  # a search result comes whole (ranked); its counts follow
+    qtbot.waitUntil(lambda: window.sidebar.item_for(theme.id).text(1) == "30", timeout=10_000)
