@@ -2,7 +2,7 @@
 
     word word        every word must match (through the search normaliser: الارهاب finds الإرهاب)
     "a phrase"       the words in this order
-    terror*          words starting with "terror"
+    terror*          words starting with "terror" (three letters at least)
     -word  NOT word  documents without the word (or -"a phrase")
     a OR b           either
     event:  region:  theme:  value, or "a quoted value"; names in English or Arabic
@@ -24,6 +24,7 @@ from i18n.catalog import _
 from i18n.normalize import index_terms, normalize, strip_clitics
 
 MAX_CLAUSES = 32  # words beyond these are not searched (a pasted page stays fast)
+MIN_PREFIX = 3  # letters a prefix needs (after Arabic clitics): `te*` would match nearly every document
 
 FACET_KEYS = {
     "event": ("event", "events", "حدث", "الحدث", "فعاليه", "الفعاليه", "مناسبه"),
@@ -148,7 +149,7 @@ def _clause(token: _Token) -> Clause | None:
         if not words:
             return None
         last = strip_clitics(words[-1])
-        if len(last) >= 2:  # a one-letter prefix would match nearly everything: read it as a word
+        if len(last) >= MIN_PREFIX:  # a shorter prefix matches nearly everything: read it as a word
             leading = tuple(index_terms(" ".join(words[:-1]))) if len(words) > 1 else ()
             return Clause((*leading, last), prefix=True, token=token.index)
     terms = tuple(index_terms(text))

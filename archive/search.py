@@ -35,7 +35,7 @@ from i18n.normalize import (
 )
 
 # Bump when the normaliser or the index layout changes: archives re-index themselves when opened.
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 TITLE_WEIGHT = 5.0  # bm25 weight of a title match against 1.0 for the text
 MARK_OPEN, MARK_CLOSE = "<<", ">>"  # around each match in `Hit.snippet` (plain ASCII, never in the text?)
 SNIPPET_CHARS = 220
@@ -75,9 +75,7 @@ class SearchResult:
 
 # ---- the index -------------------------------------------------------------------------------------
 def create_index(db: SqliteDatabase) -> None:
-    db.execute_sql(
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {_FTS} USING fts5(title, body, tokenize='ascii', prefix='2')"
-    )
+    db.execute_sql(f"CREATE VIRTUAL TABLE IF NOT EXISTS {_FTS} USING fts5(title, body, tokenize='ascii')")
     # Words whose stem is not a prefix of them (radicalisation → radic): what `radical*` must also find.
     db.execute_sql(f"CREATE TABLE IF NOT EXISTS {_LEXICON} (word TEXT PRIMARY KEY, stem TEXT) WITHOUT ROWID")
     # Filters read these instead of document rows, which each hold a whole text.
