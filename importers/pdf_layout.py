@@ -73,12 +73,15 @@ class GlyphDevice(PDFTextDevice):
         self.glyphs: list[Glyph] = []
         self.images = 0  # pictures drawn on the current page (a page of pictures and no text: a scan)
         self.width = self.height = 0.0
+        self.crop = (0.0, 0.0, 0.0, 0.0)
         self._drawn: set[tuple[str, int, int, int]] = set()
         # Over the whole document: characters drawn, and those whose font does not say what they are.
         self.drawn = self.unknown = 0
 
     def begin_page(self, page, ctm) -> None:
-        x0, y0, x1, y1 = apply_matrix_rect(ctm, page.mediabox)
+        # What a reader sees is the crop box; printers' marks and proof notes outside it are left out.
+        x0, y0, x1, y1 = apply_matrix_rect(ctm, page.cropbox or page.mediabox)
+        self.crop = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
         self.width, self.height = abs(x1 - x0), abs(y1 - y0)
         self.glyphs = []
         self.images = 0
@@ -112,6 +115,10 @@ class GlyphDevice(PDFTextDevice):
             baseline, size = min(box[1], box[3]), abs(box[3] - box[1]) or fontsize
         if size <= 0:
             return advance
+        left, bottom, right, top = self.crop
+        if x1 < left or x0 > right or baseline < bottom - size or baseline > top:
+            return advance  # outside the crop box: not on the page a reader sees
+        x0, x1, baseline = x0 - left, x1 - left, baseline - bottom
         grid = max(size * 0.15, 0.5)
         key = (text, round(x0 / grid), round(baseline / grid), round(size))
         if key not in self._drawn:

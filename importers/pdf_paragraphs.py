@@ -112,8 +112,9 @@ def continues_sentence(paragraph: list[Line], line: Line) -> bool:
     if prev.rtl > 0.5:
         text = prev.visual_text
         return not (_SENTENCE_END.search(text) or _SENTENCE_START.match(text)) and line.rtl > 0.5
+    # A small letter next goes on with the sentence, even after a full stop ("the U.S." / "income").
     first = line.visual_text.lstrip()[:1]
-    return not _SENTENCE_END.search(prev.visual_text) and first.islower()
+    return first.islower() and not prev.visual_text.rstrip().endswith((":", "!", "?", "؟"))
 
 
 def _continues(paragraph: list[Line], line: Line, pitch_ratio: float) -> bool:
@@ -130,7 +131,8 @@ def _continues(paragraph: list[Line], line: Line, pitch_ratio: float) -> bool:
         ends = _SENTENCE_END.search(prev.visual_text) or _SENTENCE_START.match(prev.visual_text)
     else:
         short = max(max(item.x1 for item in paragraph), line.x1) - prev.x1 > 2 * size
-        ends = _SENTENCE_END.search(prev.visual_text)
+        # In ragged-right text a short line is common; a small letter next says the sentence goes on.
+        ends = _SENTENCE_END.search(prev.visual_text) and not line.visual_text.lstrip()[:1].islower()
     return not (short and ends)
 
 
