@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from archive.archive import Archive, ArchiveError
+from desktop.actions import remember_archive
 from desktop.errors import error_sentence
 from desktop.fonts import register_fonts, ui_font
 from desktop.qt import (
@@ -20,7 +21,7 @@ from desktop.qt import (
     QTranslator,
 )
 from desktop.session import Session
-from desktop.window import MainWindow, remember_archive
+from desktop.window import MainWindow
 from i18n import _, setup_i18n
 
 log = logging.getLogger(__name__)

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from archive.importing import ImportOptions, ImportReport, import_paths
 from archive.models import FACETS
+from desktop.errors import show_error
 from desktop.labels import count_text, facet_name, in_own_direction
 from desktop.qt import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QObject,
     QProgressBar,
     QPushButton,
+    QSettings,
     Qt,
     QTreeWidget,
     QTreeWidgetItem,
@@ -31,6 +35,7 @@ from desktop.tagging import NewTagDialog, TagCompleter, TagDocumentsCommand, Tag
 from i18n import _, ngettext
 
 DOCUMENT_ROLE = Qt.ItemDataRole.UserRole
+REFRESH_SECONDS = 2.0  # while importing, the table shows the committed rows this often
 
 
 class ImportJob(QObject):
@@ -287,3 +292,79 @@ class ImportReportDialog(QDialog):
             if spec is None:
                 return
         self.session.undo_stack.push(TagDocumentsCommand(self.session, ids, spec, add=True))
+
+
+class ImportController(QObject):
+    """One import at a time for a window: File › Import…, the status-bar strip, rows appearing as
+    batches commit, and the report at the end."""
+
+    document_chosen = Signal(int)  # a file clicked in the report
+    message = Signal(str)  # a sentence for the status bar
+
+    def __init__(
+        self, session: Session, settings: QSettings, window: QWidget, refresh: Callable[[], None]
+    ) -> None:
+        super().__init__(window)
+        self.session = session
+        self.settings = settings
+        self.window = window
+        self.refresh = refresh
+        self.progress = ImportProgress()
+        self.job: ImportJob | None = None
+        self.report_dialog: ImportReportDialog | None = None
+        self._last_refresh = 0.0
+
+    def _last_folder(self) -> str:
+        return str(self.settings.value("import/last_folder", str(Path.home())))
+
+    def import_files(self) -> None:
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self.window,
+            _("Import files"),
+            self._last_folder(),
+            _("Documents (*.txt *.text *.md *.pdf);;All files (*)"),
+        )
+        if paths:
+            self.settings.setValue("import/last_folder", str(Path(paths[0]).parent))
+            self.start(paths)
+
+    def import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self.window, _("Import folder"), self._last_folder())
+        if folder:
+            self.settings.setValue("import/last_folder", folder)
+            self.start([folder])
+
+    def start(self, paths: Sequence[str], options: ImportOptions | None = None) -> ImportJob | None:
+        """Import files and folders on the write thread; the report dialog opens when it ends."""
+        if self.job is not None:
+            self.message.emit(_("An import is already running; wait for it or cancel it."))
+            return None
+        job = ImportJob(self.session, paths, options)
+        self.adopt(job)
+        job.start()
+        return job
+
+    def adopt(self, job: ImportJob) -> None:
+        """Follow an import's progress and report (also one started before the window was rebuilt)."""
+        job.finished.connect(self._finished)
+        job.failed.connect(self._failed)
+        job.progressed.connect(self._progressed)
+        self.job = job
+        self.progress.watch(job)
+        self._last_refresh = time.monotonic()
+
+    def _progressed(self, _done: int, _total: int, _current: str) -> None:
+        # Batches are committed as they go: show the new rows every few seconds, not only at the end.
+        if time.monotonic() - self._last_refresh > REFRESH_SECONDS:
+            self._last_refresh = time.monotonic()
+            self.refresh()
+
+    def _finished(self, report: ImportReport) -> None:
+        self.job = None
+        self.report_dialog = ImportReportDialog(self.session, report, self.window)
+        self.report_dialog.document_chosen.connect(self.document_chosen.emit)
+        self.report_dialog.show()
+
+    def _failed(self, error: BaseException) -> None:
+        self.job = None
+        show_error(self.window, error, _("Import"))

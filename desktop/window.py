@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
-from pathlib import Path
 
-from archive.importing import ImportOptions
+from desktop.actions import MainActions
 from desktop.browse import BrowseResult, BrowseState, all_ids, browse, facet_counts
-from desktop.dialogs import search_syntax_text, show_about, show_search_syntax
+from desktop.dialogs import search_syntax_text, show_search_syntax
 from desktop.errors import show_error
-from desktop.importing import ImportJob, ImportProgress, ImportReportDialog
+from desktop.importing import ImportController
 from desktop.labels import count_text
 from desktop.models import COLUMNS, ID_ROLE, DocumentTableModel
 from desktop.qt import (
     QAbstractItemView,
-    QAction,
-    QActionGroup,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QItemSelection,
     QItemSelectionModel,
-    QKeySequence,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -42,13 +36,10 @@ from desktop.session import Session
 from desktop.sidebar import FacetSidebar
 from desktop.tagging import TagEditor
 from desktop.vocabulary import VocabularyManager
-from i18n import _, current_language, ngettext
+from i18n import _, ngettext
 
-MAX_RECENT = 8
 SEARCH_DELAY_MS = 250
-IMPORT_REFRESH_SECONDS = 2.0
 FIRST_ROWS = 200  # rows shown at once; the rest of a larger result follows from the read thread
-LANGUAGES = (("en", "English"), ("ar", "العربية"))  # each named in its own language
 
 
 class MainWindow(QMainWindow):
@@ -62,11 +53,8 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.state = BrowseState()
         self.result = BrowseResult([], {})
-        self.import_job: ImportJob | None = None
         self._archive_total: int | None = None
-        self._last_import_refresh = 0.0
         self._generation = 0  # which refresh a result arriving from the read thread belongs to
-        self.report_dialog: ImportReportDialog | None = None
         self.vocabulary_dialog: VocabularyManager | None = None
         self.review_window: QWidget | None = None
         self.setWindowTitle(_("Qirtas — {archive}").format(archive=self.archive.path.name))
@@ -107,12 +95,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.counts_label = QLabel()
-        self.import_progress = ImportProgress()
+        self.imports = ImportController(session, settings, self, self.refresh)
+        self.imports.document_chosen.connect(self.select_document)
+        self.imports.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.statusBar().addWidget(self.counts_label, 1)
-        self.statusBar().addPermanentWidget(self.import_progress)
+        self.statusBar().addPermanentWidget(self.imports.progress)
 
-        self._build_actions()
-        self._build_menus()
+        self.commands = MainActions(self)
+        self.commands.add_menus(self.menuBar())
         session.changed.connect(self.refresh)
         session.vocabulary_changed.connect(self.sidebar.rebuild)
         session.failed.connect(self._write_failed)
@@ -170,75 +160,6 @@ class MainWindow(QMainWindow):
         table.selectionModel().selectionChanged.connect(self._selection_changed)
         table.selectionModel().currentRowChanged.connect(self._current_changed)
         return table
-
-    def _action(self, text: str, slot, shortcut=None, parent=None) -> QAction:
-        action = QAction(text, parent or self)
-        action.triggered.connect(slot)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        return action
-
-    def _build_actions(self) -> None:
-        self.new_archive_action = self._action(
-            _("&New archive…"), self.new_archive, QKeySequence.StandardKey.New
-        )
-        self.open_archive_action = self._action(
-            _("&Open archive…"), self.open_archive, QKeySequence.StandardKey.Open
-        )
-        self.import_files_action = self._action(_("&Import files…"), self.import_files, "Ctrl+I")
-        self.import_folder_action = self._action(_("Import &folder…"), self.import_folder, "Ctrl+Shift+I")
-        self.quit_action = self._action(_("&Quit"), self.close, QKeySequence.StandardKey.Quit)
-        self.undo_action = self.session.undo_stack.createUndoAction(self, _("&Undo"))
-        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
-        self.redo_action = self.session.undo_stack.createRedoAction(self, _("&Redo"))
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.find_action = self._action(_("&Find"), self.focus_search, QKeySequence.StandardKey.Find)
-        self.tag_action = self._action(_("&Tag selected documents"), self.focus_tag_editor, "Ctrl+T")
-        self.delete_action = self._action(_("&Delete documents…"), self.delete_selected)
-        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        # Delete belongs to the table: in the search field the key deletes characters.
-        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.table.addAction(self.delete_action)
-        self.review_action = self._action(_("&Review translation…"), self.review_translation, "Ctrl+R")
-        self.vocabulary_action = self._action(_("&Vocabulary…"), self.show_vocabulary, "Ctrl+Shift+V")
-        self.clear_filters_action = self._action(
-            _("&Clear search and filters"), self.clear_filters, "Ctrl+Shift+L"
-        )
-        self.page_action = self._action(_("Show original &PDF page"), self.reader.page_button.setChecked)
-        self.page_action.setCheckable(True)
-        self.reader.page_button.toggled.connect(self.page_action.setChecked)
-        self.syntax_action = self._action(_("&Search syntax"), lambda: show_search_syntax(self))
-        self.about_action = self._action(_("&About Qirtas"), lambda: show_about(self))
-        self.language_actions = QActionGroup(self)
-        for code, name in LANGUAGES:
-            action = QAction(name, self.language_actions)
-            action.setCheckable(True)
-            action.setChecked(code == current_language())
-            action.setData(code)
-            action.triggered.connect(lambda _checked=False, code=code: self.language_requested.emit(code))
-
-    def _build_menus(self) -> None:
-        menu_bar = self.menuBar()
-        file_menu = menu_bar.addMenu(_("&File"))
-        file_menu.addActions([self.new_archive_action, self.open_archive_action])
-        self.recent_menu = file_menu.addMenu(_("&Recent archives"))
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addSeparator()
-        file_menu.addActions([self.import_files_action, self.import_folder_action])
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        edit_menu = menu_bar.addMenu(_("&Edit"))
-        edit_menu.addActions([self.undo_action, self.redo_action])
-        edit_menu.addSeparator()
-        edit_menu.addActions([self.find_action, self.tag_action, self.delete_action])
-        edit_menu.addSeparator()
-        edit_menu.addActions([self.review_action, self.vocabulary_action])
-        view_menu = menu_bar.addMenu(_("&View"))
-        view_menu.addActions([self.clear_filters_action, self.page_action])
-        language_menu = view_menu.addMenu(_("&Language"))
-        language_menu.addActions(self.language_actions.actions())
-        help_menu = menu_bar.addMenu(_("&Help"))
-        help_menu.addActions([self.syntax_action, self.about_action])
 
     # ---- the result ----------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -475,62 +396,8 @@ class MainWindow(QMainWindow):
         self.vocabulary_dialog.raise_()
 
     # ---- importing -----------------------------------------------------------------------------------
-    def import_files(self) -> None:
-        paths, _filter = QFileDialog.getOpenFileNames(
-            self,
-            _("Import files"),
-            str(self.settings.value("import/last_folder", str(Path.home()))),
-            _("Documents (*.txt *.text *.md *.pdf);;All files (*)"),
-        )
-        if paths:
-            self.settings.setValue("import/last_folder", str(Path(paths[0]).parent))
-            self.start_import(paths)
-
-    def import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, _("Import folder"), str(self.settings.value("import/last_folder", str(Path.home())))
-        )
-        if folder:
-            self.settings.setValue("import/last_folder", folder)
-            self.start_import([folder])
-
-    def start_import(self, paths: list[str], options: ImportOptions | None = None) -> ImportJob | None:
-        """Import files and folders on the write thread; the report dialog opens when it ends."""
-        if self.import_job is not None:
-            self.statusBar().showMessage(_("An import is already running; wait for it or cancel it."), 8000)
-            return None
-        job = ImportJob(self.session, paths, options)
-        self.adopt_import(job)
-        job.start()
-        return job
-
-    def adopt_import(self, job: ImportJob) -> None:
-        """Follow an import's progress and report (also one started before the window was rebuilt)."""
-        job.finished.connect(self._import_finished)
-        job.failed.connect(self._import_failed)
-        job.progressed.connect(self._import_progressed)
-        self.import_job = job
-        self.import_progress.watch(job)
-        self._last_import_refresh = time.monotonic()
-
-    def _import_progressed(self, _done: int, _total: int, _current: str) -> None:
-        # Batches are committed as they go: show the new rows every few seconds, not only at the end.
-        if time.monotonic() - self._last_import_refresh > IMPORT_REFRESH_SECONDS:
-            self._last_import_refresh = time.monotonic()
-            self.refresh()
-
-    def _import_finished(self, report) -> None:
-        self.import_job = None
-        self.report_dialog = ImportReportDialog(self.session, report, self)
-        self.report_dialog.document_chosen.connect(self.select_document)
-        self.report_dialog.show()
-
     def _write_failed(self, error: BaseException) -> None:
         show_error(self, error)
-
-    def _import_failed(self, error: BaseException) -> None:
-        self.import_job = None
-        show_error(self, error, _("Import"))
 
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls() and any(url.isLocalFile() for url in event.mimeData().urls()):
@@ -540,29 +407,7 @@ class MainWindow(QMainWindow):
         paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.start_import(paths)
-
-    # ---- archives ------------------------------------------------------------------------------------
-    def new_archive(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _("Choose an empty folder for the new archive"))
-        if folder:
-            self.open_archive_requested.emit(folder, True)
-
-    def open_archive(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _("Open archive folder"))
-        if folder:
-            self.open_archive_requested.emit(folder, False)
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = recent_archives(self.settings)
-        for path in recent:
-            action = self.recent_menu.addAction(path)
-            action.triggered.connect(
-                lambda _checked=False, path=path: self.open_archive_requested.emit(path, False)
-            )
-        if not recent:
-            self.recent_menu.addAction(_("(none yet)")).setEnabled(False)
+            self.imports.start(paths)
 
     def carry_over(self, previous: MainWindow) -> None:
         """Take the search, ticks, selection and running import of the window this one replaces."""
@@ -574,8 +419,8 @@ class MainWindow(QMainWindow):
         current = previous.current_id()
         if current is not None:
             self.select_document(current)
-        if previous.import_job is not None:
-            self.adopt_import(previous.import_job)
+        if previous.imports.job is not None:
+            self.imports.adopt(previous.imports.job)
 
     # ---- state kept between runs ---------------------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -601,19 +446,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.retire()
-        if self.import_job is not None:
-            self.import_job.cancel()
+        if self.imports.job is not None:
+            self.imports.job.cancel()
         self.save_settings()
         super().closeEvent(event)
-
-
-def recent_archives(settings: QSettings) -> list[str]:
-    value = settings.value("recent_archives", [])
-    if isinstance(value, str):
-        value = [value]
-    return [str(path) for path in value or []]
-
-
-def remember_archive(settings: QSettings, path: Path) -> None:
-    recent = [str(path)] + [p for p in recent_archives(settings) if p != str(path)]
-    settings.setValue("recent_archives", recent[:MAX_RECENT])

@@ -66,7 +66,7 @@ def test_a_failed_write_is_shown_as_a_sentence(demo_window, monkeypatch, wait_fo
 def test_about_names_the_versions(demo_window, monkeypatch):
     shown = []
     monkeypatch.setattr(QMessageBox, "about", lambda _parent, _title, text: shown.append(text))
-    demo_window.about_action.trigger()
+    demo_window.commands.about.trigger()
     for name in ("Qirtas", "Python", "Qt", "SQLite", "peewee"):
         assert name in shown[0]
 
@@ -96,17 +96,17 @@ def test_switching_language_keeps_the_search_ticks_and_a_running_import(
     total = demo_window.archive.count()
     theme = demo_window.archive.find_tag("theme", "Social media")
     demo_window.sidebar.set_checked(theme.id)
-    job = demo_window.start_import([str(folder)], ImportOptions(batch_size=5))
+    job = demo_window.imports.start([str(folder)], ImportOptions(batch_size=5))
     gui_app.switch_language("ar")
     window = gui_app.window
     assert window is not demo_window
     assert window.state.selected["theme"] == [theme.id]
-    assert window.import_job is job
+    assert window.imports.job is job
     with qtbot.waitSignal(job.finished, timeout=20_000):
         pass
     wait_for_writes(window.session)
-    assert window.report_dialog is not None
-    assert len(window.report_dialog.report.imported) == 30
+    assert window.imports.report_dialog is not None
+    assert len(window.imports.report_dialog.report.imported) == 30
     window.sidebar.clear()
     assert window.model.rowCount() == total + 30
 
@@ -132,7 +132,7 @@ def test_review_translation_opens_the_pair_of_the_current_document(demo_window):
 
     arabic = next(i for i in demo_window.model.ids() if demo_window.archive.translations(i))
     demo_window.select_document(arabic)
-    demo_window.review_action.trigger()
+    demo_window.commands.review.trigger()
     view = demo_window.review_window
     assert isinstance(view, BilingualView) and view.isWindow() and view.isVisible()
     assert view.document_id == arabic

@@ -32,19 +32,19 @@ def make_folder(tmp_path, count: int = 0):
 def test_importing_a_folder_shows_the_rows_and_a_report(empty_window, tmp_path, qtbot, wait_for_writes):
     window = empty_window
     folder = make_folder(tmp_path)
-    job = window.start_import([str(folder)])
-    assert window.import_progress.isVisibleTo(window)
+    job = window.imports.start([str(folder)])
+    assert window.imports.progress.isVisibleTo(window)
     with qtbot.waitSignal(job.finished, timeout=15_000):
         pass
     wait_for_writes(window.session)
     assert window.model.rowCount() == 2
-    report = window.report_dialog
+    report = window.imports.report_dialog
     assert report is not None and report.isVisible()
     assert report.groups["imported"].childCount() == 2
     assert report.groups["failed"].childCount() == 1
     failed = report.groups["failed"].child(0)
     assert failed.text(0).endswith("empty.txt") and failed.text(1)  # a reason, in words
-    assert not window.import_progress.isVisibleTo(window)
+    assert not window.imports.progress.isVisibleTo(window)
 
     # Clicking a file in the report shows its document.
     arabic_item = next(
@@ -57,23 +57,23 @@ def test_importing_a_folder_shows_the_rows_and_a_report(empty_window, tmp_path, 
     assert window.reader.document.title == "حقوق المياه في وادي فرغانة"
 
     # Importing the same folder again: everything is a duplicate, nothing new.
-    job = window.start_import([str(folder)])
+    job = window.imports.start([str(folder)])
     with qtbot.waitSignal(job.finished, timeout=15_000):
         pass
     wait_for_writes(window.session)
     assert window.model.rowCount() == 2
-    assert window.report_dialog.groups["duplicates"].childCount() == 2
+    assert window.imports.report_dialog.groups["duplicates"].childCount() == 2
 
 
 def test_tag_everything_just_imported_in_one_step(empty_window, tmp_path, qtbot, wait_for_writes):
     from desktop.tagging import TagSpec
 
     window = empty_window
-    job = window.start_import([str(make_folder(tmp_path))])
+    job = window.imports.start([str(make_folder(tmp_path))])
     with qtbot.waitSignal(job.finished, timeout=15_000):
         pass
     wait_for_writes(window.session)
-    window.report_dialog.tag_all(
+    window.imports.report_dialog.tag_all(
         TagSpec("event", name_en="Fergana water talks", name_ar="محادثات مياه فرغانة")
     )
     wait_for_writes(window.session)
@@ -88,10 +88,10 @@ def test_tag_everything_just_imported_in_one_step(empty_window, tmp_path, qtbot,
 def test_cancel_keeps_the_batches_already_committed(empty_window, tmp_path, qtbot, wait_for_writes):
     window = empty_window
     folder = make_folder(tmp_path, count=40)
-    job = window.start_import([str(folder)], ImportOptions(batch_size=10))
+    job = window.imports.start([str(folder)], ImportOptions(batch_size=10))
     # Cancel once the first batch is committed (progress reports the files done so far).
     job.progressed.connect(
-        lambda done, _total, _current: done >= 10 and window.import_progress.cancel_button.click()
+        lambda done, _total, _current: done >= 10 and window.imports.progress.cancel_button.click()
     )
     with qtbot.waitSignal(job.finished, timeout=15_000):
         pass
@@ -101,7 +101,7 @@ def test_cancel_keeps_the_batches_already_committed(empty_window, tmp_path, qtbo
     committed = len(report.imported)
     assert 0 < committed < 42
     assert window.model.rowCount() == committed == window.archive.count()
-    assert "cancelled" in window.report_dialog.summary.text()
+    assert "cancelled" in window.imports.report_dialog.summary.text()
 
 
 def test_a_dropped_pdf_is_imported_and_its_page_shows_beside_the_text(empty_window, qtbot, wait_for_writes):
@@ -121,8 +121,8 @@ def test_a_dropped_pdf_is_imported_and_its_page_shows_beside_the_text(empty_wind
         Qt.KeyboardModifier.NoModifier,
     )
     window.dropEvent(drop)
-    assert window.import_job is not None
-    with qtbot.waitSignal(window.import_job.finished, timeout=30_000):
+    assert window.imports.job is not None
+    with qtbot.waitSignal(window.imports.job.finished, timeout=30_000):
         pass
     wait_for_writes(window.session)
     assert window.model.rowCount() == 1
@@ -134,6 +134,6 @@ def test_a_dropped_pdf_is_imported_and_its_page_shows_beside_the_text(empty_wind
     assert len(reader.page_positions) == (pages if pages > 1 else 0)  # "— Page n —" where pages start
     assert reader.page_button.isVisibleTo(window)
     reader.page_button.setChecked(True)
-    assert window.page_action.isChecked()
+    assert window.commands.original_page.isChecked()
     assert reader.pdf_view.isVisibleTo(window)
     assert reader.pdf_view.document().pageCount() == reader.document.pages

@@ -34,14 +34,14 @@ def test_tag_several_documents_then_undo_and_redo(demo_window, wait_for_writes):
     window.tag_editor.add_button.click()
     wait_for_writes(window.session)
     assert all("Human rights" in themes_of(window.archive, i) for i in ids)
-    assert window.undo_action.isEnabled()
-    assert "Human rights" in window.undo_action.text() or "حقوق" in window.undo_action.text()
+    assert window.commands.undo.isEnabled()
+    assert "Human rights" in window.commands.undo.text() or "حقوق" in window.commands.undo.text()
 
-    window.undo_action.trigger()
+    window.commands.undo.trigger()
     wait_for_writes(window.session)
     # Undo removes the tag only where it was added: a document that had it keeps it.
     assert [i for i in ids if "Human rights" in themes_of(window.archive, i)] == already
-    window.redo_action.trigger()
+    window.commands.redo.trigger()
     wait_for_writes(window.session)
     assert all("Human rights" in themes_of(window.archive, i) for i in ids)
     assert window.selected_ids() == ids  # the selection survives the refresh
@@ -61,7 +61,7 @@ def test_removing_a_tag_from_the_selection_is_undoable(demo_window, wait_for_wri
     window.tag_editor.remove_button.click()
     wait_for_writes(window.session)
     assert not any("Terrorist use of the Internet" in themes_of(window.archive, i) for i in ids)
-    window.undo_action.trigger()
+    window.commands.undo.trigger()
     wait_for_writes(window.session)
     assert sum("Terrorist use of the Internet" in themes_of(window.archive, i) for i in ids) == 3
 

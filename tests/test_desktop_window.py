@@ -135,10 +135,10 @@ def test_delete_asks_first_and_removes_the_documents(demo_window, monkeypatch, w
     demo_window.table.selectRow(0)
     doomed = demo_window.selected_ids()
     total = demo_window.archive.count()
-    demo_window.delete_action.trigger()  # answered No
+    demo_window.commands.delete.trigger()  # answered No
     assert not demo_window.session.queue.busy
     assert demo_window.model.rowCount() == total
-    demo_window.delete_action.trigger()  # answered Yes
+    demo_window.commands.delete.trigger()  # answered Yes
     assert "Delete 1 document" in asked[-1]
     wait_for_writes(demo_window.session)
     assert demo_window.model.rowCount() == total - 1 == demo_window.archive.count()

@@ -144,14 +144,14 @@ def take_screenshots(out_dir: Path) -> int:
         (incoming / f"minutes-{language}.txt").write_text(
             f"Minutes of the working group ({language})\n\nمحضر اجتماع فريق العمل\n", encoding="utf-8"
         )
-        job = win.start_import([str(incoming)])
+        job = win.imports.start([str(incoming)])
         deadline = time.monotonic() + 20
         while job.report is None and time.monotonic() < deadline:
             settle(0.1)
-        if win.report_dialog is not None:
-            win.report_dialog.resize(900, 420)
-            shoot(win.report_dialog, f"{language}-8-import-report")
-            win.report_dialog.close()
+        if win.imports.report_dialog is not None:
+            win.imports.report_dialog.resize(900, 420)
+            shoot(win.imports.report_dialog, f"{language}-8-import-report")
+            win.imports.report_dialog.close()
         win.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     app.shutdown()
