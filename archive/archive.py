@@ -303,7 +303,8 @@ class Archive:
 
         `.hits` is one page (snippets marked with << >>, match spans in `.matches`), `.ids` every matching
         id best first, `.hint` a readable sentence or None. An empty query lists every document. The
-        sidebar's counts for this result: `facet_counts(query=query)`.
+        sidebar's counts for this result: `facet_counts(query=query)`; the matches in a whole text (the
+        reader): `archive.search.highlight(query, text)`.
         """
         return search.search(query, limit=limit, offset=offset)
 

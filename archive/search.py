@@ -83,7 +83,10 @@ def create_index(db: SqliteDatabase) -> None:
     _lexicon_known.clear()
 
 
-_lexicon_known: set[str] = set()  # words this process already wrote to the lexicon of the open archive
+# Words this process already wrote to the lexicon of the open archive (cleared when one is opened). After
+# a rolled-back import a few may be missing until the next rebuild; `prefix*` then misses only those words
+# whose stem does not start with the prefix.
+_lexicon_known: set[str] = set()
 
 
 def _record_words(words: Iterable[str]) -> None:
