@@ -23,6 +23,7 @@ from desktop.qt import (
 from desktop.session import Session
 from desktop.window import MainWindow
 from i18n import _, setup_i18n
+from i18n.formatting import digits_setting
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,18 @@ def default_archive_path() -> Path:
     return Path(
         os.environ.get("QIRTAS_ARCHIVE") or Path(user_data_dir("Qirtas", appauthor=False)) / "archive"
     )
+
+
+def qt_locale(language: str) -> QLocale:
+    """The locale Qt's own widgets format numbers with (progress bars, spin boxes).
+
+    QLocale("ar") means ar_EG, which prints Arabic-Indic digits (١٢٣); the digits follow the same
+    setting as Babel's formatting (`i18n.formatting.digits_setting`), Latin by default.
+    """
+    if language != "ar":
+        return QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+    country = QLocale.Country.Egypt if digits_setting() == "arab" else QLocale.Country.Morocco
+    return QLocale(QLocale.Language.Arabic, country)
 
 
 class Application:
@@ -64,7 +77,7 @@ class Application:
                     self.qapp.installTranslator(translator)
                     self._translators.append(translator)
                     break
-        QLocale.setDefault(QLocale(QLocale.Language.Arabic if language == "ar" else QLocale.Language.English))
+        QLocale.setDefault(qt_locale(language))
         self.qapp.setLayoutDirection(
             Qt.LayoutDirection.RightToLeft if language == "ar" else Qt.LayoutDirection.LeftToRight
         )

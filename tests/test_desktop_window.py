@@ -170,3 +170,16 @@ def test_settings_remember_the_archive_and_splitters(gui_app, demo_window):
     demo_window.save_settings()
     assert gui_app.settings.value("window/main_splitter") is not None
     assert str(demo_window.archive.path) in [str(p) for p in gui_app.settings.value("recent_archives")]
+
+
+def test_qt_widgets_count_in_the_digits_chosen_for_arabic(gui_app):
+    from desktop.app import qt_locale
+    from i18n.formatting import set_digits
+
+    assert qt_locale("ar").toString(1234).startswith("1")  # Latin digits by default, like Babel's
+    set_digits("arab")
+    try:
+        assert qt_locale("ar").toString(123) == "١٢٣"
+    finally:
+        set_digits("latn")
+    assert qt_locale("en").toString(1234) == "1,234"
