@@ -46,7 +46,33 @@ from importers.pdf_paragraphs import (
 MEDIA_TYPE = "application/pdf"
 _DATE_SEARCH_CHARS = 3000
 
-logging.getLogger("pdfminer").setLevel(logging.ERROR)
+_PDFMINER_LOG = logging.getLogger("pdfminer")
+_PDFMINER_LOG.setLevel(logging.ERROR)
+
+
+class _DamageReport(logging.Handler):
+    """Collects what pdfminer says it skipped or guessed while reading one file (its warnings)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if len(self.messages) < 3 and message not in self.messages:
+            self.messages.append(message[:160])
+
+    def __enter__(self) -> _DamageReport:
+        self._level = _PDFMINER_LOG.level
+        _PDFMINER_LOG.setLevel(logging.WARNING)
+        _PDFMINER_LOG.addHandler(self)
+        _PDFMINER_LOG.propagate = False
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _PDFMINER_LOG.removeHandler(self)
+        _PDFMINER_LOG.setLevel(self._level)
+        _PDFMINER_LOG.propagate = True
 
 
 def looks_like_pdf(head: bytes) -> bool:
@@ -63,18 +89,23 @@ def extract_pdf(path: Path, data: bytes | None = None, password: str | None = No
         raise ExtractionError("The file is empty (0 bytes).")
     if not looks_like_pdf(data[:1024]):
         raise ExtractionError("This is not a PDF: it does not start with a PDF header.")
-    try:
-        document = _open(data, password)
-    except PDFPasswordIncorrect:
-        return _encrypted(password)
-    except PDFEncryptionError as error:
-        return _encrypted(password, unsupported=str(error))
-    except Exception as error:
-        raise ExtractionError(explain(error)) from error
-
-    metadata = _safe_info(document)
-    warnings: list[str] = []
-    layouts, drawn, unknown = _layout_pages(document, warnings)
+    with _DamageReport() as damage:
+        try:
+            document = _open(data, password)
+        except PDFPasswordIncorrect:
+            return _encrypted(password)
+        except PDFEncryptionError as error:
+            return _encrypted(password, unsupported=str(error).split(":")[0][:120])
+        except Exception as error:
+            raise ExtractionError(explain(error)) from error
+        metadata = _safe_info(document)
+        warnings: list[str] = []
+        layouts, drawn, unknown = _layout_pages(document, warnings)
+    if damage.messages:
+        warnings.append(
+            "Parts of this PDF are damaged and were skipped or guessed, so some text may be missing "
+            f"(pdfminer: {'; '.join(damage.messages)})."
+        )
     text, page_starts, heading = _assemble(layouts, metadata.get("producer", ""), warnings)
     # Imported here, not at the top: importing the text importer first would register it before this
     # one, and a PDF written without binary streams would then be taken for a text file.
@@ -84,9 +115,13 @@ def extract_pdf(path: Path, data: bytes | None = None, password: str | None = No
     if not any(char.isalnum() for char in text):
         status = STATUS_NEEDS_OCR
         text, page_starts = "", [0] * len(layouts)
-        warnings.append(
-            "This PDF has no text layer (it looks like a scan or pictures of pages): it is archived, "
-            "but its text can be searched only after OCR."
+        if any(layout.pictures for layout in layouts):
+            what = "it looks like a scan or pictures of pages"
+        else:
+            what = "its pages are blank, drawn as shapes, or damaged"
+        warnings.insert(
+            0,
+            f"This PDF has no text layer ({what}): it is archived, but its text can be searched only after OCR.",
         )
     elif blank := [
         number for number, layout in enumerate(layouts, 1) if layout.pictures and not layout.lines
