@@ -1,0 +1,34 @@
+"""Terms found in the original text are exactly the indexed terms: what snippets rely on to mark matches."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from i18n.normalize import index_terms, term_spans, word_terms
+
+# Arabic letters, harakat, tatweel, ligatures, joiners, bidi marks, a combining accent, digits, underscore.
+ARABIC_AND_MARKS = st.text(alphabet="الإرهابكتمنصةىيؤئ ـًٌٍَُِّْ،.ﻻﷺ\u200c\u200f\u0301éeﬁ_٣", max_size=80)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=120), ARABIC_AND_MARKS))
+def test_term_spans_give_the_indexed_terms_in_order(text):
+    assert [term for term, _start, _end in term_spans(text)] == index_terms(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=120), ARABIC_AND_MARKS))
+def test_each_span_is_a_word_of_the_original_that_gives_its_term(text):
+    for term, start, end in term_spans(text):
+        assert 0 <= start < end <= len(text)
+        assert term in word_terms(text[start:end])
+
+
+def test_spans_cover_whole_original_words_where_folding_changes_lengths():
+    text = "قال: وبالإرهـــابِ ﻻ cafe\u0301 oﬃce"
+    words = {term: text[start:end] for term, start, end in term_spans(text)}
+    assert words["ارهاب"] == "وبالإرهـــابِ"
+    assert words["لا"] == "ﻻ"
+    assert words["cafe"] == "cafe\u0301"
+    assert words["offic"] == "oﬃce"
