@@ -85,12 +85,21 @@ def paragraphs_of(page: PageLayout, pitch_ratio: float) -> list[list[Line]]:
     paragraphs: list[list[Line]] = []
     for line in page.lines:
         if paragraphs and (
-            _continues(paragraphs[-1], line, pitch_ratio) or _next_column(paragraphs[-1], line)
+            _same_row(paragraphs[-1][-1], line)
+            or _continues(paragraphs[-1], line, pitch_ratio)
+            or _next_column(paragraphs[-1], line)
         ):
             paragraphs[-1].append(line)
         else:
             paragraphs.append([line])
     return paragraphs
+
+
+def _same_row(prev: Line, line: Line) -> bool:
+    """Two pieces of one printed line, split at a wide space (justified text, a table row)."""
+    size = max(prev.size, line.size)
+    gap = max(line.x0 - prev.x1, prev.x0 - line.x1)
+    return abs(prev.baseline - line.baseline) <= 0.3 * size and gap < 3 * size
 
 
 def _next_column(paragraph: list[Line], line: Line) -> bool:
