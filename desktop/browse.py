@@ -14,9 +14,10 @@ class BrowseState:
     selected: dict[str, list[int]] = field(default_factory=dict)  # facet → tag ids (OR within, AND across)
     sort_key: str | None = None  # None: relevance for a search, newest import first otherwise
     descending: bool = False
+    ids: list[int] | None = None  # only these documents (View › integrity findings); None: no such limit
 
     def has_facets(self) -> bool:
-        return any(self.selected.values())
+        return any(self.selected.values()) or self.ids is not None
 
 
 @dataclass
@@ -34,7 +35,9 @@ class BrowseResult:
 
 
 def _where(state: BrowseState) -> DocumentFilter:
-    return DocumentFilter(tags={facet: list(ids) for facet, ids in state.selected.items() if ids})
+    return DocumentFilter(
+        tags={facet: list(ids) for facet, ids in state.selected.items() if ids}, ids=state.ids
+    )
 
 
 def _order(state: BrowseState) -> tuple[str, bool]:

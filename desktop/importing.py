@@ -31,6 +31,7 @@ from desktop.qt import (
     Signal,
 )
 from desktop.session import Session
+from desktop.suggestions import offer_import_suggestions
 from desktop.tagging import NewTagDialog, TagCompleter, TagDocumentsCommand, TagSpec
 from i18n import _, ngettext
 
@@ -363,6 +364,7 @@ class ImportController(QObject):
         self.job = None
         self.report_dialog = ImportReportDialog(self.session, report, self.window)
         self.report_dialog.document_chosen.connect(self.document_chosen.emit)
+        offer_import_suggestions(self.session, self.report_dialog)  # desktop/suggestions.py
         self.report_dialog.show()
 
     def _failed(self, error: BaseException) -> None:

@@ -10,6 +10,7 @@ from archive.archive import Archive, DocumentNotFound
 from archive.models import FACETS, Document
 from archive.search import highlight
 from desktop.fonts import ARABIC_READING_FAMILIES, LATIN_READING_FAMILIES
+from desktop.integrity import IntegrityBar
 from desktop.labels import (
     document_language_name,
     facet_title,
@@ -167,6 +168,7 @@ class Reader(QWidget):
     """Shows one document; `open_url` is replaceable so tests do not launch other programs."""
 
     message = Signal(str)  # a sentence for the status bar
+    shown = Signal(int)  # the document now shown (0: none), for the panels that follow it
 
     def __init__(self, archive: Archive, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -189,6 +191,7 @@ class Reader(QWidget):
         self.tags = _label()
         self.warnings = _label()
         self.warnings.setStyleSheet("color: #a15c00;")
+        self.integrity = IntegrityBar(self)  # badges of the text-integrity audit (desktop/integrity.py)
 
         self.open_button = QPushButton(_("Open original"))
         self.open_button.setToolTip(_("Open a read-only copy of the imported file in its usual program"))
@@ -227,7 +230,7 @@ class Reader(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 0, 0, 0)
-        for widget in (self.title, self.details, self.tags, self.warnings):
+        for widget in (self.title, self.details, self.tags, self.warnings, self.integrity):
             layout.addWidget(widget)
         layout.addLayout(buttons)
         layout.addWidget(self.splitter, 1)
@@ -246,6 +249,8 @@ class Reader(QWidget):
         self.splitter.hide()
         self.placeholder.show()
         self.browser.clear()
+        self.integrity.clear()
+        self.shown.emit(0)
 
     def show_document(self, document_id: int, query: str = "") -> None:
         try:
@@ -273,6 +278,8 @@ class Reader(QWidget):
             self.browser.moveCursor(QTextCursor.MoveOperation.Start)
         if self.page_button.isChecked():
             self._load_pdf()
+        self.integrity.show_document(document)
+        self.shown.emit(document.id)
 
     def refresh_tags(self) -> None:
         if self.document is not None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from desktop.actions import MainActions
+from desktop.archive_jobs import install_archive_jobs
 from desktop.browse import BrowseResult, BrowseState, all_ids, browse, facet_counts
 from desktop.dialogs import search_syntax_text, show_search_syntax
 from desktop.errors import show_error
 from desktop.importing import ImportController
+from desktop.integrity import install_integrity
 from desktop.labels import count_text
 from desktop.models import COLUMNS, ID_ROLE, DocumentTableModel
 from desktop.qt import (
@@ -34,6 +36,7 @@ from desktop.qt import (
 from desktop.reader import Reader
 from desktop.session import Session
 from desktop.sidebar import FacetSidebar
+from desktop.suggestions import install_suggestions
 from desktop.tagging import TagEditor
 from desktop.vocabulary import VocabularyManager
 from i18n import _, ngettext
@@ -103,6 +106,9 @@ class MainWindow(QMainWindow):
 
         self.commands = MainActions(self)
         self.commands.add_menus(self.menuBar())
+        install_suggestions(self)  # Tools › Suggest tags and the suggestions pane (desktop/suggestions.py)
+        install_integrity(self)  # View › Documents with integrity findings (desktop/integrity.py)
+        install_archive_jobs(self)  # Export, Back up, Import bag, Verify (desktop/archive_jobs.py)
         session.changed.connect(self.refresh)
         session.vocabulary_changed.connect(self.sidebar.rebuild)
         session.failed.connect(self._write_failed)
@@ -284,6 +290,7 @@ class MainWindow(QMainWindow):
         self.search_field.clear()
         self.search_field.blockSignals(False)
         self.state.query = ""
+        self.state.ids = None  # the integrity filter too
         self.sidebar.clear()  # emits selection_changed → refresh
 
     # ---- selection -----------------------------------------------------------------------------------

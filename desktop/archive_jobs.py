@@ -1,0 +1,573 @@
+"""File › Export…, Back up archive…, Import bag… and Tools › Verify archive…: each on the write thread with
+a progress dialog and Cancel, ending in one sentence that says what happened."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from archive.backup import BackupReport, backup
+from archive.bag_import import BagImportReport, import_bag
+from archive.export import ExportReport, export
+from archive.verify import RepairReport, VerifyReport, repair, verify
+from desktop.browse import all_ids
+from desktop.errors import error_sentence, show_error
+from desktop.labels import count_text, in_own_direction
+from desktop.qt import (
+    QAction,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QObject,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from i18n import _, ngettext
+
+FORMAT_SUFFIX = {"csv": ".csv", "jsonl": ".jsonl", "bagit": ""}
+
+
+class ArchiveJob(QObject):
+    """One long archive operation on the write thread; progress arrives on the GUI thread."""
+
+    progressed = Signal(int, int)  # done, total
+    finished = Signal(object)  # the operation's report
+    failed = Signal(object)  # exception
+
+    def __init__(self, session, work: Callable[[Callable, Callable], Any], vocabulary: bool = False) -> None:
+        super().__init__(session)
+        self.session = session
+        self.work = work
+        self.vocabulary = vocabulary
+        self._cancel = threading.Event()
+        self._shown = -1  # the last per-mille sent: a 100,000-document verify sends a thousand signals
+
+    def start(self) -> None:
+        self.session.write(
+            lambda: self.work(self._progress, self._cancel.is_set),
+            on_success=self.finished.emit,
+            on_failure=self.failed.emit,
+            vocabulary=self.vocabulary,
+        )
+
+    def _progress(self, done: int, total: int) -> None:
+        step = done * 1000 // total if total else 0
+        if step != self._shown:
+            self._shown = step
+            self.progressed.emit(done, total)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelling(self) -> bool:
+        return self._cancel.is_set()
+
+
+class JobDialog(QDialog):
+    """What is running, how far it is, and Cancel. Shown with open(): it never blocks the event loop."""
+
+    def __init__(self, job: ArchiveJob, title: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.job = job
+        self.setWindowTitle(title)
+        self.setMinimumWidth(420)
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)  # busy until the first progress arrives
+        self.cancel_button = QPushButton(_("Cancel"))
+        self.cancel_button.clicked.connect(self.cancel)
+        buttons = QDialogButtonBox()
+        buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(buttons)
+        job.progressed.connect(self._progressed)
+
+    def _progressed(self, done: int, total: int) -> None:
+        if total:
+            self.bar.setRange(0, total)
+            self.bar.setValue(done)
+
+    def cancel(self) -> None:
+        self.job.cancel()
+        self.cancel_button.setEnabled(False)
+        self.label.setText(_("Stopping…"))
+
+    def reject(self) -> None:  # Escape or the window's close button: cancel, and close when it has stopped
+        self.cancel()
+
+
+# ---- the sentences ----------------------------------------------------------------------------------
+
+
+def _path(path: str | Path) -> str:
+    return in_own_direction(str(path))
+
+
+def format_name(format: str) -> str:
+    return {"csv": _("CSV"), "jsonl": _("JSON Lines"), "bagit": _("BagIt bag")}.get(format, format)
+
+
+def export_sentence(report: ExportReport) -> str:
+    if report.cancelled:
+        return _("The export was cancelled; nothing was written to {path}.").format(
+            path=_path(report.destination)
+        )
+    return ngettext(
+        "Exported {count} document as {format} to {path}.",
+        "Exported {count} documents as {format} to {path}.",
+        report.documents,
+    ).format(
+        count=count_text(report.documents), format=format_name(report.format), path=_path(report.destination)
+    )
+
+
+def backup_sentence(report: BackupReport) -> str:
+    if report.cancelled:
+        return _("The backup was cancelled; the archive itself is unchanged.")
+    sentence = ngettext(
+        "Backed up {count} document to {path}; {copied} originals copied, {present} already there.",
+        "Backed up {count} documents to {path}; {copied} originals copied, {present} already there.",
+        report.documents,
+    ).format(
+        count=count_text(report.documents),
+        path=_path(report.destination),
+        copied=count_text(report.originals_copied),
+        present=count_text(report.originals_present),
+    )
+    if report.missing:
+        sentence += " " + ngettext(
+            "{count} original is missing from the archive itself: run Tools › Verify archive.",
+            "{count} originals are missing from the archive itself: run Tools › Verify archive.",
+            len(report.missing),
+        ).format(count=count_text(len(report.missing)))
+    return sentence
+
+
+def bag_sentence(report: BagImportReport) -> str:
+    if report.cancelled:
+        return _("The bag import was cancelled; documents restored before that stay in the archive.")
+    sentence = ngettext(
+        "Imported {count} document from the bag {path}.",
+        "Imported {count} documents from the bag {path}.",
+        len(report.imported),
+    ).format(count=count_text(len(report.imported)), path=_path(report.bag))
+    if report.duplicates:
+        sentence += " " + ngettext(
+            "{count} was already in the archive.",
+            "{count} were already in the archive.",
+            len(report.duplicates),
+        ).format(count=count_text(len(report.duplicates)))
+    return sentence
+
+
+def problem_phrase(kind: str, count: int) -> str:
+    """One kind of problem `verify` found, counted, in words."""
+    phrases = {
+        "corrupted-original": ngettext(
+            "{count} original changed since it was imported",
+            "{count} originals changed since they were imported",
+            count,
+        ),
+        "missing-original": ngettext("{count} original is missing", "{count} originals are missing", count),
+        "orphan-original": ngettext(
+            "{count} stored file belongs to no document", "{count} stored files belong to no document", count
+        ),
+        "index": ngettext(
+            "{count} search index entry is out of step", "{count} search index entries are out of step", count
+        ),
+        "database": ngettext(
+            "the database reports {count} integrity problem",
+            "the database reports {count} integrity problems",
+            count,
+        ),
+    }
+    phrase = phrases.get(kind) or ngettext("{count} other problem", "{count} other problems", count)
+    return phrase.format(count=count_text(count))
+
+
+def problems_phrase(problems: Sequence) -> str:
+    counts: dict[str, int] = {}
+    for problem in problems:
+        counts[problem.kind] = counts.get(problem.kind, 0) + 1
+    return _("; ").join(problem_phrase(kind, count) for kind, count in counts.items())
+
+
+def verify_sentence(report: VerifyReport) -> str:
+    if report.cancelled:
+        return ngettext(
+            "Verification was cancelled after {count} original; nothing was changed.",
+            "Verification was cancelled after {count} originals; nothing was changed.",
+            report.checked,
+        ).format(count=count_text(report.checked))
+    if not report.problems:
+        return ngettext(
+            "The {count} original is intact, the database is sound and the search index matches.",
+            "All {count} originals are intact, the database is sound and the search index matches.",
+            report.checked,
+        ).format(count=count_text(report.checked))
+    return ngettext(
+        "Checked {count} original: {problems}.",
+        "Checked {count} originals: {problems}.",
+        report.checked,
+    ).format(count=count_text(report.checked), problems=problems_phrase(report.problems))
+
+
+def affected_documents(problems: Sequence) -> str:
+    ids = sorted({problem.id for problem in problems if problem.id is not None})
+    if not ids:
+        return ""
+    shown = ", ".join(count_text(i) for i in ids[:20]) + (" …" if len(ids) > 20 else "")
+    return _("Documents concerned: {ids}.").format(ids=shown)
+
+
+def repair_sentence(report: RepairReport, archive_path: Path) -> str:
+    parts = [_("Search index rebuilt")] if report.index_rebuilt else []
+    if report.orphans_set_aside:
+        parts.append(
+            ngettext(
+                "{count} stored file without a document set aside in {path}",
+                "{count} stored files without a document set aside in {path}",
+                len(report.orphans_set_aside),
+            ).format(count=count_text(len(report.orphans_set_aside)), path=_path(archive_path / "orphans"))
+        )
+    if report.originals_restored:
+        parts.append(
+            ngettext(
+                "{count} original put back", "{count} originals put back", len(report.originals_restored)
+            ).format(count=count_text(len(report.originals_restored)))
+        )
+    if report.temp_files_removed:
+        parts.append(
+            ngettext(
+                "{count} leftover temporary file removed",
+                "{count} leftover temporary files removed",
+                len(report.temp_files_removed),
+            ).format(count=count_text(len(report.temp_files_removed)))
+        )
+    sentence = _("Repair done: {actions}.").format(actions=_("; ").join(parts) or _("nothing to change"))
+    if report.remaining:
+        sentence += " " + _(
+            "Not repairable here: {problems}. Restore those originals from a backup; nothing was deleted."
+        ).format(problems=problems_phrase(report.remaining))
+    return sentence
+
+
+# ---- the export dialog ------------------------------------------------------------------------------
+
+
+class ExportDialog(QDialog):
+    """What to export (the whole archive, the search result, the selection) and in which format."""
+
+    def __init__(self, counts: dict[str, int], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Export"))
+        self.scope = QComboBox()
+        names = {
+            "all": _("The whole archive ({count})"),
+            "result": _("The documents shown ({count})"),
+            "selection": _("The selected documents ({count})"),
+        }
+        for key, name in names.items():
+            if counts.get(key):
+                self.scope.addItem(name.format(count=count_text(counts[key])), key)
+        self.format = QComboBox()
+        self.format.addItem(_("CSV — for spreadsheets (UTF-8 with BOM)"), "csv")
+        self.format.addItem(_("JSON Lines — every field, tag, link and review state"), "jsonl")
+        self.format.addItem(_("BagIt bag — originals, texts and metadata, for preservation"), "bagit")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Export…"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(_("Documents:"), self.scope)
+        form.addRow(_("Format:"), self.format)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def choice(self) -> tuple[str, str]:
+        return self.scope.currentData(), self.format.currentData()
+
+
+# ---- the controller ---------------------------------------------------------------------------------
+
+
+class ArchiveJobs(QObject):
+    """The window's export, backup, bag import and verify commands. One runs at a time.
+
+    The `start_*` methods take their destination as arguments (tests and scripts call them); the
+    menu commands ask for it first. `outcome` is the last sentence shown, `outcome_box` its message box.
+    """
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = window.session
+        self.job: ArchiveJob | None = None
+        self.dialog: JobDialog | None = None
+        self.outcome = ""
+        self.outcome_box: QMessageBox | None = None
+        self.last_report: Any = None
+        self.repair_button: QPushButton | None = None
+
+        self.export_action = QAction(_("&Export…"), window)
+        self.export_action.triggered.connect(self.export_documents)
+        self.backup_action = QAction(_("&Back up archive…"), window)
+        self.backup_action.triggered.connect(self.back_up)
+        self.import_bag_action = QAction(_("Import &bag…"), window)
+        self.import_bag_action.triggered.connect(self.import_bag)
+        self.verify_action = QAction(_("&Verify archive…"), window)
+        self.verify_action.triggered.connect(self.start_verify)
+
+    @property
+    def busy(self) -> bool:
+        return self.job is not None
+
+    # running -----------------------------------------------------------------------------------------
+    def _run(
+        self,
+        title: str,
+        text: str,
+        work: Callable[[Callable, Callable], Any],
+        done: Callable[[Any], None],
+        vocabulary: bool = False,
+    ) -> ArchiveJob | None:
+        if self.job is not None:
+            self.window.statusBar().showMessage(
+                _("Another archive task is running; wait for it to end."), 8000
+            )
+            return None
+        job = ArchiveJob(self.session, work, vocabulary)
+        self.job = job
+        self.dialog = JobDialog(job, title, text, self.window)
+
+        def finished(report: Any) -> None:
+            self._close_dialog()
+            self.last_report = report
+            done(report)
+
+        def failed(error: BaseException) -> None:
+            self._close_dialog()
+            self.last_report = error
+            self._tell(title, error_sentence(error), warning=True)
+            if not isinstance(error, Exception):  # pragma: no cover - a KeyboardInterrupt and the like
+                show_error(self.window, error, title)
+
+        job.finished.connect(finished)
+        job.failed.connect(failed)
+        self.dialog.open()
+        job.start()
+        return job
+
+    def _close_dialog(self) -> None:
+        self.job = None
+        if self.dialog is not None:
+            self.dialog.hide()
+            self.dialog.deleteLater()
+            self.dialog = None
+
+    def _tell(self, title: str, sentence: str, warning: bool = False, detail: str = "") -> QMessageBox:
+        """The outcome in a message box opened without blocking; also kept in `outcome` and the status bar."""
+        self.outcome = sentence
+        self.window.statusBar().showMessage(sentence, 15000)
+        icon = QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information
+        box = QMessageBox(icon, title, sentence, QMessageBox.StandardButton.Close, self.window)
+        if detail:
+            box.setInformativeText(detail)
+        if self.outcome_box is not None:
+            self.outcome_box.close()
+        self.outcome_box = box
+        box.open()
+        return box
+
+    # export ------------------------------------------------------------------------------------------
+    def export_scopes(self) -> dict[str, int]:
+        return {
+            "all": self.window._archive_total or self.session.archive.count(),
+            "result": self.window.result.total
+            if (self.window.state.query or self.window.state.has_facets())
+            else 0,
+            "selection": len(self.window.selected_ids()),
+        }
+
+    def export_documents(self) -> None:
+        """File › Export…: choose what and how, then where."""
+        dialog = ExportDialog(self.export_scopes(), self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        scope, format = dialog.choice()
+        destination = self.ask_export_destination(format)
+        if destination:
+            self.start_export(format, destination, scope)
+
+    def ask_export_destination(self, format: str) -> str:
+        stamp = dt.date.today().isoformat()
+        folder = Path(str(self.window.settings.value("export/last_folder", str(Path.home()))))
+        suggested = str(folder / f"qirtas-{stamp}{FORMAT_SUFFIX[format]}")
+        if format == "bagit":
+            path, _filter = QFileDialog.getSaveFileName(
+                self.window,
+                _("Name a new folder for the bag"),
+                suggested + "-bag",
+                options=QFileDialog.Option.DontConfirmOverwrite,
+            )
+        else:
+            filters = {"csv": _("CSV files (*.csv)"), "jsonl": _("JSON Lines files (*.jsonl)")}
+            path, _filter = QFileDialog.getSaveFileName(
+                self.window, _("Export to"), suggested, filters[format]
+            )
+        if path:
+            self.window.settings.setValue("export/last_folder", str(Path(path).parent))
+        return path
+
+    def scope_ids(self, scope: str) -> Callable[[], list[int] | None]:
+        """The documents of a scope, read on the worker (a large result's ids may still be arriving)."""
+        window = self.window
+        if scope == "selection":
+            chosen = window.selected_ids()
+            return lambda: chosen
+        if scope == "result":
+            if window.result.complete:
+                ids = list(window.result.ids)
+                return lambda: ids
+            state = replace(window.state, selected={f: list(v) for f, v in window.state.selected.items()})
+            archive = self.session.archive
+            return lambda: all_ids(archive, state)
+        return lambda: None
+
+    def start_export(self, format: str, destination: str | Path, scope: str = "all") -> ArchiveJob | None:
+        archive = self.session.archive
+        destination = Path(destination).expanduser().absolute()  # bagit changes the working folder briefly
+        ids = self.scope_ids(scope)
+        return self._run(
+            _("Export"),
+            _("Exporting to {path}…").format(path=_path(destination)),
+            lambda progress, cancel: export(archive, format, destination, ids(), progress, cancel),
+            lambda report: self._tell(_("Export"), export_sentence(report)),
+        )
+
+    # backup ------------------------------------------------------------------------------------------
+    def back_up(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self.window,
+            _("Choose an empty folder for the backup (or an earlier backup to refresh)"),
+            str(self.window.settings.value("backup/last_folder", str(Path.home()))),
+        )
+        if folder:
+            self.window.settings.setValue("backup/last_folder", folder)
+            self.start_backup(folder)
+
+    def start_backup(self, destination: str | Path) -> ArchiveJob | None:
+        archive_path = self.session.archive.path
+        destination = Path(destination).expanduser().absolute()
+        return self._run(
+            _("Back up archive"),
+            _("Backing up to {path}…").format(path=_path(destination)),
+            lambda progress, cancel: backup(archive_path, destination, progress, cancel),
+            lambda report: self._tell(_("Back up archive"), backup_sentence(report), bool(report.missing)),
+        )
+
+    # bag import --------------------------------------------------------------------------------------
+    def import_bag(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self.window,
+            _("Choose the bag folder to import"),
+            str(self.window.settings.value("export/last_folder", str(Path.home()))),
+        )
+        if folder:
+            self.start_bag_import(folder)
+
+    def start_bag_import(self, bag: str | Path) -> ArchiveJob | None:
+        archive = self.session.archive
+        bag = Path(bag).expanduser().absolute()
+        return self._run(
+            _("Import bag"),
+            _("Checking and importing the bag {path}…").format(path=_path(bag)),
+            lambda progress, cancel: import_bag(archive, bag, progress, cancel),
+            lambda report: self._tell(_("Import bag"), bag_sentence(report)),
+            vocabulary=True,
+        )
+
+    # verify and repair -------------------------------------------------------------------------------
+    def start_verify(self) -> ArchiveJob | None:
+        archive = self.session.archive
+        return self._run(
+            _("Verify archive"),
+            _("Re-reading every original and checking the database and the search index…"),
+            lambda progress, cancel: verify(archive, progress, cancel),
+            self._verified,
+        )
+
+    def _verified(self, report: VerifyReport) -> None:
+        box = self._tell(
+            _("Verify archive"),
+            verify_sentence(report),
+            warning=bool(report.problems),
+            detail=affected_documents(report.problems),
+        )
+        self.repair_button = None
+        if report.problems and not report.cancelled:
+            self.repair_button = box.addButton(_("Repair"), QMessageBox.ButtonRole.AcceptRole)
+            self.repair_button.setToolTip(
+                _(
+                    "Rebuild the search index and set stored files without a document aside; "
+                    "no original a document needs is moved or deleted"
+                )
+            )
+            self.repair_button.clicked.connect(lambda: self.start_repair(report))
+
+    def start_repair(self, found: VerifyReport) -> ArchiveJob | None:
+        archive = self.session.archive
+        return self._run(
+            _("Repair archive"),
+            _("Repairing what can be repaired…"),
+            lambda progress, cancel: repair(archive, found, progress=progress),
+            lambda report: self._tell(
+                _("Repair archive"), repair_sentence(report, archive.path), warning=bool(report.remaining)
+            ),
+        )
+
+
+def install_archive_jobs(window) -> ArchiveJobs:
+    """Add the commands to the window's File and Tools menus."""
+    jobs = ArchiveJobs(window)
+    window.archive_jobs = jobs
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if menu is not None and window.commands.quit in menu.actions():
+            separator = menu.insertSeparator(window.commands.quit)
+            menu.insertActions(separator, [jobs.export_action, jobs.backup_action, jobs.import_bag_action])
+            break
+    tools_menu(window).addAction(jobs.verify_action)
+    return jobs
+
+
+def tools_menu(window):
+    """The window's Tools menu, made (before Help) by the first module that needs it."""
+    menu = getattr(window, "tools_menu", None)
+    if menu is None:
+        actions = window.menuBar().actions()
+        menu = window.menuBar().addMenu(_("&Tools")) if not actions else None
+        if menu is None:
+            menu = QMenu(_("&Tools"), window)
+            window.menuBar().insertMenu(actions[-1], menu)  # the last menu is Help
+        window.tools_menu = menu
+    return menu

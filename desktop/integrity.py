@@ -1,0 +1,265 @@
+"""Integrity findings in the window: a badge per kind in the reader (with a repaired reading beside the stored
+text, never instead of it) and View › Documents with integrity findings, a filter of the document list."""
+
+from __future__ import annotations
+
+from archive.integrity import (
+    KIND_LABELS,
+    KINDS,
+    Finding,
+    document_findings,
+    document_ids_with,
+    repaired_reading,
+)
+from archive.models import Document
+from desktop.labels import count_text, in_own_direction
+from desktop.qt import (
+    QAction,
+    QActionGroup,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+from i18n import _, ngettext
+
+# Kinds whose damage `repaired_reading` can undo.
+REPAIRABLE = {"mojibake", "presentation-forms", "visual-order"}
+MAX_DETAIL_LINES = 6
+BADGE_STYLE = (
+    "QLabel { background: #fdecea; color: #8a1c12; border: 1px solid #e4a49c; border-radius: 8px;"
+    " padding: 1px 8px; }"
+)
+
+
+def kind_label(kind: str) -> str:
+    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
+
+
+def finding_sentence(finding: Finding, document: Document | None = None) -> str:
+    """One finding in words, in the UI language (the archive's own `detail` is English, for the CLI)."""
+    count = finding.count
+    quoted = finding.excerpt
+    if finding.kind == "unexpected-script":
+        source = (document.title if finding.field == "title" else document.text) if document else ""
+        run = source[finding.start : finding.end] if source else ""
+        sentence = ngettext(
+            "Letters of an unexpected script, “{run}”, appear {count} time: “{excerpt}”.",
+            "Letters of an unexpected script, “{run}”, appear {count} times: “{excerpt}”.",
+            count,
+        ).format(run=run or quoted, count=count_text(count), excerpt=quoted)
+    elif finding.kind == "mojibake":
+        sentence = ngettext(
+            "{count} passage was garbled by a wrong encoding: “{excerpt}”.",
+            "{count} passages were garbled by a wrong encoding: “{excerpt}”.",
+            count,
+        ).format(count=count_text(count), excerpt=quoted)
+    elif finding.kind == "replacement-character":
+        sentence = ngettext(
+            "{count} character was lost when the file was read (shown as �): “{excerpt}”.",
+            "{count} characters were lost when the file was read (shown as �): “{excerpt}”.",
+            count,
+        ).format(count=count_text(count), excerpt=quoted)
+    elif finding.kind == "presentation-forms":
+        sentence = ngettext(
+            "{count} Arabic letter is stored as a presentation form: “{excerpt}”.",
+            "{count} Arabic letters are stored as presentation forms: “{excerpt}”.",
+            count,
+        ).format(count=count_text(count), excerpt=quoted)
+    elif finding.kind == "visual-order":
+        sentence = ngettext(
+            "{count} line of Arabic is stored in visual (backwards) order: “{excerpt}”.",
+            "{count} lines of Arabic are stored in visual (backwards) order: “{excerpt}”.",
+            count,
+        ).format(count=count_text(count), excerpt=quoted)
+    else:
+        sentence = finding.detail
+    if finding.field == "title":
+        sentence = _("{finding} (in the title)").format(finding=sentence)
+    return sentence
+
+
+class IntegrityBar(QWidget):
+    """Badges of the shown document's findings, their sentences, and the repaired-reading toggle."""
+
+    def __init__(self, reader) -> None:
+        super().__init__(reader)
+        self.reader = reader
+        self.document: Document | None = None
+        self.findings: list[Finding] = []
+        self.badges: dict[str, QLabel] = {}
+        self.badge_row = QHBoxLayout()
+        self.badge_row.setContentsMargins(0, 0, 0, 0)
+        self.badge_row.setSpacing(6)
+        self.repaired_button = QPushButton(_("Show repaired reading"))
+        self.repaired_button.setCheckable(True)
+        self.repaired_button.setToolTip(
+            _(
+                "Show the text as it reads with the damage undone; the stored text and the original stay as they are"
+            )
+        )
+        self.repaired_button.toggled.connect(self.show_repaired)
+        self.badge_row.addStretch(1)
+        self.badge_row.addWidget(self.repaired_button)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setStyleSheet("color: #8a1c12;")
+        self.note = QLabel(_("Repaired reading: the stored text and the original file are unchanged."))
+        self.note.setStyleSheet("color: #1f5e2e; font-style: italic;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 2, 0, 2)
+        layout.setSpacing(2)
+        layout.addLayout(self.badge_row)
+        layout.addWidget(self.details)
+        layout.addWidget(self.note)
+        self.clear()
+
+    def clear(self) -> None:
+        self.document, self.findings = None, []
+        for badge in self.badges.values():
+            self.badge_row.removeWidget(badge)
+            badge.deleteLater()
+        self.badges = {}
+        self._set_repaired(False)
+        self.hide()
+
+    def show_document(self, document: Document) -> None:
+        """Badges for `document` (its text is in memory already: checking one document is quick)."""
+        self.clear()
+        self.document = document
+        self.findings = document_findings(self.reader.archive, document.id)
+        if not self.findings:
+            return
+        by_kind: dict[str, list[Finding]] = {}
+        for finding in self.findings:
+            by_kind.setdefault(finding.kind, []).append(finding)
+        for index, (kind, findings) in enumerate(
+            sorted(by_kind.items(), key=lambda item: KINDS.index(item[0]))
+        ):
+            badge = QLabel(kind_label(kind))
+            badge.setStyleSheet(BADGE_STYLE)
+            badge.setToolTip("\n".join(in_own_direction(finding_sentence(f, document)) for f in findings))
+            self.badge_row.insertWidget(index, badge)
+            self.badges[kind] = badge
+        lines = [in_own_direction(finding_sentence(f, document)) for f in self.findings]
+        if len(lines) > MAX_DETAIL_LINES:
+            more = len(lines) - MAX_DETAIL_LINES
+            lines = [
+                *lines[:MAX_DETAIL_LINES],
+                ngettext("… and {count} more.", "… and {count} more.", more).format(count=count_text(more)),
+            ]
+        self.details.setText("\n".join(lines))
+        self.repaired_button.setVisible(bool(REPAIRABLE & by_kind.keys()))
+        self.show()
+
+    def _set_repaired(self, on: bool) -> None:
+        self.repaired_button.blockSignals(True)
+        self.repaired_button.setChecked(on)
+        self.repaired_button.blockSignals(False)
+        self.note.setVisible(on)
+
+    def show_repaired(self, on: bool) -> None:
+        """Lay out the repaired reading in the reader, or the stored text again; nothing is written."""
+        document = self.document
+        if document is None:
+            return
+        self.note.setVisible(on)
+        text = repaired_reading(document.text or "") if on else document.text
+        reader = self.reader
+        reader.page_positions, reader.highlights = reader._layout.fill(
+            reader.browser.document(), text, document.page_starts or [], reader.query
+        )
+
+
+class IntegrityFilter:
+    """View › Documents with integrity findings: restricts the document list to the documents with them."""
+
+    def __init__(self, window) -> None:
+        self.window = window
+        self.group = QActionGroup(window)
+        self.group.setExclusive(True)
+        self.menu = None
+        self.all_action = self._action(_("All documents (no integrity filter)"), None)
+        self.any_action = self._action(_("Any finding"), list(KINDS))
+        self.kind_actions = {kind: self._action(kind_label(kind), [kind]) for kind in KINDS}
+        self.all_action.setChecked(True)
+        self.kinds: list[str] | None = None
+
+    def _action(self, text: str, kinds: list[str] | None) -> QAction:
+        action = QAction(text, self.group)
+        action.setCheckable(True)
+        action.triggered.connect(lambda _checked=False, kinds=kinds: self.show_kinds(kinds))
+        return action
+
+    def install(self, view_menu) -> None:
+        self.menu = view_menu.addMenu(_("Documents with &integrity findings"))
+        self.menu.addAction(self.all_action)
+        self.menu.addSeparator()
+        self.menu.addAction(self.any_action)
+        self.menu.addActions(list(self.kind_actions.values()))
+        self.menu.aboutToShow.connect(self._sync)
+
+    def _sync(self) -> None:
+        if self.window.state.ids is None:  # Clear search and filters took it off
+            self.kinds = None
+            self.all_action.setChecked(True)
+
+    def show_kinds(self, kinds: list[str] | None) -> None:
+        """Show only documents with findings of `kinds` (None: every document again).
+
+        The first audit of an archive reads every text: it runs on the write thread (it fills a cache).
+        """
+        window = self.window
+        self.kinds = kinds
+        if kinds is None:
+            self.all_action.setChecked(True)
+        elif len(kinds) == 1 and kinds[0] in self.kind_actions:
+            self.kind_actions[kinds[0]].setChecked(True)
+        else:
+            self.any_action.setChecked(True)
+        if kinds is None:
+            window.state.ids = None
+            window.refresh()
+            return
+        archive = window.archive
+        window.statusBar().showMessage(_("Looking for integrity findings…"))
+        window.session.queue.submit(
+            archive,
+            lambda: document_ids_with(archive, kinds),
+            lambda ids: self._found(kinds, ids),
+            window.session.failed.emit,
+        )
+
+    def _found(self, kinds: list[str], ids: list[int]) -> None:
+        window = self.window
+        if self.kinds != kinds:  # another choice was made meanwhile
+            return
+        window.state.ids = ids
+        window.refresh()
+        if ids and window.current_id() not in ids:
+            window.select_document(ids[0])
+        names = kind_label(kinds[0]) if len(kinds) == 1 else _("any finding")
+        window.statusBar().showMessage(
+            ngettext(
+                "{count} document with integrity findings ({kinds}).",
+                "{count} documents with integrity findings ({kinds}).",
+                len(ids),
+            ).format(count=count_text(len(ids)), kinds=names),
+            15000,
+        )
+
+
+def install_integrity(window) -> IntegrityFilter:
+    """Add the filter to the View menu (the menu that holds Clear search and filters)."""
+    integrity_filter = IntegrityFilter(window)
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if menu is not None and window.commands.clear_filters in menu.actions():
+            integrity_filter.install(menu)
+            break
+    window.integrity_filter = integrity_filter
+    return integrity_filter
