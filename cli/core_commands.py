@@ -48,7 +48,7 @@ def register(subparsers, common) -> None:
     show.add_argument("id", type=int)
 
     search = add("search", run_search, "full-text search")
-    search.add_argument("query")
+    search.add_argument("query", nargs="*", help='words, "phrases", prefix*, -exclusions, facet:value')
     search.add_argument("--limit", type=int, default=50)
     search.add_argument("--offset", type=int, default=0)
 
@@ -180,7 +180,7 @@ def run_show(args) -> int:
 
 def run_search(args) -> int:
     with _open(args) as archive:
-        result = archive.search(args.query, limit=args.limit, offset=args.offset)
+        result = archive.search(" ".join(args.query), limit=args.limit, offset=args.offset)
     payload = {
         "total": result.total,
         "results": [

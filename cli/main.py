@@ -13,7 +13,13 @@ from platformdirs import user_data_dir
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 # Each module defines `register(subparsers, common)`; one module per group of commands.
-COMMAND_MODULES = ["cli.core_commands", "cli.export_commands", "cli.suggest_commands", "cli.pdf_commands", "cli.bilingual_commands"]
+COMMAND_MODULES = [
+    "cli.core_commands",
+    "cli.export_commands",
+    "cli.suggest_commands",
+    "cli.pdf_commands",
+    "cli.bilingual_commands",
+]
 
 
 class CommandError(Exception):
@@ -61,7 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        if getattr(args, "command", None) != "search":
+            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        # `qirtas search -terror`: an exclusion looks like an option to argparse; it belongs to the query.
+        args.query = [*args.query, *unknown]
     if not getattr(args, "command", None):
         args = parser.parse_args(["gui", *(argv if argv is not None else sys.argv[1:])])
     from archive.archive import ArchiveError

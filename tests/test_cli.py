@@ -158,3 +158,15 @@ def test_demo_refuses_to_replace_a_real_archive(tmp_path, capsys):
     run(capsys, "--archive", str(tmp_path / "A"), "import", str(SEED_FILES[0]), "--json")
     assert main(["--archive", str(tmp_path / "A"), "demo"]) == 1
     assert "not the demo" in capsys.readouterr().err
+
+
+def test_an_exclusion_first_in_a_search_is_part_of_the_query_not_an_option(tmp_path, capsys):
+    archive = str(tmp_path / "A")
+    run(capsys, "--archive", archive, "import", str(REPO / "seeds"), "--json")
+    status, everything = run(capsys, "--archive", archive, "search", "internet", "--json")
+    status, excluded = run(capsys, "--archive", archive, "search", "-dushanbe", "internet", "--json")
+    assert status == 0
+    assert 0 < excluded["total"] < everything["total"]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--archive", archive, "list", "--bogus"])
+    assert exit_info.value.code == 2
