@@ -10,6 +10,7 @@ made from these lines in pdf_paragraphs.
 from __future__ import annotations
 
 import bisect
+import math
 import statistics
 import unicodedata
 from dataclasses import dataclass, field
@@ -71,10 +72,11 @@ class GlyphDevice(PDFTextDevice):
     def __init__(self, resources: PDFResourceManager) -> None:
         super().__init__(resources)
         self.glyphs: list[Glyph] = []
+        self.turned: dict[int, list[Glyph]] = {}
         self.images = 0  # pictures drawn on the current page (a page of pictures and no text: a scan)
         self.width = self.height = 0.0
         self.crop = (0.0, 0.0, 0.0, 0.0)
-        self._drawn: set[tuple[str, int, int, int]] = set()
+        self._drawn: set[tuple[str, int, int, int, int]] = set()
         # Over the whole document: characters drawn, and those whose font does not say what they are.
         self.drawn = self.unknown = 0
 
@@ -84,6 +86,7 @@ class GlyphDevice(PDFTextDevice):
         self.crop = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
         self.width, self.height = abs(x1 - x0), abs(y1 - y0)
         self.glyphs = []
+        self.turned: dict[int, list[Glyph]] = {}  # glyphs of turned text, by angle in degrees
         self.images = 0
         self._drawn = set()
 
@@ -106,24 +109,39 @@ class GlyphDevice(PDFTextDevice):
                 self.unknown += 1
                 return advance
         a, b, c, d, e, f = matrix
+        left, bottom, right, top = self.crop
+        if not (left <= e <= right and bottom <= f <= top):
+            return advance  # outside the crop box: not on the page a reader sees
+        e, f = e - left, f - bottom
+        turn = 0
         if b == 0 and c == 0 and a > 0 and d * scaling > 0 and not font.is_vertical():
             x0, x1, baseline, size = e, e + a * advance, f, abs(d) * fontsize
-        else:  # rotated, mirrored or vertical writing: place it by its box
+        elif not font.is_vertical() and (scale := math.hypot(a, b)) and a * d - b * c > 0:
+            # Turned text (a side note up the margin, a diagonal watermark): measured along its own
+            # baseline, and laid out apart from the level text.
+            cos, sin = a / scale, b / scale
+            turn = round(math.degrees(math.atan2(sin, cos)))
+            start = e * cos + f * sin
+            x0, x1 = start, start + scale * advance
+            baseline, size = f * cos - e * sin, math.hypot(c, d) * fontsize
+        else:  # mirrored, or vertical writing: placed by its box
             descent = font.get_descent() * fontsize
-            box = apply_matrix_rect(matrix, (0, descent + rise, advance, descent + rise + fontsize))
+            box = apply_matrix_rect(
+                (a, b, c, d, e, f), (0, descent + rise, advance, descent + rise + fontsize)
+            )
             x0, x1 = sorted((box[0], box[2]))
             baseline, size = min(box[1], box[3]), abs(box[3] - box[1]) or fontsize
         if size <= 0:
             return advance
-        left, bottom, right, top = self.crop
-        if x1 < left or x0 > right or baseline < bottom - size or baseline > top:
-            return advance  # outside the crop box: not on the page a reader sees
-        x0, x1, baseline = x0 - left, x1 - left, baseline - bottom
         grid = max(size * 0.15, 0.5)
-        key = (text, round(x0 / grid), round(baseline / grid), round(size))
+        key = (text, round(x0 / grid), round(baseline / grid), round(size), turn)
         if key not in self._drawn:
             self._drawn.add(key)
-            self.glyphs.append(Glyph(text, x0, x1, baseline, size))
+            glyph = Glyph(text, x0, x1, baseline, size)
+            if turn:
+                self.turned.setdefault(turn, []).append(glyph)
+            else:
+                self.glyphs.append(glyph)
         return advance
 
 
@@ -289,5 +307,7 @@ def _split(lines: list[Line], cuts: list[float], key, descending: bool = False) 
 
 def layout_page(device: GlyphDevice) -> PageLayout:
     """The page the device has just drawn, as lines in reading order."""
-    lines = build_lines(device.glyphs) if device.glyphs else []
-    return PageLayout(device.width, device.height, reading_order(lines), pictures=device.images)
+    lines = reading_order(build_lines(device.glyphs)) if device.glyphs else []
+    for _turn, glyphs in sorted(device.turned.items()):
+        lines += reading_order(build_lines(glyphs))
+    return PageLayout(device.width, device.height, lines, pictures=device.images)

@@ -104,6 +104,12 @@ def test_mixed_pages_come_out_paragraph_by_paragraph_in_reading_order(producer):
     assert extracted.language == "mixed"
 
 
+def test_a_diagonal_watermark_is_read_apart_and_does_not_break_the_text_under_it():
+    found = paragraphs(fidelity.extracted(CHROMIUM / "watermark_en.pdf").text)
+    assert found[-1] == "CONFIDENTIAL DRAFT"
+    assert len(found) == 5 and all("CONFIDENTIAL" not in p for p in found[:-1])
+
+
 def test_a_running_header_is_kept_once_and_page_numbers_are_dropped():
     extracted = fidelity.extracted(CHROMIUM / "headers_en.pdf")
     assert extracted.text.count("Qirtas fixture: Digital Diplomacy briefing") == 1
