@@ -83,3 +83,9 @@ def test_every_pdf_of_the_pdfminer_samples_ends_in_a_document_or_a_clear_failure
     assert "Hello" in by_name["contrib/issue-1113-evil-xobjects.pdf"].text
     failures = sum(isinstance(outcome, ExtractionError) for outcome in outcomes.values())
     assert failures <= 2  # 175.pdf has no page tree at all
+    # The user password the encrypted samples were made with opens them (RC4 40/128, AES 128/256).
+    locked = [
+        SAMPLES / "encryption" / name for name in ("rc4-40.pdf", "rc4-128.pdf", "aes-128.pdf", "aes-256.pdf")
+    ]
+    for outcome in extract_isolated(locked, password="foo", workers=2).values():
+        assert outcome.status == "ok" and outcome.text == "Secret!"
