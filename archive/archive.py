@@ -39,10 +39,16 @@ class NewDocument:
     extracted: Extracted
     source_name: str
     sha256: str = ""
+    prepared_index: search.PreparedIndex | None = None  # index terms computed ahead by an import worker
 
     def __post_init__(self) -> None:
         if not self.sha256:
             self.sha256 = sha256_bytes(self.data)
+
+
+def document_title(extracted: Extracted, source_name: str) -> str:
+    """The title a new document gets: the one extracted, else the file name without its extension."""
+    return extracted.title or Path(source_name).stem
 
 
 @dataclass
@@ -158,7 +164,7 @@ class Archive:
         extracted = item.extracted
         now = utcnow()
         document = Document(
-            title=extracted.title or Path(item.source_name).stem,
+            title=document_title(extracted, item.source_name),
             language=extracted.language,
             text=extracted.text,
             source_name=item.source_name,
@@ -177,7 +183,7 @@ class Archive:
         # A prepared statement instead of Model.create(): peewee's SQL generation was half the cost of a
         # batch import (measured with cProfile on 1,000 generated documents).
         document.id = self.db.execute_sql(_INSERT_DOCUMENT, _document_row(document)).lastrowid
-        search.index_document(document)
+        search.index_document(document, item.prepared_index)
         self.audit(
             "imported", document.id, source=item.source_name, sha256=item.sha256, status=extracted.status
         )

@@ -105,20 +105,44 @@ def _record_words(words: Iterable[str]) -> None:
         _lexicon_known.clear()
 
 
-def index_document(document: Document) -> None:
-    """Index (or re-index) one document: call inside the transaction that writes it."""
-    title_words, text_words = folded_words(document.title or ""), folded_words(document.text or "")
+@dataclass(frozen=True)
+class PreparedIndex:
+    """A document's index terms, computed ahead (by an import worker process) for the title given."""
+
+    title: str
+    title_terms: str
+    body_terms: str
+    words: frozenset[str]
+
+
+def prepare_index(title: str, text: str) -> PreparedIndex:
+    """Fold and stem a title and text: the costly half of indexing, safe to run in another process."""
+    title_words, text_words = folded_words(title), folded_words(text)
+    return PreparedIndex(
+        title,
+        " ".join(map(stem, title_words)),
+        " ".join(map(stem, text_words)),
+        frozenset(title_words).union(text_words),
+    )
+
+
+def index_document(document: Document, prepared: PreparedIndex | None = None) -> None:
+    """Index (or re-index) one document: call inside the transaction that writes it.
+
+    `prepared` (from `prepare_index`) is used when it was made for this document's title.
+    """
+    if prepared is None or prepared.title != (document.title or ""):
+        prepared = prepare_index(document.title or "", document.text or "")
     database.execute_sql(
         f"INSERT OR REPLACE INTO {_FTS}(rowid, title, body) VALUES (?, ?, ?)",
-        (document.id, " ".join(map(stem, title_words)), " ".join(map(stem, text_words))),
+        (document.id, prepared.title_terms, prepared.body_terms),
     )
     date = document.date.isoformat() if hasattr(document.date, "isoformat") else document.date
     database.execute_sql(
         f"INSERT OR REPLACE INTO {_FACTS}(id, language, date) VALUES (?, ?, ?)",
         (document.id, document.language, date or None),
     )
-    _record_words(title_words)
-    _record_words(text_words)
+    _record_words(prepared.words)
 
 
 def remove_document(document_id: int) -> None:

@@ -49,10 +49,10 @@ def test_a_repeat_inside_one_batch_is_reported_once_as_new(archive):
 def test_a_failing_batch_leaves_no_document_and_no_index_row(archive, monkeypatch):
     archive.add(_new("kept before the failure"))
 
-    def broken(document):
+    def broken(document, *rest):
         if "boom" in document.text:
             raise RuntimeError("disk full")
-        return original_index(document)
+        return original_index(document, *rest)
 
     original_index = search.index_document
     monkeypatch.setattr(search, "index_document", broken)
