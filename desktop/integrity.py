@@ -77,7 +77,7 @@ def finding_sentence(finding: Finding, document: Document | None = None) -> str:
     else:
         sentence = finding.detail
     if finding.field == "title":
-        sentence = _("{finding} (in the title)").format(finding=sentence)
+        sentence = _("In the title: {finding}").format(finding=sentence)
     return sentence
 
 

@@ -216,6 +216,7 @@ class SuggestionsPanel(QWidget):
             row.accept_clicked.connect(self.accept)
             row.reject_clicked.connect(self.reject)
             self.list_layout.insertWidget(index, row)
+            row.show()  # now, not when the layout's queued show arrives (hidden rows are taken ones)
             self.rows.append(row)
         self.toggle.setText(
             _("Suggested tags ({count})").format(count=count_text(len(found)))

@@ -1,0 +1,79 @@
+"""Integrity badges in the reader, the repaired reading beside the stored text, and the findings filter."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive.archive import NewDocument
+from archive.integrity import Finding
+from desktop.integrity import finding_sentence
+from importers import Extracted
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+SEED_001 = 2  # the English news item whose "UN" was replaced by Chinese spam
+CLEAN = 1
+
+
+def add_mojibake(window) -> int:
+    original = "The UN’s “smaller platforms” – café and naïve résumé."
+    damaged = original.encode("utf-8").decode("sloppy-windows-1252")
+    extracted = Extracted(text=damaged, media_type="text/plain", language="en", title="Damaged note")
+    document = window.archive.add(NewDocument(damaged.encode("utf-8"), extracted, "damaged.txt"))
+    window.refresh()
+    return document.id, original, damaged
+
+
+def test_seed_001_shows_an_unexpected_script_badge_and_a_clean_seed_none(demo_window):
+    window = demo_window
+    bar = window.reader.integrity
+    window.select_document(SEED_001)
+    assert bar.isVisibleTo(window.reader)
+    assert list(bar.badges) == ["unexpected-script"]
+    assert bar.badges["unexpected-script"].text() == "Unexpected script"
+    assert "Letters of an unexpected script" in bar.details.text()
+    assert "appear 6 times" in bar.details.text()
+    assert not bar.repaired_button.isVisibleTo(window.reader)  # nothing a repaired reading would change
+    window.select_document(CLEAN)
+    assert not bar.isVisibleTo(window.reader) and not bar.badges
+
+
+def test_the_filter_lists_only_the_documents_with_that_kind(demo_window, qtbot):
+    window = demo_window
+    total = window.model.rowCount()
+    window.integrity_filter.kind_actions["unexpected-script"].trigger()
+    qtbot.waitUntil(lambda: window.model.ids() == [SEED_001])
+    assert window.current_id() == SEED_001
+    assert "1 document with integrity findings (Unexpected script)" in window.statusBar().currentMessage()
+    window.integrity_filter.kind_actions["mojibake"].trigger()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0)
+    window.commands.clear_filters.trigger()
+    assert window.model.rowCount() == total
+    window.integrity_filter.menu.aboutToShow.emit()
+    assert window.integrity_filter.all_action.isChecked()
+
+
+def test_repaired_reading_is_shown_beside_the_stored_text_never_instead(demo_window, qtbot):
+    window = demo_window
+    document_id, original, damaged = add_mojibake(window)
+    window.select_document(document_id)
+    bar = window.reader.integrity
+    assert "mojibake" in bar.badges and bar.badges["mojibake"].text() == "Mojibake"
+    assert bar.repaired_button.isVisibleTo(window.reader)
+    assert window.reader.browser.toPlainText().strip() == damaged
+    bar.repaired_button.click()
+    assert window.reader.browser.toPlainText().strip() == original
+    assert bar.note.isVisibleTo(window.reader)
+    assert window.archive.get(document_id).text == damaged  # the stored text is untouched
+    bar.repaired_button.click()
+    assert window.reader.browser.toPlainText().strip() == damaged
+    bar.repaired_button.click()
+    window.select_document(SEED_001)  # another document starts with its stored text
+    assert not bar.repaired_button.isChecked() and not bar.note.isVisibleTo(window.reader)
+
+
+def test_a_finding_reads_as_a_sentence_of_our_own_not_the_archive_detail():
+    finding = Finding("replacement-character", "English detail", "a � b", count=2, field="title")
+    assert finding_sentence(finding) == (
+        "In the title: 2 characters were lost when the file was read (shown as �): “a � b”."
+    )

@@ -1,0 +1,133 @@
+"""The suggestions pane: evidence shown, accept and reject in one click, Accept all, and after an import."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive.models import DocumentTag, Tag
+from archive.suggest import suggest
+from desktop.suggestions import evidence_html
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+INTERNATIONAL_COOPERATION = 1  # seed 000: names Saudi Arabia, Bahrain, Egypt…
+DUSHANBE_ARABIC = 6  # seed 005, in Arabic
+
+
+def show(window, qtbot, document_id):
+    panel = window.suggestions_panel
+    assert window.select_document(document_id)
+    qtbot.waitUntil(lambda: panel.suggestions is not None and panel.suggestions.document_id == document_id)
+    return panel
+
+
+def row_named(panel, name):
+    return next(row for row in panel.rows if row.suggestion.name_en == name and not row.isHidden())
+
+
+def regions_of(archive, document_id):
+    return {tag.name_en for tag in archive.document_tags(document_id)["region"]}
+
+
+def test_each_suggestion_shows_its_evidence_with_the_words_emphasised(demo_window, qtbot):
+    panel = show(demo_window, qtbot, INTERNATIONAL_COOPERATION)
+    row = row_named(panel, "Saudi Arabia")
+    assert row.accept_button.text() == "Accept" and row.reject_button.text() == "Reject"
+    text = row.label.text()
+    assert "<b>Saudi Arabia</b> · Region" in text
+    assert "Saudi Arabia</span>" in text and "background-color" in text  # the phrase marked in its sentence
+    event = next(row for row in panel.rows if row.suggestion.facet == "event")
+    assert "· Event ·" in event.label.text()
+    assert panel.toggle.text() == f"Suggested tags ({len(panel.rows)})"
+
+
+def test_accepting_a_suggestion_tags_the_document_as_suggested(demo_window, qtbot, wait_for_writes):
+    window = demo_window
+    panel = show(window, qtbot, INTERNATIONAL_COOPERATION)
+    assert "Saudi Arabia" not in regions_of(window.archive, INTERNATIONAL_COOPERATION)
+    row_named(panel, "Saudi Arabia").accept_button.click()
+    wait_for_writes(window.session)
+    assert "Saudi Arabia" in regions_of(window.archive, INTERNATIONAL_COOPERATION)
+    tag = Tag.get(Tag.name_en == "Saudi Arabia")
+    link = DocumentTag.get(DocumentTag.document == INTERNATIONAL_COOPERATION, DocumentTag.tag == tag)
+    assert link.suggested
+    assert "Saudi Arabia" in window.reader.tags.text()  # the reader's tag list refreshed
+    assert window.sidebar.item_for(tag.id) is not None  # a new tag appears among the facets
+    qtbot.waitUntil(lambda: not any(r.suggestion.name_en == "Saudi Arabia" for r in panel.rows))
+    assert panel.rows  # the others are still proposed
+
+
+def test_rejecting_a_suggestion_removes_it_for_good(demo_window, qtbot, wait_for_writes):
+    window = demo_window
+    panel = show(window, qtbot, INTERNATIONAL_COOPERATION)
+    before = len(panel.rows)
+    row_named(panel, "Bahrain").reject_button.click()
+    assert not row_named_or_none(panel, "Bahrain")  # gone at once
+    wait_for_writes(window.session)
+    qtbot.waitUntil(lambda: len(panel.rows) == before - 1)
+    assert "Bahrain" not in regions_of(window.archive, INTERNATIONAL_COOPERATION)
+    assert all(s.name_en != "Bahrain" for s in suggest(window.archive, INTERNATIONAL_COOPERATION).all())
+
+
+def row_named_or_none(panel, name):
+    return next((row for row in panel.rows if row.suggestion.name_en == name and not row.isHidden()), None)
+
+
+def test_accept_all_then_nothing_is_left_to_suggest(demo_window, qtbot, wait_for_writes):
+    window = demo_window
+    panel = show(window, qtbot, DUSHANBE_ARABIC)
+    names = {s.name_en for s in panel.suggestions.region}
+    assert {"Tajikistan", "Russia"} <= names
+    arabic = row_named(panel, "Tajikistan").label.text()
+    assert 'dir="rtl"' in arabic and "طاجيكستان</span>" in arabic  # Arabic evidence reads right to left
+    panel.accept_all_button.click()
+    wait_for_writes(window.session)
+    qtbot.waitUntil(lambda: not panel.rows and panel.status.text() == "No suggestions for this document.")
+    assert names <= regions_of(window.archive, DUSHANBE_ARABIC)
+    assert not panel.accept_all_button.isEnabled()
+
+
+def test_tools_suggest_tags_opens_the_pane_on_the_current_document(demo_window, qtbot):
+    window = demo_window
+    panel = window.suggestions_panel
+    panel.toggle.setChecked(False)
+    assert not panel.scroll.isVisibleTo(panel)
+    window.select_document(INTERNATIONAL_COOPERATION)
+    window.suggest_action.trigger()
+    assert panel.scroll.isVisibleTo(panel)
+    qtbot.waitUntil(lambda: panel.suggestions is not None and len(panel.rows) > 3)
+
+
+def test_evidence_markup_escapes_the_text():
+    class Fake:
+        evidence = "<script> & Cairo"
+        match = "Cairo"
+
+    assert evidence_html(Fake()) == '&lt;script&gt; &amp; <span style="{}">Cairo</span>'.format(
+        "background-color: #ffe08a; color: #000000; font-weight: bold;"
+    )
+
+
+def test_after_an_import_the_report_offers_the_suggestions(demo_window, qtbot, wait_for_writes, tmp_path):
+    window = demo_window
+    new = tmp_path / "note.txt"
+    new.write_text(
+        "Experts met in Nairobi, Kenya, and in Singapore to discuss human rights online.\n", encoding="utf-8"
+    )
+    window.imports.start([str(new)])
+    qtbot.waitUntil(lambda: window.imports.report_dialog is not None, timeout=20_000)
+    report = window.imports.report_dialog
+    report.suggest_button.click()
+    dialog = report.suggestions_dialog
+    qtbot.waitUntil(lambda: dialog.accept_button.isEnabled())
+    assert "suggestions for the documents just imported" in dialog.summary.text()
+    top = dialog.tree.topLevelItem(0)
+    names = [top.child(i).text(0) for i in range(top.childCount())]
+    assert "Region: Kenya" in names and "Region: Singapore" in names
+    dialog.tick_all(True)
+    dialog.accept_ticked()
+    wait_for_writes(window.session)
+    document_id = window.archive.document_ids()[-1]
+    assert {"Kenya", "Singapore"} <= regions_of(window.archive, document_id)
+    qtbot.waitUntil(lambda: "accepted" in dialog.summary.text())
+    report.close()
