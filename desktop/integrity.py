@@ -28,6 +28,7 @@ from i18n import _, ngettext
 # Kinds whose damage `repaired_reading` can undo.
 REPAIRABLE = {"mojibake", "presentation-forms", "visual-order"}
 MAX_DETAIL_LINES = 6
+EXCERPT_LIMIT = 70  # the reader shows a short passage; the badge's tooltip the whole sentence
 BADGE_STYLE = (
     "QLabel { background: #fdecea; color: #8a1c12; border: 1px solid #e4a49c; border-radius: 8px;"
     " padding: 1px 8px; }"
@@ -38,10 +39,20 @@ def kind_label(kind: str) -> str:
     return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
-def finding_sentence(finding: Finding, document: Document | None = None) -> str:
-    """One finding in words, in the UI language (the archive's own `detail` is English, for the CLI)."""
+def shortened(text: str, limit: int) -> str:
+    """`text` cut at a word to about `limit` characters."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit].rstrip() + "…"
+
+
+def finding_sentence(finding: Finding, document: Document | None = None, limit: int | None = None) -> str:
+    """One finding in words, in the UI language (the archive's own `detail` is English, for the CLI).
+
+    With `limit`, the quoted passage is cut to about that many characters (the reader's short form)."""
     count = finding.count
-    quoted = finding.excerpt
+    quoted = shortened(finding.excerpt, limit) if limit else finding.excerpt
     if finding.kind == "unexpected-script":
         source = (document.title if finding.field == "title" else document.text) if document else ""
         run = source[finding.start : finding.end] if source else ""
@@ -145,7 +156,7 @@ class IntegrityBar(QWidget):
             badge.setToolTip("\n".join(in_own_direction(finding_sentence(f, document)) for f in findings))
             self.badge_row.insertWidget(index, badge)
             self.badges[kind] = badge
-        lines = [in_own_direction(finding_sentence(f, document)) for f in self.findings]
+        lines = [in_own_direction(finding_sentence(f, document, EXCERPT_LIMIT)) for f in self.findings]
         if len(lines) > MAX_DETAIL_LINES:
             more = len(lines) - MAX_DETAIL_LINES
             lines = [

@@ -51,7 +51,10 @@ def evidence_html(suggestion: Suggestion) -> str:
         at = evidence.casefold().find(match.casefold())
     if at < 0:
         return html.escape(evidence)
-    before, found, after = evidence[:at], evidence[at : at + len(match)], evidence[at + len(match) :]
+    end = at + len(match)
+    while end < len(evidence) and evidence[end].isalnum():  # a keyword prefix ("extremis*"): the whole word
+        end += 1
+    before, found, after = evidence[:at], evidence[at:end], evidence[end:]
     return f'{html.escape(before)}<span style="{MARK}">{html.escape(found)}</span>{html.escape(after)}'
 
 
@@ -133,7 +136,8 @@ class SuggestionsPanel(QWidget):
         self.accept_all_button.setToolTip(_("Accept every suggestion shown for this document"))
         self.accept_all_button.clicked.connect(self.accept_all)
         header = QHBoxLayout()
-        header.addWidget(self.toggle, 1)
+        header.addWidget(self.toggle)
+        header.addStretch(1)
         header.addWidget(self.accept_all_button)
 
         self.status = QLabel()
@@ -421,7 +425,7 @@ def install_suggestions(window) -> SuggestionsPanel:
     panel = SuggestionsPanel(window.session)
     window.right_splitter.addWidget(panel)
     window.right_splitter.setStretchFactor(2, 0)
-    window.right_splitter.setSizes([520, 150, 200])
+    window.right_splitter.setSizes([560, 140, 170])
     window.reader.shown.connect(panel.show_document)
     action = QAction(_("&Suggest tags"), window)
     action.setShortcut(QKeySequence("Ctrl+Shift+G"))
