@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from archive.archive import Archive
 from cli.main import EXIT_OK, CommandError, archive_path, emit
+from i18n.catalog import _
 from importers import STATUS_ENCRYPTED, ExtractionError
 from importers.workers import DEFAULT_TIMEOUT, reread
 
@@ -23,13 +24,21 @@ def run_unlock(args) -> int:
     with Archive.open(archive_path(args), create=False) as archive:
         document = archive.get(args.id)
         if document.status != STATUS_ENCRYPTED:
-            raise CommandError(f"Document {args.id} is not locked (its status is {document.status}).")
+            raise CommandError(
+                _("Document {id} is not locked (its status is {status}).").format(
+                    id=args.id, status=document.status
+                )
+            )
         original = archive.original_path(document)
         extracted = reread(original, password=args.password, timeout=args.timeout)
         if isinstance(extracted, ExtractionError):
-            raise CommandError(f"Document {args.id} could not be read again: {extracted}")
+            raise CommandError(
+                _("Document {id} could not be read again: {reason}").format(id=args.id, reason=extracted)
+            )
         if extracted.status == STATUS_ENCRYPTED:
-            raise CommandError(f"That password does not open document {args.id}; nothing was changed.")
+            raise CommandError(
+                _("That password does not open document {id}; nothing was changed.").format(id=args.id)
+            )
         document = archive.replace_extraction(args.id, extracted, reason="unlocked with a password")
     payload = {
         "id": document.id,
@@ -39,5 +48,11 @@ def run_unlock(args) -> int:
         "language": document.language,
         "warnings": document.warnings,
     }
-    emit(args, payload, f"Document {document.id} unlocked: {document.title} ({document.pages} pages)")
+    emit(
+        args,
+        payload,
+        _("Document {id} unlocked: {title} ({pages} pages)").format(
+            id=document.id, title=document.title, pages=document.pages
+        ),
+    )
     return EXIT_OK

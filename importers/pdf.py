@@ -18,6 +18,7 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser, PDFSyntaxError
 from pdfminer.psexceptions import PSEOF, PSException
 
+from i18n.catalog import _, ngettext
 from i18n.dates import find_date
 from i18n.script import document_language
 from importers.base import (
@@ -86,9 +87,9 @@ def extract_pdf(path: Path, data: bytes | None = None, password: str | None = No
     if data is None:
         data = Path(path).read_bytes()
     if not data:
-        raise ExtractionError("The file is empty (0 bytes).")
+        raise ExtractionError(_("The file is empty (0 bytes)."))
     if not looks_like_pdf(data[:1024]):
-        raise ExtractionError("This is not a PDF: it does not start with a PDF header.")
+        raise ExtractionError(_("This is not a PDF: it does not start with a PDF header."))
     with _DamageReport() as damage:
         try:
             document = _open(data, password)
@@ -103,8 +104,10 @@ def extract_pdf(path: Path, data: bytes | None = None, password: str | None = No
         layouts, drawn, unknown = _layout_pages(document, warnings)
     if damage.messages:
         warnings.append(
-            "Parts of this PDF are damaged and were skipped or guessed, so some text may be missing "
-            f"(pdfminer: {'; '.join(damage.messages)})."
+            _(
+                "Parts of this PDF are damaged and were skipped or guessed, so some text may be missing "
+                "(pdfminer: {reasons})."
+            ).format(reasons="; ".join(damage.messages))
         )
     text, page_starts, heading = _assemble(layouts, metadata.get("producer", ""), warnings)
     # Imported here, not at the top: importing the text importer first would register it before this
@@ -116,31 +119,46 @@ def extract_pdf(path: Path, data: bytes | None = None, password: str | None = No
         status = STATUS_NEEDS_OCR
         text, page_starts = "", [0] * len(layouts)
         if any(layout.pictures for layout in layouts):
-            what = "it looks like a scan or pictures of pages"
+            warning = _(
+                "This PDF has no text layer (it looks like a scan or pictures of pages): it is archived, "
+                "but its text can be searched only after OCR."
+            )
         else:
-            what = "its pages are blank, drawn as shapes, or damaged"
-        warnings.insert(
-            0,
-            f"This PDF has no text layer ({what}): it is archived, but its text can be searched only after OCR.",
-        )
+            warning = _(
+                "This PDF has no text layer (its pages are blank, drawn as shapes, or damaged): it is "
+                "archived, but its text can be searched only after OCR."
+            )
+        warnings.insert(0, warning)
     elif blank := [
         number for number, layout in enumerate(layouts, 1) if layout.pictures and not layout.lines
     ]:
         pages = ", ".join(map(str, blank[:10])) + (" …" if len(blank) > 10 else "")
         warnings.append(
-            f"{len(blank)} of {len(layouts)} pages are pictures without a text layer (page {pages}); "
-            "they need OCR before their text can be searched."
+            ngettext(
+                "{count} of {total} pages is a picture without a text layer (page {pages}); it needs OCR "
+                "before its text can be searched.",
+                "{count} of {total} pages are pictures without a text layer (page {pages}); they need OCR "
+                "before their text can be searched.",
+                len(blank),
+            ).format(count=len(blank), total=len(layouts), pages=pages)
         )
     if status == STATUS_OK and unknown > drawn / 2:
         status = STATUS_NEEDS_OCR
         warnings.append(
-            "Most of this PDF's characters come from fonts that do not say which letters they draw; "
-            "the text is incomplete and needs OCR."
+            _(
+                "Most of this PDF's characters come from fonts that do not say which letters they draw; "
+                "the text is incomplete and needs OCR."
+            )
         )
     elif status == STATUS_OK and unknown:
         warnings.append(
-            f"{unknown} of {drawn} characters come from fonts that do not say which letters they draw; "
-            "they are missing from the text."
+            ngettext(
+                "{count} of {total} characters comes from a font that does not say which letter it draws; "
+                "it is missing from the text.",
+                "{count} of {total} characters come from fonts that do not say which letters they draw; "
+                "they are missing from the text.",
+                unknown,
+            ).format(count=unknown, total=drawn)
         )
     first_page = text[: page_starts[1]] if len(page_starts) > 1 else text
     if "creation_date" in metadata:
@@ -171,17 +189,17 @@ def _open(data: bytes, password: str | None) -> PDFDocument:
 
 def _encrypted(password: str | None, unsupported: str = "") -> Extracted:
     if unsupported:
-        warning = (
-            "This PDF is encrypted with a method that cannot be read here "
-            f"({unsupported}); the original is archived, without its text."
-        )
+        warning = _(
+            "This PDF is encrypted with a method that cannot be read here ({method}); the original is "
+            "archived, without its text."
+        ).format(method=unsupported)
     elif password:
-        warning = (
+        warning = _(
             "This PDF is protected by a password and the password given does not open it; the original "
             "is archived without its text. Supply the right one with `qirtas unlock ID --password …`."
         )
     else:
-        warning = (
+        warning = _(
             "This PDF is protected by a password; the original is archived without its text. Supply the "
             "password with `qirtas unlock ID --password …` (or import with --password)."
         )
@@ -210,16 +228,24 @@ def _layout_pages(document: PDFDocument, warnings: list[str]) -> tuple[list[Page
         except Exception as error:
             if not layouts:
                 raise ExtractionError(explain(error)) from error
-            warnings.append(f"The PDF's page list is damaged after page {len(layouts)}: {explain(error)}")
+            warnings.append(
+                _("The PDF's page list is damaged after page {page}: {reason}").format(
+                    page=len(layouts), reason=explain(error)
+                )
+            )
             break
         try:
             interpreter.process_page(page)
             layouts.append(layout_page(device))
         except Exception as error:
-            warnings.append(f"Page {len(layouts) + 1} could not be read and is left empty: {explain(error)}")
+            warnings.append(
+                _("Page {page} could not be read and is left empty: {reason}").format(
+                    page=len(layouts) + 1, reason=explain(error)
+                )
+            )
             layouts.append(PageLayout(width=0, height=0, lines=[]))
     if not layouts:
-        raise ExtractionError("The PDF has no pages (its page list is missing or empty).")
+        raise ExtractionError(_("The PDF has no pages (its page list is missing or empty)."))
     return layouts, device.drawn, device.unknown
 
 
@@ -228,7 +254,13 @@ def _assemble(layouts: list[PageLayout], producer: str, warnings: list[str]) -> 
     first page's heading."""
     removed = remove_running_lines(layouts)
     if removed:
-        warnings.append(f"{removed} repeated header, footer or page-number lines were left out of the text.")
+        warnings.append(
+            ngettext(
+                "{count} repeated header, footer or page-number line was left out of the text.",
+                "{count} repeated header, footer or page-number lines were left out of the text.",
+                removed,
+            ).format(count=removed)
+        )
     pitch = line_pitch_ratio(layouts)
     vocabulary = vocabulary_of(layouts, producer)
     mirror = sum(bracket_vote(layout.lines) for layout in layouts) > 0
@@ -272,21 +304,25 @@ def explain(error: BaseException) -> str:
     if isinstance(error, ExtractionError):
         return reason
     if isinstance(error, PSEOF) or "Unexpected EOF" in reason:
-        return "The PDF ends too early: the file is truncated (an interrupted download or copy?)."
+        return _("The PDF ends too early: the file is truncated (an interrupted download or copy?).")
     if isinstance(error, PDFSyntaxError):
         if "No /Root" in reason:
-            return (
+            return _(
                 "The file is not a readable PDF: its document catalogue is missing "
                 "(the file is damaged, truncated or not really a PDF)."
             )
-        return f"The PDF is damaged: its structure cannot be parsed (pdfminer: {reason})."
+        return _("The PDF is damaged: its structure cannot be parsed (pdfminer: {reason}).").format(
+            reason=reason
+        )
     if isinstance(error, PSException):
-        return f"The PDF is damaged (pdfminer: {reason})."
+        return _("The PDF is damaged (pdfminer: {reason}).").format(reason=reason)
     if isinstance(error, MemoryError):
-        return "The PDF needs more memory to read than is allowed."
+        return _("The PDF needs more memory to read than is allowed.")
     if isinstance(error, RecursionError):
-        return "The PDF is damaged: its objects refer to each other in an endless loop."
-    return f"The PDF could not be read (pdfminer: {type(error).__name__}: {reason})."
+        return _("The PDF is damaged: its objects refer to each other in an endless loop.")
+    return _("The PDF could not be read (pdfminer: {kind}: {reason}).").format(
+        kind=type(error).__name__, reason=reason
+    )
 
 
 PDF_IMPORTER = Importer(

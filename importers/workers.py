@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from i18n.catalog import _, current_language, setup_i18n
 from importers.base import Extracted, ExtractionError
 
 DEFAULT_TIMEOUT = 120.0
@@ -51,7 +52,8 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def _worker_main(connection: Connection, memory_mb: int) -> None:
-    """The worker's loop: receive (path, password, hooks), send back (outcome, whether it is ending)."""
+    """The worker's loop: receive (path, password, UI language, test hooks), send back (outcome, whether
+    this worker is ending)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the caller's to handle
     # pdfminer logs at debug level for every token; below warnings nothing is wanted here, and the
     # cheapest way to say so is the global switch (this process does nothing else).
@@ -73,7 +75,9 @@ def _worker_main(connection: Connection, memory_mb: int) -> None:
             return
         if task is None:
             return
-        path, password, stall, hog = task
+        path, password, language, stall, hog = task
+        if language != current_language():
+            setup_i18n(language)  # messages in the language of the person importing
         exhausted = False
         try:
             if stall:
@@ -87,21 +91,33 @@ def _worker_main(connection: Connection, memory_mb: int) -> None:
         except MemoryError:
             exhausted = True
             result = ExtractionError(
-                f"Reading this file needed more memory than a reader may use ({memory_mb} MB), so it was "
-                f"stopped; the file may be damaged or built to exhaust readers (set {MEMORY_LIMIT_ENV} to "
-                "allow more)."
+                _(
+                    "Reading this file needed more memory than a reader may use ({limit} MB), so it was "
+                    "stopped; the file may be damaged or built to exhaust readers (set {setting} to allow more)."
+                ).format(limit=memory_mb, setting=MEMORY_LIMIT_ENV)
             )
         except RecursionError:
-            result = ExtractionError("The file is damaged: its parts refer to each other in an endless loop.")
+            result = ExtractionError(
+                _("The file is damaged: its parts refer to each other in an endless loop.")
+            )
         except Exception as error:  # a bug in an importer must not end the batch
-            result = ExtractionError(f"The file could not be read ({type(error).__name__}: {error}).")
+            result = ExtractionError(
+                _("The file could not be read ({kind}: {reason}).").format(
+                    kind=type(error).__name__, reason=error
+                )
+            )
         # After running out of memory this process's heap may be in pieces: it says so and ends, and
         # a fresh worker takes the next file.
         try:
             connection.send((result, exhausted))
         except Exception as error:  # a result that does not pickle
             connection.send(
-                (ExtractionError(f"The file's text could not be passed on ({error})."), exhausted)
+                (
+                    ExtractionError(
+                        _("The file's text could not be passed on ({reason}).").format(reason=error)
+                    ),
+                    exhausted,
+                )
             )
         if exhausted:
             return
@@ -156,6 +172,7 @@ def extract_isolated(
     size = max(1, min(workers or os.cpu_count() or 1, len(queue)))
     memory_mb = memory_limit_mb()
     stall_name, hog_name = os.environ.get(STALL_ENV), os.environ.get(HOG_ENV)
+    language = current_language()
     context = _context()
     pool: list[_Worker] = []
     cancelled = False
@@ -169,7 +186,7 @@ def extract_isolated(
             for worker in list(pool):
                 if worker.task is None and queue:
                     path = queue.popleft()
-                    task = (str(path), password, path.name == stall_name, path.name == hog_name)
+                    task = (str(path), password, language, path.name == stall_name, path.name == hog_name)
                     try:
                         worker.connection.send(task)
                     except OSError:  # the worker is gone; a fresh one takes the file
@@ -218,9 +235,11 @@ def _collect(
         _retire(pool, worker, force=True)
     elif time.monotonic() - worker.started > timeout:
         outcomes[path] = ExtractionError(
-            f"Reading this file took longer than the {timeout:g} seconds allowed, so it was stopped; the "
-            "file may be damaged or built to stall readers (import it alone with a longer --timeout to "
-            "try again)."
+            _(
+                "Reading this file took longer than the {seconds} seconds allowed, so it was stopped; the "
+                "file may be damaged or built to stall readers (import it alone with a longer --timeout to "
+                "try again)."
+            ).format(seconds=f"{timeout:g}")
         )
         _retire(pool, worker, force=True)
 
@@ -229,10 +248,11 @@ def _crashed(worker: _Worker, memory_mb: int) -> ExtractionError:
     worker.process.join(1.0)
     code = worker.process.exitcode
     how = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
-    limit = f" (more than the {memory_mb} MB allowed?)" if memory_mb else ""
     return ExtractionError(
-        f"The reader stopped unexpectedly on this file ({how}): it may need too much memory{limit} or be "
-        "built to crash readers."
+        _(
+            "The reader stopped unexpectedly on this file ({how}): it may need more memory than the {limit} "
+            "MB allowed, or be built to crash readers."
+        ).format(how=how, limit=memory_mb or "∞")
     )
 
 
@@ -246,4 +266,4 @@ def reread(path: Path, password: str | None = None, timeout: float = DEFAULT_TIM
     """One file read again in a worker (e.g. an archived original with its password), for callers that
     then hand the result to Archive.replace_extraction (the CLI's `unlock`, the GUI)."""
     outcome = extract_isolated([path], timeout=timeout, password=password, workers=1)
-    return outcome.get(path, ExtractionError("Reading the file was interrupted."))
+    return outcome.get(path, ExtractionError(_("Reading the file was interrupted.")))

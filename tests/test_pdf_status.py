@@ -50,7 +50,7 @@ def test_a_scanned_page_among_text_pages_is_named_in_a_warning():
     assert extracted.status == STATUS_OK and extracted.pages == 2 and "Hedayah Centre" in extracted.text
     assert extracted.page_starts[1] == len(extracted.text)  # page 2 has no text
     assert any(
-        "1 of 2 pages are pictures" in warning and "page 2" in warning for warning in extracted.warnings
+        "1 of 2 pages is a picture" in warning and "(page 2)" in warning for warning in extracted.warnings
     )
 
 
