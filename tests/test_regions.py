@@ -169,3 +169,18 @@ def test_region_filter_by_arabic_name_without_hamza(tmp_path, capsys):
         assert main(["--archive", folder, "list", "--region", typed, "--json"]) == 0
         listed = json.loads(capsys.readouterr().out)
         assert [d["id"] for d in listed["documents"]] == [document_id], typed
+
+
+@pytest.mark.parametrize(
+    ("query", "same_as"),
+    [
+        ("region:الامارات العربية المتحدة", "region:United Arab Emirates"),  # hamza left out
+        ("region:غرب اسيا", "region:Western Asia"),  # a parent region, madda left out
+        ("region:وسط آسيا", "region:Central Asia"),
+        ("theme:الامن السيبراني", "theme:Cybersecurity"),
+    ],
+)
+def test_search_facet_filters_accept_either_language(demo_archive, query, same_as):
+    found = demo_archive.search(query)
+    assert found.total > 0
+    assert sorted(found.ids) == sorted(demo_archive.search(same_as).ids)
