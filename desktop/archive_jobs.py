@@ -22,6 +22,7 @@ from desktop.qt import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QEvent,
     QFileDialog,
     QFormLayout,
     QLabel,
@@ -336,6 +337,12 @@ class ArchiveJobs(QObject):
         self.import_bag_action.triggered.connect(self.import_bag)
         self.verify_action = QAction(_("&Verify archive…"), window)
         self.verify_action.triggered.connect(self.start_verify)
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Close and self.job is not None:
+            self.job.cancel()  # closing the window must not wait for a whole export or verify
+        return False
 
     @property
     def busy(self) -> bool:

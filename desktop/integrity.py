@@ -7,12 +7,13 @@ from archive.integrity import (
     KIND_LABELS,
     KINDS,
     Finding,
-    document_findings,
+    check_document,
     document_ids_with,
     repaired_reading,
 )
 from archive.models import Document
 from desktop.labels import count_text, in_own_direction
+from desktop.operations import WorkQueue
 from desktop.qt import (
     QAction,
     QActionGroup,
@@ -28,6 +29,7 @@ from i18n import _, ngettext
 # Kinds whose damage `repaired_reading` can undo.
 REPAIRABLE = {"mojibake", "presentation-forms", "visual-order"}
 MAX_DETAIL_LINES = 6
+CHECK_AT_ONCE = 60_000  # characters: a longer text is checked on a worker thread
 EXCERPT_LIMIT = 70  # the reader shows a short passage; the badge's tooltip the whole sentence
 BADGE_STYLE = (
     "QLabel { background: #fdecea; color: #8a1c12; border: 1px solid #e4a49c; border-radius: 8px;"
@@ -100,6 +102,8 @@ class IntegrityBar(QWidget):
         self.reader = reader
         self.document: Document | None = None
         self.findings: list[Finding] = []
+        self._generation = 0
+        self._checker: WorkQueue | None = None
         self.badges: dict[str, QLabel] = {}
         self.badge_row = QHBoxLayout()
         self.badge_row.setContentsMargins(0, 0, 0, 0)
@@ -139,10 +143,26 @@ class IntegrityBar(QWidget):
         self.hide()
 
     def show_document(self, document: Document) -> None:
-        """Badges for `document` (its text is in memory already: checking one document is quick)."""
+        """Badges for `document`. Its text is in memory already; checking takes milliseconds for an
+        ordinary text and is done at once, a long one (≈0.6 s for 1 MB of Arabic) on a worker."""
         self.clear()
         self.document = document
-        self.findings = document_findings(self.reader.archive, document.id)
+        self._generation += 1
+        if len(document.text or "") + len(document.title or "") <= CHECK_AT_ONCE:
+            self._checked(self._generation, check_document(document))
+            return
+        if self._checker is None:
+            self._checker = WorkQueue(self, "qirtas-integrity")  # pure: no database connection
+        generation = self._generation
+        self._checker.submit(
+            None, lambda: check_document(document), lambda found: self._checked(generation, found)
+        )
+
+    def _checked(self, generation: int, findings: list[Finding]) -> None:
+        document = self.document
+        if generation != self._generation or document is None:  # another document is shown now
+            return
+        self.findings = findings
         if not self.findings:
             return
         by_kind: dict[str, list[Finding]] = {}

@@ -118,3 +118,31 @@ def test_backup_then_bag_round_trip_and_a_tampered_bag_is_refused(demo_window, q
     outcome = finish(qtbot, jobs)
     assert jobs.outcome_box.icon() == QMessageBox.Icon.Warning
     assert outcome.startswith("The bag is not valid") and "Traceback" not in outcome
+
+
+def test_file_export_asks_what_and_where_then_exports(demo_window, qtbot, tmp_path, monkeypatch):
+    from desktop import archive_jobs
+    from desktop.qt import QDialog, QFileDialog
+
+    window = demo_window
+    window.search_field.setText("Dushanbe")
+    window._search_now()
+    shown = list(window.result.ids)
+    assert shown and len(shown) < window.archive.count()
+    chosen = {}
+
+    def answer(dialog):
+        scopes = [dialog.scope.itemData(i) for i in range(dialog.scope.count())]
+        chosen["scopes"] = scopes
+        dialog.scope.setCurrentIndex(scopes.index("result"))
+        dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+        return QDialog.DialogCode.Accepted
+
+    destination = tmp_path / "dushanbe.csv"
+    monkeypatch.setattr(archive_jobs.ExportDialog, "exec", answer)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(destination), ""))
+    window.archive_jobs.export_action.trigger()
+    assert finish(qtbot, window.archive_jobs).startswith(f"Exported {len(shown)} document")
+    assert chosen["scopes"] == ["all", "result", "selection"]
+    rows = destination.read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) == len(shown) + 1  # the header and the documents shown

@@ -77,3 +77,17 @@ def test_a_finding_reads_as_a_sentence_of_our_own_not_the_archive_detail():
     assert finding_sentence(finding) == (
         "In the title: 2 characters were lost when the file was read (shown as �): “a � b”."
     )
+
+
+def test_a_long_text_is_checked_off_the_gui_thread_and_still_badged(demo_window, qtbot):
+    window = demo_window
+    text = "Cooperation between the 联合国 and the platforms was discussed at length. " * 1200
+    extracted = Extracted(text=text, media_type="text/plain", language="en", title="Long report")
+    document = window.archive.add(NewDocument(text.encode("utf-8"), extracted, "long.txt"))
+    window.refresh()
+    window.select_document(document.id)
+    bar = window.reader.integrity
+    qtbot.waitUntil(lambda: "unexpected-script" in bar.badges)
+    assert "appear 1,200 times" in bar.details.text()
+    window.select_document(CLEAN)
+    assert not bar.badges
