@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from functools import lru_cache
 
 from archive import suggest as suggesting
+from archive.regions import code_for_name, region_names
 from archive.suggest import DocumentSuggestions, Suggestion
+from archive.suggest_places import CITY_BY_KEY
 from desktop.archive_jobs import tools_menu
 from desktop.labels import count_text, facet_name, long_date_text
 from desktop.qt import (
@@ -42,6 +45,22 @@ def suggestion_name(suggestion: Suggestion) -> str:
     return suggestion.name_en or suggestion.name_ar
 
 
+def place_name(name_en: str) -> str:
+    """A place named in English by the suggester (a region's parent, an event's place) in the UI language."""
+    return _place_name(name_en, current_language())
+
+
+@lru_cache(maxsize=512)
+def _place_name(name_en: str, language: str) -> str:
+    if language != "ar" or not name_en:
+        return name_en
+    code = code_for_name(name_en)
+    if code:
+        return region_names(code)[1] or name_en
+    city = next((c for c in CITY_BY_KEY.values() if name_en in (c.name_en, *c.aliases_en)), None)
+    return city.name_ar if city is not None and city.name_ar else name_en
+
+
 def evidence_html(suggestion: Suggestion) -> str:
     """The evidence sentence, escaped, with the words that triggered the suggestion emphasised."""
     evidence = suggestion.evidence
@@ -70,9 +89,9 @@ def suggestion_html(suggestion: Suggestion) -> str:
     facts = [facet_name(suggestion.facet)]
     if suggestion.facet == "event":
         facts.append(long_date_text(suggestion.date) or _("no date found"))
-        facts.append(suggestion.place or _("no place found"))
+        facts.append(place_name(suggestion.place) if suggestion.place else _("no place found"))
     elif suggestion.facet == "region" and suggestion.parent:
-        facts.append(_("in {place}").format(place=suggestion.parent))
+        facts.append(_("in {place}").format(place=place_name(suggestion.parent)))
     elif suggestion.facet == "theme" and suggestion.count > 1:
         facts.append(
             ngettext("{count} mention", "{count} mentions", suggestion.count).format(

@@ -131,3 +131,21 @@ def test_after_an_import_the_report_offers_the_suggestions(demo_window, qtbot, w
     assert {"Kenya", "Singapore"} <= regions_of(window.archive, document_id)
     qtbot.waitUntil(lambda: "accepted" in dialog.summary.text())
     report.close()
+
+
+def test_in_the_arabic_ui_a_suggested_place_and_its_parent_read_in_arabic():
+    from archive.suggest import Suggestion
+    from desktop.suggestions import suggestion_html
+    from i18n import setup_i18n
+
+    region = Suggestion(
+        "region", "region:TJ", "Tajikistan", "طاجيكستان", "وعقد في طاجيكستان", "طاجيكستان", 0, 9
+    )
+    region.parent = "Central Asia"
+    try:
+        setup_i18n("ar")
+        shown = suggestion_html(region)
+    finally:
+        setup_i18n("en")
+    assert "<b>طاجيكستان</b>" in shown and "وسط آسيا" in shown and "Central Asia" not in shown
+    assert "in Central Asia" in suggestion_html(region)
