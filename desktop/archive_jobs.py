@@ -4,18 +4,20 @@ a progress dialog and Cancel, ending in one sentence that says what happened."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from archive.archive import ArchiveError
 from archive.backup import BackupReport, backup
 from archive.bag_import import BagImportReport, import_bag
 from archive.export import ExportReport, export
 from archive.verify import RepairReport, VerifyReport, repair, verify
 from desktop.browse import all_ids
-from desktop.errors import error_sentence, show_error
+from desktop.errors import error_sentence
 from desktop.labels import count_text, in_own_direction
 from desktop.qt import (
     QAction,
@@ -36,6 +38,8 @@ from desktop.qt import (
     Signal,
 )
 from i18n import _, ngettext
+
+log = logging.getLogger(__name__)
 
 FORMAT_SUFFIX = {"csv": ".csv", "jsonl": ".jsonl", "bagit": ""}
 
@@ -367,16 +371,22 @@ class ArchiveJobs(QObject):
         self.dialog = JobDialog(job, title, text, self.window)
 
         def finished(report: Any) -> None:
-            self._close_dialog()
-            self.last_report = report
-            done(report)
+            try:
+                self._close_dialog()
+                self.last_report = report
+                done(report)
+            except RuntimeError:  # the window was replaced meanwhile (a language switch): the task is done
+                log.info("%s ended after its window closed", title)
 
         def failed(error: BaseException) -> None:
-            self._close_dialog()
-            self.last_report = error
-            self._tell(title, error_sentence(error), warning=True)
-            if not isinstance(error, Exception):  # pragma: no cover - a KeyboardInterrupt and the like
-                show_error(self.window, error, title)
+            if not isinstance(error, ArchiveError):
+                log.error("archive task failed", exc_info=error)
+            try:
+                self._close_dialog()
+                self.last_report = error
+                self._tell(title, error_sentence(error), warning=True)
+            except RuntimeError:
+                log.info("%s failed after its window closed", title)
 
         job.finished.connect(finished)
         job.failed.connect(failed)

@@ -219,6 +219,7 @@ class IntegrityFilter:
         self.kind_actions = {kind: self._action(kind_label(kind), [kind]) for kind in KINDS}
         self.all_action.setChecked(True)
         self.kinds: list[str] | None = None
+        window.session.changed.connect(self._archive_changed)
 
     def _action(self, text: str, kinds: list[str] | None) -> QAction:
         action = QAction(text, self.group)
@@ -256,18 +257,31 @@ class IntegrityFilter:
             window.state.ids = None
             window.refresh()
             return
-        archive = window.archive
         window.statusBar().showMessage(_("Looking for integrity findings…"))
-        window.session.queue.submit(
+        self._look_up(kinds, chosen=True)
+
+    def _look_up(self, kinds: list[str], chosen: bool) -> None:
+        archive = self.window.archive
+        self.window.session.queue.submit(
             archive,
             lambda: document_ids_with(archive, kinds),
-            lambda ids: self._found(kinds, ids),
-            window.session.failed.emit,
+            lambda ids: self._found(kinds, ids, chosen),
+            self.window.session.failed.emit,
         )
 
-    def _found(self, kinds: list[str], ids: list[int]) -> None:
+    def _archive_changed(self) -> None:
+        """Documents imported, edited or deleted: the filtered list follows."""
+        if self.kinds is not None and self.window.state.ids is not None:
+            self._look_up(self.kinds, chosen=False)
+
+    def _found(self, kinds: list[str], ids: list[int], chosen: bool = True) -> None:
         window = self.window
-        if self.kinds != kinds:  # another choice was made meanwhile
+        if self.kinds != kinds or (not chosen and window.state.ids is None):  # another choice meanwhile
+            return
+        if not chosen:
+            if ids != window.state.ids:
+                window.state.ids = ids
+                window.refresh()
             return
         window.state.ids = ids
         window.refresh()
