@@ -32,6 +32,7 @@ from desktop.qt import (
     Signal,
 )
 from desktop.session import Session
+from desktop.theme_keywords import ThemeKeywordsDialog
 from i18n import _, current_language, ngettext
 from i18n.script import Direction, paragraph_direction
 
@@ -462,7 +463,18 @@ def install_suggestions(window) -> SuggestionsPanel:
         panel.reload()
 
     action.triggered.connect(lambda _checked=False: suggest_now())
-    tools_menu(window).addAction(action)
+    keywords_action = QAction(_("&Theme keywords…"), window)
+    keywords_action.setToolTip(_("The words and phrases, in English and Arabic, that suggest each theme"))
+
+    def edit_keywords() -> None:
+        dialog = ThemeKeywordsDialog(window.session, window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.theme_keywords_dialog = dialog
+        dialog.show()
+
+    keywords_action.triggered.connect(lambda _checked=False: edit_keywords())
+    tools_menu(window).addActions([action, keywords_action])
+    window.theme_keywords_action = keywords_action
     window.suggestions_panel = panel
     window.suggest_action = action
     return panel

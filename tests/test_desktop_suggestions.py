@@ -149,3 +149,27 @@ def test_in_the_arabic_ui_a_suggested_place_and_its_parent_read_in_arabic():
         setup_i18n("en")
     assert "<b>طاجيكستان</b>" in shown and "وسط آسيا" in shown and "Central Asia" not in shown
     assert "in Central Asia" in suggestion_html(region)
+
+
+def test_theme_keywords_edited_in_the_dialog_change_the_suggestions(demo_window, qtbot, wait_for_writes):
+    window = demo_window
+    seed_001 = 2
+    panel = show(window, qtbot, seed_001)
+    assert "Hate speech" not in {s.name_en for s in panel.suggestions.theme}
+    window.theme_keywords_action.trigger()
+    dialog = window.theme_keywords_dialog
+    hate = next(t.tag_id for t in dialog.themes if t.name_en == "Hate speech")
+    dialog.select_theme(hate)
+    assert "hate speech" in dialog.english.toPlainText().casefold()
+    assert dialog.state.text() == "The default keywords."
+    dialog.english.setPlainText("hate speech\nwebinar")
+    dialog.save_button.click()
+    wait_for_writes(window.session)
+    assert dialog.state.text() == "Edited keywords." and dialog.current().en == ["hate speech", "webinar"]
+    qtbot.waitUntil(lambda: any(r.suggestion.name_en == "Hate speech" for r in panel.rows))
+    row = row_named(panel, "Hate speech")
+    assert "webinar</span>" in row.label.text()
+    dialog.defaults_button.click()
+    wait_for_writes(window.session)
+    qtbot.waitUntil(lambda: not any(r.suggestion.name_en == "Hate speech" for r in panel.rows))
+    dialog.close()
