@@ -15,6 +15,7 @@ from desktop.qt import (
     QPlainTextEdit,
     QPushButton,
     Qt,
+    QTextOption,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +30,21 @@ def keywords_from(text: str) -> list[str]:
     return [part.strip() for line in text.splitlines() for part in line.split(",") if part.strip()]
 
 
+def _keyword_field(direction: Qt.LayoutDirection) -> QPlainTextEdit:
+    """A field whose lines run in `direction` and sit on its side, whatever the UI direction."""
+    field = QPlainTextEdit()
+    option = QTextOption()
+    option.setTextDirection(direction)
+    side = (
+        Qt.AlignmentFlag.AlignRight
+        if direction == Qt.LayoutDirection.RightToLeft
+        else Qt.AlignmentFlag.AlignLeft
+    )
+    option.setAlignment(side | Qt.AlignmentFlag.AlignAbsolute)
+    field.document().setDefaultTextOption(option)
+    return field
+
+
 class ThemeKeywordsDialog(QDialog):
     """Pick a theme, edit its keywords in both languages, Save (or go back to the defaults)."""
 
@@ -40,9 +56,8 @@ class ThemeKeywordsDialog(QDialog):
         self.resize(720, 440)
         self.list = QListWidget()
         self.list.currentRowChanged.connect(self._show_theme)
-        self.english = QPlainTextEdit()
-        self.arabic = QPlainTextEdit()
-        self.arabic.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+        self.english = _keyword_field(Qt.LayoutDirection.LeftToRight)
+        self.arabic = _keyword_field(Qt.LayoutDirection.RightToLeft)
         self.state = QLabel()
         self.state.setStyleSheet("color: #777;")
         hint = QLabel(
