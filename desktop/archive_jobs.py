@@ -233,11 +233,20 @@ def verify_sentence(report: VerifyReport) -> str:
     ).format(count=count_text(report.checked), problems=problems_phrase(report.problems))
 
 
-def affected_documents(problems: Sequence) -> str:
+def affected_documents(problems: Sequence, archive=None, limit: int = 8) -> str:
+    """The documents a problem concerns, by title (the table shows titles, not ids) when `archive` is given."""
     ids = sorted({problem.id for problem in problems if problem.id is not None})
     if not ids:
         return ""
-    shown = ", ".join(count_text(i) for i in ids[:20]) + (" …" if len(ids) > 20 else "")
+    names = []
+    for document_id in ids[:limit]:
+        try:
+            title = archive.get(document_id).title if archive is not None else ""
+        except ArchiveError:  # deleted meanwhile, or an index entry of a deleted document
+            title = ""
+        title = title if len(title) <= 60 else title[:59].rstrip() + "…"
+        names.append(f"“{in_own_direction(title)}”" if title else count_text(document_id))
+    shown = _("; ").join(names) + (" …" if len(ids) > limit else "")
     return _("Documents concerned: {ids}.").format(ids=shown)
 
 
@@ -538,7 +547,7 @@ class ArchiveJobs(QObject):
             _("Verify archive"),
             verify_sentence(report),
             warning=bool(report.problems),
-            detail=affected_documents(report.problems),
+            detail=affected_documents(report.problems, self.session.archive),
         )
         self.repair_button = None
         if report.problems and not report.cancelled:
