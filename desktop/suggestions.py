@@ -12,7 +12,7 @@ from archive.regions import code_for_name, region_names
 from archive.suggest import DocumentSuggestions, Suggestion
 from archive.suggest_places import CITY_BY_KEY
 from desktop.archive_jobs import tools_menu
-from desktop.labels import count_text, facet_name, long_date_text
+from desktop.labels import count_text, facet_name, in_own_direction, long_date_text
 from desktop.qt import (
     QAction,
     QDialog,
@@ -345,7 +345,7 @@ class ImportSuggestionsDialog(QDialog):
                 title = self.session.archive.get(document_id).title
             except suggesting.ArchiveError:
                 continue
-            top = QTreeWidgetItem([title, ""])
+            top = QTreeWidgetItem([in_own_direction(title), ""])
             top.setData(0, SUGGESTION_ROLE, document_id)
             font = top.font(0)
             font.setBold(True)
@@ -354,7 +354,7 @@ class ImportSuggestionsDialog(QDialog):
             for suggestion in suggestions.all():
                 item = QTreeWidgetItem(
                     [_("{facet}: {name}").format(facet=facet_name(suggestion.facet), name=suggestion_name(suggestion)),
-                     suggestion.evidence]
+                     in_own_direction(suggestion.evidence)]
                 )  # fmt: skip
                 item.setToolTip(1, suggestion.evidence)
                 item.setCheckState(0, Qt.CheckState.Unchecked)
