@@ -19,6 +19,7 @@ from desktop.qt import (
     QActionGroup,
     QHBoxLayout,
     QLabel,
+    QObject,
     QPushButton,
     Qt,
     QVBoxLayout,
@@ -206,10 +207,14 @@ class IntegrityBar(QWidget):
         )
 
 
-class IntegrityFilter:
-    """View › Documents with integrity findings: restricts the document list to the documents with them."""
+class IntegrityFilter(QObject):
+    """View › Documents with integrity findings: restricts the document list to the documents with them.
+
+    A QObject child of the window, so its connection to the session ends with the window (a language
+    switch builds a new one)."""
 
     def __init__(self, window) -> None:
+        super().__init__(window)
         self.window = window
         self.group = QActionGroup(window)
         self.group.setExclusive(True)

@@ -95,3 +95,21 @@ def test_a_long_text_is_checked_off_the_gui_thread_and_still_badged(demo_window,
     assert "appear 1,200 times" in bar.details.text()
     window.select_document(CLEAN)
     assert not bar.badges
+
+
+def test_after_a_language_switch_the_old_filter_no_longer_follows_the_archive(
+    demo_window, gui_app, qtbot, wait_for_writes
+):
+    old = demo_window
+    old.integrity_filter.kind_actions["unexpected-script"].trigger()
+    qtbot.waitUntil(lambda: old.model.ids() == [SEED_001])
+    gui_app.switch_language("ar")
+    new = gui_app.window
+    assert new is not old and new.integrity_filter.all_action.isChecked()
+    text = "Cooperation between the 联合国 and the platforms."
+    extracted = Extracted(text=text, media_type="text/plain", language="en", title="Another")
+    new.session.write(lambda: new.archive.add(NewDocument(text.encode(), extracted, "another.txt")))
+    wait_for_writes(new.session)
+    qtbot.wait(50)  # the old window's filter would have looked again and refreshed a deleted table
+    assert new.model.rowCount() == new.archive.count()
+    gui_app.switch_language("en")
