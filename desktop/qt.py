@@ -1,7 +1,9 @@
 """The one module that imports Qt: every other desktop module takes its Qt names from here."""
 
-import ctypes
-import sys
+# ruff: noqa: E402  (the Qt imports come after pin_singletons(), on purpose)
+from desktop.refcounts import pin_singletons
+
+pin_singletons()  # before any Qt call: PySide6 6.12.0 uses up references to None and True
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -25,7 +27,6 @@ from PySide6.QtCore import (
     QTranslator,
     QUrl,
     Signal,
-    SignalInstance,
     qVersion,
 )
 from PySide6.QtGui import (
@@ -91,33 +92,6 @@ from PySide6.QtWidgets import (
 
 QSelectionFlag = QItemSelectionModel.SelectionFlag
 
-
-def _emit_drops_a_reference() -> bool:
-    """PySide6 6.12.0's SignalInstance.emit returns True without taking a reference to it.
-
-    Each emit then takes one reference from the shared True object until CPython frees it and aborts
-    ("bool_dealloc: deallocating True or False") — after a few hundred emits in a long session.
-    """
-
-    class _Probe(QObject):
-        ping = Signal()
-
-    probe = _Probe()
-    before = sys.getrefcount(True)
-    for _ in range(4):
-        probe.ping.emit()
-    return sys.getrefcount(True) < before
-
-
-if _emit_drops_a_reference():
-    _emit = SignalInstance.emit
-
-    def _emit_keeping_its_reference(self, *args):
-        result = _emit(self, *args)
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))  # the reference emit should have taken
-        return result
-
-    SignalInstance.emit = _emit_keeping_its_reference
 
 try:  # PySide6-Pdf is a separate wheel; without it the reader simply has no page view.
     from PySide6.QtPdf import QPdfDocument

@@ -19,6 +19,12 @@ SHARED = REPO.parent / "shared"
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+# PySide6 6.12.0 drops a reference to None on every void call (and to True on every emit): give them a
+# reserve before any GUI test runs, or a long session aborts with "deallocating None".
+from desktop.refcounts import pin_singletons  # noqa: E402  (imports no Qt)
+
+pin_singletons()
+
 
 @pytest.fixture
 def archive(tmp_path):
