@@ -14,6 +14,7 @@ from peewee import SqliteDatabase, fn
 from archive import schema, search
 from archive.models import AuditEvent, Document, DocumentLink, DocumentTag, Tag, utcnow
 from archive.store import OriginalsStore, sha256_bytes
+from i18n import _
 from i18n.normalize import normalize
 from importers import Extracted
 
@@ -100,9 +101,13 @@ class Archive:
         db_path = path / DB_NAME
         if not db_path.exists():
             if not create:
-                raise ArchiveError(f"There is no Qirtas archive in {path}.")
+                raise ArchiveError(_("There is no Qirtas archive in {folder}.").format(folder=path))
             if path.exists() and any(p for p in path.iterdir() if p.name != ORIGINALS):
-                raise ArchiveError(f"{path} is not empty and holds no archive; choose an empty folder.")
+                raise ArchiveError(
+                    _("{folder} is not empty and holds no archive; choose an empty folder.").format(
+                        folder=path
+                    )
+                )
             path.mkdir(parents=True, exist_ok=True)
         try:
             db = schema.connect(db_path)
@@ -224,7 +229,9 @@ class Archive:
         allowed = {"title", "date", "language"}
         unknown = set(fields) - allowed
         if unknown:
-            raise ArchiveError(f"These fields cannot be edited: {', '.join(sorted(unknown))}.")
+            raise ArchiveError(
+                _("These fields cannot be edited: {fields}.").format(fields=", ".join(sorted(unknown)))
+            )
         with self.db.atomic("IMMEDIATE"):
             document = self.get(document_id)
             before = {name: str(getattr(document, name)) for name in fields}
@@ -248,7 +255,7 @@ class Archive:
     def get(self, document_id: int) -> Document:
         document = Document.get_or_none(Document.id == document_id)
         if document is None:
-            raise DocumentNotFound(f"There is no document {document_id} in this archive.")
+            raise DocumentNotFound(_("There is no document {id} in this archive.").format(id=document_id))
         return document
 
     def original_path(self, document: Document) -> Path:
@@ -359,9 +366,9 @@ class Archive:
     ) -> Tag:
         """The tag with these names, created if it does not exist yet."""
         if facet not in ("event", "region", "theme"):
-            raise ArchiveError(f"Unknown facet {facet!r}: use event, region or theme.")
+            raise ArchiveError(_("Unknown facet {facet!r}: use event, region or theme.").format(facet=facet))
         if not (name_en or name_ar):
-            raise ArchiveError("A tag needs a name in English or Arabic.")
+            raise ArchiveError(_("A tag needs a name in English or Arabic."))
         existing = (name_en and self.find_tag(facet, name_en)) or (name_ar and self.find_tag(facet, name_ar))
         if existing:
             return existing

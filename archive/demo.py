@@ -13,6 +13,7 @@ from archive.bilingual import link
 from archive.importing import ImportReport, import_paths
 from archive.models import Tag
 from archive.regions import ensure_region
+from i18n import _
 from seeds import METADATA, SEEDS_DIR
 
 
@@ -34,7 +35,11 @@ def build_demo(path: Path, if_absent: bool = False) -> tuple[Archive, ImportRepo
         if if_absent:
             return Archive.open(path, create=False), None
         if not is_demo(path):
-            raise ArchiveError(f"{path} holds an archive that is not the demo; it will not be replaced.")
+            raise ArchiveError(
+                _("{folder} holds an archive that is not the demo; it will not be replaced.").format(
+                    folder=path
+                )
+            )
         shutil.rmtree(path)
     metadata = json.loads(METADATA.read_text(encoding="utf-8"))
     archive = Archive.open(path)

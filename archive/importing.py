@@ -13,6 +13,7 @@ from pathlib import Path
 from archive.archive import Archive, NewDocument, document_title
 from archive.search import PreparedIndex, prepare_index
 from archive.store import sha256_bytes
+from i18n import _, current_language, setup_i18n
 from importers import SNIFF_BYTES, Extracted, ExtractionError, importer_for
 from importers.workers import extract_isolated
 
@@ -89,7 +90,7 @@ def collect_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[
         elif path.is_file():
             files.append(path)
         else:
-            missing.append(FailedFile(str(path), "No such file or folder."))
+            missing.append(FailedFile(str(path), _("No such file or folder.")))
     return files, missing
 
 
@@ -97,8 +98,9 @@ def _read(path: Path, max_bytes: int) -> bytes:
     size = path.stat().st_size
     if size > max_bytes:
         raise ExtractionError(
-            f"The file is too large ({size / 2**20:.0f} MB); the limit is {max_bytes / 2**20:.0f} MB "
-            "(set QIRTAS_MAX_FILE_MB to change it)."
+            _(
+                "The file is too large ({size} MB); the limit is {limit} MB (set QIRTAS_MAX_FILE_MB to change it)."
+            ).format(size=f"{size / 2**20:.0f}", limit=f"{max_bytes / 2**20:.0f}")
         )
     return path.read_bytes()
 
@@ -180,7 +182,10 @@ def _start_batch(
             report.failed.append(FailedFile(str(path), str(error)))
         except OSError as error:
             report.failed.append(
-                FailedFile(str(path), f"The file could not be read: {error.strerror or error}.")
+                FailedFile(
+                    str(path),
+                    _("The file could not be read: {reason}.").format(reason=error.strerror or error),
+                )
             )
         else:
             readable.append((path, data, sha256_bytes(data)))
@@ -205,7 +210,9 @@ def _start_batch(
             local.append((path, data))
     if pool is not None and len(local) >= _PARALLEL_MIN:
         for path, data in local:
-            outcomes[path] = pool.submit(_extract_and_prepare, path, data, options.password)
+            outcomes[path] = pool.submit(
+                _extract_and_prepare, path, data, options.password, current_language()
+            )
     else:
         for path, data in local:
             outcomes[path] = extract_in_process(path, data, options.password)
@@ -219,11 +226,17 @@ def extract_in_process(path: Path, data: bytes, password: str | None) -> Extract
     except ExtractionError as error:
         return error
     except Exception as error:  # a bug in an importer must not end the batch
-        return ExtractionError(f"The file could not be read ({type(error).__name__}: {error}).")
+        return ExtractionError(
+            _("The file could not be read ({kind}: {reason}).").format(
+                kind=type(error).__name__, reason=error
+            )
+        )
 
 
-def _extract_and_prepare(path: Path, data: bytes, password: str | None):
+def _extract_and_prepare(path: Path, data: bytes, password: str | None, language: str):
     """In a worker: extract, and fold and stem the text for the index too (half the cost of indexing)."""
+    if current_language() != language:
+        setup_i18n(language)  # messages in the language of the person importing
     outcome = extract_in_process(path, data, password)
     if isinstance(outcome, Extracted):
         return outcome, prepare_index(document_title(outcome, path.name), outcome.text)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from i18n import _
 from i18n.dates import find_date
 from i18n.script import document_language
 from importers.base import Extracted, ExtractionError, Importer, registry
@@ -50,16 +51,22 @@ def decode(data: bytes) -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as error:
-                raise ExtractionError(f"Damaged {encoding.upper()} text (byte {error.start}).") from error
+                raise ExtractionError(
+                    _("Damaged {encoding} text (at byte {position}).").format(
+                        encoding=encoding.upper(), position=error.start
+                    )
+                ) from error
     if b"\x00" in data:
-        raise ExtractionError("This is a binary file, not text (it contains NUL bytes).")
+        raise ExtractionError(_("This is a binary file, not text (it contains NUL bytes)."))
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     best = from_bytes(data, cp_isolation=_LEGACY).best() or from_bytes(data).best()
     if best is None:
-        raise ExtractionError("The text encoding could not be recognised; the file may be damaged or binary.")
+        raise ExtractionError(
+            _("The text encoding could not be recognised; the file may be damaged or binary.")
+        )
     encoding = best.encoding
     if encoding in ("cp1256", "iso8859_6"):
         encoding = _better_arabic_code_page(data, encoding)
@@ -105,22 +112,24 @@ def extract_text(path: Path, data: bytes | None = None, **_options) -> Extracted
     if data is None:
         data = Path(path).read_bytes()
     if not data:
-        raise ExtractionError("The file is empty (0 bytes).")
+        raise ExtractionError(_("The file is empty (0 bytes)."))
     if len(data) > MAX_TEXT_MB * 1024 * 1024:
         raise ExtractionError(
-            f"The text file is too large ({len(data) / 2**20:.0f} MB); text files up to {MAX_TEXT_MB} MB "
-            "are imported (set QIRTAS_MAX_TEXT_MB to change it)."
+            _(
+                "The text file is too large ({size} MB); text files up to {limit} MB are imported "
+                "(set QIRTAS_MAX_TEXT_MB to change it)."
+            ).format(size=f"{len(data) / 2**20:.0f}", limit=MAX_TEXT_MB)
         )
     raw, encoding = decode(data)
     text = normalise(raw)
     if _CONTROL.search(text[:65536]) and len(_CONTROL.findall(text[:65536])) > len(text[:65536]) // 100:
-        raise ExtractionError("This does not look like text: it is full of control characters.")
+        raise ExtractionError(_("This does not look like text: it is full of control characters."))
     if not text.strip():
-        raise ExtractionError("The file holds only white space; there is no text to archive.")
+        raise ExtractionError(_("The file holds only white space; there is no text to archive."))
     warnings = []
     if "\ufffd" in text:
         warnings.append(
-            "The text contains replacement characters (�): some characters were lost before import."
+            _("The text contains replacement characters (�): some characters were lost before import.")
         )
     return Extracted(
         text=text,
