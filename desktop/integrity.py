@@ -13,6 +13,7 @@ from archive.integrity import (
 )
 from archive.models import Document
 from desktop.labels import count_text, in_own_direction
+from desktop.lifetime import Lifetime
 from desktop.operations import WorkQueue
 from desktop.qt import (
     QAction,
@@ -105,6 +106,7 @@ class IntegrityBar(QWidget):
         self.findings: list[Finding] = []
         self._generation = 0
         self._checker: WorkQueue | None = None
+        self._lifetime = Lifetime(self)
         self.badges: dict[str, QLabel] = {}
         self.badge_row = QHBoxLayout()
         self.badge_row.setContentsMargins(0, 0, 0, 0)
@@ -161,8 +163,8 @@ class IntegrityBar(QWidget):
 
     def _checked(self, generation: int, findings: list[Finding]) -> None:
         document = self.document
-        if generation != self._generation or document is None:  # another document is shown now
-            return
+        if generation != self._generation or document is None or not self._lifetime.alive:
+            return  # another document is shown now, or the window is gone
         self.findings = findings
         if not self.findings:
             return
@@ -216,6 +218,7 @@ class IntegrityFilter(QObject):
     def __init__(self, window) -> None:
         super().__init__(window)
         self.window = window
+        self._lifetime = Lifetime(window)
         self.group = QActionGroup(window)
         self.group.setExclusive(True)
         self.menu = None
@@ -281,6 +284,8 @@ class IntegrityFilter(QObject):
 
     def _found(self, kinds: list[str], ids: list[int], chosen: bool = True) -> None:
         window = self.window
+        if not self._lifetime.alive:  # the window was replaced while the write thread looked
+            return
         if self.kinds != kinds or (not chosen and window.state.ids is None):  # another choice meanwhile
             return
         if not chosen:

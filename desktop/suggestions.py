@@ -13,6 +13,7 @@ from archive.suggest import DocumentSuggestions, Suggestion
 from archive.suggest_places import CITY_BY_KEY
 from desktop.archive_jobs import tools_menu
 from desktop.labels import count_text, facet_name, in_own_direction, long_date_text
+from desktop.lifetime import Lifetime
 from desktop.qt import (
     QAction,
     QDialog,
@@ -145,6 +146,7 @@ class SuggestionsPanel(QWidget):
         self.rows: list[SuggestionRow] = []
         self._generation = 0
         self._stale = True
+        self._lifetime = Lifetime(self)
 
         self.toggle = QToolButton()
         self.toggle.setCheckable(True)
@@ -220,7 +222,7 @@ class SuggestionsPanel(QWidget):
         self.session.read(work, lambda found: self._arrived(generation, found))
 
     def _arrived(self, generation: int, found: DocumentSuggestions | None) -> None:
-        if generation != self._generation:
+        if generation != self._generation or not self._lifetime.alive:
             return
         self.suggestions = found
         self._show_rows()
@@ -308,6 +310,7 @@ class ImportSuggestionsDialog(QDialog):
         self.session = session
         self.document_ids = list(document_ids)
         self.found: dict[int, DocumentSuggestions] = {}
+        self._lifetime = Lifetime(self)
         self.setWindowTitle(_("Suggested tags for the imported documents"))
         self.resize(820, 520)
         self.summary = QLabel(_("Looking for suggestions…"))
@@ -335,6 +338,8 @@ class ImportSuggestionsDialog(QDialog):
         self.session.read(lambda: suggesting.suggest_on_import(archive, ids), self._arrived)
 
     def _arrived(self, found: dict[int, DocumentSuggestions]) -> None:
+        if not self._lifetime.alive:
+            return
         self.found = found
         self.tree.clear()
         total = 0

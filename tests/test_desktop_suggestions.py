@@ -173,3 +173,20 @@ def test_theme_keywords_edited_in_the_dialog_change_the_suggestions(demo_window,
     wait_for_writes(window.session)
     qtbot.waitUntil(lambda: not any(r.suggestion.name_en == "Hate speech" for r in panel.rows))
     dialog.close()
+
+
+def test_suggestions_arriving_after_a_language_switch_are_dropped(demo_window, gui_app, qtbot):
+    import threading
+
+    session = demo_window.session
+    gate = threading.Event()
+    session.reads.submit(None, gate.wait)  # hold the read thread: the suggestions queue behind
+    demo_window.select_document(INTERNATIONAL_COOPERATION)
+    gui_app.switch_language("ar")  # the old window (and its pane) is deleted meanwhile
+    qtbot.wait(20)
+    gate.set()
+    qtbot.waitUntil(lambda: not session.reads.busy)  # the late result must not touch the deleted pane
+    panel = gui_app.window.suggestions_panel
+    gui_app.window.select_document(INTERNATIONAL_COOPERATION)
+    qtbot.waitUntil(lambda: panel.suggestions is not None and len(panel.rows) > 3)
+    gui_app.switch_language("en")
