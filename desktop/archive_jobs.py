@@ -28,6 +28,7 @@ from desktop.job_outcomes import (
     verify_sentence,
 )
 from desktop.labels import count_text
+from desktop.lifetime import Lifetime
 from desktop.qt import (
     QAction,
     QComboBox,
@@ -185,6 +186,7 @@ class ArchiveJobs(QObject):
         self.outcome_box: QMessageBox | None = None
         self.last_report: Any = None
         self.repair_button: QPushButton | None = None
+        self._lifetime = Lifetime(self)
 
         self.export_action = QAction(_("&Export…"), window)
         self.export_action.triggered.connect(self.export_documents)
@@ -224,22 +226,22 @@ class ArchiveJobs(QObject):
         self.dialog = JobDialog(job, title, text, self.window)
 
         def finished(report: Any) -> None:
-            try:
-                self._close_dialog()
-                self.last_report = report
-                done(report)
-            except RuntimeError:  # the window was replaced meanwhile (a language switch): the task is done
+            if not self._lifetime.alive:  # the window was replaced meanwhile (a language switch)
                 log.info("%s ended after its window closed", title)
+                return
+            self._close_dialog()
+            self.last_report = report
+            done(report)
 
         def failed(error: BaseException) -> None:
             if not isinstance(error, ArchiveError):
                 log.error("archive task failed", exc_info=error)
-            try:
-                self._close_dialog()
-                self.last_report = error
-                self._tell(title, error_sentence(error), warning=True)
-            except RuntimeError:
+            if not self._lifetime.alive:
                 log.info("%s failed after its window closed", title)
+                return
+            self._close_dialog()
+            self.last_report = error
+            self._tell(title, error_sentence(error), warning=True)
 
         job.finished.connect(finished)
         job.failed.connect(failed)
