@@ -3,43 +3,26 @@
 from __future__ import annotations
 
 from archive.archive import Archive
-from cli.main import EXIT_OK, CommandError, archive_path, emit
-from i18n.catalog import _
-from importers import STATUS_ENCRYPTED, ExtractionError
-from importers.workers import DEFAULT_TIMEOUT, reread
+from archive.unlocking import unlock
+from cli.main import EXIT_OK, archive_path, emit
+from i18n import _
+from importers.workers import DEFAULT_TIMEOUT
 
 
 def register(subparsers, common) -> None:
     help_text = "re-read an encrypted PDF with its password (the original is untouched)"
-    unlock = subparsers.add_parser("unlock", parents=[common], help=help_text, description=help_text)
-    unlock.add_argument("id", type=int, metavar="ID")
-    unlock.add_argument("--password", required=True, help="the PDF's user (open) password")
-    unlock.add_argument(
+    parser = subparsers.add_parser("unlock", parents=[common], help=help_text, description=help_text)
+    parser.add_argument("id", type=int, metavar="ID")
+    parser.add_argument("--password", required=True, help="the PDF's user (open) password")
+    parser.add_argument(
         "--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds allowed to read it (default 120)"
     )
-    unlock.set_defaults(handler=run_unlock)
+    parser.set_defaults(handler=run_unlock)
 
 
 def run_unlock(args) -> int:
     with Archive.open(archive_path(args), create=False) as archive:
-        document = archive.get(args.id)
-        if document.status != STATUS_ENCRYPTED:
-            raise CommandError(
-                _("Document {id} is not locked (its status is {status}).").format(
-                    id=args.id, status=document.status
-                )
-            )
-        original = archive.original_path(document)
-        extracted = reread(original, password=args.password, timeout=args.timeout)
-        if isinstance(extracted, ExtractionError):
-            raise CommandError(
-                _("Document {id} could not be read again: {reason}").format(id=args.id, reason=extracted)
-            )
-        if extracted.status == STATUS_ENCRYPTED:
-            raise CommandError(
-                _("That password does not open document {id}; nothing was changed.").format(id=args.id)
-            )
-        document = archive.replace_extraction(args.id, extracted, reason="unlocked with a password")
+        document = unlock(archive, args.id, args.password, timeout=args.timeout)
     payload = {
         "id": document.id,
         "title": document.title,

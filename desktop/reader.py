@@ -207,6 +207,7 @@ class Reader(QWidget):
         for button in (self.open_button, self.folder_button, self.page_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        self.button_row = buttons  # panels add their own buttons here (desktop/unlocking.py)
 
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)

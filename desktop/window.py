@@ -38,6 +38,7 @@ from desktop.session import Session
 from desktop.sidebar import FacetSidebar
 from desktop.suggestions import install_suggestions
 from desktop.tagging import TagEditor
+from desktop.unlocking import install_unlocking
 from desktop.vocabulary import VocabularyManager
 from i18n import _, ngettext
 
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         install_suggestions(self)  # Tools › Suggest tags and the suggestions pane (desktop/suggestions.py)
         install_integrity(self)  # View › Documents with integrity findings (desktop/integrity.py)
         install_archive_jobs(self)  # Export, Back up, Import bag, Verify (desktop/archive_jobs.py)
+        install_unlocking(self)  # the reader's "Unlock with password…" for encrypted PDFs (desktop/unlocking.py)
         session.changed.connect(self.refresh)
         session.vocabulary_changed.connect(self.sidebar.rebuild)
         session.failed.connect(self._write_failed)
