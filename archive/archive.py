@@ -146,9 +146,9 @@ class Archive:
         for item in items:
             if item.sha256 not in known:
                 to_store.setdefault(item.sha256, item)
-        written = [
-            self.originals.stage(sha, item.data, durable=durable_each) for sha, item in to_store.items()
-        ]
+        written = self.originals.stage_many(
+            [(sha, item.data) for sha, item in to_store.items()], durable=durable_each
+        )
         if written and not durable_each:
             self.originals.flush(written)
         added: set[str] = set()

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -208,15 +209,29 @@ def _start_batch(
             isolated.append(path)
         else:
             local.append((path, data))
-    if pool is not None and len(local) >= _PARALLEL_MIN:
-        for path, data in local:
-            outcomes[path] = pool.submit(
-                _extract_and_prepare, path, data, options.password, current_language()
-            )
-    else:
-        for path, data in local:
+    for path, data in local:
+        outcomes[path] = _submit(pool, path, data, options.password) if len(local) >= _PARALLEL_MIN else None
+        if outcomes[path] is None:
             outcomes[path] = extract_in_process(path, data, options.password)
     return _Batch(files, done_before, report, pending, outcomes, isolated)
+
+
+def _submit(pool, path: Path, data: bytes, password: str | None) -> Future | None:
+    """Hand one file to the pool; None when there is no usable pool (the caller extracts it here)."""
+    if pool is None:
+        return None
+    try:
+        return pool.submit(_extract_and_prepare, path, data, password, current_language())
+    except (BrokenProcessPool, RuntimeError):  # a worker died, or the pool could not start
+        return None
+
+
+def _collect(future: Future, path: Path, data: bytes, password: str | None):
+    """A worker's (outcome, prepared index); if the pool broke, the file is extracted here instead."""
+    try:
+        return future.result()
+    except (BrokenProcessPool, OSError, EOFError, RuntimeError):
+        return extract_in_process(path, data, password), None
 
 
 def extract_in_process(path: Path, data: bytes, password: str | None) -> Extracted | ExtractionError:
@@ -255,9 +270,10 @@ def _finish_batch(
     report = batch.report
     outcomes: dict[Path, Extracted | ExtractionError] = {}
     prepared: dict[Path, PreparedIndex | None] = {}
+    data_of = {path: data for path, data, _sha in batch.pending}
     for path, outcome in batch.outcomes.items():
         if isinstance(outcome, Future):
-            outcomes[path], prepared[path] = outcome.result()
+            outcomes[path], prepared[path] = _collect(outcome, path, data_of[path], options.password)
         else:
             outcomes[path] = outcome
     if batch.isolated:
