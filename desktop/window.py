@@ -34,6 +34,7 @@ from desktop.qt import (
     Signal,
 )
 from desktop.reader import Reader
+from desktop.review_filter import install_review_filter
 from desktop.session import Session
 from desktop.sidebar import FacetSidebar
 from desktop.suggestions import install_suggestions
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         install_suggestions(self)  # Tools › Suggest tags and the suggestions pane (desktop/suggestions.py)
         install_integrity(self)  # View › Documents with integrity findings (desktop/integrity.py)
         install_archive_jobs(self)  # Export, Back up, Import bag, Verify (desktop/archive_jobs.py)
+        install_review_filter(self)  # View › Documents by review state (desktop/review_filter.py)
         install_unlocking(self)  # the reader's "Unlock with password…" for encrypted PDFs (desktop/unlocking.py)
         session.changed.connect(self.refresh)
         session.vocabulary_changed.connect(self.sidebar.rebuild)
