@@ -82,19 +82,23 @@ def test_import_killed_at_random_moments_leaves_a_consistent_archive(tmp_path):
     assert _check_consistent(path) == files
 
 
-def test_two_importers_and_a_searcher_at_once_lose_nothing(tmp_path):
+def test_two_importers_and_a_searcher_at_once_lose_nothing_while_the_gui_is_open(tmp_path, gui_app, qtbot):
     first, second = tmp_path / "first", tmp_path / "second"
     write_files(first, 120)
     for index, path in enumerate(write_files(second, 120)):
         path.write_text(path.read_text(encoding="utf-8") + f"\nsecond folder {index}", encoding="utf-8")
     archive = tmp_path / "A"
     Archive.open(archive).close()
-    common = dict(cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert gui_app.open_archive(archive, create=False)
+    window = gui_app.window
+    logs = [open(tmp_path / f"stderr-{n}.txt", "w+") for n in range(3)]  # noqa: SIM115
+    # Output to files, not pipes: an undrained pipe would block a process this loop waits for.
+    common = [dict(cwd=REPO, stdout=subprocess.DEVNULL, stderr=log, text=True) for log in logs]
     importers = [
         subprocess.Popen(
-            [*QIRTAS, "--archive", str(archive), "import", str(f), "--batch-size", "10"], **common
+            [*QIRTAS, "--archive", str(archive), "import", str(f), "--batch-size", "10"], **common[n]
         )
-        for f in (first, second)
+        for n, f in enumerate((first, second))
     ]
     searcher = subprocess.Popen(
         [
@@ -105,12 +109,25 @@ def test_two_importers_and_a_searcher_at_once_lose_nothing(tmp_path):
             "    assert main(['--archive', sys.argv[1], 'search', 'terrorism', '--json']) == 0\n",
             str(archive),
         ],
-        **common,
+        **common[2],
     )
-    outputs = [process.communicate(timeout=180) for process in [*importers, searcher]]
-    for process, (_out, err) in zip([*importers, searcher], outputs, strict=True):
-        assert process.returncode == 0, err
+    processes = [*importers, searcher]
+    refreshes = 0
+    while any(process.poll() is None for process in processes):  # the window keeps reading meanwhile
+        window.search_field.setText("terrorism" if refreshes % 2 else "")
+        window.refresh()
+        refreshes += 1
+        qtbot.wait(100)
+    for process, log in zip(processes, logs, strict=True):
+        log.seek(0)
+        err = log.read()
+        log.close()
+        assert process.wait(timeout=180) == 0, err
         assert "locked" not in err
+    window.search_field.setText("")
+    window.refresh()
+    qtbot.waitUntil(lambda: window.result is not None and window.result.total == 240, timeout=15_000)
+    assert refreshes > 3
     assert _check_consistent(archive) == 240
 
 
