@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from desktop.dialogs import show_about, show_search_syntax
 from desktop.qt import QAction, QActionGroup, QFileDialog, QKeySequence, QMenuBar, QSettings, Qt
 from i18n import _, current_language
+from i18n.formatting import digits_setting
 
 if TYPE_CHECKING:
     from desktop.window import MainWindow
@@ -60,6 +61,10 @@ class MainActions:
             action.setChecked(code == current_language())
             action.setData(code)
             action.triggered.connect(lambda _checked=False, code=code: window.language_requested.emit(code))
+        self.arabic_digits = QAction(_("Arabic-Indic digits in the Arabic interface (٠١٢٣)"), window)
+        self.arabic_digits.setCheckable(True)
+        self.arabic_digits.setChecked(digits_setting() == "arab")
+        self.arabic_digits.toggled.connect(window.digits_requested.emit)
 
     def _action(self, text: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self.window)
@@ -87,6 +92,8 @@ class MainActions:
         view_menu.addActions([self.clear_filters, self.original_page])
         language_menu = view_menu.addMenu(_("&Language"))
         language_menu.addActions(self.languages.actions())
+        language_menu.addSeparator()
+        language_menu.addAction(self.arabic_digits)
         help_menu = menu_bar.addMenu(_("&Help"))
         help_menu.addActions([self.search_syntax, self.about])
 

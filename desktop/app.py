@@ -22,8 +22,8 @@ from desktop.qt import (
 )
 from desktop.session import Session
 from desktop.window import MainWindow
-from i18n import _, setup_i18n
-from i18n.formatting import digits_setting
+from i18n import _, current_language, setup_i18n
+from i18n.formatting import digits_setting, set_digits
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,15 @@ class Application:
         self.apply_language(language)
         self.build_window()
 
+    def switch_digits(self, arabic_indic: bool) -> None:
+        """Arabic-Indic (٠١٢٣) or Latin digits for numbers and dates in the Arabic interface; remembered."""
+        digits = "arab" if arabic_indic else "latn"
+        if digits == digits_setting():
+            return
+        set_digits(digits)
+        self.settings.setValue("digits", digits)
+        self.switch_language(current_language())
+
     # ---- archive and window -------------------------------------------------------------------------
     def open_archive(self, path: str | Path, create: bool = True) -> bool:
         try:
@@ -113,6 +122,7 @@ class Application:
         window = MainWindow(self.session, self.settings)
         window.open_archive_requested.connect(self.open_archive)
         window.language_requested.connect(self.switch_language)
+        window.digits_requested.connect(self.switch_digits)
         if previous is not None and previous.session is self.session:
             window.carry_over(previous)
         elif window.model.rowCount():
@@ -148,6 +158,7 @@ def run(archive: str | None = None, language: str | None = None) -> int:
     qapp = create_qapplication()
     settings = QSettings(ORGANIZATION, APPLICATION)
     application = Application(qapp, settings)
+    set_digits("arab" if settings.value("digits", "latn") == "arab" else "latn")
     application.apply_language(language or str(settings.value("language", "") or QLocale.system().name()))
     path = archive or settings.value("last_archive") or default_archive_path()
     if not application.open_archive(path) and not application.open_archive(default_archive_path()):

@@ -50,6 +50,7 @@ FIRST_ROWS = 200  # rows shown at once; the rest of a larger result follows from
 class MainWindow(QMainWindow):
     open_archive_requested = Signal(str, bool)  # folder, create a new archive
     language_requested = Signal(str)
+    digits_requested = Signal(bool)  # True: Arabic-Indic digits in the Arabic interface
 
     def __init__(self, session: Session, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,7 +113,9 @@ class MainWindow(QMainWindow):
         install_integrity(self)  # View › Documents with integrity findings (desktop/integrity.py)
         install_archive_jobs(self)  # Export, Back up, Import bag, Verify (desktop/archive_jobs.py)
         install_review_filter(self)  # View › Documents by review state (desktop/review_filter.py)
-        install_unlocking(self)  # the reader's "Unlock with password…" for encrypted PDFs (desktop/unlocking.py)
+        install_unlocking(
+            self
+        )  # the reader's "Unlock with password…" for encrypted PDFs (desktop/unlocking.py)
         session.changed.connect(self.refresh)
         session.vocabulary_changed.connect(self.sidebar.rebuild)
         session.failed.connect(self._write_failed)
