@@ -70,3 +70,8 @@ def in_own_direction(text: str) -> str:
         return text
     start, end = _EMBED[direction]
     return f"{start}{text}{end}"
+
+
+def joined(names) -> str:
+    """Names listed in the interface language's way: "a, b" in English, "a، b" in Arabic."""
+    return ("، " if current_language() == "ar" else ", ").join(names)

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from archive.archive import Archive, DocumentFilter
 from archive.models import FACETS
 from archive.vocabulary import document_tag_ids
-from desktop.labels import date_text, document_language_name, in_own_direction, status_name, tag_label
+from desktop.labels import (
+    date_text,
+    document_language_name,
+    in_own_direction,
+    joined,
+    status_name,
+    tag_label,
+)
 from desktop.qt import QAbstractTableModel, QModelIndex, Qt, Signal
 from desktop.session import TagIndex
 from i18n import N_, _
@@ -55,7 +62,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("date", N_("Date"), "date", lambda row: date_text(row.date)),
     Column("language", N_("Language"), "language", lambda row: document_language_name(row.language)),
     Column("status", N_("Status"), "status", lambda row: status_name(row.status)),
-    Column("tags", N_("Tags"), None, lambda row: in_own_direction(", ".join(row.tags))),
+    Column("tags", N_("Tags"), None, lambda row: in_own_direction(joined(row.tags))),
 )
 
 

@@ -15,6 +15,7 @@ from desktop.labels import (
     document_language_name,
     facet_title,
     in_own_direction,
+    joined,
     long_date_text,
     status_name,
     tag_label,
@@ -316,7 +317,7 @@ class Reader(QWidget):
         tags = self.archive.document_tags(document_id)
         lines = [
             _("{facet}: {names}").format(
-                facet=facet_title(facet), names=", ".join(in_own_direction(tag_label(t)) for t in tags[facet])
+                facet=facet_title(facet), names=joined(in_own_direction(tag_label(t)) for t in tags[facet])
             )
             for facet in FACETS
             if tags[facet]
