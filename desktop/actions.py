@@ -89,6 +89,7 @@ class MainActions:
         edit_menu.addSeparator()
         edit_menu.addActions([self.review, self.vocabulary])
         view_menu = menu_bar.addMenu(_("&View"))
+        self.view_menu = view_menu  # panels add their filters here (integrity, review state)
         view_menu.addActions([self.clear_filters, self.original_page])
         language_menu = view_menu.addMenu(_("&Language"))
         language_menu.addActions(self.languages.actions())

@@ -311,10 +311,6 @@ class IntegrityFilter(QObject):
 def install_integrity(window) -> IntegrityFilter:
     """Add the filter to the View menu (the menu that holds Clear search and filters)."""
     integrity_filter = IntegrityFilter(window)
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if menu is not None and window.commands.clear_filters in menu.actions():
-            integrity_filter.install(menu)
-            break
+    integrity_filter.install(window.commands.view_menu)
     window.integrity_filter = integrity_filter
     return integrity_filter

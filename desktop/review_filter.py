@@ -96,10 +96,6 @@ class ReviewFilter(QObject):
 def install_review_filter(window) -> ReviewFilter:
     """Add the filter to the View menu (the menu that holds Clear search and filters)."""
     review_filter = ReviewFilter(window)
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if menu is not None and window.commands.clear_filters in menu.actions():
-            review_filter.install(menu)
-            break
+    review_filter.install(window.commands.view_menu)
     window.review_filter = review_filter
     return review_filter
