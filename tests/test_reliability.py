@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import random
-import signal
-import sqlite3
 import subprocess
 import sys
-import time
 
 import pytest
 
 from archive.archive import Archive
-from archive.store import sha256_file
-from archive.verify import verify
 from benchmarks.corpus import write_files
+from benchmarks.crash import consistent_count, kill_trials
 from tests.conftest import REPO
 
 QIRTAS = [sys.executable, "-m", "cli.main"]
@@ -26,51 +21,13 @@ def qirtas(*args: str, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([*QIRTAS, *args], capture_output=True, text=True, cwd=REPO, timeout=120, **kwargs)
 
 
-def _check_consistent(path) -> int:
-    """The archive opens, SQLite's check passes and every document's original is there, unchanged."""
-    with Archive.open(path, create=False) as archive:
-        assert archive.db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
-        report = verify(archive)
-        serious = [p for p in report.problems if p.kind not in ("orphan-original",)]
-        assert serious == [], serious
-        from archive.models import Document
-
-        for document in Document.select(Document.sha256):
-            assert sha256_file(archive.original_path(document)) == document.sha256
-        return archive.count()
-
-
-def _document_count(path) -> int:
-    connection = sqlite3.connect(f"file:{path / 'qirtas.sqlite3'}?mode=ro", uri=True, timeout=30)
-    try:
-        return connection.execute("SELECT count(*) FROM document").fetchone()[0]
-    finally:
-        connection.close()
-
-
 def test_import_killed_at_random_moments_leaves_a_consistent_archive(tmp_path):
     files = 240
     folder = tmp_path / "in"
     write_files(folder, files, size=3000)
     path = tmp_path / "A"
     Archive.open(path).close()
-    rng = random.Random(2026)
-    counts = []
-    for _trial in range(10):
-        before = _document_count(path)
-        process = subprocess.Popen(
-            [*QIRTAS, "--archive", str(path), "import", str(folder), "--batch-size", "3"],
-            cwd=REPO,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while process.poll() is None and _document_count(path) == before and time.monotonic() < deadline:
-            time.sleep(0.01)  # wait until this run commits its first batch, then kill it soon after
-        time.sleep(rng.uniform(0, 0.25))
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        counts.append(_check_consistent(path))
+    counts = kill_trials(path, folder, trials=10)
     assert counts == sorted(counts)  # nothing committed is ever lost
     assert sum(count < files for count in counts) >= 5, counts  # most kills landed part-way through
     repaired = qirtas("--archive", str(path), "verify", "--repair", "--json")
@@ -79,7 +36,7 @@ def test_import_killed_at_random_moments_leaves_a_consistent_archive(tmp_path):
     assert json.loads(after_repair.stdout)["problems"] == [], after_repair.stdout
     finished = qirtas("--archive", str(path), "import", str(folder), "--json")
     assert finished.returncode == 0, finished.stderr
-    assert _check_consistent(path) == files
+    assert consistent_count(path) == files
 
 
 def test_two_importers_and_a_searcher_at_once_lose_nothing_while_the_gui_is_open(tmp_path, gui_app, qtbot):
@@ -128,7 +85,7 @@ def test_two_importers_and_a_searcher_at_once_lose_nothing_while_the_gui_is_open
     window.refresh()
     qtbot.waitUntil(lambda: window.result is not None and window.result.total == 240, timeout=15_000)
     assert refreshes > 3
-    assert _check_consistent(archive) == 240
+    assert consistent_count(archive) == 240
 
 
 def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(tmp_path):
