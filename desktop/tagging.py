@@ -22,7 +22,8 @@ from desktop.qt import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QStringListModel,
+    QStandardItem,
+    QStandardItemModel,
     Qt,
     QUndoCommand,
     QVBoxLayout,
@@ -30,6 +31,7 @@ from desktop.qt import (
 )
 from desktop.session import Session
 from i18n import _, ngettext
+from i18n.normalize import normalize
 from i18n.script import paragraph_language
 
 _CHUNK = 20_000
@@ -114,6 +116,9 @@ class TagDocumentsCommand(QUndoCommand):
         self._apply(not self.add)
 
 
+_FOLDED_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
 class TagCompleter(QCompleter):
     """Completes tag names typed in English or Arabic; `tag_for(text)` finds the tag chosen."""
 
@@ -122,7 +127,9 @@ class TagCompleter(QCompleter):
         self.archive = archive
         self.facet: str | None = None
         self._by_text: dict[str, Tag] = {}
-        self.setModel(QStringListModel(self))
+        self.setModel(QStandardItemModel(self))
+        # Matched on the search normaliser's folding, so الامارات finds الإمارات and cafe finds Café.
+        self.setCompletionRole(_FOLDED_ROLE)
         self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setFilterMode(Qt.MatchFlag.MatchContains)
         self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
@@ -134,7 +141,18 @@ class TagCompleter(QCompleter):
 
     def reload(self) -> None:
         self._by_text = {tag_both_names(tag): tag for tag in self.archive.tags(self.facet)}
-        self.model().setStringList(sorted(self._by_text, key=str.casefold))
+        model = self.model()
+        model.clear()
+        for text in sorted(self._by_text, key=str.casefold):
+            item = QStandardItem(text)
+            item.setData(normalize(text), _FOLDED_ROLE)
+            model.appendRow(item)
+
+    def splitPath(self, path: str) -> list[str]:
+        return [normalize(path)]
+
+    def pathFromIndex(self, index) -> str:
+        return index.data(Qt.ItemDataRole.DisplayRole) or ""
 
     def tag_for(self, text: str) -> Tag | None:
         text = text.strip()

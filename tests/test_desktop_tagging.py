@@ -151,3 +151,12 @@ def test_vocabulary_functions_refuse_what_would_break_the_tree(demo_archive):
     assert demo_archive.find_tag("theme", "معاد تسميته").id == renamed.id
     actions = [event.action for event in demo_archive.audit_trail()]
     assert "tag-renamed" in actions
+
+
+def test_the_completer_ignores_hamza_diacritics_and_case(demo_window):
+    completer = demo_window.tag_editor.completer
+    completer.set_facet("region")
+    completer.setCompletionPrefix("الامارات")  # typed without the hamza of الإمارات
+    assert completer.currentCompletion().endswith("الإمارات العربية المتحدة")
+    completer.setCompletionPrefix("UNITED ARAB")
+    assert completer.currentCompletion().startswith("United Arab Emirates")
