@@ -195,24 +195,7 @@ class Review:
         for position, bead in enumerate(beads):
             texts = (_join(en, bead.en_first, bead.en_count), _join(ar, bead.ar_first, bead.ar_count))
             same = previous.get(texts)
-            old = same.pop(0) if same else None
-            rows.append(
-                {
-                    "document": self.en_id,
-                    "translation": self.ar_id,
-                    "position": position,
-                    "en_first": bead.en_first,
-                    "en_count": bead.en_count,
-                    "ar_first": bead.ar_first,
-                    "ar_count": bead.ar_count,
-                    "en_text": texts[0],
-                    "ar_text": texts[1],
-                    "status": old.status if old else UNREVIEWED,
-                    "comment": old.comment if old else "",
-                    "manual": old.manual if old else False,
-                    "reviewed_at": old.reviewed_at if old else None,
-                }
-            )
+            rows.append(self._row(position, bead, texts, same.pop(0) if same else None))
         carried = sum(1 for row in rows if row["status"] != UNREVIEWED)
         lost = sum(1 for old in stored if old.status != UNREVIEWED) - carried
         with self.archive.db.atomic("IMMEDIATE"):
@@ -222,6 +205,24 @@ class Review:
                 details.update(kept_reviews=carried, reset_reviews=lost, requested=forced)
             self._audit("realigned" if stored else "aligned", **details)
         return self._stored()
+
+    def _row(self, position: int, bead: Bead, texts: tuple[str, str], old: ReviewPair | None) -> dict:
+        """A stored pair for `bead`, keeping the review of `old` (the pair it replaces) if there is one."""
+        return {
+            "document": self.en_id,
+            "translation": self.ar_id,
+            "position": position,
+            "en_first": bead.en_first,
+            "en_count": bead.en_count,
+            "ar_first": bead.ar_first,
+            "ar_count": bead.ar_count,
+            "en_text": texts[0],
+            "ar_text": texts[1],
+            "status": old.status if old else UNREVIEWED,
+            "comment": old.comment if old else "",
+            "manual": old.manual if old else False,
+            "reviewed_at": old.reviewed_at if old else None,
+        }
 
     def _replace(self, rows: list[dict]) -> None:
         ReviewPair.delete().where(
@@ -290,22 +291,8 @@ class Review:
     ) -> None:
         rows = []
         for position, bead in enumerate(beads):
-            old = states.get(position)
-            row = {
-                "document": self.en_id,
-                "translation": self.ar_id,
-                "position": position,
-                "en_first": bead.en_first,
-                "en_count": bead.en_count,
-                "ar_first": bead.ar_first,
-                "ar_count": bead.ar_count,
-                "en_text": _join(en, bead.en_first, bead.en_count),
-                "ar_text": _join(ar, bead.ar_first, bead.ar_count),
-                "status": old.status if old else UNREVIEWED,
-                "comment": old.comment if old else "",
-                "manual": old.manual if old else False,
-                "reviewed_at": old.reviewed_at if old else None,
-            }
+            texts = (_join(en, bead.en_first, bead.en_count), _join(ar, bead.ar_first, bead.ar_count))
+            row = self._row(position, bead, texts, states.get(position))
             row.update(fresh.get(position, {}))
             rows.append(row)
         self._replace(rows)

@@ -15,7 +15,7 @@ from archive.archive import Archive, NewDocument, document_title
 from archive.search import PreparedIndex, prepare_index
 from archive.store import sha256_bytes
 from i18n import _, current_language, setup_i18n
-from importers import SNIFF_BYTES, Extracted, ExtractionError, importer_for
+from importers import SNIFF_BYTES, Extracted, ExtractionError, extract, importer_for
 from importers.workers import extract_isolated
 
 DEFAULT_BATCH = 250
@@ -209,10 +209,11 @@ def _start_batch(
             isolated.append(path)
         else:
             local.append((path, data))
+    workers = pool if len(local) >= _PARALLEL_MIN else None
     for path, data in local:
-        outcomes[path] = _submit(pool, path, data, options.password) if len(local) >= _PARALLEL_MIN else None
-        if outcomes[path] is None:
-            outcomes[path] = extract_in_process(path, data, options.password)
+        outcomes[path] = _submit(workers, path, data, options.password) or extract_in_process(
+            path, data, options.password
+        )
     return _Batch(files, done_before, report, pending, outcomes, isolated)
 
 
@@ -237,7 +238,7 @@ def _collect(future: Future, path: Path, data: bytes, password: str | None):
 def extract_in_process(path: Path, data: bytes, password: str | None) -> Extracted | ExtractionError:
     """Extraction of a format that is safe to parse in this process (text); never raises."""
     try:
-        return importer_for(path, data[:SNIFF_BYTES]).extract(path, data=data, password=password)
+        return extract(path, data=data, password=password)
     except ExtractionError as error:
         return error
     except Exception as error:  # a bug in an importer must not end the batch

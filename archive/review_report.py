@@ -110,12 +110,17 @@ def write_csv(review: Review, destination: str | os.PathLike) -> ReviewReport:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    record_report(review, report, "csv", destination)
+    return report
+
+
+def record_report(review, report, format: str, destination) -> None:
+    """The audit event of a written review report (CSV here, PDF from desktop/review_report_pdf.py)."""
     review.archive.audit(
         "review-report",
         review.en_id,
         translation=review.ar_id,
-        format="csv",
+        format=format,
         path=str(destination),
         **report.progress.to_json(),
     )
-    return report

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from archive.bilingual import Review
-from archive.review_report import ReviewReport, build_report
+from archive.review_report import ReviewReport, build_report, record_report
 from desktop.fonts import LATIN_READING_FAMILIES, register_fonts
 from i18n import N_, _, current_language
 from i18n.formatting import format_count, format_number
@@ -118,12 +118,5 @@ def write_pdf(review: Review, destination: str | os.PathLike) -> ReviewReport:
     document.setHtml(report_html(report))
     document.print_(writer)
     del writer  # finishes the file
-    review.archive.audit(
-        "review-report",
-        review.en_id,
-        translation=review.ar_id,
-        format="pdf",
-        path=str(destination),
-        **report.progress.to_json(),
-    )
+    record_report(review, report, "pdf", destination)
     return report
