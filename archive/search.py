@@ -15,7 +15,7 @@ import bisect
 import datetime as dt
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from peewee import OperationalError, SqliteDatabase
@@ -35,15 +35,19 @@ from i18n.normalize import (
 )
 
 # Bump when the normaliser or the index layout changes: archives re-index themselves when opened.
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 TITLE_WEIGHT = 5.0  # bm25 weight of a title match against 1.0 for the text
 MARK_OPEN, MARK_CLOSE = "<<", ">>"  # around each match in `Hit.snippet` (plain ASCII, never in the text?)
 SNIPPET_CHARS = 220
 _FTS = "document_fts"
+_FACETS = "facets"  # the index column of filter tokens (see `_facets_of`)
 _LEXICON = "search_lexicon"
 _FACTS = "search_facts"  # language and date of each indexed document: small rows, cheap to probe
 _DOCUMENT_TAG = DocumentTag._meta.table_name
 _SCAN_LIMIT = 200_000
+RANK_ALL = 2_000  # a quick search ranks a result this size whole (about 5 ms) ...
+CANDIDATES = 2_000  # ... and a larger one among this many most recently added matches ...
+HEAD = 500  # ... giving this many ids at once
 _MARKS_CONSIDERED = 24
 _WINDOW_TOKENS = 24  # about the words a snippet shows  # characters of a long text searched for a snippet
 
@@ -70,17 +74,56 @@ class SearchResult:
     total: int
     hits: list[Hit] = field(default_factory=list)
     hint: str | None = None  # a readable sentence when the query was empty, unclear or found nothing
-    ids: list[int] = field(default_factory=list)  # every matching id, best first
+    ids: list[int] = field(default_factory=list)  # every matching id, best first (see `complete`)
+    ranked_among: int | None = None  # a quick search ranked its first ids among this many recent matches
+
+    @property
+    def complete(self) -> bool:
+        """False when `ids` holds only the first of `total` (a quick search of a broad query)."""
+        return len(self.ids) >= self.total
 
 
 # ---- the index -------------------------------------------------------------------------------------
 def create_index(db: SqliteDatabase) -> None:
-    db.execute_sql(f"CREATE VIRTUAL TABLE IF NOT EXISTS {_FTS} USING fts5(title, body, tokenize='ascii')")
+    db.execute_sql(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {_FTS} USING fts5(title, body, {_FACETS}, tokenize='ascii')"
+    )
     # Words whose stem is not a prefix of them (radicalisation → radic): what `radical*` must also find.
     db.execute_sql(f"CREATE TABLE IF NOT EXISTS {_LEXICON} (word TEXT PRIMARY KEY, stem TEXT) WITHOUT ROWID")
     # Filters read these instead of document rows, which each hold a whole text.
     db.execute_sql(f"CREATE TABLE IF NOT EXISTS {_FACTS} (id INTEGER PRIMARY KEY, language TEXT, date TEXT)")
+    # Every path that tags or untags a document (GUI, CLI, bag import, vocabulary merges, cascades) goes
+    # through these, so the facet tokens of the index always follow the document's tags.
+    for event, row in (("INSERT", "NEW"), ("DELETE", "OLD")):
+        db.execute_sql(
+            f"CREATE TRIGGER IF NOT EXISTS search_facets_on_tag_{event.lower()} AFTER {event} ON "
+            f"{_DOCUMENT_TAG} BEGIN {_refresh_facets(f'{row}.document_id')}; END"
+        )
+    db.execute_sql(
+        "CREATE TRIGGER IF NOT EXISTS search_facets_on_tag_update AFTER UPDATE OF document_id, tag_id ON "
+        f"{_DOCUMENT_TAG} BEGIN {_refresh_facets('OLD.document_id')}; {_refresh_facets('NEW.document_id')}; END"
+    )
     _lexicon_known.clear()
+
+
+# The facet column of a document's index row: its language (l + code), year (y2018) and tags (t + id),
+# as tokens, so that filters are part of the full-text match and FTS5 intersects them with the words in
+# its own doclists instead of probing a table for each match.
+def _facets_of(document_id: str) -> str:
+    return (
+        "(SELECT 'l' || replace(replace(lower(coalesce(f.language, 'und')), '-', ''), '_', '') "
+        "|| coalesce(' y' || substr(f.date, 1, 4), '') "
+        f"|| coalesce((SELECT ' ' || group_concat('t' || tag_id, ' ') FROM {_DOCUMENT_TAG} "
+        f"WHERE document_id = f.id), '') FROM {_FACTS} f WHERE f.id = {document_id})"
+    )
+
+
+def _refresh_facets(document_id: str) -> str:
+    return f"UPDATE {_FTS} SET {_FACETS} = {_facets_of(document_id)} WHERE rowid = {document_id}"
+
+
+def language_token(code: str) -> str:
+    return "l" + code.lower().replace("-", "").replace("_", "")
 
 
 # Words this process already wrote to the lexicon of the open archive (cleared when one is opened). After
@@ -133,14 +176,14 @@ def index_document(document: Document, prepared: PreparedIndex | None = None) ->
     """
     if prepared is None or prepared.title != (document.title or ""):
         prepared = prepare_index(document.title or "", document.text or "")
-    database.execute_sql(
-        f"INSERT OR REPLACE INTO {_FTS}(rowid, title, body) VALUES (?, ?, ?)",
-        (document.id, prepared.title_terms, prepared.body_terms),
-    )
     date = document.date.isoformat() if hasattr(document.date, "isoformat") else document.date
     database.execute_sql(
         f"INSERT OR REPLACE INTO {_FACTS}(id, language, date) VALUES (?, ?, ?)",
         (document.id, document.language, date or None),
+    )
+    database.execute_sql(
+        f"INSERT OR REPLACE INTO {_FTS}(rowid, title, body, {_FACETS}) VALUES (?, ?, ?, {_facets_of('?')})",
+        (document.id, prepared.title_terms, prepared.body_terms, document.id),
     )
     _record_words(prepared.words)
 
@@ -156,6 +199,8 @@ def rebuild_index(db: SqliteDatabase) -> None:
         db.execute_sql(f"DROP TABLE IF EXISTS {_FTS}")
         db.execute_sql(f"DROP TABLE IF EXISTS {_LEXICON}")
         db.execute_sql(f"DROP TABLE IF EXISTS {_FACTS}")
+        for trigger in ("insert", "delete", "update"):
+            db.execute_sql(f"DROP TRIGGER IF EXISTS search_facets_on_tag_{trigger}")
         create_index(db)
         query = Document.select(
             Document.id, Document.title, Document.text, Document.language, Document.date
@@ -268,26 +313,128 @@ def _with_descendants(tag_ids: Iterable[int], tags) -> list[int]:
 
 @dataclass
 class _Plan:
-    """A parsed query made ready to run: FTS5 expressions, conditions on documents, what to mark."""
+    """A parsed query made ready to run: one FTS5 expression (words and filters), what to mark.
+
+    Filters become tokens of the index's facet column (`_facets_of`) inside the full-text match, so
+    FTS5 intersects them with the words in its own doclists. Only a query with nothing positive to match
+    (`-lang:ar` alone) or a date range the year tokens cannot say exactly falls back to SQL conditions.
+    """
 
     parsed: ParsedQuery
-    match: str | None = None  # FTS5 expression every result matches
-    exclude: str | None = None  # FTS5 expression no result matches (when there is no `match`)
-    # (condition on document columns, its parameters, True to keep those documents / False to leave out)
-    id_sets: list[tuple[str, list, bool]] = field(default_factory=list)
+    text: str | None = None  # FTS5 expression of the words every result matches (title and text)
+    text_excluded: str | None = None  # ... of the words no result has, when there is no `text`
+    languages: list[str] = field(default_factory=list)
+    excluded_languages: list[str] = field(default_factory=list)
     tag_sets: list[list[int]] = field(default_factory=list)  # a result carries one tag of each set
     excluded_tags: list[int] = field(default_factory=list)  # ... and none of these
     impossible: bool = False  # a filter named nothing in this archive: no result can match
     expansions: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
-    def select(self, order: bool = True) -> tuple[str, list]:
-        """SQL selecting (id, score) of every matching document, best first when `order`.
+    @property
+    def ranked(self) -> bool:
+        """Results are ranked by bm25 when words are searched; filters alone list them in id order."""
+        return bool(self.text)
 
-        Written so SQLite starts from the smallest set and reads no document row it can avoid (each
-        holds a whole text): with text, from the full-text match, each match checked by an index probe;
-        with filters only, from the ids one index gives, checked against the others' sets.
-        """
+    def _years(self) -> list[str] | None:
+        """Year tokens covering the date range, or None when they cannot (open or very long range)."""
+        start, end = self.parsed.date_from, self.parsed.date_to
+        if start is None or end is None or not 0 <= end.year - start.year <= 60:
+            return None
+        return [f"y{year:04d}" for year in range(start.year, end.year + 1)]
+
+    def _exact_dates(self) -> tuple[str, list] | None:
+        """A condition on the facts table for the bounds the year tokens do not say exactly."""
+        start, end = self.parsed.date_from, self.parsed.date_to
+        if not (start or end):
+            return None
+        whole_years = (
+            self._years() is not None
+            and (start.month, start.day) == (1, 1)
+            and (end.month, end.day) == (12, 31)
+        )
+        if whole_years:
+            return None
+        bounds, values = [], []
+        if start:
+            bounds.append("date >= ?")
+            values.append(start.isoformat())
+        if end:
+            bounds.append("date <= ?")
+            values.append(end.isoformat())
+        return " AND ".join(bounds), values
+
+    def expression(self) -> str | None:
+        """The FTS5 expression every result matches; None when nothing positive can be matched."""
+
+        def tokens(values: Iterable[str]) -> str:
+            return f"{_FACETS} : (" + " OR ".join(_quoted([value]) for value in values) + ")"
+
+        required = [f"{{title body}} : ({self.text})"] if self.text else []
+        required += [tokens(f"t{tag_id}" for tag_id in tag_ids) for tag_ids in self.tag_sets]
+        if self.languages:
+            required.append(tokens(map(language_token, self.languages)))
+        years = self._years()
+        if years:
+            required.append(tokens(years))
+        if not required:
+            return None
+        excluded = (
+            [f"{{title body}} : ({self.text_excluded})"] if self.text_excluded and not self.text else []
+        )
+        if self.excluded_tags:
+            excluded.append(tokens(f"t{tag_id}" for tag_id in self.excluded_tags))
+        if self.excluded_languages:
+            excluded.append(tokens(map(language_token, self.excluded_languages)))
+        expression = " AND ".join(f"({part})" for part in required)
+        return f"({expression}) NOT ({' OR '.join(excluded)})" if excluded else expression
+
+    def _fts_select(self, expression: str, score: bool) -> tuple[str, list]:
+        parameters: list = [expression]
+        conditions = [f"{_FTS} MATCH ?"]
+        dates = self._exact_dates()
+        if dates:
+            conditions.append(f"EXISTS (SELECT 1 FROM {_FACTS} WHERE id = {_FTS}.rowid AND {dates[0]})")
+            parameters.extend(dates[1])
+        value = f"bm25({_FTS}, {TITLE_WEIGHT}, 1.0, 0.0)" if score and self.ranked else "0.0"
+        return (
+            f"SELECT {_FTS}.rowid AS id, {value} AS score FROM {_FTS} WHERE {' AND '.join(conditions)}",
+            parameters,
+        )
+
+    def select(self, order: bool = True) -> tuple[str, list]:
+        """SQL selecting (id, score) of every matching document, best first (or by id) when `order`."""
+        expression = self.expression()
+        if expression:
+            sql, parameters = self._fts_select(expression, score=order)
+            if order:
+                sql += " ORDER BY 2, 1" if self.ranked else " ORDER BY 1"
+            return sql, parameters
+        return self._select_without_match(order)
+
+    def count(self) -> tuple[str, list]:
+        expression = self.expression()
+        if expression:
+            sql, parameters = self._fts_select(expression, score=False)
+        else:
+            sql, parameters = self._select_without_match(order=False)
+        return f"SELECT count(*) FROM ({sql})", parameters
+
+    def first(self, candidates: int, head: int) -> tuple[str, list]:
+        """The best `head` of the `candidates` most recently added matches (ids ascending for filters)."""
+        expression = self.expression()
+        assert expression
+        sql, parameters = self._fts_select(expression, score=True)
+        if not self.ranked:
+            return f"{sql} ORDER BY 1 LIMIT {int(head)}", parameters
+        return (
+            f"SELECT id, score FROM ({sql} ORDER BY 1 DESC LIMIT {int(candidates)}) ORDER BY 2, 1 LIMIT {int(head)}",
+            parameters,
+        )
+
+    def _select_without_match(self, order: bool) -> tuple[str, list]:
+        """Filters with nothing positive to match (e.g. `-lang:ar`, `date:..2018`): from the sets of ids
+        the indexes give, starting from the first one, each checked against the others."""
         parameters: list = []
 
         def tagged(tag_ids: list[int]) -> str:
@@ -298,45 +445,35 @@ class _Plan:
             parameters.extend(values)
             return f"SELECT id FROM {_FACTS} WHERE {clause}"
 
-        if self.match:
-            # Text is usually selective: check each match (an index probe) rather than build the sets.
-            parameters.append(self.match)
-            identity = f"{_FTS}.rowid"
-            conditions = [f"{_FTS} MATCH ?"]
-            for tag_ids in self.tag_sets:
-                parameters.extend(tag_ids)
-                conditions.append(
-                    f"EXISTS (SELECT 1 FROM {_DOCUMENT_TAG} WHERE document_id = {identity} "
-                    f"AND tag_id IN ({', '.join('?' for _id in tag_ids)}))"
-                )
-            if self.excluded_tags:
-                parameters.extend(self.excluded_tags)
-                conditions.append(
-                    f"NOT EXISTS (SELECT 1 FROM {_DOCUMENT_TAG} WHERE document_id = {identity} "
-                    f"AND tag_id IN ({', '.join('?' for _id in self.excluded_tags)}))"
-                )
-            for clause, values, keep in self.id_sets:
-                parameters.extend(values)
-                exists = f"EXISTS (SELECT 1 FROM {_FACTS} WHERE id = {identity} AND {clause})"
-                conditions.append(exists if keep else f"NOT {exists}")
-            sql = (
-                f"SELECT {identity} AS id, bm25({_FTS}, {TITLE_WEIGHT}, 1.0) AS score FROM {_FTS} "
-                f"WHERE {' AND '.join(conditions)}"
-            )
-            return sql + (" ORDER BY 2, 1" if order else ""), parameters
-        # Filters only: the sets of ids the indexes give, starting from the first one.
+        def marks(values: list) -> str:
+            return ", ".join("?" for _value in values)
+
         included = [(lambda ids=ids: tagged(ids)) for ids in self.tag_sets]
-        included += [
-            (lambda c=clause, v=values: documents(c, v)) for clause, values, keep in self.id_sets if keep
-        ]
-        excluded = [
-            (lambda c=clause, v=values: documents(c, v)) for clause, values, keep in self.id_sets if not keep
-        ]
+        if self.languages:
+            included.append(lambda: documents(f"language IN ({marks(self.languages)})", self.languages))
+        dates = self._exact_dates() or (
+            (
+                "substr(date, 1, 4) IN (" + marks(self._years() or []) + ")",
+                [y[1:] for y in self._years() or []],
+            )
+            if self._years()
+            else None
+        )
+        if dates:
+            included.append(lambda: documents(*dates))
+        excluded = []
+        if self.excluded_languages:
+            excluded.append(
+                lambda: documents(f"language IN ({marks(self.excluded_languages)})", self.excluded_languages)
+            )
         if self.excluded_tags:
             excluded.append(lambda: tagged(self.excluded_tags))
-        if self.exclude:
+        if self.text_excluded:
             excluded.append(
-                lambda: parameters.append(self.exclude) or f"SELECT rowid FROM {_FTS} WHERE {_FTS} MATCH ?"
+                lambda: (
+                    parameters.append(f"{{title body}} : ({self.text_excluded})")
+                    or f"SELECT rowid FROM {_FTS} WHERE {_FTS} MATCH ?"
+                )
             )
         identity, conditions = "b.id", []
         # from the first set, or every document
@@ -356,31 +493,17 @@ def _plan(parsed: ParsedQuery) -> _Plan:
     plan.expansions = _prefix_expansions(prefixes) if prefixes else {}
     positive, negative = parsed.positive, parsed.negative
     if positive:
-        plan.match = _groups_expression(positive, plan.expansions, " AND ")
+        plan.text = _groups_expression(positive, plan.expansions, " AND ")
         if negative:
-            plan.match = f"({plan.match}) NOT ({_groups_expression(negative, plan.expansions, ' OR ')})"
+            plan.text = f"({plan.text}) NOT ({_groups_expression(negative, plan.expansions, ' OR ')})"
     elif negative:
-        plan.exclude = _groups_expression(negative, plan.expansions, " OR ")
+        plan.text_excluded = _groups_expression(negative, plan.expansions, " OR ")
     return plan
 
 
 def _add_filters(plan: _Plan, parsed: ParsedQuery) -> None:
-    # Each as the set of ids one index gives (language, date), so no document row is read.
-    if parsed.languages:
-        marks = ", ".join("?" for _code in parsed.languages)
-        plan.id_sets.append((f"language IN ({marks})", parsed.languages, True))
-    if parsed.excluded_languages:
-        marks = ", ".join("?" for _code in parsed.excluded_languages)
-        plan.id_sets.append((f"language IN ({marks})", parsed.excluded_languages, False))
-    if parsed.date_from or parsed.date_to:
-        bounds, values = [], []
-        if parsed.date_from:
-            bounds.append("date >= ?")
-            values.append(parsed.date_from.isoformat())
-        if parsed.date_to:
-            bounds.append("date <= ?")
-            values.append(parsed.date_to.isoformat())
-        plan.id_sets.append((" AND ".join(bounds), values, True))
+    plan.languages = list(parsed.languages)
+    plan.excluded_languages = list(parsed.excluded_languages)
     if not parsed.facets:
         return
     tags = _tag_choices({facet.facet for facet in parsed.facets})
@@ -659,60 +782,97 @@ def _hit(row: tuple, score: float, marker: _Marker) -> Hit:
 
 
 # ---- running a search --------------------------------------------------------------------------------
-def _run(plan: _Plan) -> list[tuple[int, float]]:
-    sql, parameters = plan.select()
+def _fetch(plan: _Plan, build: Callable[[], tuple[str, list]]) -> list[tuple]:
+    """Rows of the SQL `build()` makes from the plan. Should FTS5 still reject the expression (every term
+    is quoted, so it should not), the query's plain words are searched instead, and the hint says so."""
+    sql, parameters = build()
     try:
         return database.execute_sql(sql, parameters).fetchall()
     except OperationalError as error:
         if "fts5" not in str(error).lower() and "match" not in str(error).lower():
             raise
-    # Should not happen (every term is quoted); if FTS5 still rejects the expression, search plain words.
     terms = plan.parsed.terms()
-    plan.match = " AND ".join(_quoted([term]) for term in terms) if terms else None
-    plan.exclude = None
+    plan.text = " AND ".join(_quoted([term]) for term in terms) if terms else None
+    plan.text_excluded = None
     plan.notes.append(_("Part of the query could not be understood; searched for its words."))
-    if not plan.match:
+    if not plan.text:
         return []
-    sql, parameters = plan.select()
+    sql, parameters = build()
     return database.execute_sql(sql, parameters).fetchall()
 
 
-def search(query: str, limit: int = 50, offset: int = 0) -> SearchResult:
+def _prepared(query: str) -> tuple[_Plan | None, SearchResult | None]:
+    """The plan of a query, or the (empty) result that says why there is nothing to run."""
+    parsed = query_language.parse(query if isinstance(query, str) else "")
+    if not parsed.blank and not parsed.groups and not parsed.has_filters:
+        return None, SearchResult(total=0, hint=" ".join([*parsed.notes, _("Type a word to search for.")]))
+    plan = _plan(parsed)
+    if plan.impossible:
+        return None, SearchResult(total=0, hint=" ".join(plan.notes))
+    return plan, None
+
+
+def search(query: str, limit: int = 50, offset: int = 0, quick: bool = False) -> SearchResult:
     """Documents matching `query` (see `archive.query` for the language), best first. Never raises on
     any input: what cannot be read becomes plain words or is left out, and `hint` says so.
 
     An empty query lists every document (with its facet filters applied), in id order.
+
+    Ranking every match of a broad query costs about 2.5 µs a match (bm25 reads each one's position
+    lists and length): 150 ms for 60,000. With `quick`, a result of more than `RANK_ALL` matches whose
+    requested page lies within the first `HEAD` gets its exact `total` but only its first `HEAD` ids,
+    ranked among its `CANDIDATES` most recently added matches (`ranked_among` says how many);
+    `ranked_ids(query)` then gives the complete ranking (the GUI reads it on a worker thread).
     """
-    query = query if isinstance(query, str) else ""
-    parsed = query_language.parse(query)
-    if not parsed.blank and not parsed.groups and not parsed.has_filters:
-        hint = " ".join([*parsed.notes, _("Type a word to search for.")])
-        return SearchResult(total=0, hint=hint)
-    plan = _plan(parsed)
-    if plan.impossible:
-        return SearchResult(total=0, hint=" ".join(plan.notes))
-    rows = _run(plan)
-    ids = [row[0] for row in rows]
+    plan, empty = _prepared(query)
+    if plan is None:
+        return empty
     limit, offset = max(0, int(limit)), max(0, int(offset))
-    page = rows[offset : offset + limit]
-    hits: list[Hit] = []
-    if page:
-        marker = _Marker(plan)
-        wanted = [document_id for document_id, _score in page]
-        marks = ", ".join("?" for _id in wanted)
-        # The indexed terms of each page document come along: matches are found in them, then marked
-        # in the original words (a MATCH per row, or highlight(), costs far more).
-        sql = (
-            f"SELECT d.id, d.title, d.language, d.text, d.date, {_FTS}.title, {_FTS}.body "
-            f"FROM document d CROSS JOIN {_FTS} ON {_FTS}.rowid = d.id WHERE d.id IN ({marks})"
-        )
-        parameters = wanted
-        found = {row[0]: row for row in database.execute_sql(sql, parameters).fetchall()}
-        hits = [_hit(found[i], -score or 0.0, marker) for i, score in page if i in found]
+    ranked_among = None
+    if quick and plan.expression() and offset + limit <= HEAD:
+        total = _fetch(plan, plan.count)[0][0]
+        if total > RANK_ALL:
+            rows = _fetch(plan, lambda: plan.first(CANDIDATES, HEAD))
+            ranked_among = min(total, CANDIDATES) if plan.ranked else None
+        else:
+            rows = _fetch(plan, plan.select)
+    else:
+        rows = _fetch(plan, plan.select)
+        total = len(rows)
+    hits = _hits(plan, rows[offset : offset + limit])
     notes = list(plan.notes)
-    if not ids:
+    if not total:
         notes.append(_("Nothing matches; check the spelling, use fewer words, or remove a filter."))
-    return SearchResult(total=len(ids), hits=hits, hint=" ".join(notes) or None, ids=ids)
+    return SearchResult(
+        total=total,
+        hits=hits,
+        hint=" ".join(notes) or None,
+        ids=[row[0] for row in rows],
+        ranked_among=ranked_among,
+    )
+
+
+def ranked_ids(query: str) -> list[int]:
+    """Every id matching `query`, best first (as `search` without `quick` ranks them)."""
+    plan, _empty = _prepared(query)
+    return [] if plan is None else [row[0] for row in _fetch(plan, plan.select)]
+
+
+def _hits(plan: _Plan, page: list[tuple[int, float]]) -> list[Hit]:
+    """The page's documents with their snippets, in the page's order."""
+    if not page:
+        return []
+    marker = _Marker(plan)
+    wanted = [document_id for document_id, _score in page]
+    marks = ", ".join("?" for _id in wanted)
+    # The indexed terms of each page document come along: matches are found in them, then marked
+    # in the original words (a MATCH per row, or highlight(), costs far more).
+    sql = (
+        f"SELECT d.id, d.title, d.language, d.text, d.date, {_FTS}.title, {_FTS}.body "
+        f"FROM document d CROSS JOIN {_FTS} ON {_FTS}.rowid = d.id WHERE d.id IN ({marks})"
+    )
+    found = {row[0]: row for row in database.execute_sql(sql, wanted).fetchall()}
+    return [_hit(found[i], -score or 0.0, marker) for i, score in page if i in found]
 
 
 def facet_counts(
@@ -725,14 +885,12 @@ def facet_counts(
     With `include_descendants` a tag counts the documents tagged with it or any tag below it (Central Asia
     counts Tajikistan's documents), each document once. Runs in SQL joined on the full-text match.
     """
-    parsed = query_language.parse(query or "")
-    if not parsed.blank and not parsed.groups and not parsed.has_filters:
-        return {}
-    plan = _plan(parsed)
-    if plan.impossible:
+    plan, _empty = _prepared(query or "")
+    if plan is None:
         return {}
     conditions, parameters = [], []
-    if plan.match or plan.exclude or plan.id_sets or plan.tag_sets or plan.excluded_tags:
+    parsed = plan.parsed
+    if parsed.groups or parsed.has_filters:
         matching, parameters = plan.select(order=False)
         source = f"({matching}) AS m CROSS JOIN {_DOCUMENT_TAG} dt ON dt.document_id = m.id"
     else:
