@@ -313,15 +313,25 @@ class Archive:
         sql, params = query.sql()
         return [row[0] for row in self.db.execute_sql(sql, params)]
 
-    def search(self, query: str, limit: int = 50, offset: int = 0) -> search.SearchResult:
+    def search(
+        self, query: str, limit: int = 50, offset: int = 0, quick: bool = False
+    ) -> search.SearchResult:
         """Full-text search with facet filters (language in `archive.query`); never raises on any input.
 
         `.hits` is one page (snippets marked with << >>, match spans in `.matches`), `.ids` every matching
         id best first, `.hint` a readable sentence or None. An empty query lists every document. The
         sidebar's counts for this result: `facet_counts(query=query)`; the matches in a whole text (the
         reader): `archive.search.highlight(query, text)`.
+
+        `quick` (what an interactive screen wants): a broad result comes back at once with its exact
+        `total` and its first ids ranked among its most recent matches (`.complete` is False); the full
+        ranking is `search_ids(query)`.
         """
-        return search.search(query, limit=limit, offset=offset)
+        return search.search(query, limit=limit, offset=offset, quick=quick)
+
+    def search_ids(self, query: str) -> list[int]:
+        """Every id matching `query`, best first."""
+        return search.ranked_ids(query)
 
     # ---- tags --------------------------------------------------------------------------------------
     def tags(self, facet: str | None = None) -> list[Tag]:

@@ -67,20 +67,33 @@ def browse(archive: Archive, state: BrowseState, first: int | None = None) -> Br
         counts = facet_counts(archive, state) if ids and complete else {}
         return BrowseResult(ids, counts, total, counts_pending=bool(ids) and not complete)
 
-    result = archive.search(query, limit=1)
-    if state.sort_key is None:  # relevance, as the search ranked them
-        allowed = set(archive.document_ids(where)) if state.has_facets() else None
-        ids = [i for i in result.ids if allowed is None or i in allowed]
+    if first is not None and state.sort_key is None and not state.has_facets():
+        # A broad search shows its first ranked rows at once; `all_ids` brings the complete ranking.
+        result = archive.search(query, limit=1, quick=True)
+        if not result.complete:
+            return BrowseResult(
+                result.ids[:first], {}, result.total, hint=result.hint, counts_pending=True, search=result
+            )
     else:
-        wanted = set(result.ids)
-        ordered = archive.document_ids(where, order=state.sort_key, descending=state.descending)
-        ids = [i for i in ordered if i in wanted]
+        result = archive.search(query, limit=1)
+    ids = _search_ids(archive, state, result.ids)
     # The counts of a large search result are left to the read thread too (`counts_pending`).
     small = first is None or len(ids) <= first
     counts = facet_counts(archive, state) if ids and small else {}
     found = BrowseResult(ids, counts, len(ids), hint=result.hint, search=result)
     found.counts_pending = bool(ids) and not small
     return found
+
+
+def _search_ids(archive: Archive, state: BrowseState, ranked: list[int]) -> list[int]:
+    """The ids of a search result (`ranked`, best first) within the facet selection, in the table's order."""
+    where = _where(state)
+    if state.sort_key is None:  # relevance, as the search ranked them
+        allowed = set(archive.document_ids(where)) if state.has_facets() else None
+        return [i for i in ranked if allowed is None or i in allowed]
+    wanted = set(ranked)
+    ordered = archive.document_ids(where, order=state.sort_key, descending=state.descending)
+    return [i for i in ordered if i in wanted]
 
 
 def facet_counts(archive: Archive, state: BrowseState) -> dict[int, int]:
@@ -90,6 +103,9 @@ def facet_counts(archive: Archive, state: BrowseState) -> dict[int, int]:
 
 
 def all_ids(archive: Archive, state: BrowseState) -> list[int]:
-    """Every id of a result `browse` returned in part (no search), in the same order."""
+    """Every id of a result `browse` returned in part, in the table's order."""
+    query = state.query.strip()
+    if query:
+        return _search_ids(archive, state, archive.search_ids(query))
     order, descending = _order(state)
     return archive.document_ids(_where(state), order=order, descending=descending)
