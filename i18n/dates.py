@@ -7,7 +7,10 @@ import re
 
 from babel.dates import get_month_names
 
-_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_ARABIC_DIGIT_CHARACTERS = "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹"
+_ARABIC_DIGITS = str.maketrans(_ARABIC_DIGIT_CHARACTERS, "01234567890123456789")
+_ASCII_DIGITS = "0123456789"
+_FOUR_DIGITS = re.compile(r"\d\d\d\d")  # every date pattern holds a year (faster than \d{4} here)
 
 
 def _month_table() -> dict[str, int]:
@@ -41,7 +44,13 @@ _PATTERNS = (
 
 def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
     """Every valid date stated in `text`, as (date, start, end) in order of appearance."""
-    text = text.translate(_ARABIC_DIGITS)  # same length, so offsets stay valid
+    if text.isascii():
+        if not any(digit in text for digit in _ASCII_DIGITS):  # one fast scan per digit, no regex
+            return []
+    elif any(digit in text for digit in _ARABIC_DIGIT_CHARACTERS):
+        text = text.translate(_ARABIC_DIGITS)  # same length, so offsets stay valid
+    if not _FOUR_DIGITS.search(text):
+        return []
     found = []
     for pattern, order in _PATTERNS:
         for match in pattern.finditer(text):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import snowballstemmer
 
@@ -59,7 +59,7 @@ _LETTER_FOLD = str.maketrans(
         **{chr(0x06F0 + i): str(i) for i in range(10)},  # Persian digits
     }
 )
-_FOLDED_LETTER = re.compile("[" + "".join(map(chr, _LETTER_FOLD)) + "]")
+_LETTER_FOLDS = tuple((chr(code), folded) for code, folded in _LETTER_FOLD.items())
 _COMPAT = re.compile(
     "[\ufb00-\ufb06\ufb50-\ufdff\ufe70-\ufeff]"
 )  # Latin ligatures, Arabic presentation forms
@@ -71,8 +71,12 @@ def fold_compatibility(text: str) -> str:
 
 
 def _fold_letters(text: str) -> str:
-    # A substitution of the few characters present is much faster than str.translate over the text.
-    return _FOLDED_LETTER.sub(lambda match: _LETTER_FOLD[ord(match.group())], text)
+    # No folded letter folds again, so replacing the letters one by one equals str.translate; a search for
+    # one character is so fast that this beats both translate and a regex substitution many times over.
+    for letter, folded in _LETTER_FOLDS:
+        if letter in text:
+            text = text.replace(letter, folded)
+    return text
 
 
 def normalize(text: str) -> str:
@@ -80,6 +84,13 @@ def normalize(text: str) -> str:
 
     Lengths are not kept (use `term_spans` to find words in the original text).
     """
+    if text.isascii():  # composition, folding and deletions leave ASCII alone, and casefold is lower
+        return text.lower()
+    return _slow_normalize(text)
+
+
+def _slow_normalize(text: str) -> str:
+    """`normalize` for any text (what its ASCII shortcut must equal)."""
     text = _fold_letters(fold_compatibility(unicodedata.normalize("NFC", text)).casefold())
     text = _DELETE.sub("", unicodedata.normalize("NFD", text))
     return _fold_letters(unicodedata.normalize("NFC", text))
@@ -156,40 +167,79 @@ def strip_clitics(word: str) -> str:
     return _arabic_split(word)
 
 
-_stems: dict[str, str] = {}
-
-
-def stem(term: str) -> str:
-    """The search term of one folded word: Arabic light stem, English (Porter2) stem, else itself."""
-    cached = _stems.get(term)
-    if cached is not None:
-        return cached
+def _stem_of(term: str) -> str:
     if term.isascii():
-        result = _english.stemWord(term) if term.isalpha() else term
-    elif _ARABIC_LETTER.match(term):
-        result = arabic_stem(term)
-    else:
-        result = term
-    if len(_stems) > 500_000:
-        _stems.clear()
-    _stems[term] = result
-    return result
+        return _english.stemWord(term) if term.isalpha() else term
+    if _ARABIC_LETTER.match(term):
+        return arabic_stem(term)
+    return term
+
+
+class _Stems(dict):
+    """Stems by folded word: a miss computes the stem and keeps it (all are forgotten past a bound)."""
+
+    def __missing__(self, term: str) -> str:
+        result = _stem_of(term)
+        if len(self) > 500_000:
+            self.clear()
+        self[term] = result
+        return result
+
+
+_stems = _Stems()
+# The search term of one folded word: Arabic light stem, English (Porter2) stem, else itself. The cache's
+# own lookup, so `map(stem, words)` runs no Python frame for a word already seen.
+stem: Callable[[str], str] = _stems.__getitem__
 
 
 # ---- texts to terms ------------------------------------------------------------------------------
+# In ASCII the words are runs of [a-z0-9] once upper case is lowered (\w is [A-Za-z0-9_] there).
+_ASCII_WORD_BYTES = bytes(
+    code + 32 if 65 <= code <= 90 else code if 97 <= code <= 122 or 48 <= code <= 57 else 32
+    for code in range(256)
+)
+_CACHED_PIECE_LENGTH = 40  # longer pieces are folded each time (a hostile text may be one huge piece)
+
+
+class _PieceWords(dict):
+    """The folded words of a piece of text without white space, joined by spaces. Pieces repeat (they are
+    mostly single words), so folding a text is mostly lookups."""
+
+    def __missing__(self, piece: str) -> str:
+        words = " ".join(_slow_folded_words(piece))
+        if len(piece) <= _CACHED_PIECE_LENGTH:
+            if len(self) > 200_000:
+                self.clear()
+            self[piece] = words
+        return words
+
+
+_piece_words = _PieceWords()
+
+
 def folded_words(text: str) -> list[str]:
     """The words of a text after folding, in order (each gives one term through `stem`)."""
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split()
+    # White space is in no word and every white-space character normalises on its own, whatever stands
+    # beside it (checked for every character; tests/test_fast_paths.py keeps checking), so a text's words
+    # are the words of its pieces between white space, in order.
+    return " ".join(map(_piece_words.__getitem__, text.split())).split()
+
+
+def _slow_folded_words(text: str) -> list[str]:
+    """`folded_words` for any text, folded whole (what its shortcuts must equal)."""
     return _TERM.findall(normalize(text).replace("_", " "))
 
 
 def index_terms(text: str) -> list[str]:
     """The search terms of a text, in order (what the index holds and what a query is made of)."""
-    return [stem(word) for word in folded_words(text)]
+    return list(map(stem, folded_words(text)))
 
 
 def index_text(text: str) -> str:
     """`index_terms` joined by spaces, ready for the full-text index."""
-    return " ".join(index_terms(text))
+    return " ".join(map(stem, folded_words(text)))
 
 
 _word_terms: dict[str, tuple[str, ...]] = {}

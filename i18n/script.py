@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from enum import StrEnum
 
 
@@ -27,6 +28,12 @@ _SCRIPT_LETTERS = {
 }
 _SCRIPT_PATTERNS = {name: re.compile(f"[{letters}]") for name, letters in _SCRIPT_LETTERS.items()}
 _ANY_LETTER = re.compile("[" + "".join(_SCRIPT_LETTERS.values()) + "]")
+# Counting by deleting what is not counted: one pass that builds a string per run, not a list per letter.
+_NOT_A_LETTER = re.compile("[^" + "".join(_SCRIPT_LETTERS.values()) + "]+")
+_NOT_OF_SCRIPT = {name: re.compile(f"[^{letters}]+") for name, letters in _SCRIPT_LETTERS.items()}
+_NEITHER_LATIN_NOR_ARABIC = re.compile(f"[^{_SCRIPT_LETTERS['latin']}{_SCRIPT_LETTERS['arabic']}]")
+_ASCII_LETTER = re.compile("[A-Za-z]")
+_ASCII_LETTER_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 # Language codes for the scripts we name a language after; others become "und".
 _SCRIPT_LANGUAGE = {"latin": "en", "arabic": "ar", "cjk": "zh", "cyrillic": "ru", "hebrew": "he"}
@@ -44,10 +51,36 @@ def script_of(char: str) -> str | None:
 def script_counts(text: str) -> Counter[str]:
     """How many letters of each script a text holds."""
     counts: Counter[str] = Counter()
+    if text.isascii():  # the only letters are A-Z and a-z
+        ascii_bytes = text.encode("ascii")
+        if found := len(ascii_bytes) - len(ascii_bytes.translate(None, _ASCII_LETTER_BYTES)):
+            counts["latin"] = found
+        return counts
+    letters = _NOT_A_LETTER.sub("", text)  # the scripts do not overlap: each letter counts once
+    if not letters:
+        return counts
+    # Latin and Arabic first (in this order, which decides ties): they usually account for every letter.
+    if latin := len(_NOT_OF_SCRIPT["latin"].sub("", letters)):
+        counts["latin"] = latin
+    if latin == len(letters):
+        return counts
+    if not _NEITHER_LATIN_NOR_ARABIC.search(letters):
+        counts["arabic"] = len(letters) - latin
+        return counts
+    if arabic := len(_NOT_OF_SCRIPT["arabic"].sub("", letters)):
+        counts["arabic"] = arabic
+    for name, pattern in _NOT_OF_SCRIPT.items():
+        if name not in ("latin", "arabic") and (found := len(pattern.sub("", letters))):
+            counts[name] = found
+    return counts
+
+
+def _slow_script_counts(text: str) -> Counter[str]:
+    """`script_counts` as first written (one letter at a time): what the fast one must always equal."""
+    counts: Counter[str] = Counter()
     letters = len(_ANY_LETTER.findall(text))
     if not letters:
         return counts
-    # Latin and Arabic first: they usually account for every letter, and the other scripts need no scan.
     for name in ("latin", "arabic"):
         found = len(_SCRIPT_PATTERNS[name].findall(text))
         if found:
@@ -94,12 +127,27 @@ def document_language(text: str, minor_share: float = 0.1) -> str:
     Shares are counted per paragraph by letters, so a few foreign words (or a short run of injected
     spam) inside a paragraph do not make the document mixed.
     """
+    if text.isascii():  # every paragraph with a letter is English
+        return "en" if _ASCII_LETTER.search(text) else "und"
+    return _language_of_paragraphs(text, minor_share, _paragraph_weight)
+
+
+def _slow_document_language(text: str, minor_share: float = 0.1) -> str:
+    """`document_language` without its shortcuts: what the fast one must always equal."""
+
+    def weight(paragraph: str) -> tuple[str, int]:
+        counts = _slow_script_counts(paragraph)
+        return _language_of_counts(counts), sum(counts.values())
+
+    return _language_of_paragraphs(text, minor_share, weight)
+
+
+def _language_of_paragraphs(text: str, minor_share: float, weight: Callable[[str], tuple[str, int]]) -> str:
     weights: Counter[str] = Counter()
     for paragraph in split_paragraphs(text):
-        counts = script_counts(paragraph)
-        language = _language_of_counts(counts)
+        language, letters = weight(paragraph)
         if language != "und":
-            weights[language] += sum(counts.values())
+            weights[language] += letters
     if not weights:
         return "und"
     total = sum(weights.values())
@@ -107,3 +155,38 @@ def document_language(text: str, minor_share: float = 0.1) -> str:
     if len(ranked) > 1 and ranked[1][1] / total >= minor_share:
         return "mixed"
     return ranked[0][0]
+
+
+# The letters of a word, packed in one int: Latin + Arabic << 40 + other scripts << 80. Words repeat, so
+# a paragraph's letters are mostly dictionary hits summed in C rather than a regex pass over each letter.
+_FIELD = 40
+_LATIN_MASK = (1 << _FIELD) - 1
+_CACHED_WORD_LENGTH = 40  # longer words are counted each time (a hostile text could be one huge word)
+_CACHED_WORDS = 200_000
+
+
+class _WordLetters(dict):
+    def __missing__(self, word: str) -> int:
+        counts = script_counts(word)
+        latin, arabic = counts.pop("latin", 0), counts.pop("arabic", 0)
+        packed = latin | arabic << _FIELD | sum(counts.values()) << 2 * _FIELD
+        if len(word) <= _CACHED_WORD_LENGTH:
+            if len(self) >= _CACHED_WORDS:
+                self.clear()
+            self[word] = packed
+        return packed
+
+
+_word_letters = _WordLetters()
+
+
+def _paragraph_weight(paragraph: str) -> tuple[str, int]:
+    """The language of a paragraph and how many letters it has (what `_slow_document_language` weighs)."""
+    packed = sum(map(_word_letters.__getitem__, paragraph.split()))
+    if packed >> 2 * _FIELD:  # letters of other scripts too: count the paragraph in full
+        counts = script_counts(paragraph)
+        return _language_of_counts(counts), sum(counts.values())
+    latin, arabic = packed & _LATIN_MASK, packed >> _FIELD
+    if not (latin or arabic):
+        return "und", 0
+    return ("en" if latin >= arabic else "ar"), latin + arabic  # a tie goes to Latin, as in script_counts

@@ -25,7 +25,10 @@ _BOMS = (
 )
 # The legacy code pages an English/Arabic collection really contains, tried before anything exotic.
 _LEGACY = ["cp1256", "iso8859_6", "cp1252"]
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Control characters that make a "text" look binary (not tab, newlines or form feed). Being ASCII, each is
+# one byte in UTF-8 and no other character's encoding holds such a byte: counted in bytes, in C.
+_CONTROL_CHARACTER_BYTES = bytes([*range(9), 11, *range(14, 32), 127])
+_CONTROL_SAMPLE = 65536  # characters looked at
 _MIXED_WORD = re.compile(r"(?=\w*[\u0621-\u064a])(?=\w*[A-Za-z\u00c0-\u024f])\w+")
 _CONTROL_BYTES = bytes([*range(9), *range(14, 32), 127])
 _TITLE_MAX = 160
@@ -89,6 +92,11 @@ def _better_arabic_code_page(data: bytes, guess: str) -> str:
     return min(penalties, key=lambda encoding: (penalties[encoding], encoding != guess))
 
 
+def _control_characters(text: str) -> int:
+    encoded = text.encode("utf-8", "surrogatepass")
+    return len(encoded) - len(encoded.translate(None, _CONTROL_CHARACTER_BYTES))
+
+
 def normalise(text: str) -> str:
     """CRLF/CR to LF, NFC."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -122,9 +130,9 @@ def extract_text(path: Path, data: bytes | None = None, **_options) -> Extracted
         )
     raw, encoding = decode(data)
     text = normalise(raw)
-    if _CONTROL.search(text[:65536]) and len(_CONTROL.findall(text[:65536])) > len(text[:65536]) // 100:
+    if _control_characters(text[:_CONTROL_SAMPLE]) > len(text[:_CONTROL_SAMPLE]) // 100:
         raise ExtractionError(_("This does not look like text: it is full of control characters."))
-    if not text.strip():
+    if not text or text.isspace():
         raise ExtractionError(_("The file holds only white space; there is no text to archive."))
     warnings = []
     if "\ufffd" in text:
