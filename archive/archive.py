@@ -116,6 +116,7 @@ class Archive:
         return cls(path, db)
 
     def close(self) -> None:
+        search.close_connections()
         if not self.db.is_closed():
             self.db.close()
 

@@ -16,6 +16,7 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from peewee import OperationalError, SqliteDatabase
@@ -174,18 +175,31 @@ def index_document(document: Document, prepared: PreparedIndex | None = None) ->
 
     `prepared` (from `prepare_index`) is used when it was made for this document's title.
     """
-    if prepared is None or prepared.title != (document.title or ""):
-        prepared = prepare_index(document.title or "", document.text or "")
-    date = document.date.isoformat() if hasattr(document.date, "isoformat") else document.date
-    database.execute_sql(
-        f"INSERT OR REPLACE INTO {_FACTS}(id, language, date) VALUES (?, ?, ?)",
-        (document.id, document.language, date or None),
+    index_documents(
+        [(document.id, document.title or "", document.text or "", document.language, document.date, prepared)]
     )
-    database.execute_sql(
+
+
+def index_documents(
+    documents: Iterable[tuple[int, str, str, str, dt.date | str | None, PreparedIndex | None]],
+) -> None:
+    """Index (or re-index) documents given as (id, title, text, language, date, prepared), with one
+    statement per table for all of them (a batch import). Call inside the transaction that writes them."""
+    facts, terms, words = [], [], set()
+    for document_id, title, text, language, date, prepared in documents:
+        if prepared is None or prepared.title != (title or ""):
+            prepared = prepare_index(title or "", text or "")
+        day = date.isoformat() if hasattr(date, "isoformat") else date
+        facts.append((document_id, language, day or None))
+        terms.append((document_id, prepared.title_terms, prepared.body_terms, document_id))
+        words |= prepared.words
+    cursor = database.cursor()
+    cursor.executemany(f"INSERT OR REPLACE INTO {_FACTS}(id, language, date) VALUES (?, ?, ?)", facts)
+    cursor.executemany(
         f"INSERT OR REPLACE INTO {_FTS}(rowid, title, body, {_FACETS}) VALUES (?, ?, ?, {_facets_of('?')})",
-        (document.id, prepared.title_terms, prepared.body_terms, document.id),
+        terms,
     )
-    _record_words(prepared.words)
+    _record_words(words - _lexicon_known)
 
 
 def remove_document(document_id: int) -> None:
@@ -752,6 +766,8 @@ def _marked(text: str, indexed: str | None, marker: _Marker) -> tuple[int, list[
             cover = len({clause for _token, _term, clause in marked[index : last + 1]})
             if cover > best_cover:
                 best, best_cover = index, cover
+                if cover == marker.count:  # every clause: no later window can do better
+                    break
         first = marked[best][0]
         window = [
             (token, term) for token, term, _clause in marked[best:] if token < first + 2 * _WINDOW_TOKENS
@@ -830,16 +846,23 @@ def search(query: str, limit: int = 50, offset: int = 0, quick: bool = False) ->
     limit, offset = max(0, int(limit)), max(0, int(offset))
     ranked_among = None
     if quick and plan.expression() and offset + limit <= HEAD:
-        total = _fetch(plan, plan.count)[0][0]
-        if total > RANK_ALL:
-            rows = _fetch(plan, lambda: plan.first(CANDIDATES, HEAD))
-            ranked_among = min(total, CANDIDATES) if plan.ranked else None
+        counting = _count_aside(plan)  # counting all the matches takes as long as ranking the first
+        rows = _fetch(plan, lambda: plan.first(CANDIDATES, HEAD))
+        if len(rows) < HEAD and len(rows) <= RANK_ALL:  # the whole result was ranked
+            total = len(rows)
         else:
-            rows = _fetch(plan, plan.select)
+            total = _counted(counting, plan)
+            if total <= RANK_ALL:
+                rows = _fetch(plan, plan.select)
+            elif plan.ranked:
+                ranked_among = min(total, CANDIDATES)
+        hits = _hits(plan, rows[offset : offset + limit])
+        if counting:
+            counting.cancel()
     else:
         rows = _fetch(plan, plan.select)
         total = len(rows)
-    hits = _hits(plan, rows[offset : offset + limit])
+        hits = _hits(plan, rows[offset : offset + limit])
     notes = list(plan.notes)
     if not total:
         notes.append(_("Nothing matches; check the spelling, use fewer words, or remove a filter."))
@@ -850,6 +873,44 @@ def search(query: str, limit: int = 50, offset: int = 0, quick: bool = False) ->
         ids=[row[0] for row in rows],
         ranked_among=ranked_among,
     )
+
+
+_counter: ThreadPoolExecutor | None = None
+
+
+def _count_aside(plan: _Plan) -> Future | None:
+    """Start counting the plan's matches on another thread (and connection: SQLite runs both queries at
+    once on two cores); None inside a transaction, whose writes another connection would not see."""
+    global _counter
+    if database.in_transaction():
+        return None
+    if _counter is None:
+        _counter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qirtas-count")
+    sql, parameters = plan.count()
+
+    def count() -> int:
+        database.connect(reuse_if_open=True)  # this thread's own connection, kept (and its page cache)
+        return database.execute_sql(sql, parameters).fetchone()[0]
+
+    return _counter.submit(count)
+
+
+def close_connections() -> None:
+    """Close the counting thread's connection (the archive is being closed)."""
+    global _counter
+    if _counter is not None:
+        counter, _counter = _counter, None
+        counter.submit(lambda: database.is_closed() or database.close()).result()
+        counter.shutdown()
+
+
+def _counted(counting: Future | None, plan: _Plan) -> int:
+    if counting is not None:
+        try:
+            return counting.result()
+        except Exception:  # counted again here, where a failure is handled
+            pass
+    return _fetch(plan, plan.count)[0][0]
 
 
 def ranked_ids(query: str) -> list[int]:
