@@ -1,24 +1,33 @@
-"""Importing files and folders into an archive, in batches, with a report of what happened to each."""
+"""Importing files and folders into an archive, in batches, with a report of what happened to each.
+
+Worker processes do the per-file work: read, hash, extract, fold the text for the index, and write the
+original to a temp file in the store. The importing process (the writer) only renames those into place,
+flushes the disk once per batch and inserts the batch's rows in one transaction.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from archive.archive import Archive, NewDocument, document_title
 from archive.search import PreparedIndex, prepare_index
-from archive.store import sha256_bytes
+from archive.store import OriginalsStore, sha256_bytes
 from i18n import _, current_language, setup_i18n
 from importers import SNIFF_BYTES, Extracted, ExtractionError, extract, importer_for
 from importers.workers import extract_isolated
 
-DEFAULT_BATCH = 250
+DEFAULT_BATCH = 1000  # files per transaction at most ...
+BATCH_BYTES = 32 * 1024 * 1024  # ... and bytes of new originals (one disk flush per batch: ≈50 ms)
 DEFAULT_MAX_BYTES = int(os.environ.get("QIRTAS_MAX_FILE_MB", "256")) * 1024 * 1024
 
 ProgressFn = Callable[[int, int, str], None]  # done, total, current file
@@ -78,18 +87,27 @@ class ImportOptions:
     workers: int | None = None
 
 
-def collect_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[FailedFile]]:
-    """Files named and files inside folders (recursively, sorted, hidden files skipped)."""
+def collect_files(
+    paths: Iterable[str | os.PathLike], skip: Path | None = None
+) -> tuple[list[Path], list[FailedFile]]:
+    """Files named and files inside folders (recursively, sorted, hidden files skipped), leaving out
+    the folder `skip` (resolved) and everything in it."""
     files: list[Path] = []
     missing: list[FailedFile] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            root = path.resolve()
+            if skip is not None and (root == skip or skip in root.parents):
+                continue
             for folder, subfolders, names in os.walk(path):
                 subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+                if skip is not None and skip.parent == root / os.path.relpath(folder, path):
+                    subfolders[:] = [d for d in subfolders if d != skip.name]
                 files += [Path(folder) / n for n in sorted(names) if not n.startswith(".")]
         elif path.is_file():
-            files.append(path)
+            if skip is None or skip not in path.resolve().parents:
+                files.append(path)
         else:
             missing.append(FailedFile(str(path), _("No such file or folder.")))
     return files, missing
@@ -106,55 +124,210 @@ def _read(path: Path, max_bytes: int) -> bytes:
     return path.read_bytes()
 
 
-def import_paths(
-    archive: Archive,
-    paths: Iterable[str | os.PathLike],
-    options: ImportOptions | None = None,
-    progress: ProgressFn | None = None,
-    cancel: CancelFn | None = None,
-) -> ImportReport:
-    """Import files and folders. Each batch is one transaction; cancelling keeps the batches committed.
+# ---- reading one file (in a worker process, or here) ------------------------------------------------
+FAILED, STORED, ISOLATED, EXTRACTED = "failed", "stored", "isolated", "extracted"
 
-    Batches are pipelined: while one batch is written (originals, documents, index), the next one is
-    read, hashed and extracted by worker processes, so both cores stay busy on a large folder.
+
+class FileRead(NamedTuple):
+    """What reading one file found. Small on purpose (it travels back from a worker): the file's bytes
+    stay in the store's temp file `incoming`.
+
+    FAILED: `error` says why. STORED: the store already holds an original with this hash (a duplicate,
+    or an original a crash left without its document). ISOLATED: a format read in an isolated worker
+    (PDF), extracted when its batch is written. EXTRACTED: `extracted` and `prepared` are ready.
     """
-    options = options or ImportOptions()
-    files, missing = collect_files(paths)
-    # Never import the archive into itself (a folder import that contains the archive folder).
-    files = [f for f in files if archive.path not in f.resolve().parents]
-    report = ImportReport(failed=missing)
-    total = len(files)
-    with _extraction_pool(total, options) as pool:
-        in_flight: _Batch | None = None
-        for start in range(0, total, options.batch_size):
-            if cancel and cancel():
-                report.cancelled = True
-                break
-            batch = _start_batch(archive, files[start : start + options.batch_size], start, options, pool)
-            if in_flight:
-                report.merge(_finish_batch(archive, in_flight, total, options, progress, cancel))
-            in_flight = batch
-            if progress:
-                progress(start, total, str(batch.files[0]))
-        if in_flight and not report.cancelled:
-            report.merge(_finish_batch(archive, in_flight, total, options, progress, cancel))
-    if progress and not report.cancelled:
-        progress(total, total, "")
-    return report
+
+    kind: str
+    sha256: str = ""
+    size: int = 0
+    incoming: str = ""
+    extracted: Extracted | None = None
+    prepared: PreparedIndex | None = None
+    error: str = ""
 
 
-# Below this many text files a batch is extracted in this process: shipping them to workers costs more.
+class ReadSettings(NamedTuple):
+    store: str  # the originals folder
+    max_bytes: int
+    password: str | None
+    language: str  # of the person importing: error messages in it
+    chunk_bytes: int  # a worker hands its results back once it has read this much
+
+
+_stores: dict[str, OriginalsStore] = {}  # one per archive in each process (it remembers its folders)
+
+
+def read_files(paths: list[str], settings: ReadSettings) -> list[FileRead]:
+    """Read the files in order, one `FileRead` each. Stops early (a shorter list) once
+    `settings.chunk_bytes` were read, so a worker's results stay small; the caller sends the rest again."""
+    if current_language() != settings.language:
+        setup_i18n(settings.language)  # messages in the language of the person importing
+    store = _stores.get(settings.store) or _stores.setdefault(
+        settings.store, OriginalsStore(Path(settings.store))
+    )
+    results: list[FileRead] = []
+    read = 0
+    for path in paths:
+        result = read_file(Path(path), settings, store)
+        results.append(result)
+        read += result.size
+        if read >= settings.chunk_bytes:
+            break
+    return results
+
+
+def read_file(
+    path: Path, settings: ReadSettings, store: OriginalsStore, check_store: bool = True
+) -> FileRead:
+    """Read, hash, extract and index-fold one file, and write its bytes to a temp file in the store."""
+    try:
+        data = _read(path, settings.max_bytes)
+    except ExtractionError as error:
+        return FileRead(FAILED, error=str(error))
+    except OSError as error:
+        return FileRead(
+            FAILED, error=_("The file could not be read: {reason}.").format(reason=error.strerror or error)
+        )
+    sha = sha256_bytes(data)
+    if check_store and store.has(sha):
+        return FileRead(STORED, sha, len(data))  # not extracted again: the writer asks the database
+    try:
+        importer = importer_for(path, data[:SNIFF_BYTES])
+    except ExtractionError as error:
+        return FileRead(FAILED, sha, len(data), error=str(error))
+    if importer.isolated:
+        return FileRead(ISOLATED, sha, len(data), store.write_incoming(sha, data))
+    outcome = extract_in_process(path, data, settings.password)
+    if isinstance(outcome, ExtractionError):
+        return FileRead(FAILED, sha, len(data), error=str(outcome))
+    try:
+        prepared = prepare_index(document_title(outcome, path.name), outcome.text)
+    except Exception as error:  # a bug in the normaliser must not end the import
+        return FileRead(FAILED, sha, len(data), error=_unexpected(error))
+    return FileRead(EXTRACTED, sha, len(data), store.write_incoming(sha, data), outcome, prepared)
+
+
+def extract_in_process(path: Path, data: bytes, password: str | None) -> Extracted | ExtractionError:
+    """Extraction of a format that is safe to parse in this process (text); never raises."""
+    try:
+        return extract(path, data=data, password=password)
+    except ExtractionError as error:
+        return error
+    except Exception as error:  # a bug in an importer must not end the batch
+        return ExtractionError(_unexpected(error))
+
+
+def _unexpected(error: Exception) -> str:
+    return _("The file could not be read ({kind}: {reason}).").format(kind=type(error).__name__, reason=error)
+
+
+# ---- reading ahead of the writer --------------------------------------------------------------------
+# Below this many files an import is read in this process: starting workers costs more (≈0.4 s).
 _PARALLEL_MIN = 32
+_CHUNK_FILES = 48  # files per worker task: one task per file cost more in shipping than in reading
+_CHUNK_BYTES = 8 * 1024 * 1024
 
 
-@dataclass
-class _Batch:
-    files: list[Path]
-    done_before: int
-    report: ImportReport
-    pending: list[tuple[Path, bytes, str]]
-    outcomes: dict[Path, Extracted | ExtractionError | Future]
-    isolated: list[Path]
+class _Reader:
+    """Reads the files ahead of the writer, in chunks handed to worker processes (or read here when
+    there is no pool), and gives back each file's `FileRead` in the files' order. It keeps at most
+    about a batch and a few chunks read but not yet taken, so memory stays bounded; `close()` removes
+    the temp files of whatever was read but not taken."""
+
+    def __init__(
+        self, files: list[Path], settings: ReadSettings, pool: ProcessPoolExecutor | None, ahead: int
+    ):
+        self.files = files
+        self.settings = settings
+        self.pool = pool
+        workers = pool._max_workers if pool else 1
+        self.chunk = max(4, min(_CHUNK_FILES, -(-len(files) // (workers * 4))))
+        self.ahead = max(ahead, self.chunk * workers * 2)
+        self.next = 0  # the first file not yet in `pending`
+        self.pending: deque[tuple[list[Path], Future | None]] = deque()  # None: to be read here
+        self.in_flight = 0  # files in `pending`
+        self.ready: deque[tuple[Path, FileRead]] = deque()
+        # Starting the workers takes ≈0.4 s (the fork server imports the importers): a thread waits for
+        # that while this process reads the first chunks itself.
+        self.started = threading.Event()
+        if pool:
+            threading.Thread(
+                target=self._start_workers, args=(workers,), name="qirtas-workers", daemon=True
+            ).start()
+
+    def __iter__(self) -> Iterator[tuple[Path, FileRead]]:
+        return self
+
+    def __next__(self) -> tuple[Path, FileRead]:
+        while not self.ready:
+            self._fill()
+            if not self.pending:
+                raise StopIteration
+            paths, future = self.pending.popleft()
+            self.in_flight -= len(paths)
+            results = self._results(paths, future)
+            if len(results) < len(paths):  # the worker stopped early (large files): the rest next
+                rest = paths[len(results) :]
+                self.pending.appendleft((rest, self._submit(rest)))
+                self.in_flight += len(rest)
+            self.ready.extend(zip(paths, results, strict=False))
+        self._fill()
+        return self.ready.popleft()
+
+    def _fill(self) -> None:
+        while self.next < len(self.files) and self.in_flight < self.ahead:
+            here = self.pool is None or not self.started.is_set()
+            if here and self.pending and self.pending[-1][1] is None:
+                return  # files read here are read when taken: one chunk queued is enough
+            paths = self.files[self.next : self.next + self.chunk]
+            self.next += len(paths)
+            self.in_flight += len(paths)
+            self.pending.append((paths, None if here else self._submit(paths)))
+
+    def _start_workers(self, count: int) -> None:
+        try:
+            for started in [self.pool.submit(_started) for _ in range(count)]:
+                started.result()
+        except Exception:  # a broken pool shows itself again on the first real task
+            pass
+        finally:
+            self.started.set()
+
+    def _submit(self, paths: list[Path]) -> Future | None:
+        """Hand a chunk to the pool; None when there is no usable pool (the files are read here)."""
+        pool = self.pool
+        if pool is None:
+            return None
+        try:
+            return pool.submit(read_files, [str(p) for p in paths], self.settings)
+        except (BrokenProcessPool, RuntimeError):  # a worker died, or the pool could not start
+            self.pool = None
+            return None
+
+    def _results(self, paths: list[Path], future: Future | None) -> list[FileRead]:
+        if future is not None:
+            try:
+                return future.result()
+            except (BrokenProcessPool, EOFError, RuntimeError):  # the files are read here instead
+                self.pool = None
+        return read_files([str(p) for p in paths], self.settings)
+
+    def close(self) -> None:
+        """Stop reading ahead and remove the temp files of files read but not taken."""
+        for _paths, future in self.pending:
+            if future is None or future.cancel():
+                continue
+            with contextlib.suppress(Exception):
+                self.ready.extend((Path(), read) for read in future.result())
+        self.pending.clear()
+        for _path, read in self.ready:
+            if read.incoming:
+                OriginalsStore.discard(read.incoming)
+        self.ready.clear()
+
+
+def _started() -> bool:
+    return True
 
 
 @contextlib.contextmanager
@@ -166,133 +339,114 @@ def _extraction_pool(total: int, options: ImportOptions):
     # A fork server, not fork(): the GUI imports from a thread, and forking a threaded Qt process is unsafe.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["importers", "archive.importing"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
         yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _start_batch(
-    archive: Archive, files: list[Path], done_before: int, options: ImportOptions, pool
-) -> _Batch:
-    """Read and hash a batch, set duplicates aside, and start extracting the rest."""
-    report = ImportReport()
-    readable: list[tuple[Path, bytes, str]] = []
-    for path in files:
-        try:
-            data = _read(path, options.max_bytes)
-        except ExtractionError as error:
-            report.failed.append(FailedFile(str(path), str(error)))
-        except OSError as error:
-            report.failed.append(
-                FailedFile(
-                    str(path),
-                    _("The file could not be read: {reason}.").format(reason=error.strerror or error),
-                )
-            )
-        else:
-            readable.append((path, data, sha256_bytes(data)))
-    # Already archived: report without extracting again.
-    known = archive._ids_for_hashes([sha for _path, _data, sha in readable])
-    pending = [(path, data, sha) for path, data, sha in readable if sha not in known]
-    report.duplicates += [
-        DuplicateFile(str(path), known[sha]) for path, _data, sha in readable if sha in known
-    ]
-    outcomes: dict[Path, Extracted | ExtractionError | Future] = {}
-    isolated: list[Path] = []
-    local: list[tuple[Path, bytes]] = []
-    for path, data, _sha in pending:
-        try:
-            importer = importer_for(path, data[:SNIFF_BYTES])
-        except ExtractionError as error:
-            outcomes[path] = error
-            continue
-        if importer.isolated:
-            isolated.append(path)
-        else:
-            local.append((path, data))
-    workers = pool if len(local) >= _PARALLEL_MIN else None
-    for path, data in local:
-        outcomes[path] = _submit(workers, path, data, options.password) or extract_in_process(
-            path, data, options.password
-        )
-    return _Batch(files, done_before, report, pending, outcomes, isolated)
-
-
-def _submit(pool, path: Path, data: bytes, password: str | None) -> Future | None:
-    """Hand one file to the pool; None when there is no usable pool (the caller extracts it here)."""
-    if pool is None:
-        return None
-    try:
-        return pool.submit(_extract_and_prepare, path, data, password, current_language())
-    except (BrokenProcessPool, RuntimeError):  # a worker died, or the pool could not start
-        return None
-
-
-def _collect(future: Future, path: Path, data: bytes, password: str | None):
-    """A worker's (outcome, prepared index); if the pool broke, the file is extracted here instead."""
-    try:
-        return future.result()
-    except (BrokenProcessPool, OSError, EOFError, RuntimeError):
-        return extract_in_process(path, data, password), None
-
-
-def extract_in_process(path: Path, data: bytes, password: str | None) -> Extracted | ExtractionError:
-    """Extraction of a format that is safe to parse in this process (text); never raises."""
-    try:
-        return extract(path, data=data, password=password)
-    except ExtractionError as error:
-        return error
-    except Exception as error:  # a bug in an importer must not end the batch
-        return ExtractionError(
-            _("The file could not be read ({kind}: {reason}).").format(
-                kind=type(error).__name__, reason=error
-            )
-        )
-
-
-def _extract_and_prepare(path: Path, data: bytes, password: str | None, language: str):
-    """In a worker: extract, and fold and stem the text for the index too (half the cost of indexing)."""
-    if current_language() != language:
-        setup_i18n(language)  # messages in the language of the person importing
-    outcome = extract_in_process(path, data, password)
-    if isinstance(outcome, Extracted):
-        return outcome, prepare_index(document_title(outcome, path.name), outcome.text)
-    return outcome, None
-
-
-def _finish_batch(
+# ---- writing ----------------------------------------------------------------------------------------
+def import_paths(
     archive: Archive,
-    batch: _Batch,
-    total: int,
-    options: ImportOptions,
-    progress: ProgressFn | None,
-    cancel: CancelFn | None,
+    paths: Iterable[str | os.PathLike],
+    options: ImportOptions | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
 ) -> ImportReport:
-    """Collect the batch's extractions and write it: one transaction, one flush of its originals."""
-    report = batch.report
-    outcomes: dict[Path, Extracted | ExtractionError] = {}
-    prepared: dict[Path, PreparedIndex | None] = {}
-    data_of = {path: data for path, data, _sha in batch.pending}
-    for path, outcome in batch.outcomes.items():
-        if isinstance(outcome, Future):
-            outcomes[path], prepared[path] = _collect(outcome, path, data_of[path], options.password)
+    """Import files and folders. Each batch is one transaction; cancelling keeps the batches committed.
+
+    Reading is pipelined: while one batch is written (originals renamed into place, one disk flush, one
+    transaction), worker processes read and extract the next files, so both cores stay busy.
+    """
+    options = options or ImportOptions()
+    # Never import the archive into itself (a folder import that contains the archive folder).
+    files, missing = collect_files(paths, skip=archive.path)
+    report = ImportReport(failed=missing)
+    total = len(files)
+    if cancel and cancel():
+        report.cancelled = True
+        return report
+    settings = ReadSettings(
+        str(archive.originals.root), options.max_bytes, options.password, current_language(), _CHUNK_BYTES
+    )
+    batch: list[tuple[Path, FileRead]] = []
+    with _extraction_pool(total, options) as pool:
+        reader = _Reader(files, settings, pool, ahead=options.batch_size)
+        try:
+            if progress and files:
+                progress(0, total, str(files[0]))
+            done, new_bytes = 0, 0
+            for path, read in reader:
+                batch.append((path, read))
+                new_bytes += read.size if read.incoming else 0
+                if len(batch) >= options.batch_size or new_bytes >= BATCH_BYTES:
+                    _write_batch(archive, batch, settings, options, cancel, report)
+                    done += len(batch)
+                    batch, new_bytes = [], 0
+                    if progress:
+                        progress(done, total, str(path))
+                    if cancel and cancel():
+                        report.cancelled = True
+                        break
+            if batch and not report.cancelled:
+                _write_batch(archive, batch, settings, options, cancel, report)
+                batch = []
+        finally:
+            for _path, read in batch:  # read but never committed (cancel, or an error)
+                if read.incoming:
+                    OriginalsStore.discard(read.incoming)
+            reader.close()
+    if progress and not report.cancelled:
+        progress(total, total, "")
+    return report
+
+
+def _write_batch(
+    archive: Archive,
+    batch: list[tuple[Path, FileRead]],
+    settings: ReadSettings,
+    options: ImportOptions,
+    cancel: CancelFn | None,
+    report: ImportReport,
+) -> None:
+    """Write one batch: duplicates set aside, isolated formats extracted, then `Archive.add_batch` (the
+    originals renamed into place, one flush, one transaction)."""
+    stored = [read.sha256 for _path, read in batch if read.kind == STORED]
+    known = archive._ids_for_hashes(stored) if stored else {}
+    ready: list[tuple[Path, FileRead]] = []
+    for index, (path, read) in enumerate(batch):
+        if read.kind == STORED:
+            if read.sha256 in known:
+                report.duplicates.append(DuplicateFile(str(path), known[read.sha256]))
+                continue
+            # An original without its document (left by a crash, or another import is committing it):
+            # read the file again in full; a race with the other import ends as a duplicate.
+            read = read_file(path, settings, archive.originals, check_store=False)
+            batch[index] = (path, read)
+        if read.kind == FAILED:
+            report.failed.append(FailedFile(str(path), read.error))
         else:
-            outcomes[path] = outcome
-    if batch.isolated:
-        outcomes.update(
-            extract_isolated(
-                batch.isolated,
-                timeout=options.timeout,
-                password=options.password,
-                workers=options.workers,
-                cancel=cancel,
-            )
+            ready.append((path, read))
+    isolated = [path for path, read in ready if read.kind == ISOLATED]
+    outcomes: dict[Path, Extracted | ExtractionError] = {}
+    if isolated:
+        outcomes = extract_isolated(
+            isolated,
+            timeout=options.timeout,
+            password=options.password,
+            workers=options.workers,
+            cancel=cancel,
         )
     items: list[tuple[Path, NewDocument]] = []
-    for path, data, sha in batch.pending:
-        outcome = outcomes.get(path)
+    for path, read in ready:
+        outcome = read.extracted if read.kind == EXTRACTED else outcomes.get(path)
         if isinstance(outcome, Extracted):
-            items.append((path, NewDocument(data, outcome, path.name, sha, prepared.get(path))))
-        elif outcome is not None:
+            item = NewDocument(b"", outcome, path.name, read.sha256, read.prepared, read.incoming, read.size)
+            items.append((path, item))
+            continue
+        OriginalsStore.discard(read.incoming)
+        if outcome is not None:  # None: the isolated reading was cancelled
             report.failed.append(FailedFile(str(path), str(outcome)))
     added = archive.add_batch([item for _path, item in items])
     for (path, item), result in zip(items, added, strict=True):
@@ -303,7 +457,3 @@ def _finish_batch(
             report.imported.append(
                 ImportedFile(result.id, str(path), result.sha256, e.language, e.status, e.warnings)
             )
-    if progress:
-        done = min(batch.done_before + len(batch.files), total)
-        progress(done, total, str(batch.files[-1]) if batch.files else "")
-    return report

@@ -49,13 +49,14 @@ def test_a_repeat_inside_one_batch_is_reported_once_as_new(archive):
 def test_a_failing_batch_leaves_no_document_and_no_index_row(archive, monkeypatch):
     archive.add(_new("kept before the failure"))
 
-    def broken(document, *rest):
-        if "boom" in document.text:
+    def broken(documents):
+        documents = list(documents)  # (id, title, text, language, date, prepared)
+        if any("boom" in document[2] for document in documents):
             raise RuntimeError("disk full")
-        return original_index(document, *rest)
+        return original_index(documents)
 
-    original_index = search.index_document
-    monkeypatch.setattr(search, "index_document", broken)
+    original_index = search.index_documents
+    monkeypatch.setattr(search, "index_documents", broken)
     with pytest.raises(RuntimeError):
         archive.add_batch([_new("fine one"), _new("boom here")])
     assert [d.text for d in Document.select()] == ["kept before the failure"]
