@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -731,17 +730,37 @@ def _word_spans(text: str, marked: list[tuple[int, str]]) -> list[tuple[int, int
     """Spans in `text` of the words at these token positions, each checked to give its marked term;
     None when they do not (the words of a text and its terms pair one to one, except around rare
     characters such as the ligature ﷺ, which gives several terms)."""
-    words = WORD_PATTERN.finditer(text)
-    spans, current = [], -1
+    spans, current, position = [], -1, 0
     for token, term in marked:
         if token <= current:  # two clauses matched the same word
             continue
-        match = next(itertools.islice(words, token - current - 1, None), None)
+        position = _after_words(text, position, token - current - 1)
+        match = None if position is None else WORD_PATTERN.search(text, position)
         if match is None or term not in word_terms(match.group()):
             return None
         spans.append(match.span())
-        current = token
+        current, position = token, match.end()
     return spans
+
+
+# Skipping words by the hundred in one regular expression each (possessive, so a word is never split)
+# instead of making a match object of each: a match far into a text is found several times faster.
+_WORD_CLASS = WORD_PATTERN.pattern[1:-2]
+assert WORD_PATTERN.pattern == f"[{_WORD_CLASS}]+"
+_SKIPS = [
+    (size, re.compile(f"(?:[^{_WORD_CLASS}]*+[{_WORD_CLASS}]++){{{size}}}")) for size in (256, 32, 4, 1)
+]
+
+
+def _after_words(text: str, position: int, count: int) -> int | None:
+    """Where the `count` words of `text` after `position` end; None when there are fewer."""
+    for size, pattern in _SKIPS:
+        while count >= size:
+            match = pattern.match(text, position)
+            if match is None:
+                return None
+            position, count = match.end(), count - size
+    return position
 
 
 def _marked(text: str, indexed: str | None, marker: _Marker) -> tuple[int, list[tuple[int, int]]]:
