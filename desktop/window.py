@@ -214,8 +214,13 @@ class MainWindow(QMainWindow):
         if ids is None:  # only the counts were missing
             return
         known = self.model.ids()
+        shown = set(known)
         if ids[: len(known)] == known:
             self.model.append_ids(ids[len(known) :])
+        elif self._quick_search_shown() and shown.issubset(ids):
+            # A broad search showed its first rows ranked among its newest matches: they stay where the
+            # reader saw them (and the selection with them); the others follow in the complete ranking.
+            self.model.append_ids([i for i in ids if i not in shown])
         else:  # the archive changed in between
             self.model.set_ids(ids)
         self.result.ids = self.model.ids()
@@ -223,6 +228,10 @@ class MainWindow(QMainWindow):
         if pending is not None:
             self._restore_selection(*pending)
         self._update_counts()
+
+    def _quick_search_shown(self) -> bool:
+        found = self.result.search
+        return found is not None and found.ranked_among is not None and self.state.sort_key is None
 
     def retire(self) -> None:
         """Ignore results still on their way (the window is closing or being replaced)."""

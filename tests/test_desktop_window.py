@@ -183,3 +183,26 @@ def test_qt_widgets_count_in_the_digits_chosen_for_arabic(gui_app):
     finally:
         set_digits("latn")
     assert qt_locale("en").toString(1234) == "1,234"
+
+
+def test_a_broad_search_shows_its_first_rows_at_once_and_the_rest_follow_without_moving_them(
+    demo_window, qtbot, monkeypatch
+):
+    from archive import search
+
+    archive = demo_window.archive
+    exact = archive.search("the", limit=0).ids
+    assert len(exact) >= 3
+    # limits small enough for the demo archive: more than 2 matches is "broad", 2 rows come at once
+    monkeypatch.setattr(search, "RANK_ALL", 2)
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    monkeypatch.setattr(search, "HEAD", 2)
+    first = archive.search("the", limit=1, quick=True).ids
+    assert len(first) == 2
+    demo_window.search_field.setText("the")
+    qtbot.waitUntil(lambda: demo_window.state.query == "the", timeout=3000)
+    qtbot.waitUntil(lambda: demo_window.model.rowCount() == len(exact), timeout=5000)
+    shown = demo_window.model.ids()
+    assert shown[:2] == first
+    assert shown[2:] == [i for i in exact if i not in first]
+    assert f"{len(exact)}" in demo_window.counts_label.text()
