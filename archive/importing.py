@@ -8,6 +8,7 @@ flushes the disk once per batch and inserts the batch's rows in one transaction.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import multiprocessing
 import os
 import threading
@@ -113,15 +114,16 @@ def collect_files(
     return files, missing
 
 
-def _read(path: Path, max_bytes: int) -> bytes:
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ExtractionError(
-            _(
-                "The file is too large ({size} MB); the limit is {limit} MB (set QIRTAS_MAX_FILE_MB to change it)."
-            ).format(size=f"{size / 2**20:.0f}", limit=f"{max_bytes / 2**20:.0f}")
-        )
-    return path.read_bytes()
+def _read(path: Path | str, max_bytes: int) -> bytes:
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > max_bytes:
+            raise ExtractionError(
+                _(
+                    "The file is too large ({size} MB); the limit is {limit} MB (set QIRTAS_MAX_FILE_MB to change it)."
+                ).format(size=f"{size / 2**20:.0f}", limit=f"{max_bytes / 2**20:.0f}")
+            )
+        return handle.read()
 
 
 # ---- reading one file (in a worker process, or here) ------------------------------------------------
@@ -152,9 +154,13 @@ class ReadSettings(NamedTuple):
     password: str | None
     language: str  # of the person importing: error messages in it
     chunk_bytes: int  # a worker hands its results back once it has read this much
+    import_id: str  # one import: what `_words_sent` remembers is for it only
 
 
 _stores: dict[str, OriginalsStore] = {}  # one per archive in each process (it remembers its folders)
+# The words this process has sent with an earlier file of the same import. The writer needs each word
+# once (for the prefix lexicon), and a document's whole vocabulary was most of what a worker sent back.
+_words_sent: dict[str, set[str]] = {}
 
 
 def read_files(paths: list[str], settings: ReadSettings) -> list[FileRead]:
@@ -165,6 +171,9 @@ def read_files(paths: list[str], settings: ReadSettings) -> list[FileRead]:
     store = _stores.get(settings.store) or _stores.setdefault(
         settings.store, OriginalsStore(Path(settings.store))
     )
+    if settings.import_id not in _words_sent:
+        _words_sent.clear()
+        _words_sent[settings.import_id] = set()
     results: list[FileRead] = []
     read = 0
     for path in paths:
@@ -204,6 +213,11 @@ def read_file(
         prepared = prepare_index(document_title(outcome, path.name), outcome.text)
     except Exception as error:  # a bug in the normaliser must not end the import
         return FileRead(FAILED, sha, len(data), error=_unexpected(error))
+    sent = _words_sent.get(settings.import_id)
+    if sent is not None:  # only the words not sent before: `index_documents` records new words only
+        fresh = prepared.words - sent
+        sent |= fresh
+        prepared = dataclasses.replace(prepared, words=fresh)
     return FileRead(EXTRACTED, sha, len(data), store.write_incoming(sha, data), outcome, prepared)
 
 
@@ -368,7 +382,12 @@ def import_paths(
         report.cancelled = True
         return report
     settings = ReadSettings(
-        str(archive.originals.root), options.max_bytes, options.password, current_language(), _CHUNK_BYTES
+        str(archive.originals.root),
+        options.max_bytes,
+        options.password,
+        current_language(),
+        _CHUNK_BYTES,
+        import_id=os.urandom(8).hex(),
     )
     batch: list[tuple[Path, FileRead]] = []
     with _extraction_pool(total, options) as pool:

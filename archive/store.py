@@ -54,7 +54,7 @@ class OriginalsStore:
         return self.root / sha256[:2] / sha256
 
     def has(self, sha256: str) -> bool:
-        return self.path_for(sha256).exists()
+        return os.path.exists(f"{self._root}{os.sep}{sha256[:2]}{os.sep}{sha256}")
 
     def stage(self, sha256: str, data: bytes, durable: bool = False) -> Path:
         """Write the original under its hash (atomically, via a temp file and rename); read-only after.
