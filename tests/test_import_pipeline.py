@@ -1,0 +1,135 @@
+"""The import pipeline: worker processes read, extract and stage originals in chunks; the importing
+process renames them into place and commits each batch. What a person relies on: every file ends as a
+document, a duplicate or a clear failure, whichever path read it, and nothing half-written is left."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+
+import pytest
+
+from archive import importing
+from archive.importing import ImportOptions, import_paths
+from archive.models import AuditEvent, Document
+from benchmarks.corpus import write_files
+
+PARALLEL = ImportOptions(workers=2)  # with at least `_PARALLEL_MIN` files, worker processes read them
+
+
+def temp_files(archive) -> list:
+    return archive.originals.leftover_temp_files()
+
+
+def test_a_parallel_import_stores_indexes_and_audits_every_file_and_leaves_no_temp_file(archive, tmp_path):
+    paths = write_files(tmp_path / "in", 60)
+    (tmp_path / "in" / "zz-copy.txt").write_bytes(paths[5].read_bytes())  # the same file, read later
+    report = import_paths(archive, [tmp_path / "in"], ImportOptions(workers=2, batch_size=25))
+    assert len(report.imported) == 60 and report.failed == []
+    assert [(d.path, d.id) for d in report.duplicates] == [
+        (str(tmp_path / "in" / "zz-copy.txt"), next(i.id for i in report.imported if i.path == str(paths[5])))
+    ]
+    assert archive.count() == 60 and temp_files(archive) == []
+    for path in (paths[0], paths[59]):
+        data = path.read_bytes()
+        document = Document.get(Document.sha256 == hashlib.sha256(data).hexdigest())
+        original = archive.original_path(document)
+        assert original.read_bytes() == data
+        assert not os.stat(original).st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+        assert document.source_name == path.name and document.size == len(data)
+        assert archive.search(f'"{document.title}"').ids[:1] == [document.id]
+    imported = AuditEvent.select().where(AuditEvent.action == "imported").count()
+    assert imported == 60
+    # Ids follow the files' order, as SQLite would have given them one by one.
+    assert [item.id for item in report.imported] == sorted(item.id for item in report.imported)
+
+
+def test_prefix_search_finds_words_shared_by_documents_read_in_different_workers(archive, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number in range(40):
+        (folder / f"{number:02}.txt").write_text(
+            f"Report {number}\n\nOn radicalisation and its prevention, number {number}.", encoding="utf-8"
+        )
+    report = import_paths(archive, [folder], PARALLEL)
+    assert len(report.imported) == 40
+    # `radical*` needs the lexicon entry of "radicalisation" (its stem "radic" is no prefix of it).
+    assert archive.search("radical*").total == 40
+
+
+def test_an_original_left_without_its_document_gets_one_on_the_next_import(archive, tmp_path):
+    paths = write_files(tmp_path / "in", 40)
+    crashed = paths[3].read_bytes()
+    archive.originals.stage(hashlib.sha256(crashed).hexdigest(), crashed)  # as a crash leaves it
+    report = import_paths(archive, [tmp_path / "in"], PARALLEL)
+    assert len(report.imported) == 40 and report.duplicates == []
+    assert archive.count() == 40 and temp_files(archive) == []
+    rerun = import_paths(archive, [tmp_path / "in"], PARALLEL)
+    assert (len(rerun.imported), len(rerun.duplicates)) == (0, 40)
+
+
+@pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "workers"])
+def test_failures_read_the_same_whichever_process_read_the_file(archive, tmp_path, workers):
+    folder = tmp_path / "in"
+    write_files(folder, 40)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    (folder / "large.txt").write_bytes(b"x" * 3 * 2**20)
+    small = [folder / "empty.txt", folder / "image.txt", folder / "large.txt"]
+    expected = import_paths(archive, small, ImportOptions(max_bytes=2 * 2**20)).failed  # read here: 3 files
+    report = import_paths(archive, [folder], ImportOptions(max_bytes=2 * 2**20, workers=workers))
+    assert len(report.imported) == 40
+    assert sorted((f.path, f.error) for f in report.failed) == sorted((f.path, f.error) for f in expected)
+    assert "too large (3 MB); the limit is 2 MB" in next(f.error for f in expected if "large" in f.path)
+    assert temp_files(archive) == []
+
+
+def test_cancel_in_a_parallel_import_keeps_committed_batches_and_removes_every_temp_file(archive, tmp_path):
+    write_files(tmp_path / "in", 120)
+    seen: list[int] = []
+    report = import_paths(
+        archive,
+        [tmp_path / "in"],
+        ImportOptions(workers=2, batch_size=20),
+        progress=lambda done, total, current: seen.append(done),
+        cancel=lambda: archive.count() >= 20,  # Cancel pressed once the first batch is in
+    )
+    assert report.cancelled
+    assert archive.count() == len(report.imported) == 20
+    assert seen[-1] == 20 and 120 not in seen
+    assert temp_files(archive) == []  # the files read ahead were not left behind
+
+
+def test_large_files_come_back_in_smaller_chunks_and_every_file_is_imported(archive, tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "_CHUNK_BYTES", 10_000)  # a worker returns after about 3 files
+    monkeypatch.setattr(importing, "BATCH_BYTES", 40_000)  # and a batch is committed every dozen or so
+    paths = write_files(tmp_path / "in", 50)
+    seen: list[int] = []
+    report = import_paths(archive, [tmp_path / "in"], PARALLEL, progress=lambda d, t, c: seen.append(d))
+    assert [item.path for item in report.imported] == [str(p) for p in paths]
+    assert len([done for done in seen if 0 < done < 50]) >= 3  # several batches, each reported
+    assert temp_files(archive) == []
+
+
+def test_a_broken_worker_pool_leaves_the_files_to_be_read_here(archive, tmp_path, monkeypatch):
+    def broken(self, paths):
+        future: Future = Future()
+        future.set_exception(BrokenProcessPool("a worker was killed"))
+        return future
+
+    monkeypatch.setattr(importing._Reader, "_submit", broken)
+    write_files(tmp_path / "in", 40)
+    report = import_paths(archive, [tmp_path / "in"], PARALLEL)
+    assert len(report.imported) == 40 and report.failed == []
+    assert temp_files(archive) == []
+
+
+def test_the_archive_folder_is_never_imported_into_itself(archive, tmp_path):
+    outside = tmp_path / "notes.txt"
+    outside.write_text("A note beside the archive.", encoding="utf-8")
+    report = import_paths(archive, [tmp_path])  # the folder that holds the archive
+    assert [item.path for item in report.imported] == [str(outside)]
+    assert report.failed == []
