@@ -240,6 +240,7 @@ def _unexpected(error: Exception) -> str:
 _PARALLEL_MIN = 32
 _CHUNK_FILES = 48  # files per worker task: one task per file cost more in shipping than in reading
 _CHUNK_BYTES = 8 * 1024 * 1024
+_WARM_UP_CHUNK = 8
 
 
 class _Reader:
@@ -272,6 +273,13 @@ class _Reader:
     def __iter__(self) -> Iterator[tuple[Path, FileRead]]:
         return self
 
+    def waiting(self) -> bool:
+        """Whether taking the next file would wait for a worker (time the writer can use)."""
+        if self.ready or not self.pending:
+            return False
+        future = self.pending[0][1]
+        return future is not None and not future.done()
+
     def __next__(self) -> tuple[Path, FileRead]:
         while not self.ready:
             self._fill()
@@ -293,7 +301,9 @@ class _Reader:
             here = self.pool is None or not self.started.is_set()
             if here and self.pending and self.pending[-1][1] is None:
                 return  # files read here are read when taken: one chunk queued is enough
-            paths = self.files[self.next : self.next + self.chunk]
+            # While the workers start, small chunks: this process looks again after each.
+            size = self.chunk if self.pool is None or not here else _WARM_UP_CHUNK
+            paths = self.files[self.next : self.next + size]
             self.next += len(paths)
             self.in_flight += len(paths)
             self.pending.append((paths, None if here else self._submit(paths)))
@@ -396,10 +406,17 @@ def import_paths(
             if progress and files:
                 progress(0, total, str(files[0]))
             done, new_bytes = 0, 0
+            smallest = max(1, options.batch_size // 4)
             for path, read in reader:
                 batch.append((path, read))
                 new_bytes += read.size if read.incoming else 0
-                if len(batch) >= options.batch_size or new_bytes >= BATCH_BYTES:
+                # A full batch is written; a smaller one too when the workers have nothing ready yet,
+                # so writing keeps pace with reading and little is left to write after the last file.
+                if (
+                    len(batch) >= options.batch_size
+                    or new_bytes >= BATCH_BYTES
+                    or (len(batch) >= smallest and reader.waiting())
+                ):
                     _write_batch(archive, batch, settings, options, cancel, report)
                     done += len(batch)
                     batch, new_bytes = [], 0
