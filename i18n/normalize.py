@@ -199,13 +199,17 @@ _ASCII_WORD_BYTES = bytes(
     for code in range(256)
 )
 _CACHED_PIECE_LENGTH = 40  # longer pieces are folded each time (a hostile text may be one huge piece)
+_PIECES_PER_BLOCK = 2048  # a longer text is looked up by blocks while the cache serves it well
 
 
 class _PieceWords(dict):
     """The folded words of a piece of text without white space, joined by spaces. Pieces repeat (they are
     mostly single words), so folding a text is mostly lookups."""
 
+    misses = 0
+
     def __missing__(self, piece: str) -> str:
+        self.misses += 1
         words = " ".join(_slow_folded_words(piece))
         if len(piece) <= _CACHED_PIECE_LENGTH:
             if len(self) > 200_000:
@@ -224,7 +228,26 @@ def folded_words(text: str) -> list[str]:
     # White space is in no word and every white-space character normalises on its own, whatever stands
     # beside it (checked for every character; tests/test_fast_paths.py keeps checking), so a text's words
     # are the words of its pieces between white space, in order.
-    return " ".join(map(_piece_words.__getitem__, text.split())).split()
+    pieces = text.split()
+    if len(pieces) <= _PIECES_PER_BLOCK:
+        return " ".join(map(_piece_words.__getitem__, pieces)).split()
+    return _folded_words_of_pieces(pieces)
+
+
+def _folded_words_of_pieces(pieces: list[str], block: int = _PIECES_PER_BLOCK) -> list[str]:
+    """The words of a long text's pieces: looked up while the cache mostly hits, else folded together.
+
+    Folding a piece alone costs several lookups' worth, and several times its share of folding the
+    text whole; a text of rare or unique words (a word list, random bytes) is folded whole from the
+    first block whose pieces were mostly new.
+    """
+    words: list[str] = []
+    for start in range(0, len(pieces), block):
+        misses = _piece_words.misses
+        words += " ".join(map(_piece_words.__getitem__, pieces[start : start + block])).split()
+        if _piece_words.misses - misses > block // 8:
+            return words + _slow_folded_words(" ".join(pieces[start + block :]))
+    return words
 
 
 def _slow_folded_words(text: str) -> list[str]:

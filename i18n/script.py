@@ -166,10 +166,17 @@ _CACHED_WORDS = 200_000
 
 
 class _WordLetters(dict):
-    def __missing__(self, word: str) -> int:
-        counts = script_counts(word)
-        latin, arabic = counts.pop("latin", 0), counts.pop("arabic", 0)
-        packed = latin | arabic << _FIELD | sum(counts.values()) << 2 * _FIELD
+    def __missing__(self, word: str) -> int:  # script_counts, lean: a text of unique words comes here often
+        if word.isascii():
+            ascii_bytes = word.encode("ascii")
+            packed = len(ascii_bytes) - len(ascii_bytes.translate(None, _ASCII_LETTER_BYTES))
+        else:
+            letters = _NOT_A_LETTER.sub("", word)
+            latin = len(_NOT_OF_SCRIPT["latin"].sub("", letters))
+            arabic = len(letters) - latin
+            if arabic and _NEITHER_LATIN_NOR_ARABIC.search(letters):
+                arabic = len(_NOT_OF_SCRIPT["arabic"].sub("", letters))
+            packed = latin | arabic << _FIELD | (len(letters) - latin - arabic) << 2 * _FIELD
         if len(word) <= _CACHED_WORD_LENGTH:
             if len(self) >= _CACHED_WORDS:
                 self.clear()

@@ -89,6 +89,21 @@ def test_folding_a_text_piece_by_piece_equals_folding_it_whole(text):
 
 
 @settings(max_examples=300, deadline=None)
+@given(TEXT, st.integers(min_value=1, max_value=20))
+def test_a_long_text_folds_by_blocks_of_pieces_or_whole_as_at_once(text, block):
+    pieces = text.split()
+    assert normalize._folded_words_of_pieces(pieces, block) == normalize._slow_folded_words(text)
+
+
+def test_a_long_text_of_new_words_is_folded_whole_and_still_right():
+    known = "الإرهاب في المدرسةِ Café " * 700  # 2,800 pieces: past one block
+    unique = " ".join(f"كلمة{number}é" for number in range(5000))
+    for text in (known, unique + known, known + unique):
+        assert normalize.folded_words(text) == normalize._slow_folded_words(text)
+    assert len(normalize.folded_words(unique)) == 5000
+
+
+@settings(max_examples=300, deadline=None)
 @given(st.characters(), st.sampled_from(WHITE_SPACE))
 def test_white_space_normalises_alone_beside_any_character(char, space):
     fold = normalize.normalize
