@@ -199,6 +199,7 @@ _ASCII_WORD_BYTES = bytes(
     for code in range(256)
 )
 _CACHED_PIECE_LENGTH = 40  # longer pieces are folded each time (a hostile text may be one huge piece)
+_CACHED_PIECES = 100_000  # ≈ 20 MB of Arabic words when full
 _PIECES_PER_BLOCK = 2048  # a longer text is looked up by blocks while the cache serves it well
 
 
@@ -212,7 +213,7 @@ class _PieceWords(dict):
         self.misses += 1
         words = " ".join(_slow_folded_words(piece))
         if len(piece) <= _CACHED_PIECE_LENGTH:
-            if len(self) > 200_000:
+            if len(self) > _CACHED_PIECES:
                 self.clear()
             self[piece] = words
         return words

@@ -162,7 +162,7 @@ def _language_of_paragraphs(text: str, minor_share: float, weight: Callable[[str
 _FIELD = 40
 _LATIN_MASK = (1 << _FIELD) - 1
 _CACHED_WORD_LENGTH = 40  # longer words are counted each time (a hostile text could be one huge word)
-_CACHED_WORDS = 200_000
+_CACHED_WORDS = 100_000  # ≈ 15 MB of Arabic words when full
 
 
 class _WordLetters(dict):
