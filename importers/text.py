@@ -25,7 +25,7 @@ _BOMS = (
 )
 # The legacy code pages an English/Arabic collection really contains, tried before anything exotic.
 _LEGACY = ["cp1256", "iso8859_6", "cp1252"]
-# Control characters that make a "text" look binary (not tab, newlines or form feed). Being ASCII, each is
+# Control characters that make a "text" look binary (all but tab, LF, FF and CR). Being ASCII, each is
 # one byte in UTF-8 and no other character's encoding holds such a byte: counted in bytes, in C.
 _CONTROL_CHARACTER_BYTES = bytes([*range(9), 11, *range(14, 32), 127])
 _CONTROL_SAMPLE = 65536  # characters looked at
