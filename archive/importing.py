@@ -11,7 +11,10 @@ import contextlib
 import dataclasses
 import multiprocessing
 import os
+import signal
+import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -262,8 +265,8 @@ class _Reader:
         self.pending: deque[tuple[list[Path], Future | None]] = deque()  # None: to be read here
         self.in_flight = 0  # files in `pending`
         self.ready: deque[tuple[Path, FileRead]] = deque()
-        # Starting the workers takes ≈0.4 s (the fork server imports the importers): a thread waits for
-        # that while this process reads the first chunks itself.
+        # Workers from a fork server take ≈0.4 s to start (it imports the importers first): a thread
+        # waits for them while this process reads the first chunks itself.
         self.started = threading.Event()
         if pool:
             threading.Thread(
@@ -357,17 +360,50 @@ def _started() -> bool:
 @contextlib.contextmanager
 def _extraction_pool(total: int, options: ImportOptions):
     workers = options.workers or min(4, os.cpu_count() or 1)
-    if total < _PARALLEL_MIN or workers < 2 or "forkserver" not in multiprocessing.get_all_start_methods():
+    context = _pool_context() if total >= _PARALLEL_MIN and workers >= 2 else None
+    if context is None:
         yield None
         return
-    # A fork server, not fork(): the GUI imports from a thread, and forking a threaded Qt process is unsafe.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["importers", "archive.importing"])
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_started)
     try:
+        if context.get_start_method() == "fork":
+            pool.submit(_started).result()  # forks every worker now, from this thread, in milliseconds
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext | None:
+    """How workers start. fork() where it is safe, in a process with no other thread and no Qt (the
+    command line): workers are ready in milliseconds, with the importers loaded. Else a fork server,
+    which first imports the importers (≈0.4 s): the GUI imports from a thread, and forking a threaded
+    Qt process is unsafe."""
+    methods = multiprocessing.get_all_start_methods()
+    if (
+        sys.platform.startswith("linux")
+        and "fork" in methods
+        and threading.active_count() == 1
+        and "PySide6" not in sys.modules
+    ):
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["importers", "archive.importing"])
+        return context
+    return None
+
+
+def _worker_started() -> None:
+    """In each worker: Ctrl+C is for the importing process to handle, and a worker whose parent is gone
+    (the import was killed) ends instead of waiting for work forever."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), name="qirtas-parent", daemon=True).start()
+
+
+def _end_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
 
 
 # ---- writing ----------------------------------------------------------------------------------------
