@@ -172,8 +172,14 @@ class Archive:
         """Store one original and its document in one transaction (a durable write of its own)."""
         return self.add_batch([item], durable_each=True)[0]
 
-    def add_batch(self, items: Sequence[NewDocument], durable_each: bool = False) -> list[Added]:
-        """Store many files in one transaction with one flush of their originals.
+    def add_batch(
+        self,
+        items: Sequence[NewDocument],
+        durable_each: bool = False,
+        lexicon: Iterable[tuple[str, str]] = (),
+    ) -> list[Added]:
+        """Store many files in one transaction with one flush of their originals. (`lexicon`: prefix
+        lexicon rows computed ahead by import workers, see `search.index_documents`.)
 
         Order of writes keeps a crash harmless: originals are written and flushed first (an original
         without a document is an orphan that `verify --repair` sets aside), then the documents are
@@ -201,7 +207,7 @@ class Archive:
             with self.db.atomic("IMMEDIATE"):
                 known.update(self._ids_for_hashes(list(to_store)))  # another process may have won the race
                 new = [item for sha, item in to_store.items() if sha not in known]
-                for item, document_id in zip(new, self._insert_documents(new), strict=True):
+                for item, document_id in zip(new, self._insert_documents(new, lexicon), strict=True):
                     known[item.sha256] = document_id
                     added.add(item.sha256)
                 if flushed:
@@ -216,7 +222,9 @@ class Archive:
             results.append(Added(known[item.sha256], item.sha256, duplicate=not is_new))
         return results
 
-    def _insert_documents(self, items: list[NewDocument]) -> list[int]:
+    def _insert_documents(
+        self, items: list[NewDocument], lexicon: Iterable[tuple[str, str]] = ()
+    ) -> list[int]:
         """Insert new documents, their index rows and audit events: one statement per table for the lot.
 
         Call inside an IMMEDIATE transaction. Ids count on from the largest, which is what SQLite itself
@@ -233,8 +241,11 @@ class Archive:
         cursor = self.db.cursor()
         cursor.executemany(_INSERT_DOCUMENT, rows)
         search.index_documents(
-            (document_id, row[1], row[3], row[2], item.extracted.date, item.prepared_index)
-            for document_id, row, item in zip(ids, rows, items, strict=True)
+            [
+                (document_id, row[1], row[3], row[2], item.extracted.date, item.prepared_index)
+                for document_id, row, item in zip(ids, rows, items, strict=True)
+            ],
+            lexicon,
         )
         cursor.executemany(
             _INSERT_AUDIT,

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from archive.archive import Archive, NewDocument, document_title
-from archive.search import PreparedIndex, prepare_index
+from archive.search import PreparedIndex, lexicon_entries, prepare_index
 from archive.store import OriginalsStore, sha256_bytes
 from i18n import _, current_language, setup_i18n
 from importers import SNIFF_BYTES, Extracted, ExtractionError, extract, importer_for
@@ -149,6 +149,7 @@ class FileRead(NamedTuple):
     extracted: Extracted | None = None
     prepared: PreparedIndex | None = None
     error: str = ""
+    lexicon: tuple[tuple[str, str], ...] = ()  # prefix lexicon rows of the words `prepared` leaves out
 
 
 class ReadSettings(NamedTuple):
@@ -216,12 +217,16 @@ def read_file(
         prepared = prepare_index(document_title(outcome, path.name), outcome.text)
     except Exception as error:  # a bug in the normaliser must not end the import
         return FileRead(FAILED, sha, len(data), error=_unexpected(error))
+    lexicon: tuple[tuple[str, str], ...] = ()
     sent = _words_sent.get(settings.import_id)
-    if sent is not None:  # only the words not sent before: `index_documents` records new words only
+    if sent is not None:  # the lexicon rows of words not sent before (stemmed here, where it is cached)
         fresh = prepared.words - sent
         sent |= fresh
-        prepared = dataclasses.replace(prepared, words=fresh)
-    return FileRead(EXTRACTED, sha, len(data), store.write_incoming(sha, data), outcome, prepared)
+        lexicon = tuple(lexicon_entries(fresh))
+        prepared = dataclasses.replace(prepared, words=frozenset())
+    return FileRead(
+        EXTRACTED, sha, len(data), store.write_incoming(sha, data), outcome, prepared, lexicon=lexicon
+    )
 
 
 def extract_in_process(path: Path, data: bytes, password: str | None) -> Extracted | ExtractionError:
@@ -520,7 +525,8 @@ def _write_batch(
         OriginalsStore.discard(read.incoming)
         if outcome is not None:  # None: the isolated reading was cancelled
             report.failed.append(FailedFile(str(path), str(outcome)))
-    added = archive.add_batch([item for _path, item in items])
+    lexicon = [entry for _path, read in ready for entry in read.lexicon]
+    added = archive.add_batch([item for _path, item in items], lexicon=lexicon)
     for (path, item), result in zip(items, added, strict=True):
         if result.duplicate:
             report.duplicates.append(DuplicateFile(str(path), result.id))

@@ -132,16 +132,22 @@ def language_token(code: str) -> str:
 _lexicon_known: set[str] = set()
 
 
-def _record_words(words: Iterable[str]) -> None:
-    pairs = []
+def lexicon_entries(words: Iterable[str]) -> list[tuple[str, str]]:
+    """The prefix lexicon's (word, stem) rows for these words: the words whose stem is not themselves.
+    Pure, so an import worker computes them (its stems are cached) and the writer only inserts them."""
+    entries = []
     for word in words:
-        if word in _lexicon_known:
-            continue
-        _lexicon_known.add(word)
         key = strip_clitics(word)
         term = stem(word)
         if term != key:
-            pairs.append((key, term))
+            entries.append((key, term))
+    return entries
+
+
+def _record_words(words: Iterable[str], entries: Iterable[tuple[str, str]] = ()) -> None:
+    fresh = [word for word in words if word not in _lexicon_known]
+    _lexicon_known.update(fresh)
+    pairs = [*lexicon_entries(fresh), *entries]
     if pairs:
         database.cursor().executemany(f"INSERT OR IGNORE INTO {_LEXICON}(word, stem) VALUES (?, ?)", pairs)
     if len(_lexicon_known) > 1_000_000:
@@ -181,9 +187,11 @@ def index_document(document: Document, prepared: PreparedIndex | None = None) ->
 
 def index_documents(
     documents: Iterable[tuple[int, str, str, str, dt.date | str | None, PreparedIndex | None]],
+    lexicon: Iterable[tuple[str, str]] = (),
 ) -> None:
     """Index (or re-index) documents given as (id, title, text, language, date, prepared), with one
-    statement per table for all of them (a batch import). Call inside the transaction that writes them."""
+    statement per table for all of them (a batch import). Call inside the transaction that writes them.
+    `lexicon`: `lexicon_entries` computed ahead for words left out of the documents' `prepared.words`."""
     facts, terms, words = [], [], set()
     for document_id, title, text, language, date, prepared in documents:
         if prepared is None or prepared.title != (title or ""):
@@ -198,7 +206,7 @@ def index_documents(
         f"INSERT OR REPLACE INTO {_FTS}(rowid, title, body, {_FACETS}) VALUES (?, ?, ?, {_facets_of('?')})",
         terms,
     )
-    _record_words(words - _lexicon_known)
+    _record_words(words - _lexicon_known, lexicon)
 
 
 def remove_document(document_id: int) -> None:

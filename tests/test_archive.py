@@ -49,11 +49,11 @@ def test_a_repeat_inside_one_batch_is_reported_once_as_new(archive):
 def test_a_failing_batch_leaves_no_document_and_no_index_row(archive, monkeypatch):
     archive.add(_new("kept before the failure"))
 
-    def broken(documents):
+    def broken(documents, *rest):
         documents = list(documents)  # (id, title, text, language, date, prepared)
         if any("boom" in document[2] for document in documents):
             raise RuntimeError("disk full")
-        return original_index(documents)
+        return original_index(documents, *rest)
 
     original_index = search.index_documents
     monkeypatch.setattr(search, "index_documents", broken)
