@@ -27,7 +27,7 @@ from archive.archive import Archive, NewDocument, document_title
 from archive.search import PreparedIndex, lexicon_entries, prepare_index
 from archive.store import OriginalsStore, sha256_bytes
 from i18n import _, current_language, setup_i18n
-from importers import SNIFF_BYTES, Extracted, ExtractionError, extract, importer_for
+from importers import SNIFF_BYTES, Extracted, ExtractionError, Importer, extract, importer_for
 from importers.workers import extract_isolated
 
 DEFAULT_BATCH = 1000  # files per transaction at most ...
@@ -210,7 +210,7 @@ def read_file(
         return FileRead(FAILED, sha, len(data), error=str(error))
     if importer.isolated:
         return FileRead(ISOLATED, sha, len(data), store.write_incoming(sha, data))
-    outcome = extract_in_process(path, data, settings.password)
+    outcome = extract_in_process(path, data, settings.password, importer)
     if isinstance(outcome, ExtractionError):
         return FileRead(FAILED, sha, len(data), error=str(outcome))
     try:
@@ -229,9 +229,14 @@ def read_file(
     )
 
 
-def extract_in_process(path: Path, data: bytes, password: str | None) -> Extracted | ExtractionError:
-    """Extraction of a format that is safe to parse in this process (text); never raises."""
+def extract_in_process(
+    path: Path, data: bytes, password: str | None, importer: Importer | None = None
+) -> Extracted | ExtractionError:
+    """Extraction of a format that is safe to parse in this process (text); never raises. `importer`:
+    the one already picked for the file (else it is picked by sniffing)."""
     try:
+        if importer is not None:
+            return importer.extract(path, data=data, password=password)
         return extract(path, data=data, password=password)
     except ExtractionError as error:
         return error
