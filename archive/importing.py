@@ -262,15 +262,13 @@ class _Reader:
     about a batch and a few chunks read but not yet taken, so memory stays bounded; `close()` removes
     the temp files of whatever was read but not taken."""
 
-    def __init__(
-        self, files: list[Path], settings: ReadSettings, pool: ProcessPoolExecutor | None, ahead: int
-    ):
+    def __init__(self, files: list[Path], settings: ReadSettings, workers: _Workers | None, ahead: int):
         self.files = files
         self.settings = settings
-        self.pool = pool
-        workers = pool._max_workers if pool else 1
-        self.chunk = max(4, min(_CHUNK_FILES, -(-len(files) // (workers * 4))))
-        self.ahead = max(ahead, self.chunk * workers * 2)
+        self.pool = workers.pool if workers else None
+        count = workers.count if workers else 1
+        self.chunk = max(4, min(_CHUNK_FILES, -(-len(files) // (count * 4))))
+        self.ahead = max(ahead, self.chunk * count * 2)
         self.next = 0  # the first file not yet in `pending`
         self.pending: deque[tuple[list[Path], Future | None]] = deque()  # None: to be read here
         self.in_flight = 0  # files in `pending`
@@ -278,9 +276,11 @@ class _Reader:
         # Workers from a fork server take ≈0.4 s to start (it imports the importers first): a thread
         # waits for them while this process reads the first chunks itself.
         self.started = threading.Event()
-        if pool:
+        if workers and workers.started:
+            self.started.set()
+        elif workers:
             threading.Thread(
-                target=self._start_workers, args=(workers,), name="qirtas-workers", daemon=True
+                target=self._start_workers, args=(count,), name="qirtas-workers", daemon=True
             ).start()
 
     def __iter__(self) -> Iterator[tuple[Path, FileRead]]:
@@ -367,18 +367,25 @@ def _started() -> bool:
     return True
 
 
+class _Workers(NamedTuple):
+    pool: ProcessPoolExecutor
+    count: int
+    started: bool  # ready now (forked), or still starting (from a fork server)
+
+
 @contextlib.contextmanager
-def _extraction_pool(total: int, options: ImportOptions):
-    workers = options.workers or min(4, os.cpu_count() or 1)
-    context = _pool_context() if total >= _PARALLEL_MIN and workers >= 2 else None
+def _extraction_pool(total: int, options: ImportOptions) -> Iterator[_Workers | None]:
+    count = options.workers or min(4, os.cpu_count() or 1)
+    context = _pool_context() if total >= _PARALLEL_MIN and count >= 2 else None
     if context is None:
         yield None
         return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_started)
+    pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_worker_started)
     try:
-        if context.get_start_method() == "fork":
+        forked = context.get_start_method() == "fork"
+        if forked:
             pool.submit(_started).result()  # forks every worker now, from this thread, in milliseconds
-        yield pool
+        yield _Workers(pool, count, started=forked)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -446,8 +453,8 @@ def import_paths(
         import_id=os.urandom(8).hex(),
     )
     batch: list[tuple[Path, FileRead]] = []
-    with _extraction_pool(total, options) as pool:
-        reader = _Reader(files, settings, pool, ahead=options.batch_size)
+    with _extraction_pool(total, options) as workers:
+        reader = _Reader(files, settings, workers, ahead=options.batch_size)
         try:
             if progress and files:
                 progress(0, total, str(files[0]))

@@ -1,21 +1,30 @@
 """Import throughput: N generated 3 kB text files end to end, against a raw FTS5 insert of the same texts.
 
-python benchmarks/bench_import.py [--files 2000] [--batch 250]
+python benchmarks/bench_import.py [--files 2000] [--batch 1000] [--dir /work/benchtmp] [--phases]
+
+`--phases` adds where the importing process's time went (waiting for the workers, renames, the disk flush,
+inserts, commit) and the CPU time of the importing process and of the workers.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import resource
 import sqlite3
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from archive import archive as archive_module
+from archive import importing, store
 from archive.archive import Archive
-from archive.importing import ImportOptions, import_paths
+from archive.importing import DEFAULT_BATCH, ImportOptions, import_paths
 from benchmarks.corpus import write_files
 
 
@@ -31,37 +40,131 @@ def raw_fts5(texts: list[str], folder: Path) -> float:
     return len(texts) / elapsed
 
 
+def file_creation_ms(folder: Path, count: int = 300) -> float:
+    """What creating one small file costs here: on some file systems (ext4 without a journal, after many
+    deletions nearby) it is 30× what it usually is, and every imported original is a new file."""
+    folder.mkdir()
+    start = time.perf_counter()
+    for number in range(count):
+        os.close(os.open(folder / f"probe{number}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444))
+    return (time.perf_counter() - start) * 1000 / count
+
+
+class Phases:
+    """Wall time of the importing process's steps, and CPU time of it and of the workers."""
+
+    ORDER = (
+        "waiting for the workers",
+        "writing batches",
+        "  add_batch",
+        "    renames into the store",
+        "    inserts (one statement per table)",
+        "    waiting for the disk flush",
+    )
+
+    def __init__(self) -> None:
+        self.seconds: Counter[str] = Counter()
+        self.worker_cpu = 0.0
+
+    def time(self, owner, name: str, key: str) -> None:
+        original = getattr(owner, name)
+
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[key] += time.perf_counter() - start
+
+        setattr(owner, name, timed)
+
+    def install(self) -> None:
+        self.time(importing._Reader, "_results", "waiting for the workers")
+        self.time(importing, "_write_batch", "writing batches")
+        self.time(archive_module.Archive, "add_batch", "  add_batch")
+        self.time(store.OriginalsStore, "place", "    renames into the store")
+        self.time(archive_module.Archive, "_insert_documents", "    inserts (one statement per table)")
+        flush_in_background = store.OriginalsStore.flush_in_background
+
+        def timed_flush(originals, paths):
+            wait = flush_in_background(originals, paths)
+
+            def timed_wait():
+                start = time.perf_counter()
+                try:
+                    wait()
+                finally:
+                    self.seconds["    waiting for the disk flush"] += time.perf_counter() - start
+
+            return timed_wait
+
+        store.OriginalsStore.flush_in_background = timed_flush
+        pool = importing._extraction_pool
+
+        @contextlib.contextmanager
+        def measured_pool(total, options):
+            with pool(total, options) as workers:
+                try:
+                    yield workers
+                finally:
+                    for pid in list(getattr(workers and workers.pool, "_processes", None) or ()):
+                        self.worker_cpu += _cpu_seconds(pid)
+
+        importing._extraction_pool = measured_pool
+
+
+def _cpu_seconds(pid: int) -> float:
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return 0.0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=2000)
-    parser.add_argument("--batch", type=int, default=250)
+    parser.add_argument("--batch", type=int, default=DEFAULT_BATCH, help="files per transaction at most")
     parser.add_argument(
         "--dir",
-        help="where to make the temporary archive (the file system matters: /tmp was 10× slower "
-        "than /work at creating files on the machine these figures come from)",
+        help="where to make the temporary archive (the file system matters: see the file creation line)",
     )
+    parser.add_argument("--phases", action="store_true", help="also where the time went")
     args = parser.parse_args()
+    phases = Phases()
+    if args.phases:
+        phases.install()
     with tempfile.TemporaryDirectory(dir=args.dir) as temp:
         folder = Path(temp)
         paths = write_files(folder / "in", args.files)
         texts = [p.read_text(encoding="utf-8") for p in paths]
         raw = raw_fts5(texts, folder)
+        creation = file_creation_ms(folder / "probe")
         with Archive.open(folder / "archive") as archive:
+            cpu_before = resource.getrusage(resource.RUSAGE_SELF)
             start = time.perf_counter()
             report = import_paths(archive, [folder / "in"], ImportOptions(batch_size=args.batch))
             elapsed = time.perf_counter() - start
+            cpu_after = resource.getrusage(resource.RUSAGE_SELF)
             assert len(report.imported) == args.files, report.failed[:3]
             start = time.perf_counter()
             rerun = import_paths(archive, [folder / "in"], ImportOptions(batch_size=args.batch))
             rerun_elapsed = time.perf_counter() - start
             assert len(rerun.duplicates) == args.files
         ours = args.files / elapsed
-        print(f"{'measure':<42}{'value':>14}")
-        print(f"{'files':<42}{args.files:>14,}")
-        print(f"{'import end to end (files/s)':<42}{ours:>14,.0f}")
-        print(f"{'re-import, all duplicates (files/s)':<42}{args.files / rerun_elapsed:>14,.0f}")
-        print(f"{'raw FTS5 insert, same texts (docs/s)':<42}{raw:>14,.0f}")
-        print(f"{'ours / raw FTS5':<42}{ours / raw:>14.1%}")
+        print(f"{'measure':<46}{'value':>14}")
+        print(f"{'files':<46}{args.files:>14,}")
+        print(f"{'import end to end (files/s)':<46}{ours:>14,.0f}")
+        print(f"{'re-import, all duplicates (files/s)':<46}{args.files / rerun_elapsed:>14,.0f}")
+        print(f"{'raw FTS5 insert, same texts (docs/s)':<46}{raw:>14,.0f}")
+        print(f"{'ours / raw FTS5':<46}{ours / raw:>14.1%}")
+        print(f"{'creating one file in --dir (ms, file system)':<46}{creation:>14.3f}")
+        if args.phases:
+            main_cpu = sum(getattr(cpu_after, f) - getattr(cpu_before, f) for f in ("ru_utime", "ru_stime"))
+            print(f"{'importing process: seconds in':<46}")
+            for key in Phases.ORDER:
+                print(f"{'  ' + key:<46}{phases.seconds[key]:>14.3f}")
+            print(f"{'CPU ms per file: importing process':<46}{main_cpu * 1000 / args.files:>14.3f}")
+            print(f"{'CPU ms per file: workers (all)':<46}{phases.worker_cpu * 1000 / args.files:>14.3f}")
 
 
 if __name__ == "__main__":
