@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from archive.archive import Archive, NewDocument, document_title
 from archive.search import PreparedIndex, lexicon_entries, prepare_index
-from archive.store import OriginalsStore, sha256_bytes
+from archive.store import OriginalsStore, sha256_bytes, sha256_file
 from i18n import _, current_language, setup_i18n
 from importers import SNIFF_BYTES, Extracted, ExtractionError, Importer, extract, importer_for
 from importers.workers import extract_isolated
@@ -491,6 +491,17 @@ def import_paths(
     return report
 
 
+def _repair_orphan(originals: OriginalsStore, sha256: str, incoming: str) -> None:
+    """A crash (power loss) between the rename of an original and the disk flush can leave it short or
+    empty; no document refers to it, so before one does, a damaged one is replaced by the file read
+    again (the only time an original is overwritten). `place()` then finds it there."""
+    target = originals.path_for(sha256)
+    with contextlib.suppress(FileNotFoundError):
+        if sha256_file(target) == sha256:
+            return
+    os.replace(incoming, target)
+
+
 def _write_batch(
     archive: Archive,
     batch: list[tuple[Path, FileRead]],
@@ -505,6 +516,7 @@ def _write_batch(
     known = archive._ids_for_hashes(stored) if stored else {}
     ready: list[tuple[Path, FileRead]] = []
     for index, (path, read) in enumerate(batch):
+        sha = read.sha256
         if read.kind == STORED:
             if read.sha256 in known:
                 report.duplicates.append(DuplicateFile(str(path), known[read.sha256]))
@@ -513,6 +525,8 @@ def _write_batch(
             # read the file again in full; a race with the other import ends as a duplicate.
             read = read_file(path, settings, archive.originals, check_store=False)
             batch[index] = (path, read)
+            if read.incoming and read.sha256 == sha:
+                _repair_orphan(archive.originals, sha, read.incoming)
         if read.kind == FAILED:
             report.failed.append(FailedFile(str(path), read.error))
         else:

@@ -71,6 +71,18 @@ def test_an_original_left_without_its_document_gets_one_on_the_next_import(archi
     assert (len(rerun.imported), len(rerun.duplicates)) == (0, 40)
 
 
+def test_an_original_damaged_by_a_crash_before_its_document_was_committed_is_replaced(archive, tmp_path):
+    paths = write_files(tmp_path / "in", 40)
+    data = paths[7].read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    archive.originals.stage(sha, data[:100])  # renamed into place, power lost before the flush
+    report = import_paths(archive, [tmp_path / "in"], PARALLEL)
+    assert len(report.imported) == 40
+    assert archive.originals.path_for(sha).read_bytes() == data
+    assert not os.stat(archive.originals.path_for(sha)).st_mode & stat.S_IWUSR
+    assert temp_files(archive) == []
+
+
 @pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "workers"])
 def test_failures_read_the_same_whichever_process_read_the_file(archive, tmp_path, workers):
     folder = tmp_path / "in"
