@@ -78,6 +78,9 @@ class OriginalsStore:
                 handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _READ_ONLY)
             except FileExistsError:  # left by a crashed process that had the same pid
                 continue
+            except FileNotFoundError:  # the folder went away since (an archive made again in its place)
+                folder.mkdir(parents=True, exist_ok=True)
+                continue
             break
         try:
             view = memoryview(data)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import stat
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
@@ -145,3 +146,14 @@ def test_the_archive_folder_is_never_imported_into_itself(archive, tmp_path):
     report = import_paths(archive, [tmp_path])  # the folder that holds the archive
     assert [item.path for item in report.imported] == [str(outside)]
     assert report.failed == []
+
+
+def test_an_archive_made_again_in_the_same_folder_imports_in_the_same_process(tmp_path):
+    from archive.archive import Archive
+
+    note = tmp_path / "note.txt"
+    note.write_text("A note imported twice, into two archives made one after the other.", encoding="utf-8")
+    for _round in range(2):
+        with Archive.open(tmp_path / "archive") as archive:
+            assert len(import_paths(archive, [note]).imported) == 1
+        shutil.rmtree(tmp_path / "archive")
