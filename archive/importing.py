@@ -254,6 +254,7 @@ _PARALLEL_MIN = 32
 _CHUNK_FILES = 48  # files per worker task: one task per file cost more in shipping than in reading
 _CHUNK_BYTES = 8 * 1024 * 1024
 _WARM_UP_CHUNK = 8
+_LARGE_FILE = 256 * 1024  # files this large on average are read a few chunks ahead only
 
 
 class _Reader:
@@ -269,6 +270,9 @@ class _Reader:
         count = workers.count if workers else 1
         self.chunk = max(4, min(_CHUNK_FILES, -(-len(files) // (count * 4))))
         self.ahead = max(ahead, self.chunk * count * 2)
+        # Large files: results of a few chunks only (each at most `_CHUNK_BYTES` and a file) read ahead.
+        self.ahead_large = self.chunk * count * 2
+        self.bytes_read = self.files_read = 0
         self.next = 0  # the first file not yet in `pending`
         self.pending: deque[tuple[list[Path], Future | None]] = deque()  # None: to be read here
         self.in_flight = 0  # files in `pending`
@@ -301,6 +305,8 @@ class _Reader:
             paths, future = self.pending.popleft()
             self.in_flight -= len(paths)
             results = self._results(paths, future)
+            self.files_read += len(results)
+            self.bytes_read += sum(read.size for read in results)
             if len(results) < len(paths):  # the worker stopped early (large files): the rest next
                 rest = paths[len(results) :]
                 self.pending.appendleft((rest, self._submit(rest)))
@@ -310,7 +316,8 @@ class _Reader:
         return self.ready.popleft()
 
     def _fill(self) -> None:
-        while self.next < len(self.files) and self.in_flight < self.ahead:
+        large = self.bytes_read > _LARGE_FILE * self.files_read
+        while self.next < len(self.files) and self.in_flight < (self.ahead_large if large else self.ahead):
             here = self.pool is None or not self.started.is_set()
             if here and self.pending and self.pending[-1][1] is None:
                 return  # files read here are read when taken: one chunk queued is enough
