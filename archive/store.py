@@ -86,7 +86,8 @@ class OriginalsStore:
             view = memoryview(data)
             while view:
                 view = view[os.write(handle, view) :]
-            os.fchmod(handle, _READ_ONLY)  # whatever the umask
+            if hasattr(os, "fchmod"):  # not on Windows before Python 3.13
+                os.fchmod(handle, _READ_ONLY)  # whatever the umask
             if durable:
                 os.fsync(handle)
         except BaseException:
@@ -114,7 +115,12 @@ class OriginalsStore:
     @staticmethod
     def discard(incoming: str | os.PathLike) -> None:
         """Remove a temp file from `write_incoming` that will not be placed (gone already is fine)."""
-        with contextlib.suppress(FileNotFoundError):
+        try:
+            os.unlink(incoming)
+        except FileNotFoundError:
+            pass
+        except PermissionError:  # Windows refuses to delete a read-only file
+            os.chmod(incoming, stat.S_IWUSR | stat.S_IRUSR)
             os.unlink(incoming)
 
     def stage_many(self, files: list[tuple[str, bytes]], durable: bool = False) -> list[Path]:
