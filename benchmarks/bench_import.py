@@ -4,6 +4,10 @@ python benchmarks/bench_import.py [--files 2000] [--batch 1000] [--dir /work/ben
 
 `--phases` adds where the importing process's time went (waiting for the workers, renames, the disk flush,
 inserts, commit) and the CPU time of the importing process and of the workers.
+
+On ext4 without a journal (this kind of VM), creating a file skips every inode of its group deleted in the
+last 30 s: right after a run (or a test suite) deleted thousands of files nearby, each new original costs
+~1 ms of CPU instead of ~0.03 ms. The "creating a file in the store" line shows which case a run was in.
 """
 
 from __future__ import annotations
