@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -46,7 +47,7 @@ _FACTS = "search_facts"  # language and date of each indexed document: small row
 _DOCUMENT_TAG = DocumentTag._meta.table_name
 _SCAN_LIMIT = 200_000
 RANK_ALL = 1_000  # a quick search ranks a result this size whole (about 3 ms) ...
-CANDIDATES = 1_000  # ... and a larger one among this many most recently added matches ...
+CANDIDATES = 500  # ... and a larger one among this many most recently added matches ...
 HEAD = 500  # ... giving this many ids at once
 _MARKS_CONSIDERED = 24
 _WINDOW_TOKENS = 24  # about the words a snippet shows  # characters of a long text searched for a snippet
@@ -289,6 +290,11 @@ def _tag_choices(facets: set[str]) -> list[tuple[int, str, str, str, str | None,
     )
 
 
+# Tag names folded once (a region filter compares the value with the names of all 300 regions).
+_folded_name = functools.lru_cache(maxsize=8192)(normalize)
+_name_terms = functools.lru_cache(maxsize=8192)(lambda name: query_language.index_terms(name))
+
+
 def _matching_tags(value: str, tags, facet: str) -> list[int]:
     """Tags of `facet` named `value` (either language, any spelling, or a CLDR code); else tags whose
     name contains its words (theme:extremism finds "Violent extremism")."""
@@ -297,7 +303,7 @@ def _matching_tags(value: str, tags, facet: str) -> list[int]:
         tag_id
         for tag_id, tag_facet, name_en, name_ar, code, _parent in tags
         if tag_facet == facet
-        and (folded in (normalize(name_en), normalize(name_ar)) or (code and folded == code.casefold()))
+        and (folded in (_folded_name(name_en), _folded_name(name_ar)) or (code and folded == code.casefold()))
     ]
     if exact:
         return exact
@@ -310,7 +316,7 @@ def _matching_tags(value: str, tags, facet: str) -> list[int]:
         if tag_facet != facet:
             continue
         for name in (name_en, name_ar):
-            terms = query_language.index_terms(name)
+            terms = _name_terms(name)
             if any(terms[i : i + size] == wanted for i in range(len(terms) - size + 1)):
                 found.append(tag_id)
                 break

@@ -6,7 +6,7 @@ Builds an archive in a temporary folder (never in the repository) through `Archi
 import path, originals written and flushed, index and audit in the same transaction — and tags it with
 one multi-row INSERT of DocumentTag rows (the faster path; `tag_documents` writes an audit event per
 document). Then times, in-process, `Archive.search(query, limit=50, quick=True)` ("search": exact total,
-page of hits with snippets; a result of more than 1,000 matches ranked among its 1,000 newest), the
+page of hits with snippets; a result of more than 1,000 matches ranked among its 500 newest), the
 same with every match ranked ("search_complete"), `Archive.search(query, limit=0)` ("core": every id
 ranked, no page), `Archive.facet_counts(query=…)`, and the same queries' words as raw FTS5 `MATCH`
 ranked by bm25 on a bare table of the original text (default unicode61 tokenizer, no stemming, no
@@ -304,7 +304,7 @@ def run(archive: Archive, query_list: list[str]) -> dict:
     totals = []
     for text in query_list:
         # What the desktop does as one types: a page of 50 hits with snippets and the exact total; a broad
-        # result ranks its first ids among its 1,000 newest matches (`quick`).
+        # result ranks its first ids among its 500 newest matches (`quick`).
         started = time.perf_counter()
         result = archive.search(text, limit=50, quick=True)
         elapsed = time.perf_counter() - started
