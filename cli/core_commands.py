@@ -8,7 +8,7 @@ import sys
 
 from archive.archive import Archive, DocumentFilter
 from archive.demo import build_demo
-from archive.importing import ImportOptions, import_paths
+from archive.importing import DEFAULT_BATCH, ImportOptions, import_paths
 from archive.models import FACETS, Tag
 from archive.regions import code_for_name, ensure_region
 from archive.verify import verify
@@ -32,7 +32,12 @@ def register(subparsers, common) -> None:
     imp.add_argument("paths", nargs="+", metavar="PATH")
     imp.add_argument("--password", help="password for encrypted PDFs")
     imp.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per PDF (default 120)")
-    imp.add_argument("--batch-size", type=int, default=250, help="files per transaction (default 250)")
+    imp.add_argument(
+        "--batch-size",
+        type=int,
+        default=DEFAULT_BATCH,
+        help=f"files per transaction at most (default {DEFAULT_BATCH}; a batch also ends at 32 MB)",
+    )
 
     lst = add("list", run_list, "list documents, optionally filtered")
     for facet in FACETS:
