@@ -525,6 +525,8 @@ class Archive:
                 ).execute()
             for document_id in new:
                 self.audit("tagged", document_id, tag=tag.id, facet=tag.facet, name=label)
+        if len(new) >= search.BULK_REWRITES:
+            search.optimize_index()
         return len(new)
 
     def _existing_ids(self, document_ids: list[int]) -> set[int]:
@@ -548,6 +550,8 @@ class Archive:
                 if count:
                     removed += count
                     self.audit("untagged", document_id, tag=tag.id, facet=tag.facet, name=tag.label())
+        if removed >= search.BULK_REWRITES:
+            search.optimize_index()
         return removed
 
     def document_tags(self, document_id: int) -> dict[str, list[Tag]]:

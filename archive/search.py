@@ -232,6 +232,17 @@ def rebuild_index(db: SqliteDatabase) -> None:
         db.execute_sql(f"INSERT INTO {_FTS}({_FTS}) VALUES ('optimize')")
 
 
+BULK_REWRITES = 2_000  # index rows rewritten at once (a bulk tagging) after which the index is optimised
+
+
+def optimize_index() -> None:
+    """Merge the index into one segment. Each tag change rewrites its document's index row (the facet
+    tokens), which leaves the old row's entries behind as deletions in a new segment: after 350,000 tag
+    rows the index had 200 MB of segments where 113 MB hold the same, and broad queries read both.
+    Optimising took 4.3 s on 100,000 documents; `rebuild_index` (verify --repair) ends with it too."""
+    database.execute_sql(f"INSERT INTO {_FTS}({_FTS}) VALUES ('optimize')")
+
+
 def indexed_ids() -> set[int]:
     return {row[0] for row in database.execute_sql(f"SELECT rowid FROM {_FTS}")}
 

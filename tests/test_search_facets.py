@@ -122,3 +122,20 @@ def test_a_quick_filter_only_listing_gives_the_first_ids_in_id_order(archive, br
     quick = archive.search("lang:en", limit=2, quick=True)
     assert quick.total == 13 and quick.ids == sorted(quick.ids)[:3] and not quick.complete
     assert archive.search_ids("lang:en") == sorted(archive.search("lang:en").ids)
+
+
+def test_a_bulk_tagging_optimises_the_index_and_every_filter_still_finds_its_documents(archive, monkeypatch):
+    monkeypatch.setattr(search, "BULK_REWRITES", 3)
+    calls = []
+    optimize = search.optimize_index
+    monkeypatch.setattr(search, "optimize_index", lambda: calls.append(1) or optimize())
+    youth = archive.ensure_tag("theme", "Youth", "الشباب")
+    ids = [_add(archive, f"report number {n}") for n in range(4)]
+    archive.tag_documents(ids[:2], youth)
+    assert calls == []  # a small tagging leaves the index as it is
+    archive.tag_documents(ids, youth)  # two more documents: still below the threshold
+    archive.untag_documents(ids[:3], youth)
+    assert calls == [1]
+    archive.db.execute_sql("INSERT INTO document_fts(document_fts) VALUES ('integrity-check')")
+    assert archive.search("theme:youth report").ids == [ids[3]]
+    assert sorted(archive.search("-theme:youth report").ids) == ids[:3]
