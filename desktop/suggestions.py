@@ -234,6 +234,7 @@ class SuggestionsPanel(QWidget):
     def _show_rows(self) -> None:
         for row in self.rows:
             self.list_layout.removeWidget(row)
+            row.hide()  # at once: a deleted row stays painted until the event loop deletes it
             row.deleteLater()
         self.rows = []
         found = self.suggestions.all() if self.suggestions is not None else []
