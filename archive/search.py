@@ -892,7 +892,7 @@ def search(query: str, limit: int = 50, offset: int = 0, quick: bool = False) ->
     if quick and plan.expression() and offset + limit <= HEAD:
         counting = _count_aside(plan)  # counting all the matches takes as long as ranking the first
         rows = _fetch(plan, lambda: plan.first(CANDIDATES, HEAD))
-        if len(rows) < HEAD and len(rows) <= RANK_ALL:  # the whole result was ranked
+        if len(rows) < min(HEAD, CANDIDATES, RANK_ALL + 1):  # fewer than were asked for: all of them
             total = len(rows)
         else:
             total = _counted(counting, plan)

@@ -139,3 +139,11 @@ def test_a_bulk_tagging_optimises_the_index_and_every_filter_still_finds_its_doc
     archive.db.execute_sql("INSERT INTO document_fts(document_fts) VALUES ('integrity-check')")
     assert archive.search("theme:youth report").ids == [ids[3]]
     assert sorted(archive.search("-theme:youth report").ids) == ids[:3]
+
+
+def test_a_quick_search_counts_every_match_even_when_fewer_candidates_than_ids_are_ranked(
+    archive, broad, monkeypatch
+):
+    monkeypatch.setattr(search, "CANDIDATES", 2)  # fewer candidates than the 3 ids a quick search gives
+    quick = archive.search("river", limit=3, quick=True)
+    assert quick.total == 12 and quick.ranked_among == 2 and len(quick.ids) == 2
