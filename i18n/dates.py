@@ -42,6 +42,15 @@ _PATTERNS = (
 )
 
 
+# What any match of `_PATTERNS` must contain, found in one pass: an ISO date; a day, whitespace and a year
+# ("9, 2020"); or a digit, whitespace, at most a month name and its punctuation, whitespace and a year
+# ("9 December 2020"). A text without it (a title with a number in it) skips the three patterns.
+_LONGEST_MONTH = max(map(len, MONTHS)) + 2
+_DATE_SHAPE = re.compile(
+    rf"\d(?:\d{{3}}-\d{{2}}-\d{{2}}|,?\s+\d{{4}}(?!\d)|\s+\D{{1,{_LONGEST_MONTH}}}?\s+\d{{4}}(?!\d))"
+)
+
+
 def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
     """Every valid date stated in `text`, as (date, start, end) in order of appearance."""
     if text.isascii():
@@ -49,7 +58,7 @@ def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
             return []
     elif any(digit in text for digit in _ARABIC_DIGIT_CHARACTERS):
         text = text.translate(_ARABIC_DIGITS)  # same length, so offsets stay valid
-    if not _FOUR_DIGITS.search(text):
+    if not _FOUR_DIGITS.search(text) or not _DATE_SHAPE.search(text):
         return []
     return _dates_in(text)
 

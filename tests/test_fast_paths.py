@@ -158,6 +158,41 @@ def test_date_pre_checks_never_miss_a_date(text):
     assert dates.find_dates(text) == dates._slow_find_dates(text)
 
 
+_DATE_PIECES = st.sampled_from(
+    [
+        "9",
+        "29",
+        "2020",
+        "1999",
+        "2018-06-29",
+        "December",
+        "dec",
+        "Sept",
+        "مايو",
+        "كانون الثاني",
+        "١١",
+        "٢٠١٦",
+        " ",
+        "  ",
+        "\n",
+        "\t",
+        ",",
+        ".",
+        "-",
+        "on",
+        "x",
+        "Document",
+        "12345",
+    ]
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_DATE_PIECES, max_size=12).map("".join))
+def test_date_pre_checks_never_miss_a_date_in_date_like_text(text):
+    assert dates.find_dates(text) == dates._slow_find_dates(text)
+
+
 def test_dates_a_user_sees():
     assert dates.find_date("Signed in Dushanbe, 9 December 2020.") == dt.date(2020, 12, 9)
     assert dates.find_date("December 9, 2020") == dt.date(2020, 12, 9)
