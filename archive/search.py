@@ -303,7 +303,7 @@ def _tag_choices(facets: set[str]) -> list[tuple[int, str, str, str, str | None,
 
 # Tag names folded once (a region filter compares the value with the names of all 300 regions).
 _folded_name = functools.lru_cache(maxsize=8192)(normalize)
-_name_terms = functools.lru_cache(maxsize=8192)(lambda name: query_language.index_terms(name))
+_name_terms = functools.lru_cache(maxsize=8192)(query_language.index_terms)
 
 
 def _matching_tags(value: str, tags, facet: str) -> list[int]:
