@@ -14,13 +14,11 @@ from archive.integrity import (
 from archive.models import Document
 from desktop.labels import count_text, in_own_direction
 from desktop.lifetime import Lifetime
+from desktop.list_filter import ListFilter
 from desktop.operations import WorkQueue
 from desktop.qt import (
-    QAction,
-    QActionGroup,
     QHBoxLayout,
     QLabel,
-    QObject,
     QPushButton,
     Qt,
     QVBoxLayout,
@@ -209,108 +207,42 @@ class IntegrityBar(QWidget):
         )
 
 
-class IntegrityFilter(QObject):
+ANY = "any"  # the integrity filter's choice of every kind
+
+
+class IntegrityFilter(ListFilter):
     """View › Documents with integrity findings: restricts the document list to the documents with them.
 
-    A QObject child of the window, so its connection to the session ends with the window (a language
-    switch builds a new one)."""
+    The first audit of an archive reads every text: it runs on the write thread (it fills a cache)."""
 
     def __init__(self, window) -> None:
-        super().__init__(window)
-        self.window = window
-        self._lifetime = Lifetime(window)
-        self.group = QActionGroup(window)
-        self.group.setExclusive(True)
-        self.menu = None
-        self.all_action = self._action(_("All documents (no integrity filter)"), None)
-        self.any_action = self._action(_("Any finding"), list(KINDS))
-        self.kind_actions = {kind: self._action(kind_label(kind), [kind]) for kind in KINDS}
-        self.all_action.setChecked(True)
-        self.kinds: list[str] | None = None
-        window.session.changed.connect(self._archive_changed)
-
-    def _action(self, text: str, kinds: list[str] | None) -> QAction:
-        action = QAction(text, self.group)
-        action.setCheckable(True)
-        action.triggered.connect(lambda _checked=False, kinds=kinds: self.show_kinds(kinds))
-        return action
-
-    def install(self, view_menu) -> None:
-        self.menu = view_menu.addMenu(_("Documents with &integrity findings"))
-        self.menu.addAction(self.all_action)
-        self.menu.addSeparator()
-        self.menu.addAction(self.any_action)
-        self.menu.addActions(list(self.kind_actions.values()))
-        self.menu.aboutToShow.connect(self._sync)
-
-    def _sync(self) -> None:
-        if self.window.state.ids is None:  # Clear search and filters took it off
-            self.kinds = None
-            self.all_action.setChecked(True)
-
-    def show_kinds(self, kinds: list[str] | None) -> None:
-        """Show only documents with findings of `kinds` (None: every document again).
-
-        The first audit of an archive reads every text: it runs on the write thread (it fills a cache).
-        """
-        window = self.window
-        self.kinds = kinds
-        if kinds is None:
-            self.all_action.setChecked(True)
-        elif len(kinds) == 1 and kinds[0] in self.kind_actions:
-            self.kind_actions[kinds[0]].setChecked(True)
-        else:
-            self.any_action.setChecked(True)
-        if kinds is None:
-            window.state.ids = None
-            window.refresh()
-            return
-        window.statusBar().showMessage(_("Looking for integrity findings…"))
-        self._look_up(kinds, chosen=True)
-
-    def _look_up(self, kinds: list[str], chosen: bool) -> None:
-        archive = self.window.archive
-        self.window.session.queue.submit(
-            archive,
-            lambda: document_ids_with(archive, kinds),
-            lambda ids: self._found(kinds, ids, chosen),
-            self.window.session.failed.emit,
+        super().__init__(
+            window,
+            _("All documents (no integrity filter)"),
+            [(_("Any finding"), ANY), *((kind_label(kind), kind) for kind in KINDS)],
         )
+        self.kind_actions = {kind: self.actions[kind] for kind in KINDS}
 
-    def _archive_changed(self) -> None:
-        """Documents imported, edited or deleted: the filtered list follows."""
-        if self.kinds is not None and self.window.state.ids is not None:
-            self._look_up(self.kinds, chosen=False)
+    def looking(self, choice) -> None:
+        self.window.statusBar().showMessage(_("Looking for integrity findings…"))
 
-    def _found(self, kinds: list[str], ids: list[int], chosen: bool = True) -> None:
-        window = self.window
-        if not self._lifetime.alive:  # the window was replaced while the write thread looked
-            return
-        if self.kinds != kinds or (not chosen and window.state.ids is None):  # another choice meanwhile
-            return
-        if not chosen:
-            if ids != window.state.ids:
-                window.state.ids = ids
-                window.refresh()
-            return
-        window.state.ids = ids
-        window.refresh()
-        if ids and window.current_id() not in ids:
-            window.select_document(ids[0])
-        names = kind_label(kinds[0]) if len(kinds) == 1 else _("any finding")
-        window.statusBar().showMessage(
-            ngettext(
-                "{count} document with integrity findings ({kinds}).",
-                "{count} documents with integrity findings ({kinds}).",
-                len(ids),
-            ).format(count=count_text(len(ids)), kinds=names),
-            15000,
-        )
+    def find(self, choice, done) -> None:
+        archive, session = self.window.archive, self.window.session
+        kinds = list(KINDS) if choice == ANY else [choice]
+        session.queue.submit(archive, lambda: document_ids_with(archive, kinds), done, session.failed.emit)
+
+    def message(self, choice, ids: list[int]) -> str:
+        names = _("any finding") if choice == ANY else kind_label(choice)
+        return ngettext(
+            "{count} document with integrity findings ({kinds}).",
+            "{count} documents with integrity findings ({kinds}).",
+            len(ids),
+        ).format(count=count_text(len(ids)), kinds=names)
 
 
 def install_integrity(window) -> IntegrityFilter:
     """Add the filter to the View menu (the menu that holds Clear search and filters)."""
     integrity_filter = IntegrityFilter(window)
-    integrity_filter.install(window.commands.view_menu)
+    integrity_filter.install(window.commands.view_menu, _("Documents with &integrity findings"))
     window.integrity_filter = integrity_filter
     return integrity_filter
