@@ -124,6 +124,7 @@ def _refresh_facets(document_id: str) -> str:
 
 
 def language_token(code: str) -> str:
+    """The facet token of a language code, as `_facets_of` writes it in SQL (keep the two alike)."""
     return "l" + code.lower().replace("-", "").replace("_", "")
 
 

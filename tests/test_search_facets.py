@@ -147,3 +147,12 @@ def test_a_quick_search_counts_every_match_even_when_fewer_candidates_than_ids_a
     monkeypatch.setattr(search, "CANDIDATES", 2)  # fewer candidates than the 3 ids a quick search gives
     quick = archive.search("river", limit=3, quick=True)
     assert quick.total == 12 and quick.ranked_among == 2 and len(quick.ids) == 2
+
+
+def test_language_tokens_written_by_sql_are_the_ones_a_query_asks_for(archive):
+    for code in ("en", "ar", "zh-Hant", "pt_BR", "und"):
+        document = _add(archive, f"sample text {code}", language=code)
+        written = archive.db.execute_sql(
+            "SELECT facets FROM document_fts WHERE rowid = ?", (document,)
+        ).fetchone()[0]
+        assert search.language_token(code) in written.split()
