@@ -165,7 +165,6 @@ class Archive:
         return cls(path, db)
 
     def close(self) -> None:
-        search.close_connections()
         if not self.db.is_closed():
             self.db.close()
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from peewee import OperationalError, SqliteDatabase
@@ -46,9 +46,10 @@ _LEXICON = "search_lexicon"
 _FACTS = "search_facts"  # language and date of each indexed document: small rows, cheap to probe
 _DOCUMENT_TAG = DocumentTag._meta.table_name
 _SCAN_LIMIT = 200_000
-RANK_ALL = 1_000  # a quick search ranks a result this size whole (about 3 ms) ...
-CANDIDATES = 500  # ... and a larger one among this many most recently added matches ...
-HEAD = 500  # ... giving this many ids at once
+COUNT_LIMIT = 1_000  # a quick search counts matches up to this many ("more than 1,000" beyond) ...
+CANDIDATES = 300  # ... and ranks this many of the most recently added (all of a smaller result)
+_DF_SAMPLE = 1_000  # a quick ranking estimates how common a phrase is from its newest matches up to this
+_K1, _B = 1.2, 0.75  # bm25 parameters, as FTS5's bm25() has them
 _MARKS_CONSIDERED = 24
 _WINDOW_TOKENS = 24  # about the words a snippet shows  # characters of a long text searched for a snippet
 
@@ -77,11 +78,12 @@ class SearchResult:
     hint: str | None = None  # a readable sentence when the query was empty, unclear or found nothing
     ids: list[int] = field(default_factory=list)  # every matching id, best first (see `complete`)
     ranked_among: int | None = None  # a quick search ranked its first ids among this many recent matches
+    total_exact: bool = True  # False: more than `total` match (a quick search stops counting there)
 
     @property
     def complete(self) -> bool:
-        """False when `ids` holds only the first of `total` (a quick search of a broad query)."""
-        return len(self.ids) >= self.total
+        """False when `ids` holds only the first of the matches (a quick search of a broad query)."""
+        return self.total_exact and len(self.ids) >= self.total
 
 
 # ---- the index -------------------------------------------------------------------------------------
@@ -262,7 +264,8 @@ def index_size() -> int:
 
 # ---- from a parsed query to SQL --------------------------------------------------------------------
 def _quoted(terms: Iterable[str]) -> str:
-    return '"' + " ".join(terms).replace('"', '""') + '"'
+    # FTS5 reads its expression as a C string: a NUL (say in `lang:\x00`) would end it mid-quote
+    return '"' + " ".join(terms).replace('"', '""').replace("\x00", "") + '"'
 
 
 def _prefix_expansions(prefixes: set[str]) -> dict[str, list[str]]:
@@ -369,6 +372,7 @@ class _Plan:
     impossible: bool = False  # a filter named nothing in this archive: no result can match
     expansions: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    rewritten: bool = False  # FTS5 rejected the expression: `text` holds the query's plain words instead
 
     @property
     def ranked(self) -> bool:
@@ -459,17 +463,31 @@ class _Plan:
             sql, parameters = self._select_without_match(order=False)
         return f"SELECT count(*) FROM ({sql})", parameters
 
-    def first(self, candidates: int, head: int) -> tuple[str, list]:
-        """The best `head` of the `candidates` most recently added matches (ids ascending for filters)."""
+    def sample(self, count: int) -> tuple[str, list]:
+        """(id, 0.0) of up to `count` matches: the most recently added when ranked (what a quick search
+        ranks), else the first in id order. Reads no position list: nothing is scored."""
+        expression = self.expression()
+        assert expression
+        sql, parameters = self._fts_select(expression, score=False)
+        return f"{sql} ORDER BY 1{' DESC' if self.ranked else ''} LIMIT {int(count)}", parameters
+
+    def newest_ranked(self, count: int) -> tuple[str, list]:
+        """(id, bm25) of the `count` most recently added matches, best first."""
         expression = self.expression()
         assert expression
         sql, parameters = self._fts_select(expression, score=True)
-        if not self.ranked:
-            return f"{sql} ORDER BY 1 LIMIT {int(head)}", parameters
-        return (
-            f"SELECT id, score FROM ({sql} ORDER BY 1 DESC LIMIT {int(candidates)}) ORDER BY 2, 1 LIMIT {int(head)}",
-            parameters,
-        )
+        return f"SELECT id, score FROM ({sql} ORDER BY 1 DESC LIMIT {int(count)}) ORDER BY 2, 1", parameters
+
+    def phrases(self) -> list[tuple[tuple[str, ...], bool]]:
+        """(terms, prefix) of every phrase the words of `text` put in the FTS5 expression, in its order
+        (what bm25 weighs one by one; excluded words and filter tokens never add to a score)."""
+        found = []
+        for group in self.parsed.positive:
+            for clause in group.clauses:
+                found.append((clause.terms, clause.prefix))
+                if clause.prefix and len(clause.terms) == 1:
+                    found += [((stem,), False) for stem in self.expansions.get(clause.terms[0], [])]
+        return found
 
     def _select_without_match(self, order: bool) -> tuple[str, list]:
         """Filters with nothing positive to match (e.g. `-lang:ar`, `date:..2018`): from the sets of ids
@@ -842,6 +860,112 @@ def _hit(row: tuple, score: float, marker: _Marker) -> Hit:
     )
 
 
+# ---- ranking a few candidates: bm25 computed here ------------------------------------------------------
+# FTS5's bm25() weighs each phrase by how many documents hold it, and counts them by reading the phrase's
+# whole doclist before it scores the first row: for a phrase of two frequent words, or a filter, that is
+# most of the cost of ranking even 300 rows. The same formula computed here from the candidates' indexed
+# terms (which hold the words as FTS5 tokenized them) and document sizes gives the same order, weighing
+# phrases by counts of their newest matches: exact below `_DF_SAMPLE`, estimated above it.
+def _varints(blob: bytes) -> list[int]:
+    """The SQLite varints FTS5 stores sizes as (7 bits a byte, high bit set when more follow)."""
+    values, value, index = [], 0, 0
+    for byte in blob:
+        index += 1
+        if index == 9:  # the ninth byte of a varint gives all its 8 bits
+            values.append((value << 8) | byte)
+            value, index = 0, 0
+        elif byte & 0x80:
+            value = (value << 7) | (byte & 0x7F)
+        else:
+            values.append((value << 7) | byte)
+            value, index = 0, 0
+    return values
+
+
+def _averages() -> tuple[int, float] | None:
+    """(documents, mean terms a document) of the index, from FTS5's averages record."""
+    row = database.execute_sql(f"SELECT block FROM {_FTS}_data WHERE id = 1").fetchone()
+    values = _varints(row[0]) if row and row[0] else []
+    if len(values) < 2 or values[0] <= 0:
+        return None
+    return values[0], sum(values[1:]) / values[0]
+
+
+def _occurrences(spaced: str, needle: str) -> int:
+    count, start = 0, 0
+    while (at := spaced.find(needle, start)) >= 0:
+        count, start = count + 1, at + 1
+    return count
+
+
+class _Phrase:
+    """How often one phrase of the expression occurs in an indexed column, padded with a space at each
+    end (its terms are separated by single spaces)."""
+
+    def __init__(self, terms: tuple[str, ...], prefix: bool) -> None:
+        self.expression = _quoted(terms) + (" *" if prefix else "")
+        self.needle = " " + " ".join(terms) + ("" if prefix else " ")
+        # str.count does not count overlapping matches: " t " once in " t t ", " a a " once in " a a a ".
+        # A prefix needle (" pre") cannot overlap itself; a term only where it follows itself.
+        self.repeated = None if prefix or len(terms) > 1 else f" {terms[0]} {terms[0]} "
+        self.counted = prefix or len(terms) == 1
+
+    def frequency(self, padded: str) -> int:
+        if self.counted and (self.repeated is None or self.repeated not in padded):
+            return padded.count(self.needle)
+        return _occurrences(padded, self.needle)
+
+
+def _document_frequency(phrase: _Phrase, documents: int) -> tuple[float, bool]:
+    """(documents holding the phrase, exact?): counted up to `_DF_SAMPLE`, else estimated from how
+    many of the documents added since the `_DF_SAMPLE`th newest match hold it."""
+    rows = database.execute_sql(
+        f"SELECT rowid FROM {_FTS} WHERE {_FTS} MATCH ? ORDER BY rowid DESC LIMIT {_DF_SAMPLE}",
+        [f"{{title body}} : ({phrase.expression})"],
+    ).fetchall()
+    if len(rows) < _DF_SAMPLE:
+        return len(rows), True
+    recent = database.execute_sql(f"SELECT count(*) FROM {_FACTS} WHERE id >= ?", [rows[-1][0]]).fetchone()[0]
+    return documents * _DF_SAMPLE / max(recent, _DF_SAMPLE), False
+
+
+def _bm25_here(plan: _Plan, ids: Sequence[int], whole: bool) -> list[tuple[int, float]] | None:
+    """(id, score) of `ids`, best first, scored as `bm25()` scores them (negative, title weighted), or
+    None when it cannot be (then FTS5 ranks). `whole`: `ids` are every match, and the order must be
+    bm25's exactly — which an estimated phrase weight could change, so it is not used then."""
+    averages = _averages()
+    if plan.rewritten or averages is None or not ids:
+        return None
+    documents, mean_size = averages
+    phrases = [_Phrase(terms, prefix) for terms, prefix in plan.phrases()]
+    if len(phrases) == 1:
+        weights = [1.0]  # one phrase: its weight scales every score alike
+    else:
+        weights = []
+        for phrase in phrases:
+            frequency, exact = _document_frequency(phrase, documents)
+            if whole and not exact:
+                return None
+            weight = math.log((documents - frequency + 0.5) / (frequency + 0.5))
+            weights.append(weight if weight > 0 else 1e-6)
+    marks = ", ".join(str(int(i)) for i in ids)
+    rows = database.execute_sql(
+        f"SELECT c.id, c.c0, c.c1, s.sz FROM {_FTS}_content c JOIN {_FTS}_docsize s ON s.id = c.id "
+        f"WHERE c.id IN ({marks})"
+    ).fetchall()
+    scored = []
+    for document_id, title, body, sizes in rows:
+        title, body = f" {title or ''} ", f" {body or ''} "
+        size = _K1 * (1 - _B + _B * sum(_varints(sizes)) / mean_size)
+        score = 0.0
+        for phrase, weight in zip(phrases, weights, strict=True):  # as fts5_aux.c, to the last bit
+            frequency = TITLE_WEIGHT * phrase.frequency(title) + phrase.frequency(body)
+            score += weight * ((frequency * (_K1 + 1.0)) / (frequency + size))
+        scored.append((document_id, -score))
+    scored.sort(key=lambda row: (row[1], row[0]))
+    return scored
+
+
 # ---- running a search --------------------------------------------------------------------------------
 def _fetch(plan: _Plan, build: Callable[[], tuple[str, list]]) -> list[tuple]:
     """Rows of the SQL `build()` makes from the plan. Should FTS5 still reject the expression (every term
@@ -853,6 +977,7 @@ def _fetch(plan: _Plan, build: Callable[[], tuple[str, list]]) -> list[tuple]:
         if "fts5" not in str(error).lower() and "match" not in str(error).lower():
             raise
     terms = plan.parsed.terms()
+    plan.rewritten = True
     plan.text = " AND ".join(_quoted([term]) for term in terms) if terms else None
     plan.text_excluded = None
     plan.notes.append(_("Part of the query could not be understood; searched for its words."))
@@ -880,34 +1005,34 @@ def search(query: str, limit: int = 50, offset: int = 0, quick: bool = False) ->
     An empty query lists every document (with its facet filters applied), in id order.
 
     Ranking every match of a broad query costs about 2.5 µs a match (bm25 reads each one's position
-    lists and length): 150 ms for 60,000. With `quick`, a result of more than `RANK_ALL` matches whose
-    requested page lies within the first `HEAD` gets its exact `total` but only its first `HEAD` ids,
-    ranked among its `CANDIDATES` most recently added matches (`ranked_among` says how many);
-    `ranked_ids(query)` then gives the complete ranking (the GUI reads it on a worker thread).
+    lists and length): 150 ms for 60,000. With `quick` (what a screen wants as one types), a request
+    within the first `CANDIDATES` rows counts the matches up to `COUNT_LIMIT` (`total_exact` is False
+    beyond) and ranks the `CANDIDATES` most recently added (`ranked_among` says so when there are more;
+    a smaller result is ranked whole, in bm25's order). `ranked_ids(query)` gives the complete ranking
+    (the desktop reads it on a worker thread).
     """
     plan, empty = _prepared(query)
     if plan is None:
         return empty
     limit, offset = max(0, int(limit)), max(0, int(offset))
-    ranked_among = None
-    if quick and plan.expression() and offset + limit <= HEAD:
-        counting = _count_aside(plan)  # counting all the matches takes as long as ranking the first
-        rows = _fetch(plan, lambda: plan.first(CANDIDATES, HEAD))
-        if len(rows) < min(HEAD, CANDIDATES, RANK_ALL + 1):  # fewer than were asked for: all of them
-            total = len(rows)
+    ranked_among, total_exact = None, True
+    if quick and plan.expression() and offset + limit <= CANDIDATES:
+        rows = _fetch(plan, lambda: plan.sample(COUNT_LIMIT + 1))
+        total_exact = len(rows) <= COUNT_LIMIT
+        total = min(len(rows), COUNT_LIMIT)
+        if plan.ranked:
+            whole = len(rows) <= CANDIDATES
+            candidates = [row[0] for row in rows[:CANDIDATES]]
+            rows = _bm25_here(plan, candidates, whole) or _fetch(
+                plan, plan.select if whole else lambda: plan.newest_ranked(CANDIDATES)
+            )
+            ranked_among = None if whole else len(candidates)
         else:
-            total = _counted(counting, plan)
-            if total <= RANK_ALL:
-                rows = _fetch(plan, plan.select)
-            elif plan.ranked:
-                ranked_among = min(total, CANDIDATES)
-        hits = _hits(plan, rows[offset : offset + limit])
-        if counting:
-            counting.cancel()
+            rows = rows[:total]
     else:
         rows = _fetch(plan, plan.select)
         total = len(rows)
-        hits = _hits(plan, rows[offset : offset + limit])
+    hits = _hits(plan, rows[offset : offset + limit])
     notes = list(plan.notes)
     if not total:
         notes.append(_("Nothing matches; check the spelling, use fewer words, or remove a filter."))
@@ -917,45 +1042,8 @@ def search(query: str, limit: int = 50, offset: int = 0, quick: bool = False) ->
         hint=" ".join(notes) or None,
         ids=[row[0] for row in rows],
         ranked_among=ranked_among,
+        total_exact=total_exact,
     )
-
-
-_counter: ThreadPoolExecutor | None = None
-
-
-def _count_aside(plan: _Plan) -> Future | None:
-    """Start counting the plan's matches on another thread (and connection: SQLite runs both queries at
-    once on two cores); None inside a transaction, whose writes another connection would not see."""
-    global _counter
-    if database.in_transaction():
-        return None
-    if _counter is None:
-        _counter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qirtas-count")
-    sql, parameters = plan.count()
-
-    def count() -> int:
-        database.connect(reuse_if_open=True)  # this thread's own connection, kept (and its page cache)
-        return database.execute_sql(sql, parameters).fetchone()[0]
-
-    return _counter.submit(count)
-
-
-def close_connections() -> None:
-    """Close the counting thread's connection (the archive is being closed)."""
-    global _counter
-    if _counter is not None:
-        counter, _counter = _counter, None
-        counter.submit(lambda: database.is_closed() or database.close()).result()
-        counter.shutdown()
-
-
-def _counted(counting: Future | None, plan: _Plan) -> int:
-    if counting is not None:
-        try:
-            return counting.result()
-        except Exception:  # counted again here, where a failure is handled
-            pass
-    return _fetch(plan, plan.count)[0][0]
 
 
 def ranked_ids(query: str) -> list[int]:

@@ -28,10 +28,11 @@ class BrowseResult:
     hint: str | None = None
     counts_pending: bool = False  # the counts of this (large) result are still to be read
     search: SearchResult | None = None  # when a query was given
+    total_exact: bool = True  # False: more than `total` match (a quick search stops counting)
 
     @property
     def complete(self) -> bool:
-        return len(self.ids) >= self.total
+        return self.total_exact and len(self.ids) >= self.total
 
 
 def _where(state: BrowseState) -> DocumentFilter:
@@ -72,7 +73,13 @@ def browse(archive: Archive, state: BrowseState, first: int | None = None) -> Br
         result = archive.search(query, limit=1, quick=True)
         if not result.complete:
             return BrowseResult(
-                result.ids[:first], {}, result.total, hint=result.hint, counts_pending=True, search=result
+                result.ids[:first],
+                {},
+                result.total,
+                hint=result.hint,
+                counts_pending=True,
+                search=result,
+                total_exact=result.total_exact,
             )
     else:
         result = archive.search(query, limit=1)

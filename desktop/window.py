@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
         else:  # the archive changed in between
             self.model.set_ids(ids)
         self.result.ids = self.model.ids()
-        self.result.total = len(self.result.ids)
+        self.result.total, self.result.total_exact = len(self.result.ids), True
         if pending is not None:
             self._restore_selection(*pending)
         self._update_counts()
@@ -270,7 +270,11 @@ class MainWindow(QMainWindow):
             ngettext("{count} document in the archive", "{count} documents in the archive", total).format(
                 count=count_text(total)
             ),
-            ngettext("{count} shown", "{count} shown", shown).format(count=count_text(shown)),
+            (
+                ngettext("{count} shown", "{count} shown", shown)
+                if self.result.total_exact
+                else ngettext("more than {count} shown", "more than {count} shown", shown)
+            ).format(count=count_text(shown)),
         ]
         if chosen:
             parts.append(

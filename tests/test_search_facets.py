@@ -82,11 +82,9 @@ def test_typed_words_never_match_the_filter_tokens(archive):
 @pytest.fixture
 def broad(archive, monkeypatch):
     """Twelve documents matching "river" (the word more or less often, texts of different lengths), with
-    the quick-search limits made small enough to reach: whole ranking up to 4 matches, else the best 3
-    of the 6 most recent."""
-    monkeypatch.setattr(search, "RANK_ALL", 4)
+    the quick-search limits made small enough to reach: counted up to 8 matches, the 6 newest ranked."""
+    monkeypatch.setattr(search, "COUNT_LIMIT", 8)
     monkeypatch.setattr(search, "CANDIDATES", 6)
-    monkeypatch.setattr(search, "HEAD", 3)
     ids = [
         _add(
             archive, " ".join(["river"] * (1 + number % 5) + ["bank"] * (3 + number)), title=f"Note {number}"
@@ -97,31 +95,84 @@ def broad(archive, monkeypatch):
     return ids
 
 
-def test_a_quick_search_of_a_broad_query_ranks_its_first_ids_among_the_newest_matches(archive, broad):
+def test_a_quick_search_of_a_broad_query_ranks_its_newest_matches_and_says_there_are_more(archive, broad):
     exact = archive.search("river", limit=3)
     quick = archive.search("river", limit=3, quick=True)
-    assert quick.total == exact.total == 12
+    assert exact.total == 12 and exact.total_exact
+    assert quick.total == 8 and not quick.total_exact  # "more than 8"
     assert not quick.complete and quick.ranked_among == 6
     newest = set(broad[-6:])
-    expected = [i for i in exact.ids if i in newest][:3]
-    assert quick.ids == expected
-    assert [hit.id for hit in quick.hits] == expected
+    expected = [i for i in exact.ids if i in newest]
+    assert quick.ids == expected  # bm25's order among the newest six
+    assert [hit.id for hit in quick.hits] == expected[:3]
     assert all("<<river>>" in hit.snippet for hit in quick.hits)
     # the complete ranking is the exact one
     assert archive.search_ids("river") == exact.ids
     assert exact.complete and exact.ranked_among is None
 
 
+def test_a_quick_search_counts_exactly_up_to_its_limit(archive, broad, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_LIMIT", 12)
+    quick = archive.search("river", limit=3, quick=True)
+    assert quick.total == 12 and quick.total_exact and not quick.complete and len(quick.ids) == 6
+
+
 def test_a_quick_search_past_its_first_ids_or_of_a_small_result_is_exact(archive, broad):
-    assert archive.search("river", limit=3, offset=3, quick=True).ids == archive.search("river").ids
+    assert archive.search("river", limit=3, offset=6, quick=True).ids == archive.search("river").ids
     small = archive.search("river note 3", quick=True)
     assert small.complete and small.total == small.ids.__len__() == 1
 
 
 def test_a_quick_filter_only_listing_gives_the_first_ids_in_id_order(archive, broad):
     quick = archive.search("lang:en", limit=2, quick=True)
-    assert quick.total == 13 and quick.ids == sorted(quick.ids)[:3] and not quick.complete
+    assert quick.total == 8 and not quick.total_exact and not quick.complete
+    assert quick.ids == sorted(archive.search("lang:en").ids)[:8]
     assert archive.search_ids("lang:en") == sorted(archive.search("lang:en").ids)
+
+
+BM25_QUERIES = [
+    "river",
+    "bank river",
+    '"river bank"',
+    '"bank bank"',  # a phrase that overlaps itself: "bank bank bank" holds it twice
+    "riv*",
+    "river OR delta",
+    "river -delta",
+    "delta lang:en",
+    "bank river date:2019..2020",
+    "نهر",
+    "نهر الضفة",
+    "delta theme:floods",
+]
+
+
+def test_a_quick_search_ranks_a_whole_result_in_bm25_order(archive):
+    """A quick search scores its candidates itself (FTS5's bm25() reads every match of every phrase
+    first); a result it ranks whole must come out in exactly bm25's order."""
+    floods = archive.ensure_tag("theme", "Floods", "الفيضانات")
+    texts = [
+        ("River delta", "the river bank and the delta " * 3, "en"),
+        ("Bank", "bank bank bank river", "en"),
+        ("Notes", "river " + "word " * 60 + "bank river bank", "en"),
+        ("Delta news", "delta delta " + "filler " * 20, "en"),
+        ("Rivers", "rivers and riverbanks, a river bank", "en"),
+        ("نهر", "النهر والضفة نهر الضفة", "ar"),
+        ("ضفة", "الضفة " * 5 + "نهر", "ar"),
+        ("Short", "river", "en"),
+    ]
+    ids = [
+        _add(archive, text, language=language, date=dt.date(2019, 5, 1 + number), title=title)
+        for number, (title, text, language) in enumerate(texts)
+    ]
+    archive.tag_documents(ids[::2], floods)
+    for query in BM25_QUERIES:
+        quick, exact = archive.search(query, quick=True), archive.search(query)
+        assert quick.complete and quick.ranked_among is None, query
+        assert quick.ids == exact.ids and exact.ids, query
+    # with several phrases, each is weighed as bm25 weighs it: the very same scores
+    for query in ("bank river", "river OR delta", "نهر الضفة"):
+        quick, exact = archive.search(query, quick=True), archive.search(query)
+        assert [hit.score for hit in quick.hits] == pytest.approx([hit.score for hit in exact.hits]), query
 
 
 def test_a_bulk_tagging_optimises_the_index_and_every_filter_still_finds_its_documents(archive, monkeypatch):
@@ -139,14 +190,6 @@ def test_a_bulk_tagging_optimises_the_index_and_every_filter_still_finds_its_doc
     archive.db.execute_sql("INSERT INTO document_fts(document_fts) VALUES ('integrity-check')")
     assert archive.search("theme:youth report").ids == [ids[3]]
     assert sorted(archive.search("-theme:youth report").ids) == ids[:3]
-
-
-def test_a_quick_search_counts_every_match_even_when_fewer_candidates_than_ids_are_ranked(
-    archive, broad, monkeypatch
-):
-    monkeypatch.setattr(search, "CANDIDATES", 2)  # fewer candidates than the 3 ids a quick search gives
-    quick = archive.search("river", limit=3, quick=True)
-    assert quick.total == 12 and quick.ranked_among == 2 and len(quick.ids) == 2
 
 
 def test_language_tokens_written_by_sql_are_the_ones_a_query_asks_for(archive):
