@@ -8,7 +8,6 @@ flushes the disk once per batch and inserts the batch's rows in one transaction.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import multiprocessing
 import os
 import signal
@@ -27,6 +26,7 @@ from archive.archive import Archive, NewDocument, document_title
 from archive.search import PreparedIndex, lexicon_entries, prepare_index
 from archive.store import OriginalsStore, sha256_bytes, sha256_file
 from i18n import _, current_language, setup_i18n
+from i18n.normalize import folded_words, index_text_of_pieces
 from importers import SNIFF_BYTES, Extracted, ExtractionError, Importer, extract, importer_for
 from importers.workers import extract_isolated
 
@@ -118,15 +118,25 @@ def collect_files(
 
 
 def _read(path: Path | str, max_bytes: int) -> bytes:
-    with open(path, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
+    # os.open and os.read: a buffered file object cost three times as much for a file of a few kB.
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        size = os.fstat(handle).st_size
         if size > max_bytes:
             raise ExtractionError(
                 _(
                     "The file is too large ({size} MB); the limit is {limit} MB (set QIRTAS_MAX_FILE_MB to change it)."
                 ).format(size=f"{size / 2**20:.0f}", limit=f"{max_bytes / 2**20:.0f}")
             )
-        return handle.read()
+        data = os.read(handle, size + 1)  # all of it in one call, unless it changed since: then to its end
+        if len(data) == size:
+            return data
+        chunks = [data]
+        while chunk := os.read(handle, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(handle)
 
 
 # ---- reading one file (in a worker process, or here) ------------------------------------------------
@@ -158,13 +168,22 @@ class ReadSettings(NamedTuple):
     password: str | None
     language: str  # of the person importing: error messages in it
     chunk_bytes: int  # a worker hands its results back once it has read this much
-    import_id: str  # one import: what `_words_sent` remembers is for it only
+    import_id: str  # one import: what `_sent` remembers is for it only
+
+
+class _Sent(NamedTuple):
+    """What this process has sent with earlier files of one import. The writer needs each word once (for
+    the prefix lexicon), and a document's whole vocabulary was most of what a worker sent back. Words
+    come from pieces of text (`str.split()`), and most pieces of a document were seen before: checking
+    the pieces spares folding them again into a set of words per document."""
+
+    pieces: set[str]
+    words: set[str]
 
 
 _stores: dict[str, OriginalsStore] = {}  # one per archive in each process (it remembers its folders)
-# The words this process has sent with an earlier file of the same import. The writer needs each word
-# once (for the prefix lexicon), and a document's whole vocabulary was most of what a worker sent back.
-_words_sent: dict[str, set[str]] = {}
+_sent: dict[str, _Sent] = {}  # by import id (the current import's only)
+_SENT_PIECES = 1_000_000  # forgotten past this many (words are then sent again: harmless)
 
 
 def read_files(paths: list[str], settings: ReadSettings) -> list[FileRead]:
@@ -175,9 +194,9 @@ def read_files(paths: list[str], settings: ReadSettings) -> list[FileRead]:
     store = _stores.get(settings.store) or _stores.setdefault(
         settings.store, OriginalsStore(Path(settings.store))
     )
-    if settings.import_id not in _words_sent:
-        _words_sent.clear()
-        _words_sent[settings.import_id] = set()
+    if settings.import_id not in _sent:
+        _sent.clear()
+        _sent[settings.import_id] = _Sent(set(), set())
     results: list[FileRead] = []
     read = 0
     for path in paths:
@@ -213,20 +232,40 @@ def read_file(
     outcome = extract_in_process(path, data, settings.password, importer)
     if isinstance(outcome, ExtractionError):
         return FileRead(FAILED, sha, len(data), error=str(outcome))
+    title = document_title(outcome, path.name)
+    sent = _sent.get(settings.import_id)
+    lexicon: tuple[tuple[str, str], ...] = ()
     try:
-        prepared = prepare_index(document_title(outcome, path.name), outcome.text)
+        if sent is None:
+            prepared = prepare_index(title, outcome.text)
+        else:
+            prepared, lexicon = _prepare_index_and_lexicon(title, outcome.text, sent)
     except Exception as error:  # a bug in the normaliser must not end the import
         return FileRead(FAILED, sha, len(data), error=_unexpected(error))
-    lexicon: tuple[tuple[str, str], ...] = ()
-    sent = _words_sent.get(settings.import_id)
-    if sent is not None:  # the lexicon rows of words not sent before (stemmed here, where it is cached)
-        fresh = prepared.words - sent
-        sent |= fresh
-        lexicon = tuple(lexicon_entries(fresh))
-        prepared = dataclasses.replace(prepared, words=frozenset())
     return FileRead(
         EXTRACTED, sha, len(data), store.write_incoming(sha, data), outcome, prepared, lexicon=lexicon
     )
+
+
+def _prepare_index_and_lexicon(
+    title: str, text: str, sent: _Sent
+) -> tuple[PreparedIndex, tuple[tuple[str, str], ...]]:
+    """`prepare_index` without the document's words, and the lexicon rows of those not sent before in
+    this import (stemmed here, where the stems are cached, so the writer only inserts them)."""
+    title_pieces, pieces = title.split(), text.split()
+    prepared = PreparedIndex(
+        title, index_text_of_pieces(title_pieces), index_text_of_pieces(pieces), frozenset()
+    )
+    if sent.pieces.issuperset(pieces) and sent.pieces.issuperset(title_pieces):
+        return prepared, ()
+    if len(sent.pieces) > _SENT_PIECES:
+        sent.pieces.clear()
+        sent.words.clear()
+    fresh = {*title_pieces, *pieces}.difference(sent.pieces)
+    sent.pieces.update(fresh)
+    words = set(folded_words(" ".join(fresh))).difference(sent.words)  # the words of a text are its pieces'
+    sent.words.update(words)
+    return prepared, tuple(lexicon_entries(words))
 
 
 def extract_in_process(

@@ -138,11 +138,22 @@ def main() -> None:
         help="where to make the temporary archive (the file system matters: see the file creation line)",
     )
     parser.add_argument("--phases", action="store_true", help="also where the time went")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="leave the files and archive in place (deleting them would slow the next run: see above)",
+    )
     args = parser.parse_args()
     phases = Phases()
     if args.phases:
         phases.install()
-    with tempfile.TemporaryDirectory(dir=args.dir) as temp:
+    if args.dir:
+        Path(args.dir).mkdir(parents=True, exist_ok=True)
+    with (
+        contextlib.nullcontext(tempfile.mkdtemp(dir=args.dir))
+        if args.keep
+        else tempfile.TemporaryDirectory(dir=args.dir)
+    ) as temp:
         folder = Path(temp)
         paths = write_files(folder / "in", args.files)
         texts = [p.read_text(encoding="utf-8") for p in paths]

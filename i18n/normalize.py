@@ -263,7 +263,49 @@ def index_terms(text: str) -> list[str]:
 
 def index_text(text: str) -> str:
     """`index_terms` joined by spaces, ready for the full-text index."""
-    return " ".join(map(stem, folded_words(text)))
+    return index_text_of_pieces(text.split())
+
+
+class _PieceTerms(dict):
+    """The search terms of a piece of text without white space, joined by spaces ("" for none): a text's
+    index text is then one lookup per piece, with no list of its words in between."""
+
+    misses = 0
+
+    def __missing__(self, piece: str) -> str:
+        self.misses += 1
+        terms = " ".join(map(stem, _slow_folded_words(piece)))
+        if len(piece) <= _CACHED_PIECE_LENGTH:
+            if len(self) > _CACHED_PIECES:
+                self.clear()
+            self[piece] = terms
+        return terms
+
+
+_piece_terms = _PieceTerms()
+
+
+def index_text_of_pieces(pieces: list[str], block: int = _PIECES_PER_BLOCK) -> str:
+    """`index_text` of the text whose pieces (`text.split()`) these are (for a caller that has them).
+
+    Like `folded_words`, a long text is looked up by blocks while the cache serves it well, and the rest
+    folded whole from the first block whose pieces were mostly new.
+    """
+    if len(pieces) <= block:
+        return " ".join(filter(None, map(_piece_terms.__getitem__, pieces)))
+    parts = []
+    for start in range(0, len(pieces), block):
+        misses = _piece_terms.misses
+        parts.append(" ".join(filter(None, map(_piece_terms.__getitem__, pieces[start : start + block]))))
+        if _piece_terms.misses - misses > block // 8:
+            parts.append(" ".join(map(stem, _slow_folded_words(" ".join(pieces[start + block :])))))
+            break
+    return " ".join(filter(None, parts))
+
+
+def _slow_index_text(text: str) -> str:
+    """`index_text` from the text's words (what its cache of pieces must equal)."""
+    return " ".join(map(stem, _slow_folded_words(text)))
 
 
 _word_terms: dict[str, tuple[str, ...]] = {}

@@ -129,7 +129,7 @@ def document_language(text: str, minor_share: float = 0.1) -> str:
     """
     if text.isascii():  # every paragraph with a letter is English
         return "en" if _ASCII_LETTER.search(text) else "und"
-    return _language_of_paragraphs(text, minor_share, _paragraph_weight)
+    return _language_by_paragraphs(text, minor_share)
 
 
 def _slow_document_language(text: str, minor_share: float = 0.1) -> str:
@@ -148,6 +148,10 @@ def _language_of_paragraphs(text: str, minor_share: float, weight: Callable[[str
         language, letters = weight(paragraph)
         if language != "und":
             weights[language] += letters
+    return _language_of_weights(weights, minor_share)
+
+
+def _language_of_weights(weights: Counter[str], minor_share: float) -> str:
     if not weights:
         return "und"
     total = sum(weights.values())
@@ -187,13 +191,20 @@ class _WordLetters(dict):
 _word_letters = _WordLetters()
 
 
-def _paragraph_weight(paragraph: str) -> tuple[str, int]:
-    """The language of a paragraph and how many letters it has (what `_slow_document_language` weighs)."""
-    packed = sum(map(_word_letters.__getitem__, paragraph.split()))
-    if packed >> 2 * _FIELD:  # letters of other scripts too: count the paragraph in full
-        counts = script_counts(paragraph)
-        return _language_of_counts(counts), sum(counts.values())
-    latin, arabic = packed & _LATIN_MASK, packed >> _FIELD
-    if not (latin or arabic):
-        return "und", 0
-    return ("en" if latin >= arabic else "ar"), latin + arabic  # a tie goes to Latin, as in script_counts
+def _language_by_paragraphs(text: str, minor_share: float) -> str:
+    """What `_slow_document_language` gives, from the letters of each word (cached) summed by paragraph."""
+    weights: Counter[str] = Counter()
+    # Paragraphs as `split_paragraphs` cuts them: stripping and blank ones change no count of letters.
+    for paragraph in _PARAGRAPH_SPLIT.split(text):
+        packed = sum(map(_word_letters.__getitem__, paragraph.split()))
+        if not packed:
+            continue
+        latin, arabic, other = packed & _LATIN_MASK, packed >> _FIELD & _LATIN_MASK, packed >> 2 * _FIELD
+        if other and other >= max(latin, arabic):  # another script may lead: count the paragraph in full
+            counts = script_counts(paragraph)
+            language = _language_of_counts(counts)
+            if language != "und":
+                weights[language] += sum(counts.values())
+        else:  # Latin or Arabic leads (a tie goes to Latin, as in script_counts), with every letter
+            weights["en" if latin >= arabic else "ar"] += latin + arabic + other
+    return _language_of_weights(weights, minor_share)

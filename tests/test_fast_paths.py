@@ -52,6 +52,47 @@ def test_document_language_equals_the_paragraph_by_paragraph_count(text, minor_s
     assert script.document_language(text, minor_share) == expected  # the words are cached now
 
 
+# Words of one script, or of several, with a few letters of other scripts among them: how real texts read.
+_SCRIPT_WORDS = st.sampled_from(
+    [
+        "meeting",
+        "Dushanbe",
+        "réunion",
+        "ÉTÉ",
+        "الاجتماع",
+        "في",
+        "الإنترنت",
+        "ـ",
+        "缅",
+        "北京",
+        "Москва",
+        "αβ",
+        "かな",
+        "가",
+        "2020",
+        "—",
+        "x",
+        "ي",
+        "ab",
+        "دوش",
+        "abc",
+        "ً",
+    ]
+)
+_PARAGRAPH = st.lists(_SCRIPT_WORDS, max_size=40).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.tuples(_PARAGRAPH, st.sampled_from(["\n\n", "\n \n", "\n", " \n\t\n"])), max_size=6).map(
+        lambda parts: "".join(paragraph + separator for paragraph, separator in parts)
+    ),
+    st.sampled_from([0.1, 0.3, 0.5, 0.9]),
+)
+def test_document_language_of_paragraphs_with_a_few_letters_of_other_scripts(text, minor_share):
+    assert script.document_language(text, minor_share) == script._slow_document_language(text, minor_share)
+
+
 def test_languages_a_user_sees():
     english = "The meeting in Dushanbe discussed extremism online. " * 5
     arabic = "ناقش الاجتماع في دوشانبي التطرف عبر الإنترنت. " * 5
@@ -144,6 +185,20 @@ def test_folding_a_user_sees():
     assert normalize.index_terms("والمدرسة المدرسة") == ["مدرس", "مدرس"]
 
 
+@settings(max_examples=500, deadline=None)
+@given(TEXT)
+def test_index_text_from_cached_pieces_equals_stemming_the_words_of_the_text(text):
+    expected = normalize._slow_index_text(text)
+    assert normalize.index_text(text) == expected
+    assert normalize.index_text(text) == expected  # now from the cache of pieces
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, st.integers(min_value=1, max_value=20))
+def test_index_text_of_a_long_text_by_blocks_or_whole_equals_stemming_its_words(text, block):
+    assert normalize.index_text_of_pieces(text.split(), block) == normalize._slow_index_text(text)
+
+
 def test_stems_come_from_the_cache_and_after_it_is_emptied():
     first = normalize.index_terms("organisations المدرسة")
     normalize._stems.clear()
@@ -223,3 +278,23 @@ def test_text_full_of_control_characters_or_only_white_space_is_refused():
             raise AssertionError(f"{data[:20]!r} was accepted")
     one_in_a_hundred = "Fine text here " * 7 + "\x01"  # 106 characters: the most control characters kept
     assert text_importer.extract_text("x.txt", one_in_a_hundred.encode()).text == one_in_a_hundred
+
+
+# ---- what an import worker sends ---------------------------------------------------------------------
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.one_of(TEXT, _PARAGRAPH), st.one_of(TEXT, _PARAGRAPH)), min_size=1, max_size=6))
+def test_a_worker_sends_the_index_terms_and_the_lexicon_rows_of_every_word_of_an_import(documents):
+    from archive import importing, search
+
+    sent = importing._Sent(set(), set())
+    rows = set()
+    for title, text in documents:
+        prepared, lexicon = importing._prepare_index_and_lexicon(title, text, sent)
+        whole = search.prepare_index(title, text)
+        assert (prepared.title_terms, prepared.body_terms) == (whole.title_terms, whole.body_terms)
+        assert whole.words == set(normalize._slow_folded_words(title)) | set(
+            normalize._slow_folded_words(text)
+        )
+        rows.update(lexicon)
+    words = {word for title, text in documents for word in normalize._slow_folded_words(f"{title} {text}")}
+    assert rows == set(search.lexicon_entries(words))
