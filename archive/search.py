@@ -11,7 +11,6 @@ right even where folding changed lengths (tashkeel, ligatures, decomposed accent
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
 import math
@@ -697,19 +696,16 @@ def _excerpt(text: str, anchor: int, found: Sequence[tuple[int, int]]) -> tuple[
         end = space if space > 0 else end
     piece = text[start:end]
     lead = "… " if start > 0 else ""
-    pieces, removed_before, last, removed = [lead], [], 0, -len(lead)
-    for run in _WHITESPACE.finditer(piece):
-        pieces += [piece[last : run.start()], " "]
-        removed += run.end() - run.start() - 1
-        removed_before.append((run.end(), removed))
-        last = run.end()
-    pieces.append(piece[last:])
-    excerpt = "".join(pieces)
-    ends = [position for position, _removed in removed_before]
+    excerpt = lead + _WHITESPACE.sub(" ", piece)
+    if len(excerpt) == len(lead) + len(piece):  # no run of whitespace: positions only shift by the lead
 
-    def moved(position: int) -> int:
-        index = bisect.bisect_right(ends, position) - 1
-        return position - (removed_before[index][1] if index >= 0 else -len(lead))
+        def moved(position: int) -> int:
+            return position + len(lead)
+
+    else:  # a span starts and ends at a word, never inside a run, so the runs before it say where it went
+
+        def moved(position: int) -> int:
+            return len(lead) + len(_WHITESPACE.sub(" ", piece[:position]))
 
     matches = [(moved(s - start), moved(e - start)) for s, e in found if s >= start and e <= end]
     stripped = excerpt.rstrip()
@@ -864,8 +860,9 @@ def _hit(row: tuple, score: float, marker: _Marker) -> Hit:
 # FTS5's bm25() weighs each phrase by how many documents hold it, and counts them by reading the phrase's
 # whole doclist before it scores the first row: for a phrase of two frequent words, or a filter, that is
 # most of the cost of ranking even 300 rows. The same formula computed here from the candidates' indexed
-# terms (which hold the words as FTS5 tokenized them) and document sizes gives the same order, weighing
-# phrases by counts of their newest matches: exact below `_DF_SAMPLE`, estimated above it.
+# terms (which hold the words as FTS5 tokenized them) and document sizes gives the same order. Phrases
+# are weighed by exact counts, kept until the index changes (a search is refined word by word, so its
+# words come back), or for the head of a broad result, estimated from a phrase's newest matches.
 def _varints(blob: bytes) -> list[int]:
     """The SQLite varints FTS5 stores sizes as (7 bits a byte, high bit set when more follow)."""
     values, value, index = [], 0, 0
@@ -882,10 +879,26 @@ def _varints(blob: bytes) -> list[int]:
     return values
 
 
+# FTS5's records of its averages (documents, terms a column) and of its structure (segments, with a counter
+# of writes): one or the other changes with every write to the index.
+_AVERAGES, _STRUCTURE = 1, 10
+_counted: dict[str, tuple[float, bool]] = {}  # phrase → (documents holding it, exact?), for the index ...
+_counted_state: tuple | None = None  # ... in this state (archive file, averages and structure)
+
+
 def _averages() -> tuple[int, float] | None:
-    """(documents, mean terms a document) of the index, from FTS5's averages record."""
-    row = database.execute_sql(f"SELECT block FROM {_FTS}_data WHERE id = 1").fetchone()
-    values = _varints(row[0]) if row and row[0] else []
+    """(documents, mean terms a document) of the index; forgets the counted phrases when it changed."""
+    global _counted_state
+    blocks = dict(
+        database.execute_sql(
+            f"SELECT id, block FROM {_FTS}_data WHERE id IN ({_AVERAGES}, {_STRUCTURE})"
+        ).fetchall()
+    )
+    state = (database.database, blocks.get(_AVERAGES), blocks.get(_STRUCTURE))
+    if state != _counted_state:
+        _counted.clear()
+        _counted_state = state
+    values = _varints(blocks[_AVERAGES]) if blocks.get(_AVERAGES) else []
     if len(values) < 2 or values[0] <= 0:
         return None
     return values[0], sum(values[1:]) / values[0]
@@ -916,23 +929,41 @@ class _Phrase:
         return _occurrences(padded, self.needle)
 
 
-def _document_frequency(phrase: _Phrase, documents: int) -> tuple[float, bool]:
-    """(documents holding the phrase, exact?): counted up to `_DF_SAMPLE`, else estimated from how
-    many of the documents added since the `_DF_SAMPLE`th newest match hold it."""
+def _document_frequency(phrase: _Phrase, documents: int, exact: bool) -> float:
+    """How many documents hold the phrase (in a title or text): counted, or unless `exact`, for a phrase
+    in more than `_DF_SAMPLE` not yet counted, estimated from how many of the documents added since its
+    `_DF_SAMPLE`th newest match hold it (a frequent phrase's whole doclist is what costs)."""
+    known = _counted.get(phrase.expression)
+    if known is not None and (known[1] or not exact):
+        return known[0]
+    expression = [f"{{title body}} : ({phrase.expression})"]
     rows = database.execute_sql(
-        f"SELECT rowid FROM {_FTS} WHERE {_FTS} MATCH ? ORDER BY rowid DESC LIMIT {_DF_SAMPLE}",
-        [f"{{title body}} : ({phrase.expression})"],
+        f"SELECT rowid FROM {_FTS} WHERE {_FTS} MATCH ? ORDER BY rowid DESC LIMIT {_DF_SAMPLE}", expression
     ).fetchall()
     if len(rows) < _DF_SAMPLE:
-        return len(rows), True
-    recent = database.execute_sql(f"SELECT count(*) FROM {_FACTS} WHERE id >= ?", [rows[-1][0]]).fetchone()[0]
-    return documents * _DF_SAMPLE / max(recent, _DF_SAMPLE), False
+        known = (len(rows), True)
+    elif exact:
+        known = (
+            database.execute_sql(f"SELECT count(*) FROM {_FTS} WHERE {_FTS} MATCH ?", expression).fetchone()[
+                0
+            ],
+            True,
+        )
+    else:
+        recent = database.execute_sql(
+            f"SELECT count(*) FROM {_FACTS} WHERE id >= ?", [rows[-1][0]]
+        ).fetchone()[0]
+        known = (documents * _DF_SAMPLE / max(recent, _DF_SAMPLE), False)
+    if len(_counted) > 10_000:
+        _counted.clear()
+    _counted[phrase.expression] = known
+    return known[0]
 
 
 def _bm25_here(plan: _Plan, ids: Sequence[int], whole: bool) -> list[tuple[int, float]] | None:
     """(id, score) of `ids`, best first, scored as `bm25()` scores them (negative, title weighted), or
     None when it cannot be (then FTS5 ranks). `whole`: `ids` are every match, and the order must be
-    bm25's exactly — which an estimated phrase weight could change, so it is not used then."""
+    bm25's exactly, so every phrase weight is counted (a head's may be estimated)."""
     averages = _averages()
     if plan.rewritten or averages is None or not ids:
         return None
@@ -943,9 +974,7 @@ def _bm25_here(plan: _Plan, ids: Sequence[int], whole: bool) -> list[tuple[int, 
     else:
         weights = []
         for phrase in phrases:
-            frequency, exact = _document_frequency(phrase, documents)
-            if whole and not exact:
-                return None
+            frequency = _document_frequency(phrase, documents, exact=whole)
             weight = math.log((documents - frequency + 0.5) / (frequency + 0.5))
             weights.append(weight if weight > 0 else 1e-6)
     marks = ", ".join(str(int(i)) for i in ids)
