@@ -18,6 +18,10 @@ PRAGMAS = {
     "busy_timeout": 30_000,
     "synchronous": "full",  # an archive favours durability: a committed import survives power loss
     "cache_size": -32_000,
+    # Reads map the file instead of copying each page in with a system call: a search that touches a few
+    # hundred scattered pages (its candidates' terms, its hits' texts) for the first time runs 1.5× faster
+    # (benchmarks/bench_search.py). SQLite caps it at its compiled maximum (2 GB); writes are unchanged.
+    "mmap_size": 2_000_000_000,
 }
 
 
