@@ -47,7 +47,7 @@ _DOCUMENT_TAG = DocumentTag._meta.table_name
 _SCAN_LIMIT = 200_000
 COUNT_LIMIT = 1_000  # a quick search counts matches up to this many ("more than 1,000" beyond) ...
 CANDIDATES = 300  # ... and ranks this many of the most recently added (all of a smaller result)
-_DF_SAMPLE = 1_000  # a quick ranking estimates how common a phrase is from its newest matches up to this
+_DF_SAMPLE = 300  # a quick ranking estimates how common a phrase is from its first matches up to this
 _K1, _B = 1.2, 0.75  # bm25 parameters, as FTS5's bm25() has them
 _MARKS_CONSIDERED = 24
 _WINDOW_TOKENS = 24  # about the words a snippet shows  # characters of a long text searched for a snippet
@@ -931,29 +931,24 @@ class _Phrase:
 
 def _document_frequency(phrase: _Phrase, documents: int, exact: bool) -> float:
     """How many documents hold the phrase (in a title or text): counted, or unless `exact`, for a phrase
-    in more than `_DF_SAMPLE` not yet counted, estimated from how many of the documents added since its
-    `_DF_SAMPLE`th newest match hold it (a frequent phrase's whole doclist is what costs)."""
+    in more than `_DF_SAMPLE` not yet counted, estimated from the span of ids its first `_DF_SAMPLE`
+    matches take (reading a frequent phrase's whole doclist is what costs)."""
     known = _counted.get(phrase.expression)
     if known is not None and (known[1] or not exact):
         return known[0]
     expression = [f"{{title body}} : ({phrase.expression})"]
-    rows = database.execute_sql(
-        f"SELECT rowid FROM {_FTS} WHERE {_FTS} MATCH ? ORDER BY rowid DESC LIMIT {_DF_SAMPLE}", expression
-    ).fetchall()
+    sql = f"SELECT rowid FROM {_FTS} WHERE {_FTS} MATCH ? ORDER BY rowid LIMIT {_DF_SAMPLE}"
+    rows = database.execute_sql(sql, expression).fetchall()
     if len(rows) < _DF_SAMPLE:
         known = (len(rows), True)
     elif exact:
-        known = (
-            database.execute_sql(f"SELECT count(*) FROM {_FTS} WHERE {_FTS} MATCH ?", expression).fetchone()[
-                0
-            ],
-            True,
-        )
-    else:
-        recent = database.execute_sql(
-            f"SELECT count(*) FROM {_FACTS} WHERE id >= ?", [rows[-1][0]]
-        ).fetchone()[0]
-        known = (documents * _DF_SAMPLE / max(recent, _DF_SAMPLE), False)
+        sql = f"SELECT count(*) FROM {_FTS} WHERE {_FTS} MATCH ?"
+        known = (database.execute_sql(sql, expression).fetchone()[0], True)
+    else:  # ids are given in order and rarely freed: a span of ids holds about as many documents
+        ends = f"(SELECT min(id) FROM {_FACTS}), (SELECT max(id) FROM {_FACTS})"  # each read off the key
+        first, last = database.execute_sql(f"SELECT {ends}").fetchone()
+        share = (rows[-1][0] - first + 1) / max(last - first + 1, 1)
+        known = (min(documents, _DF_SAMPLE / max(share, 1e-9)), False)
     if len(_counted) > 10_000:
         _counted.clear()
     _counted[phrase.expression] = known

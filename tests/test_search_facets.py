@@ -111,6 +111,29 @@ def test_a_quick_search_of_a_broad_query_ranks_its_newest_matches_and_says_there
     assert exact.complete and exact.ranked_among is None
 
 
+def test_a_broad_two_word_search_weighs_its_words_by_estimates_that_keep_bm25s_order(archive, monkeypatch):
+    """The head of a broad result weighs each word by how common it is, estimated from its first matches
+    when counting them all would cost more than the ranking (here: more than 5)."""
+    monkeypatch.setattr(search, "COUNT_LIMIT", 30)
+    monkeypatch.setattr(search, "CANDIDATES", 10)
+    monkeypatch.setattr(search, "_DF_SAMPLE", 5)
+    # "bank" in every document, "river" in every third: a river match weighs more than a bank match
+    ids = []
+    for number in range(60):
+        words = ["bank"] * (1 + number % 4) + (["river"] * (1 + number % 3) if number % 3 == 0 else [])
+        ids.append(_add(archive, " ".join(words + ["filler"] * (number % 7)), title=f"Note {number}"))
+    quick = archive.search("bank river", limit=5, quick=True)
+    assert quick.total == 20 and quick.ranked_among == 10 and not quick.complete
+    exact_order = archive.search("bank river").ids
+    assert quick.ids == [i for i in exact_order if i in set(quick.ids)]
+    assert set(quick.ids) == set(ids[::3][-10:])  # the ten newest with both words
+    weights = {
+        term: search._document_frequency(search._Phrase((term,), False), 60, exact=False)
+        for term in ("bank", "river")
+    }
+    assert 45 <= weights["bank"] <= 60 and 15 <= weights["river"] <= 25  # 60 and 20 in truth
+
+
 def test_a_quick_search_counts_exactly_up_to_its_limit(archive, broad, monkeypatch):
     monkeypatch.setattr(search, "COUNT_LIMIT", 12)
     quick = archive.search("river", limit=3, quick=True)
