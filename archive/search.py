@@ -11,6 +11,7 @@ right even where folding changed lengths (tashkeel, ligatures, decomposed accent
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import math
@@ -696,16 +697,19 @@ def _excerpt(text: str, anchor: int, found: Sequence[tuple[int, int]]) -> tuple[
         end = space if space > 0 else end
     piece = text[start:end]
     lead = "… " if start > 0 else ""
-    excerpt = lead + _WHITESPACE.sub(" ", piece)
-    if len(excerpt) == len(lead) + len(piece):  # no run of whitespace: positions only shift by the lead
+    pieces, removed_before, last, removed = [lead], [], 0, -len(lead)
+    for run in _WHITESPACE.finditer(piece):
+        pieces += [piece[last : run.start()], " "]
+        removed += run.end() - run.start() - 1
+        removed_before.append((run.end(), removed))
+        last = run.end()
+    pieces.append(piece[last:])
+    excerpt = "".join(pieces)
+    ends = [position for position, _removed in removed_before]
 
-        def moved(position: int) -> int:
-            return position + len(lead)
-
-    else:  # a span starts and ends at a word, never inside a run, so the runs before it say where it went
-
-        def moved(position: int) -> int:
-            return len(lead) + len(_WHITESPACE.sub(" ", piece[:position]))
+    def moved(position: int) -> int:
+        index = bisect.bisect_right(ends, position) - 1
+        return position - (removed_before[index][1] if index >= 0 else -len(lead))
 
     matches = [(moved(s - start), moved(e - start)) for s, e in found if s >= start and e <= end]
     stripped = excerpt.rstrip()
