@@ -8,6 +8,7 @@ flushes the disk once per batch and inserts the batch's rows in one transaction.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import multiprocessing
 import os
 import signal
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from itertools import filterfalse
 from pathlib import Path
 from typing import NamedTuple
 
@@ -27,6 +29,7 @@ from archive.search import PreparedIndex, lexicon_entries, prepare_index
 from archive.store import OriginalsStore, sha256_bytes, sha256_file
 from i18n import _, current_language, setup_i18n
 from i18n.normalize import folded_words, index_text_of_pieces
+from i18n.script import text_pieces
 from importers import SNIFF_BYTES, Extracted, ExtractionError, Importer, extract, importer_for
 from importers.workers import extract_isolated
 
@@ -161,6 +164,39 @@ class FileRead(NamedTuple):
     error: str = ""
     lexicon: tuple[tuple[str, str], ...] = ()  # prefix lexicon rows of the words `prepared` leaves out
 
+    def __reduce__(self):
+        # Sent as plain tuples: pickling the two dataclasses took a third of a result's pickling, and
+        # more of its unpickling in the importing process.
+        extracted, prepared = self.extracted, self.prepared
+        return _file_read, (
+            self.kind,
+            self.sha256,
+            self.size,
+            self.incoming,
+            None if extracted is None else tuple(map(vars(extracted).__getitem__, _EXTRACTED_FIELDS)),
+            None
+            if prepared is None
+            else (prepared.title, prepared.title_terms, prepared.body_terms, prepared.words),
+            self.error,
+            self.lexicon,
+        )
+
+
+_EXTRACTED_FIELDS = tuple(field.name for field in dataclasses.fields(Extracted))
+
+
+def _file_read(kind, sha256, size, incoming, extracted, prepared, error, lexicon) -> FileRead:
+    return FileRead(
+        kind,
+        sha256,
+        size,
+        incoming,
+        None if extracted is None else Extracted(*extracted),
+        None if prepared is None else PreparedIndex(*prepared),
+        error,
+        lexicon,
+    )
+
 
 class ReadSettings(NamedTuple):
     store: str  # the originals folder
@@ -252,7 +288,7 @@ def _prepare_index_and_lexicon(
 ) -> tuple[PreparedIndex, tuple[tuple[str, str], ...]]:
     """`prepare_index` without the document's words, and the lexicon rows of those not sent before in
     this import (stemmed here, where the stems are cached, so the writer only inserts them)."""
-    title_pieces, pieces = title.split(), text.split()
+    title_pieces, pieces = title.split(), text_pieces(text)  # split already when its language was counted
     prepared = PreparedIndex(
         title, index_text_of_pieces(title_pieces), index_text_of_pieces(pieces), frozenset()
     )
@@ -261,7 +297,8 @@ def _prepare_index_and_lexicon(
     if len(sent.pieces) > _SENT_PIECES:
         sent.pieces.clear()
         sent.words.clear()
-    fresh = {*title_pieces, *pieces}.difference(sent.pieces)
+    fresh = set(filterfalse(sent.pieces.__contains__, pieces))  # a few: not a set of all the pieces
+    fresh.update(filterfalse(sent.pieces.__contains__, title_pieces))
     sent.pieces.update(fresh)
     words = set(folded_words(" ".join(fresh))).difference(sent.words)  # the words of a text are its pieces'
     sent.words.update(words)

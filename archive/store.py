@@ -14,6 +14,7 @@ from pathlib import Path
 
 _CHUNK = 1 << 20
 _READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 _incoming_numbers = itertools.count()  # with the pid, names this process's temp files uniquely
 
 
@@ -48,7 +49,7 @@ class OriginalsStore:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self._root = str(self.root)
-        self._folders: set[Path] = set()  # fan-out folders known to exist (saves a syscall per file)
+        self._folders: set[str] = set()  # fan-out folders known to exist (saves a syscall per file)
 
     def path_for(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
@@ -68,18 +69,18 @@ class OriginalsStore:
         """Write an original's bytes to a read-only temp file `.incoming-…` in the folder where it will
         live, and return its path; `place()` then moves it into place. Safe to call from any process:
         an import worker does it, so only a rename is left for the process that commits."""
-        folder = self.root / sha256[:2]
+        folder = f"{self._root}{os.sep}{sha256[:2]}"  # strings: Path objects cost more than the write
         if folder not in self._folders:
-            folder.mkdir(parents=True, exist_ok=True)
+            os.makedirs(folder, exist_ok=True)
             self._folders.add(folder)
         while True:
             temp = f"{folder}{os.sep}.incoming-{sha256[:16]}-{os.getpid()}-{next(_incoming_numbers)}"
             try:
-                handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _READ_ONLY)
+                handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, _READ_ONLY)
             except FileExistsError:  # left by a crashed process that had the same pid
                 continue
             except FileNotFoundError:  # the folder went away since (an archive made again in its place)
-                folder.mkdir(parents=True, exist_ok=True)
+                os.makedirs(folder, exist_ok=True)
                 continue
             break
         try:

@@ -194,9 +194,12 @@ _word_letters = _WordLetters()
 def _language_by_paragraphs(text: str, minor_share: float) -> str:
     """What `_slow_document_language` gives, from the letters of each word (cached) summed by paragraph."""
     weights: Counter[str] = Counter()
+    everything: list[str] = []
     # Paragraphs as `split_paragraphs` cuts them: stripping and blank ones change no count of letters.
     for paragraph in _PARAGRAPH_SPLIT.split(text):
-        packed = sum(map(_word_letters.__getitem__, paragraph.split()))
+        pieces = paragraph.split()
+        everything += pieces  # paragraphs part at white space only: together, the pieces of the text
+        packed = sum(map(_word_letters.__getitem__, pieces))
         if not packed:
             continue
         latin, arabic, other = packed & _LATIN_MASK, packed >> _FIELD & _LATIN_MASK, packed >> 2 * _FIELD
@@ -207,4 +210,22 @@ def _language_by_paragraphs(text: str, minor_share: float) -> str:
                 weights[language] += sum(counts.values())
         else:  # Latin or Arabic leads (a tie goes to Latin, as in script_counts), with every letter
             weights["en" if latin >= arabic else "ar"] += latin + arabic + other
+    if len(text) <= _REMEMBERED_TEXT:
+        _last_pieces[:] = [(text, everything)]
     return _language_of_weights(weights, minor_share)
+
+
+# The pieces of the last text `_language_by_paragraphs` counted, for `text_pieces` to hand on once: an
+# import worker folds the same text for the index right after, and splitting it and hashing its pieces
+# again cost a tenth of that.
+_last_pieces: list[tuple[str, list[str]]] = []
+_REMEMBERED_TEXT = 1 << 20  # characters: the pieces of a longer text are not kept
+
+
+def text_pieces(text: str) -> list[str]:
+    """`text.split()`; the list `document_language` made if this very text was the last it counted."""
+    if _last_pieces:
+        counted, pieces = _last_pieces.pop()
+        if counted is text:
+            return pieces
+    return text.split()

@@ -93,6 +93,14 @@ def test_document_language_of_paragraphs_with_a_few_letters_of_other_scripts(tex
     assert script.document_language(text, minor_share) == script._slow_document_language(text, minor_share)
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(TEXT, _PARAGRAPH, st.lists(TEXT, max_size=4).map("\n\n".join)))
+def test_the_pieces_kept_from_counting_letters_are_the_pieces_of_the_text(text):
+    script.document_language(text)
+    assert script.text_pieces(text) == text.split()
+    assert script.text_pieces(text) == text.split()  # handed on once, then split again
+
+
 def test_languages_a_user_sees():
     english = "The meeting in Dushanbe discussed extremism online. " * 5
     arabic = "ناقش الاجتماع في دوشانبي التطرف عبر الإنترنت. " * 5

@@ -157,3 +157,39 @@ def test_an_archive_made_again_in_the_same_folder_imports_in_the_same_process(tm
         with Archive.open(tmp_path / "archive") as archive:
             assert len(import_paths(archive, [note]).imported) == 1
         shutil.rmtree(tmp_path / "archive")
+
+
+def test_documents_read_by_workers_equal_documents_added_one_at_a_time(archive, tmp_path):
+    # The workers' shortcuts (language, index terms, the lexicon of an import, results sent as tuples)
+    # give the archive exactly what the general code gives, file by file.
+    from archive.archive import Archive, NewDocument
+    from archive.models import database
+    from importers import extract
+
+    paths = write_files(tmp_path / "in", 45)
+    (tmp_path / "in" / "mixed.txt").write_text(
+        "Notes 12\n\nThe meeting 北京 in Dushanbe.\n\nالاجتماع في دوشانبي"
+    )
+    (tmp_path / "in" / "radicalisation.md").write_text("radicalisation, radicalised: organisations' rôle")
+    paths += [tmp_path / "in" / "mixed.txt", tmp_path / "in" / "radicalisation.md"]
+    import_paths(archive, [tmp_path / "in"], PARALLEL)
+
+    def contents() -> tuple:
+        return tuple(
+            sorted(database.execute_sql(sql).fetchall())
+            for sql in (
+                "SELECT source_name, title, language, text, date, status, warnings, metadata, size FROM document",
+                "SELECT d.source_name, f.title, f.body, f.facets FROM document_fts f JOIN document d ON d.id = f.rowid",
+                "SELECT word, stem FROM search_lexicon",
+            )
+        )
+
+    parallel = contents()
+    archive.close()
+    with Archive.open(tmp_path / "one-by-one") as single:
+        for path in paths:
+            data = path.read_bytes()
+            single.add(NewDocument(data, extract(path, data=data), path.name))
+        assert contents() == parallel
+    assert len(parallel[0]) == 47 and any(stem == "radic" for _word, stem in parallel[2])
+    assert {language for _n, _t, language, *_rest in parallel[0]} == {"en", "ar", "mixed"}
