@@ -908,7 +908,7 @@ def _averages() -> tuple[int, float] | None:
     return values[0], sum(values[1:]) / values[0]
 
 
-def _occurrences(spaced: str, needle: str) -> int:
+def _occurrences(spaced: bytes, needle: bytes) -> int:
     count, start = 0, 0
     while (at := spaced.find(needle, start)) >= 0:
         count, start = count + 1, at + 1
@@ -916,18 +916,18 @@ def _occurrences(spaced: str, needle: str) -> int:
 
 
 class _Phrase:
-    """How often one phrase of the expression occurs in an indexed column, padded with a space at each
-    end (its terms are separated by single spaces)."""
+    """How often one phrase of the expression occurs in an indexed column: its UTF-8 bytes (decoding
+    them costs more than counting in them), padded with a space at each end, terms separated by one."""
 
     def __init__(self, terms: tuple[str, ...], prefix: bool) -> None:
         self.expression = _quoted(terms) + (" *" if prefix else "")
-        self.needle = " " + " ".join(terms) + ("" if prefix else " ")
-        # str.count does not count overlapping matches: " t " once in " t t ", " a a " once in " a a a ".
+        self.needle = (" " + " ".join(terms) + ("" if prefix else " ")).encode()
+        # bytes.count does not count overlapping matches: " t " once in " t t ", " a a " once in " a a a ".
         # A prefix needle (" pre") cannot overlap itself; a term only where it follows itself.
-        self.repeated = None if prefix or len(terms) > 1 else f" {terms[0]} {terms[0]} "
+        self.repeated = None if prefix or len(terms) > 1 else f" {terms[0]} {terms[0]} ".encode()
         self.counted = prefix or len(terms) == 1
 
-    def frequency(self, padded: str) -> int:
+    def frequency(self, padded: bytes) -> int:
         if self.counted and (self.repeated is None or self.repeated not in padded):
             return padded.count(self.needle)
         return _occurrences(padded, self.needle)
@@ -977,13 +977,13 @@ def _bm25_here(plan: _Plan, ids: Sequence[int], whole: bool) -> list[tuple[int, 
             weight = math.log((documents - frequency + 0.5) / (frequency + 0.5))
             weights.append(weight if weight > 0 else 1e-6)
     marks = ", ".join(str(int(i)) for i in ids)
+    padded = ", ".join(f"CAST(' ' || coalesce(c.{column}, '') || ' ' AS BLOB)" for column in ("c0", "c1"))
     rows = database.execute_sql(
-        f"SELECT c.id, c.c0, c.c1, s.sz FROM {_FTS}_content c JOIN {_FTS}_docsize s ON s.id = c.id "
+        f"SELECT c.id, {padded}, s.sz FROM {_FTS}_content c JOIN {_FTS}_docsize s ON s.id = c.id "
         f"WHERE c.id IN ({marks})"
     ).fetchall()
     scored = []
     for document_id, title, body, sizes in rows:
-        title, body = f" {title or ''} ", f" {body or ''} "
         size = _K1 * (1 - _B + _B * sum(_varints(sizes)) / mean_size)
         score = 0.0
         for phrase, weight in zip(phrases, weights, strict=True):  # as fts5_aux.c, to the last bit
