@@ -1051,9 +1051,11 @@ def search(query: str, limit: int = 50, offset: int = 0, quick: bool = False) ->
         if plan.ranked:
             whole = len(rows) <= CANDIDATES
             candidates = [row[0] for row in rows[:CANDIDATES]]
-            rows = _bm25_here(plan, candidates, whole) or _fetch(
-                plan, plan.select if whole else lambda: plan.newest_ranked(CANDIDATES)
-            )
+            try:
+                ranked = _bm25_here(plan, candidates, whole)
+            except OperationalError:  # FTS5's shadow tables not as expected: let FTS5 rank
+                ranked = None
+            rows = ranked or _fetch(plan, plan.select if whole else lambda: plan.newest_ranked(CANDIDATES))
             ranked_among = None if whole else len(candidates)
         else:
             rows = rows[:total]

@@ -230,3 +230,19 @@ def test_language_tokens_written_by_sql_are_the_ones_a_query_asks_for(archive):
             "SELECT facets FROM document_fts WHERE rowid = ?", (document,)
         ).fetchone()[0]
         assert search.language_token(code) in written.split()
+
+
+def test_a_quick_search_falls_back_to_fts5_ranking_when_the_index_cannot_be_read_directly(
+    archive, broad, monkeypatch
+):
+    from peewee import OperationalError
+
+    def unreadable():
+        raise OperationalError("no such table: document_fts_docsize")
+
+    monkeypatch.setattr(search, "_averages", unreadable)
+    quick = archive.search("river", limit=3, quick=True)
+    exact = archive.search("river")
+    assert quick.ids == [i for i in exact.ids if i in set(broad[-6:])]
+    small = archive.search("river note 3", quick=True)
+    assert small.complete and small.ids == archive.search("river note 3").ids
