@@ -866,7 +866,7 @@ def _hit(row: tuple, score: float, marker: _Marker) -> Hit:
 # most of the cost of ranking even 300 rows. The same formula computed here from the candidates' indexed
 # terms (which hold the words as FTS5 tokenized them) and document sizes gives the same order. Phrases
 # are weighed by exact counts, kept until the index changes (a search is refined word by word, so its
-# words come back), or for the head of a broad result, estimated from a phrase's newest matches.
+# words come back), or for the head of a broad result, estimated from the ids of a phrase's first matches.
 def _varints(blob: bytes) -> list[int]:
     """The SQLite varints FTS5 stores sizes as (7 bits a byte, high bit set when more follow)."""
     values, value, index = [], 0, 0
