@@ -493,10 +493,19 @@ def _pool_context() -> multiprocessing.context.BaseContext | None:
     return None
 
 
+# Workers yield the processor to the importing process: it is the one stage that cannot run in parallel,
+# and with an equal share it had two thirds of a core beside two workers while they read ahead of it
+# (5 % more files/s, A/B runs of 20,000 files; with 10 no better).
+_WORKER_NICENESS = 5
+
+
 def _worker_started() -> None:
-    """In each worker: Ctrl+C is for the importing process to handle, and a worker whose parent is gone
-    (the import was killed) ends instead of waiting for work forever."""
+    """In each worker: Ctrl+C is for the importing process to handle, a worker whose parent is gone
+    (the import was killed) ends instead of waiting for work forever, and it runs at a lower priority."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(_WORKER_NICENESS)
     threading.Thread(target=_end_with_parent, args=(os.getppid(),), name="qirtas-parent", daemon=True).start()
 
 

@@ -8,7 +8,7 @@ import itertools
 import os
 import stat
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -134,15 +134,19 @@ class OriginalsStore:
     def flush(self, paths: list[Path] | list[str]) -> None:
         flush_to_disk(paths)
 
-    def flush_in_background(self, paths: list[Path] | list[str]) -> Callable[[], None]:
-        """Start `flush()` in a thread (it mostly waits on the disk) and return the function that waits
-        for it to end, raising what it raised: the caller prepares its transaction meanwhile and
-        commits only after the wait."""
+    def flush_in_background(
+        self, paths: list[Path] | list[str], place: Sequence[tuple[str, str | os.PathLike]] = ()
+    ) -> Callable[[], None]:
+        """Start in a thread `place()` of each (sha256, temp file) in `place`, then `flush()` of those and
+        `paths` (system calls that mostly wait on the disk), and return the function that waits for it to
+        end, raising what it raised: the caller prepares its transaction meanwhile and commits only after
+        the wait."""
         failure: list[BaseException] = []
 
         def run() -> None:
             try:
-                self.flush(paths)
+                placed = [self.place(sha256, incoming) for sha256, incoming in place]
+                self.flush([*paths, *placed])
             except BaseException as error:  # handed to the waiting caller
                 failure.append(error)
 

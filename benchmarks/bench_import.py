@@ -66,7 +66,7 @@ class Phases:
         "waiting for the workers",
         "writing batches",
         "  add_batch",
-        "    renames into the store",
+        "    renames into the store (thread)",
         "    inserts (one statement per table)",
         "    waiting for the disk flush",
     )
@@ -91,12 +91,12 @@ class Phases:
         self.time(importing._Reader, "_results", "waiting for the workers")
         self.time(importing, "_write_batch", "writing batches")
         self.time(archive_module.Archive, "add_batch", "  add_batch")
-        self.time(store.OriginalsStore, "place", "    renames into the store")
+        self.time(store.OriginalsStore, "place", "    renames into the store (thread)")
         self.time(archive_module.Archive, "_insert_documents", "    inserts (one statement per table)")
         flush_in_background = store.OriginalsStore.flush_in_background
 
-        def timed_flush(originals, paths):
-            wait = flush_in_background(originals, paths)
+        def timed_flush(originals, paths, **options):
+            wait = flush_in_background(originals, paths, **options)
 
             def timed_wait():
                 start = time.perf_counter()
