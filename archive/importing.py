@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from itertools import filterfalse
 from pathlib import Path
 from typing import NamedTuple
 
@@ -28,7 +27,7 @@ from archive.archive import Archive, NewDocument, document_title
 from archive.search import PreparedIndex, lexicon_entries, prepare_index
 from archive.store import OriginalsStore, sha256_bytes, sha256_file
 from i18n import _, current_language, setup_i18n
-from i18n.normalize import folded_words, index_text_of_pieces
+from i18n.normalize import folded_words, index_text_of_pieces, record_new_pieces
 from i18n.script import text_pieces
 from importers import SNIFF_BYTES, Extracted, ExtractionError, Importer, extract, importer_for
 from importers.workers import extract_isolated
@@ -208,18 +207,19 @@ class ReadSettings(NamedTuple):
 
 
 class _Sent(NamedTuple):
-    """What this process has sent with earlier files of one import. The writer needs each word once (for
-    the prefix lexicon), and a document's whole vocabulary was most of what a worker sent back. Words
-    come from pieces of text (`str.split()`), and most pieces of a document were seen before: checking
-    the pieces spares folding them again into a set of words per document."""
+    """What a worker process has sent with earlier files of one import. The writer needs each word once
+    (for the prefix lexicon), and a document's whole vocabulary was most of what a worker sent back.
+    Words come from pieces of text (`str.split()`): `pieces` are those the index terms' cache folded
+    anew since the import began (`i18n.normalize.record_new_pieces`), the only ones that can hold a word
+    not sent yet, so a document of known pieces costs nothing more."""
 
-    pieces: set[str]
+    pieces: list[str]
     words: set[str]
 
 
 _stores: dict[str, OriginalsStore] = {}  # one per archive in each process (it remembers its folders)
-_sent: dict[str, _Sent] = {}  # by import id (the current import's only)
-_SENT_PIECES = 1_000_000  # forgotten past this many (words are then sent again: harmless)
+_sent: dict[str, _Sent] = {}  # by import id (the current import's only), in a worker process
+_in_worker = False  # a pool worker: one thread, reading for one import at a time
 
 
 def read_files(paths: list[str], settings: ReadSettings) -> list[FileRead]:
@@ -230,9 +230,9 @@ def read_files(paths: list[str], settings: ReadSettings) -> list[FileRead]:
     store = _stores.get(settings.store) or _stores.setdefault(
         settings.store, OriginalsStore(Path(settings.store))
     )
-    if settings.import_id not in _sent:
+    if _in_worker and settings.import_id not in _sent:
         _sent.clear()
-        _sent[settings.import_id] = _Sent(set(), set())
+        _sent[settings.import_id] = _Sent(record_new_pieces(), set())
     results: list[FileRead] = []
     read = 0
     for path in paths:
@@ -292,15 +292,11 @@ def _prepare_index_and_lexicon(
     prepared = PreparedIndex(
         title, index_text_of_pieces(title_pieces), index_text_of_pieces(pieces), frozenset()
     )
-    if sent.pieces.issuperset(pieces) and sent.pieces.issuperset(title_pieces):
+    if not sent.pieces:  # every piece of this document was met before in this import
         return prepared, ()
-    if len(sent.pieces) > _SENT_PIECES:
-        sent.pieces.clear()
-        sent.words.clear()
-    fresh = set(filterfalse(sent.pieces.__contains__, pieces))  # a few: not a set of all the pieces
-    fresh.update(filterfalse(sent.pieces.__contains__, title_pieces))
-    sent.pieces.update(fresh)
-    words = set(folded_words(" ".join(fresh))).difference(sent.words)  # the words of a text are its pieces'
+    # The words of a text are those of its pieces (see `i18n.normalize`).
+    words = set(folded_words(" ".join(sent.pieces))).difference(sent.words)
+    sent.pieces.clear()
     sent.words.update(words)
     return prepared, tuple(lexicon_entries(words))
 
@@ -502,6 +498,8 @@ _WORKER_NICENESS = 5
 def _worker_started() -> None:
     """In each worker: Ctrl+C is for the importing process to handle, a worker whose parent is gone
     (the import was killed) ends instead of waiting for work forever, and it runs at a lower priority."""
+    global _in_worker
+    _in_worker = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(os, "nice"):
         with contextlib.suppress(OSError):

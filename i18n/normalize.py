@@ -271,9 +271,12 @@ class _PieceTerms(dict):
     index text is then one lookup per piece, with no list of its words in between."""
 
     misses = 0
+    new: list[str] | None = None  # see `record_new_pieces`
 
     def __missing__(self, piece: str) -> str:
         self.misses += 1
+        if self.new is not None:
+            self.new.append(piece)
         terms = " ".join(map(stem, _slow_folded_words(piece)))
         if len(piece) <= _CACHED_PIECE_LENGTH:
             if len(self) > _CACHED_PIECES:
@@ -298,9 +301,23 @@ def index_text_of_pieces(pieces: list[str], block: int = _PIECES_PER_BLOCK) -> s
         misses = _piece_terms.misses
         parts.append(" ".join(filter(None, map(_piece_terms.__getitem__, pieces[start : start + block]))))
         if _piece_terms.misses - misses > block // 8:
-            parts.append(" ".join(map(stem, _slow_folded_words(" ".join(pieces[start + block :])))))
+            rest = pieces[start + block :]
+            if _piece_terms.new is not None:
+                _piece_terms.new += rest
+            parts.append(" ".join(map(stem, _slow_folded_words(" ".join(rest)))))
             break
     return " ".join(filter(None, parts))
+
+
+def record_new_pieces(on: bool = True) -> list[str]:
+    """Forget the pieces `index_text` knows and, while `on`, add each piece it then folds anew (not found
+    in its cache) to the list returned: every piece it meets from now on is in that list at least once.
+    For a process that must tell the words it meets for the first time (an import worker: the words of
+    an import's prefix lexicon), at the cost of a lookup it makes anyway."""
+    _piece_terms.clear()
+    new: list[str] = []
+    _piece_terms.new = new if on else None
+    return new
 
 
 def _slow_index_text(text: str) -> str:

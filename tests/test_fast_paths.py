@@ -290,19 +290,27 @@ def test_text_full_of_control_characters_or_only_white_space_is_refused():
 
 # ---- what an import worker sends ---------------------------------------------------------------------
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.one_of(TEXT, _PARAGRAPH), st.one_of(TEXT, _PARAGRAPH)), min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.tuples(st.one_of(TEXT, _PARAGRAPH), st.one_of(TEXT, _PARAGRAPH, st.just("words met before"))),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_a_worker_sends_the_index_terms_and_the_lexicon_rows_of_every_word_of_an_import(documents):
     from archive import importing, search
 
-    sent = importing._Sent(set(), set())
+    normalize.index_text("words met before the import began")
+    sent = importing._Sent(normalize.record_new_pieces(), set())  # as a worker does for each import
     rows = set()
-    for title, text in documents:
-        prepared, lexicon = importing._prepare_index_and_lexicon(title, text, sent)
-        whole = search.prepare_index(title, text)
-        assert (prepared.title_terms, prepared.body_terms) == (whole.title_terms, whole.body_terms)
-        assert whole.words == set(normalize._slow_folded_words(title)) | set(
-            normalize._slow_folded_words(text)
-        )
-        rows.update(lexicon)
+    try:
+        for title, text in documents:
+            prepared, lexicon = importing._prepare_index_and_lexicon(title, text, sent)
+            whole = search.prepare_index(title, text)
+            assert (prepared.title_terms, prepared.body_terms) == (whole.title_terms, whole.body_terms)
+            assert whole.words == set(normalize._slow_folded_words(f"{title} {text}"))
+            rows.update(lexicon)
+    finally:
+        normalize.record_new_pieces(False)
     words = {word for title, text in documents for word in normalize._slow_folded_words(f"{title} {text}")}
     assert rows == set(search.lexicon_entries(words))
