@@ -1,9 +1,11 @@
 """Import throughput: N generated 3 kB text files end to end, against a raw FTS5 insert of the same texts.
 
-python benchmarks/bench_import.py [--files 2000] [--batch 1000] [--dir /work/benchtmp] [--phases]
+python benchmarks/bench_import.py [--files 2000] [--batch 1000] [--dir /work/benchtmp] [--phases] [--keep]
 
 `--phases` adds where the importing process's time went (waiting for the workers, renames, the disk flush,
-inserts, commit) and the CPU time of the importing process and of the workers.
+inserts, commit) and the CPU time of the importing process and of the workers. `--keep` leaves the files and
+the archive in place: deleting 40,000 files slows the file creation of the next run (see below), so runs
+made back to back should each keep theirs, in a fresh folder, and delete them all at the end.
 
 On ext4 without a journal (this kind of VM), creating a file skips every inode of its group deleted in the
 last 30 s: right after a run (or a test suite) deleted thousands of files nearby, each new original costs
