@@ -244,7 +244,8 @@ class Archive:
         Call inside an IMMEDIATE transaction. Ids count on from the largest, which is what SQLite itself
         would give (the table has no AUTOINCREMENT); nobody else can insert until the commit.
         """
-        if not items:
+        if not items:  # every file was a duplicate: the lexicon rows sent with them are still new words
+            search.index_documents([], lexicon)
             return []
         now = utcnow().isoformat(" ")  # as sqlite3 writes a datetime
         (last,) = self.db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM document").fetchone()

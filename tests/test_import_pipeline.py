@@ -193,3 +193,29 @@ def test_documents_read_by_workers_equal_documents_added_one_at_a_time(archive, 
         assert contents() == parallel
     assert len(parallel[0]) == 47 and any(stem == "radic" for _word, stem in parallel[2])
     assert {language for _n, _t, language, *_rest in parallel[0]} == {"en", "ar", "mixed"}
+
+
+def test_words_sent_with_a_batch_of_duplicates_still_reach_the_prefix_lexicon(archive):
+    # A worker sends each new word's lexicon row once per import, with the first file that has it; when
+    # that file's batch holds only duplicates (another import committed them first), the row must still
+    # be written, or `radicalise*` would miss a later document with "radicalised".
+    import dataclasses
+    from pathlib import Path
+
+    from archive.archive import NewDocument
+    from archive.search import lexicon_entries, prepare_index
+    from importers import extract
+
+    def read_by_a_worker(data: bytes, name: str) -> NewDocument:
+        extracted = extract(Path(name), data=data)
+        prepared = prepare_index(extracted.title, extracted.text)
+        return NewDocument(
+            data, extracted, name, prepared_index=dataclasses.replace(prepared, words=frozenset())
+        )
+
+    first = b"Notes on extremism"
+    archive.add(NewDocument(first, extract(Path("notes.txt"), data=first), "notes.txt"))
+    added = archive.add_batch([read_by_a_worker(first, "copy.txt")], lexicon=lexicon_entries(["radicalised"]))
+    assert [item.duplicate for item in added] == [True]
+    (later,) = archive.add_batch([read_by_a_worker(b"They were radicalised online", "later.txt")])
+    assert archive.search("radicalise*").ids == [later.id]
