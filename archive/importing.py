@@ -110,7 +110,8 @@ def collect_files(
                 subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
                 if skip is not None and skip.parent == root / os.path.relpath(folder, path):
                     subfolders[:] = [d for d in subfolders if d != skip.name]
-                files += [Path(folder) / n for n in sorted(names) if not n.startswith(".")]
+                base = Path(folder)  # once per folder: building paths is most of listing a big folder
+                files += [base / n for n in sorted(names) if not n.startswith(".")]
         elif path.is_file():
             if skip is None or skip not in path.resolve().parents:
                 files.append(path)
