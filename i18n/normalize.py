@@ -203,23 +203,30 @@ _CACHED_PIECES = 100_000  # ≈ 20 MB of Arabic words when full
 _PIECES_PER_BLOCK = 2048  # a longer text is looked up by blocks while the cache serves it well
 
 
-class _PieceWords(dict):
-    """The folded words of a piece of text without white space, joined by spaces. Pieces repeat (they are
-    mostly single words), so folding a text is mostly lookups."""
+class _PieceCache(dict):
+    """What `fold` gives for a piece of text without white space (its words, or its terms), joined by
+    spaces ("" for none). Pieces repeat (they are mostly single words), so folding a text is mostly
+    lookups."""
 
-    misses = 0
+    def __init__(self, fold) -> None:
+        super().__init__()
+        self.fold = fold
+        self.misses = 0
+        self.new: list[str] | None = None  # pieces folded anew are added here (see `record_new_pieces`)
 
     def __missing__(self, piece: str) -> str:
         self.misses += 1
-        words = " ".join(_slow_folded_words(piece))
+        if self.new is not None:
+            self.new.append(piece)
+        folded = " ".join(self.fold(piece))
         if len(piece) <= _CACHED_PIECE_LENGTH:
             if len(self) > _CACHED_PIECES:
                 self.clear()
-            self[piece] = words
-        return words
+            self[piece] = folded
+        return folded
 
 
-_piece_words = _PieceWords()
+_piece_words = _PieceCache(lambda piece: _slow_folded_words(piece))
 
 
 def folded_words(text: str) -> list[str]:
@@ -266,26 +273,8 @@ def index_text(text: str) -> str:
     return index_text_of_pieces(text.split())
 
 
-class _PieceTerms(dict):
-    """The search terms of a piece of text without white space, joined by spaces ("" for none): a text's
-    index text is then one lookup per piece, with no list of its words in between."""
-
-    misses = 0
-    new: list[str] | None = None  # see `record_new_pieces`
-
-    def __missing__(self, piece: str) -> str:
-        self.misses += 1
-        if self.new is not None:
-            self.new.append(piece)
-        terms = " ".join(map(stem, _slow_folded_words(piece)))
-        if len(piece) <= _CACHED_PIECE_LENGTH:
-            if len(self) > _CACHED_PIECES:
-                self.clear()
-            self[piece] = terms
-        return terms
-
-
-_piece_terms = _PieceTerms()
+# A text's index text is one lookup per piece, with no list of its words in between.
+_piece_terms = _PieceCache(lambda piece: map(stem, _slow_folded_words(piece)))
 
 
 def index_text_of_pieces(pieces: list[str], block: int = _PIECES_PER_BLOCK) -> str:
