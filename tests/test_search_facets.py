@@ -182,6 +182,7 @@ def test_a_quick_search_ranks_a_whole_result_in_bm25_order(archive):
         ("نهر", "النهر والضفة نهر الضفة", "ar"),
         ("ضفة", "الضفة " * 5 + "نهر", "ar"),
         ("Short", "river", "en"),
+        ("Long", "delta bank " * 150 + "river", "en"),  # sizes over 127 terms take two bytes in FTS5
     ]
     ids = [
         _add(archive, text, language=language, date=dt.date(2019, 5, 1 + number), title=title)
