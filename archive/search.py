@@ -281,12 +281,20 @@ def _prefix_expansions(prefixes: set[str]) -> dict[str, list[str]]:
     return expansions
 
 
-def _clause_expression(clause: Clause, expansions: dict[str, list[str]]) -> str:
-    expression = _quoted(clause.terms) + (" *" if clause.prefix else "")
+def _phrase_expression(terms: tuple[str, ...], prefix: bool) -> str:
+    return _quoted(terms) + (" *" if prefix else "")
+
+
+def _clause_phrases(clause: Clause, expansions: dict[str, list[str]]) -> list[tuple[tuple[str, ...], bool]]:
+    """(terms, prefix) of the FTS5 phrases a clause becomes: itself, and for a one-word prefix the stems
+    it would miss (see `_prefix_expansions`)."""
     extra = expansions.get(clause.terms[-1], []) if clause.prefix and len(clause.terms) == 1 else []
-    if extra:
-        expression = "(" + " OR ".join([expression, *(_quoted([stem]) for stem in extra)]) + ")"
-    return expression
+    return [(clause.terms, clause.prefix), *(((stem,), False) for stem in extra)]
+
+
+def _clause_expression(clause: Clause, expansions: dict[str, list[str]]) -> str:
+    phrases = [_phrase_expression(*phrase) for phrase in _clause_phrases(clause, expansions)]
+    return phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")"
 
 
 def _groups_expression(groups, expansions, joiner: str) -> str:
@@ -481,13 +489,12 @@ class _Plan:
     def phrases(self) -> list[tuple[tuple[str, ...], bool]]:
         """(terms, prefix) of every phrase the words of `text` put in the FTS5 expression, in its order
         (what bm25 weighs one by one; excluded words and filter tokens never add to a score)."""
-        found = []
-        for group in self.parsed.positive:
-            for clause in group.clauses:
-                found.append((clause.terms, clause.prefix))
-                if clause.prefix and len(clause.terms) == 1:
-                    found += [((stem,), False) for stem in self.expansions.get(clause.terms[0], [])]
-        return found
+        return [
+            phrase
+            for group in self.parsed.positive
+            for clause in group.clauses
+            for phrase in _clause_phrases(clause, self.expansions)
+        ]
 
     def _select_without_match(self, order: bool) -> tuple[str, list]:
         """Filters with nothing positive to match (e.g. `-lang:ar`, `date:..2018`): from the sets of ids
@@ -920,7 +927,7 @@ class _Phrase:
     them costs more than counting in them), padded with a space at each end, terms separated by one."""
 
     def __init__(self, terms: tuple[str, ...], prefix: bool) -> None:
-        self.expression = _quoted(terms) + (" *" if prefix else "")
+        self.expression = _phrase_expression(terms, prefix)
         self.needle = (" " + " ".join(terms) + ("" if prefix else " ")).encode()
         # bytes.count does not count overlapping matches: " t " once in " t t ", " a a " once in " a a a ".
         # A prefix needle (" pre") cannot overlap itself; a term only where it follows itself.
