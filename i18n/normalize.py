@@ -225,6 +225,25 @@ class _PieceCache(dict):
             self[piece] = folded
         return folded
 
+    def by_blocks(self, pieces: list[str], block: int) -> str:
+        """The pieces' values joined by spaces, looked up block by block while the cache mostly hits.
+
+        Folding a piece alone costs several lookups' worth, and several times its share of folding the
+        text whole; a text of rare or unique words (a word list, random bytes) is folded whole from the
+        first block whose pieces were mostly new.
+        """
+        parts = []
+        for start in range(0, len(pieces), block):
+            misses = self.misses
+            parts.append(" ".join(filter(None, map(self.__getitem__, pieces[start : start + block]))))
+            if self.misses - misses > block // 8:
+                rest = pieces[start + block :]
+                if self.new is not None:
+                    self.new += rest
+                parts.append(" ".join(self.fold(" ".join(rest))))
+                break
+        return " ".join(filter(None, parts))
+
 
 _piece_words = _PieceCache(lambda piece: _slow_folded_words(piece))
 
@@ -243,19 +262,8 @@ def folded_words(text: str) -> list[str]:
 
 
 def _folded_words_of_pieces(pieces: list[str], block: int = _PIECES_PER_BLOCK) -> list[str]:
-    """The words of a long text's pieces: looked up while the cache mostly hits, else folded together.
-
-    Folding a piece alone costs several lookups' worth, and several times its share of folding the
-    text whole; a text of rare or unique words (a word list, random bytes) is folded whole from the
-    first block whose pieces were mostly new.
-    """
-    words: list[str] = []
-    for start in range(0, len(pieces), block):
-        misses = _piece_words.misses
-        words += " ".join(map(_piece_words.__getitem__, pieces[start : start + block])).split()
-        if _piece_words.misses - misses > block // 8:
-            return words + _slow_folded_words(" ".join(pieces[start + block :]))
-    return words
+    """The words of a long text's pieces (see `_PieceCache.by_blocks`)."""
+    return _piece_words.by_blocks(pieces, block).split()
 
 
 def _slow_folded_words(text: str) -> list[str]:
@@ -285,17 +293,7 @@ def index_text_of_pieces(pieces: list[str], block: int = _PIECES_PER_BLOCK) -> s
     """
     if len(pieces) <= block:
         return " ".join(filter(None, map(_piece_terms.__getitem__, pieces)))
-    parts = []
-    for start in range(0, len(pieces), block):
-        misses = _piece_terms.misses
-        parts.append(" ".join(filter(None, map(_piece_terms.__getitem__, pieces[start : start + block]))))
-        if _piece_terms.misses - misses > block // 8:
-            rest = pieces[start + block :]
-            if _piece_terms.new is not None:
-                _piece_terms.new += rest
-            parts.append(" ".join(map(stem, _slow_folded_words(" ".join(rest)))))
-            break
-    return " ".join(filter(None, parts))
+    return _piece_terms.by_blocks(pieces, block)
 
 
 def record_new_pieces(on: bool = True) -> list[str]:
