@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from i18n.dates import find_dates
-from i18n.normalize import normalize
+from qirtas.i18n.dates import find_dates
+from qirtas.i18n.normalize import normalize
 
 # How often each bead occurs. Gale & Church (1993) measured sentences (1–0: 0.005, 2–1: 0.045); between
 # paragraphs a translator joins or splits about as rarely as one is left out, and with those sentence

@@ -12,13 +12,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from peewee import SqliteDatabase, fn
-
-from archive import schema, search
-from archive.models import AuditEvent, Document, DocumentLink, DocumentTag, Tag, utcnow
-from archive.store import OriginalsStore, sha256_bytes
-from i18n import _
-from i18n.normalize import normalize
-from importers import Extracted
+from qirtas.archive import schema, search
+from qirtas.archive.models import AuditEvent, Document, DocumentLink, DocumentTag, Tag, utcnow
+from qirtas.archive.store import OriginalsStore, sha256_bytes
+from qirtas.i18n import _
+from qirtas.i18n.normalize import normalize
+from qirtas.importers import Extracted
 
 DB_NAME = "qirtas.sqlite3"
 ORIGINALS = "originals"

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.archive import DB_NAME, ORIGINALS, Archive, ArchiveError
-from archive.store import flush_to_disk
-from i18n.catalog import _
+from qirtas.archive.archive import DB_NAME, ORIGINALS, Archive, ArchiveError
+from qirtas.archive.store import flush_to_disk
+from qirtas.i18n.catalog import _
 
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]

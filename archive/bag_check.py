@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.archive import ArchiveError
-from archive.bag_export import BAG_FORMAT_VERSION
-from archive.models import FACETS
-from archive.store import sha256_file
-from i18n.catalog import _
+from qirtas.archive.archive import ArchiveError
+from qirtas.archive.bag_export import BAG_FORMAT_VERSION
+from qirtas.archive.models import FACETS
+from qirtas.archive.store import sha256_file
+from qirtas.i18n.catalog import _
 
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]

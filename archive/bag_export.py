@@ -11,8 +11,8 @@ import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from archive.archive import Archive, ArchiveError
-from archive.export_records import (
+from qirtas.archive.archive import Archive, ArchiveError
+from qirtas.archive.export_records import (
     Vocabulary,
     check_cancel,
     iso,
@@ -21,8 +21,8 @@ from archive.export_records import (
     tick,
     umask,
 )
-from archive.models import FACETS, AuditEvent
-from i18n.catalog import _
+from qirtas.archive.models import FACETS, AuditEvent
+from qirtas.i18n.catalog import _
 
 BAG_FORMAT_VERSION = "1"
 BAG_CHECKSUMS = ["sha256", "sha512"]

@@ -6,9 +6,9 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 
-from archive import search
-from archive.archive import Archive
-from archive.bag_check import (
+from qirtas.archive import search
+from qirtas.archive.archive import Archive
+from qirtas.archive.bag_check import (
     BagRejected,
     CancelFn,
     ProgressFn,
@@ -18,10 +18,10 @@ from archive.bag_check import (
     read_verified_bag,
     time_or,
 )
-from archive.export_records import review_tables
-from archive.models import FACETS, AuditEvent, Document, DocumentLink, DocumentTag, Tag, database
-from archive.store import sha256_bytes
-from i18n.catalog import _
+from qirtas.archive.export_records import review_tables
+from qirtas.archive.models import FACETS, AuditEvent, Document, DocumentLink, DocumentTag, Tag, database
+from qirtas.archive.store import sha256_bytes
+from qirtas.i18n.catalog import _
 
 __all__ = ["BagImportReport", "BagRejected", "import_bag"]
 

@@ -11,12 +11,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from peewee import fn
-
-from archive.alignment import Bead, align
-from archive.archive import Archive, ArchiveError
-from archive.models import REVIEW_STATUSES, DocumentLink, ReviewPair, utcnow
-from archive.translation_candidates import archive_lexicon
-from i18n.script import split_paragraphs
+from qirtas.archive.alignment import Bead, align
+from qirtas.archive.archive import Archive, ArchiveError
+from qirtas.archive.models import REVIEW_STATUSES, DocumentLink, ReviewPair, utcnow
+from qirtas.archive.translation_candidates import archive_lexicon
+from qirtas.i18n.script import split_paragraphs
 
 UNREVIEWED, APPROVED, NEEDS_REVISION = REVIEW_STATUSES
 # A document's review state, for filtering the document table.

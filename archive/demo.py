@@ -7,14 +7,14 @@ import json
 import shutil
 from pathlib import Path
 
-from archive import schema
-from archive.archive import DB_NAME, Archive, ArchiveError
-from archive.bilingual import link
-from archive.importing import ImportReport, import_paths
-from archive.models import Tag
-from archive.regions import ensure_region
-from i18n import _
-from seeds import METADATA, SEEDS_DIR
+from qirtas.archive import schema
+from qirtas.archive.archive import DB_NAME, Archive, ArchiveError
+from qirtas.archive.bilingual import link
+from qirtas.archive.importing import ImportReport, import_paths
+from qirtas.archive.models import Tag
+from qirtas.archive.regions import ensure_region
+from qirtas.i18n import _
+from qirtas.seeds import METADATA, SEEDS_DIR
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.archive import Archive, ArchiveError
-from archive.bag_export import write_bag
-from archive.export_records import (
+from qirtas.archive.archive import Archive, ArchiveError
+from qirtas.archive.bag_export import write_bag
+from qirtas.archive.export_records import (
     CancelFn,
     ExportCancelled,
     ProgressFn,
@@ -24,7 +24,7 @@ from archive.export_records import (
     tick,
     umask,
 )
-from i18n.catalog import _
+from qirtas.i18n.catalog import _
 
 FORMATS = ("csv", "jsonl", "bagit")
 # Spreadsheet programs run a cell that starts with one of these as a formula.

@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
 
-from archive.archive import ArchiveError
-from archive.models import FACETS, Document, DocumentLink, DocumentTag, Tag, database
-from i18n.catalog import _
+from qirtas.archive.archive import ArchiveError
+from qirtas.archive.models import FACETS, Document, DocumentLink, DocumentTag, Tag, database
+from qirtas.i18n.catalog import _
 
 ProgressFn = Callable[[int, int], None]  # done, total
 CancelFn = Callable[[], bool]

@@ -23,14 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from archive.archive import Archive, NewDocument, document_title
-from archive.search import PreparedIndex, lexicon_entries, prepare_index
-from archive.store import OriginalsStore, sha256_bytes, sha256_file
-from i18n import _, current_language, setup_i18n
-from i18n.normalize import folded_words, index_text_of_pieces, record_new_pieces
-from i18n.script import text_pieces
-from importers import SNIFF_BYTES, Extracted, ExtractionError, Importer, extract, importer_for
-from importers.workers import extract_isolated
+from qirtas.archive.archive import Archive, NewDocument, document_title
+from qirtas.archive.search import PreparedIndex, lexicon_entries, prepare_index
+from qirtas.archive.store import OriginalsStore, sha256_bytes, sha256_file
+from qirtas.i18n import _, current_language, setup_i18n
+from qirtas.i18n.normalize import folded_words, index_text_of_pieces, record_new_pieces
+from qirtas.i18n.script import text_pieces
+from qirtas.importers import SNIFF_BYTES, Extracted, ExtractionError, Importer, extract, importer_for
+from qirtas.importers.workers import extract_isolated
 
 DEFAULT_BATCH = 1000  # files per transaction at most ...
 BATCH_BYTES = 32 * 1024 * 1024  # ... and bytes of new originals (one disk flush per batch: ≈50 ms)
@@ -485,7 +485,7 @@ def _pool_context() -> multiprocessing.context.BaseContext | None:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["importers", "archive.importing"])
+        context.set_forkserver_preload(["qirtas.importers", "qirtas.archive.importing"])
         return context
     return None
 

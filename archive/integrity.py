@@ -25,12 +25,11 @@ from dataclasses import dataclass
 import ftfy
 import ftfy.bad_codecs  # registers the sloppy-windows-125x codecs
 from peewee import JOIN, CharField, DateTimeField, IntegerField
-
-from archive.archive import Archive
-from archive.models import BaseModel, Document, utcnow
-from archive.suggest_text import excerpt
-from i18n import N_
-from i18n.script import script_of
+from qirtas.archive.archive import Archive
+from qirtas.archive.models import BaseModel, Document, utcnow
+from qirtas.archive.suggest_text import excerpt
+from qirtas.i18n import N_
+from qirtas.i18n.script import script_of
 
 KINDS = ("unexpected-script", "mojibake", "replacement-character", "presentation-forms", "visual-order")
 # Badge texts; translate with `_` where shown.

@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from i18n.catalog import _
-from i18n.normalize import index_terms, normalize, strip_clitics
+from qirtas.i18n.catalog import _
+from qirtas.i18n.normalize import index_terms, normalize, strip_clitics
 
 MAX_CLAUSES = 32  # words beyond these are not searched (a pasted page stays fast)
 MIN_PREFIX = 3  # letters a prefix needs (after Arabic clitics): `te*` would match nearly every document

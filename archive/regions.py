@@ -5,9 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from babel import Locale
-
-from archive.models import Tag
-from i18n.normalize import normalize
+from qirtas.archive.models import Tag
+from qirtas.i18n.normalize import normalize
 
 WORLD = "001"
 

@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.bilingual import Progress, Review, progress_of
+from qirtas.archive.bilingual import Progress, Review, progress_of
 
 CSV_COLUMNS = (
     "pair",

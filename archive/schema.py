@@ -7,9 +7,8 @@ from pathlib import Path
 
 from peewee import SqliteDatabase, TextField
 from playhouse.migrate import SqliteMigrator, migrate
-
-from archive import search
-from archive.models import MODELS, ReviewPair, SchemaInfo, database
+from qirtas.archive import search
+from qirtas.archive.models import MODELS, ReviewPair, SchemaInfo, database
 
 SCHEMA_VERSION = 3
 PRAGMAS = {

@@ -20,12 +20,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from peewee import OperationalError, SqliteDatabase
-
-from archive import query as query_language
-from archive.models import Document, DocumentTag, Tag, database
-from archive.query import Clause, ParsedQuery
-from i18n.catalog import _
-from i18n.normalize import (
+from qirtas.archive import query as query_language
+from qirtas.archive.models import Document, DocumentTag, Tag, database
+from qirtas.archive.query import Clause, ParsedQuery
+from qirtas.i18n.catalog import _
+from qirtas.i18n.normalize import (
     WORD_PATTERN,
     folded_words,
     normalize,

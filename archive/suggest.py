@@ -18,12 +18,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from archive import schema
-from archive.archive import Archive, ArchiveError
-from archive.models import AuditEvent, Document, DocumentTag, Tag
-from archive.regions import M49_PARENT, ensure_region, region_names
-from archive.suggest_events import PlaceHit, find_events, name_key, similarity
-from archive.suggest_places import (
+from qirtas.archive import schema
+from qirtas.archive.archive import Archive, ArchiveError
+from qirtas.archive.models import AuditEvent, Document, DocumentTag, Tag
+from qirtas.archive.regions import M49_PARENT, ensure_region, region_names
+from qirtas.archive.suggest_events import PlaceHit, find_events, name_key, similarity
+from qirtas.archive.suggest_places import (
     CITY_BY_KEY,
     DATELINE_ALIASES,
     NOT_PLACES_PHRASES,
@@ -32,7 +32,7 @@ from archive.suggest_places import (
     city_places,
     cldr_places,
 )
-from archive.suggest_text import (
+from qirtas.archive.suggest_text import (
     FoldedText,
     excerpt,
     find_phrases,
@@ -42,14 +42,14 @@ from archive.suggest_text import (
     part_of_a_name,
     phrase_pattern,
 )
-from archive.suggest_themes import (
+from qirtas.archive.suggest_themes import (
     KEYWORDS_INFO,
     ThemeKeywords,
     reset_theme_keywords,
     set_theme_keywords,
     theme_keywords,
 )
-from i18n.dates import find_dates
+from qirtas.i18n.dates import find_dates
 
 FACETS = ("event", "region", "theme")
 REJECTED, RESTORED, ACCEPTED = "suggestion-rejected", "suggestion-restored", "suggestion-accepted"

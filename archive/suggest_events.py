@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from archive.suggest_text import fold_phrase, sentence_bounds
-from i18n.dates import find_dates
+from qirtas.archive.suggest_text import fold_phrase, sentence_bounds
+from qirtas.i18n.dates import find_dates
 
 _KW_EN = (
     r"meeting|conference|webinar|session|forum|summit|workshop|seminar|symposium|round[- ]?table|briefing"

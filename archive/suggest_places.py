@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from babel import Locale
-
-from archive.regions import M49_PARENT, region_names
+from qirtas.archive.regions import M49_PARENT, region_names
 
 # CLDR territory codes that are not places a document is "about" (or whose name is a common word).
 NOT_PLACES = {"UN", "EU", "EZ", "QO", "XA", "XB", "ZZ", "001", "JE"}

@@ -7,10 +7,10 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from archive import schema
-from archive.archive import Archive, ArchiveError
-from archive.models import Tag
-from archive.suggest_text import fold_phrase
+from qirtas.archive import schema
+from qirtas.archive.archive import Archive, ArchiveError
+from qirtas.archive.models import Tag
+from qirtas.archive.suggest_text import fold_phrase
 
 KEYWORDS_INFO = "suggest.theme_keywords"
 

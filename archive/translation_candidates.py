@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from peewee import fn
-
-from archive.alignment import Lexicon, anchors
-from archive.archive import Archive
-from archive.models import Document, DocumentTag, Tag
+from qirtas.archive.alignment import Lexicon, anchors
+from qirtas.archive.archive import Archive
+from qirtas.archive.models import Document, DocumentTag, Tag
 
 CANDIDATE_POOL = 400  # documents scored when suggesting translations
 PROFILE_CHARS = 30_000  # enough of a long text to tell what it is about, fast to read

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from archive.archive import Archive, ArchiveError
-from archive.models import Document
-from i18n import _
-from importers import STATUS_ENCRYPTED, ExtractionError
-from importers.workers import DEFAULT_TIMEOUT, reread
+from qirtas.archive.archive import Archive, ArchiveError
+from qirtas.archive.models import Document
+from qirtas.i18n import _
+from qirtas.importers import STATUS_ENCRYPTED, ExtractionError
+from qirtas.importers.workers import DEFAULT_TIMEOUT, reread
 
 
 def unlock(archive: Archive, document_id: int, password: str, timeout: float = DEFAULT_TIMEOUT) -> Document:

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive import search
-from archive.archive import Archive
-from archive.models import Document
-from archive.store import sha256_file
+from qirtas.archive import search
+from qirtas.archive.archive import Archive
+from qirtas.archive.models import Document
+from qirtas.archive.store import sha256_file
 
 ORPHANS = "orphans"  # <archive>/orphans/: originals no document refers to, set aside by a repair
 # A temporary file younger than this may be an import still writing in another process: a repair

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from archive.archive import Archive, ArchiveError
-from archive.models import DocumentTag, Tag
+from qirtas.archive.archive import Archive, ArchiveError
+from qirtas.archive.models import DocumentTag, Tag
 
 
 def _tag(tag_id: int) -> Tag:

@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archive import alignment
-from i18n.script import split_paragraphs
+from qirtas.archive import alignment
+from qirtas.i18n.script import split_paragraphs
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archive.archive import Archive
+from qirtas.archive.archive import Archive
+
 from benchmarks.corpus import write_files
 from benchmarks.crash import QIRTAS, REPO, consistent_count, kill_trials
 

@@ -10,12 +10,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from archive.archive import Archive
-from archive.backup import backup
-from archive.bag_import import import_bag
-from archive.export import export
-from archive.importing import import_paths
-from archive.verify import repair, verify
+from qirtas.archive.archive import Archive
+from qirtas.archive.backup import backup
+from qirtas.archive.bag_import import import_bag
+from qirtas.archive.export import export
+from qirtas.archive.importing import import_paths
+from qirtas.archive.verify import repair, verify
+
 from benchmarks.corpus import write_files
 
 

@@ -15,9 +15,10 @@ import random
 import time
 from pathlib import Path
 
-from archive.search import prepare_index
+from qirtas.archive.search import prepare_index
+from qirtas.importers.text import extract_text
+
 from benchmarks.corpus import generate_texts
-from importers.text import extract_text
 
 _PATH = Path("doc.txt")
 

@@ -29,8 +29,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 LAUNCH_SCRIPT = """
 import sys, time
 sys.path.insert(0, {repo!r})
-from desktop.app import Application, create_qapplication
-from desktop.qt import QApplication, QSettings
+from qirtas.desktop.app import Application, create_qapplication
+from qirtas.desktop.qt import QApplication, QSettings
 qapp = create_qapplication()
 settings = QSettings({settings!r}, QSettings.Format.IniFormat)
 app = Application(qapp, settings)
@@ -57,10 +57,11 @@ def rss_mb() -> dict[str, float]:
 
 def generate(path: Path, count: int) -> None:
     """Documents in batches of 2,000, one in three Arabic, with event/region/theme tags on a share."""
-    from archive.archive import Archive, NewDocument
-    from archive.regions import ensure_region
+    from qirtas.archive.archive import Archive, NewDocument
+    from qirtas.archive.regions import ensure_region
+    from qirtas.importers import Extracted
+
     from benchmarks.corpus import generate_texts
-    from importers import Extracted
 
     archive = Archive.open(path)
     start, rng = time.perf_counter(), random.Random(11)
@@ -110,8 +111,8 @@ def time_to_interactive(archive_path: Path, runs: int = 3) -> list[float]:
 
 
 def in_process(archive_path: Path) -> dict[str, list[float] | float]:
-    from desktop.app import Application, create_qapplication
-    from desktop.qt import QApplication, QSettings, Qt
+    from qirtas.desktop.app import Application, create_qapplication
+    from qirtas.desktop.qt import QApplication, QSettings, Qt
 
     qapp = create_qapplication()
     settings = QSettings(tempfile.mktemp(suffix=".ini"), QSettings.Format.IniFormat)
@@ -219,7 +220,7 @@ def main() -> int:
     args = parser.parse_args()
 
     path = args.archive or Path(tempfile.mkdtemp(prefix="qirtas-bench-gui-")) / "archive"
-    from archive.archive import Archive
+    from qirtas.archive.archive import Archive
 
     have = 0
     if (path / "qirtas.sqlite3").exists():

@@ -27,10 +27,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archive import archive as archive_module
-from archive import importing, store
-from archive.archive import Archive
-from archive.importing import DEFAULT_BATCH, ImportOptions, import_paths
+from qirtas.archive import archive as archive_module
+from qirtas.archive import importing, store
+from qirtas.archive.archive import Archive
+from qirtas.archive.importing import DEFAULT_BATCH, ImportOptions, import_paths
+
 from benchmarks.corpus import write_files
 
 

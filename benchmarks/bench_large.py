@@ -27,7 +27,7 @@ def run_import(archive: Path, path: Path, *extra: str, env: dict | None = None) 
     """Import one file in a child process; returns (report, seconds, peak RSS in MB of the children)."""
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "cli.main", "--archive", str(archive), "import", str(path), "--json", *extra],
+        [sys.executable, "-m", "qirtas.cli.main", "--archive", str(archive), "import", str(path), "--json", *extra],
         capture_output=True,
         text=True,
         cwd=REPO,

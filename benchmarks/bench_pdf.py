@@ -87,8 +87,8 @@ def sequential(paths: list[Path]) -> tuple[float, float]:
 
 
 def pooled(paths: list[Path], workers: int) -> tuple[float, int]:
-    from importers import Extracted
-    from importers.workers import extract_isolated
+    from qirtas.importers import Extracted
+    from qirtas.importers.workers import extract_isolated
 
     start = time.perf_counter()
     outcomes = extract_isolated(paths, workers=workers)
@@ -100,7 +100,7 @@ def pooled(paths: list[Path], workers: int) -> tuple[float, int]:
 
 def in_process(paths: list[Path]) -> tuple[float, float]:
     """Wall-clock and CPU seconds of Qirtas's extract_pdf, one file after another in this process."""
-    from importers.pdf import extract_pdf
+    from qirtas.importers.pdf import extract_pdf
 
     start, cpu = time.perf_counter(), time.process_time()
     for path in paths:

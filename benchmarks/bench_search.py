@@ -33,12 +33,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archive import search
-from archive.archive import Archive, NewDocument
-from archive.models import DocumentTag, database
-from archive.regions import ensure_region
-from importers import Extracted
-from seeds import METADATA, SEEDS_DIR
+from qirtas.archive import search
+from qirtas.archive.archive import Archive, NewDocument
+from qirtas.archive.models import DocumentTag, database
+from qirtas.archive.regions import ensure_region
+from qirtas.importers import Extracted
+from qirtas.seeds import METADATA, SEEDS_DIR
 
 REGION_CODES = [
     "TJ",

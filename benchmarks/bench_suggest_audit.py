@@ -23,12 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archive import integrity
-from archive.archive import Archive, NewDocument
-from archive.suggest import suggest_on_import
+from qirtas.archive import integrity
+from qirtas.archive.archive import Archive, NewDocument
+from qirtas.archive.suggest import suggest_on_import
+from qirtas.i18n.script import document_language
+from qirtas.importers import Extracted
+
 from benchmarks.corpus import generate_texts
-from i18n.script import document_language
-from importers import Extracted
 
 
 def main() -> None:

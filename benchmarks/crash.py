@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-QIRTAS = [sys.executable, "-m", "cli.main"]
+QIRTAS = [sys.executable, "-m", "qirtas.cli.main"]
 
 
 def document_count(archive: Path) -> int:
@@ -26,10 +26,10 @@ def document_count(archive: Path) -> int:
 def consistent_count(archive: Path) -> int:
     """The archive opens, SQLite's check passes and every document's original is there, unchanged;
     returns the number of documents. Raises AssertionError otherwise."""
-    from archive.archive import Archive
-    from archive.models import Document
-    from archive.store import sha256_file
-    from archive.verify import verify
+    from qirtas.archive.archive import Archive
+    from qirtas.archive.models import Document
+    from qirtas.archive.store import sha256_file
+    from qirtas.archive.verify import verify
 
     with Archive.open(archive, create=False) as opened:
         assert opened.db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from archive import bilingual
-from archive.archive import Archive, DocumentFilter
-from archive.models import REVIEW_STATUSES, ReviewPair
-from archive.review_report import write_csv
-from archive.translation_candidates import candidates
-from cli.main import EXIT_OK, CommandError, archive_path, emit
+from qirtas.archive import bilingual
+from qirtas.archive.archive import Archive, DocumentFilter
+from qirtas.archive.models import REVIEW_STATUSES, ReviewPair
+from qirtas.archive.review_report import write_csv
+from qirtas.archive.translation_candidates import candidates
+from qirtas.cli.main import EXIT_OK, CommandError, archive_path, emit
 
 STATUS_WORDS = {"approved": "approved", "needs_revision": "needs revision", "unreviewed": "unreviewed"}
 

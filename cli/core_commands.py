@@ -6,14 +6,14 @@ import argparse
 import datetime as dt
 import sys
 
-from archive.archive import Archive, DocumentFilter
-from archive.demo import build_demo
-from archive.importing import DEFAULT_BATCH, ImportOptions, import_paths
-from archive.models import FACETS, Tag
-from archive.regions import code_for_name, ensure_region
-from archive.verify import verify
-from cli.main import EXIT_OK, EXIT_PROBLEMS, CommandError, archive_path, default_demo_archive, emit
-from i18n.script import paragraph_language
+from qirtas.archive.archive import Archive, DocumentFilter
+from qirtas.archive.demo import build_demo
+from qirtas.archive.importing import DEFAULT_BATCH, ImportOptions, import_paths
+from qirtas.archive.models import FACETS, Tag
+from qirtas.archive.regions import code_for_name, ensure_region
+from qirtas.archive.verify import verify
+from qirtas.cli.main import EXIT_OK, EXIT_PROBLEMS, CommandError, archive_path, default_demo_archive, emit
+from qirtas.i18n.script import paragraph_language
 
 
 def register(subparsers, common) -> None:
@@ -76,7 +76,7 @@ def _open(args, create: bool = False) -> Archive:
 
 
 def run_gui(args) -> int:
-    from desktop.app import run
+    from qirtas.desktop.app import run
 
     path = getattr(args, "archive", None)
     return run(archive=path, language=args.lang)
@@ -237,7 +237,7 @@ def run_tag(args) -> int:
 
 def run_verify(args) -> int:
     if args.repair:
-        from cli.export_commands import run_verify_repair
+        from qirtas.cli.export_commands import run_verify_repair
 
         return run_verify_repair(args)
     with _open(args) as archive:

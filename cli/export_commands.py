@@ -7,12 +7,12 @@ import contextlib
 import sys
 from pathlib import Path
 
-from archive.archive import DB_NAME, ORIGINALS, Archive, DocumentFilter
-from archive.backup import backup
-from archive.bag_import import BagRejected, import_bag
-from archive.export import FORMATS, export
-from archive.verify import repair, verify
-from cli.main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, archive_path, emit
+from qirtas.archive.archive import DB_NAME, ORIGINALS, Archive, DocumentFilter
+from qirtas.archive.backup import backup
+from qirtas.archive.bag_import import BagRejected, import_bag
+from qirtas.archive.export import FORMATS, export
+from qirtas.archive.verify import repair, verify
+from qirtas.cli.main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, archive_path, emit
 
 
 def register(subparsers, common) -> None:

@@ -14,11 +14,11 @@ from platformdirs import user_data_dir
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 # Each module defines `register(subparsers, common)`; one module per group of commands.
 COMMAND_MODULES = [
-    "cli.core_commands",
-    "cli.export_commands",
-    "cli.suggest_commands",
-    "cli.pdf_commands",
-    "cli.bilingual_commands",
+    "qirtas.cli.core_commands",
+    "qirtas.cli.export_commands",
+    "qirtas.cli.suggest_commands",
+    "qirtas.cli.pdf_commands",
+    "qirtas.cli.bilingual_commands",
 ]
 
 
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         args.query = [*args.query, *unknown]
     if not getattr(args, "command", None):
         args = parser.parse_args(["gui", *(argv if argv is not None else sys.argv[1:])])
-    from archive.archive import ArchiveError
+    from qirtas.archive.archive import ArchiveError
 
     try:
         return int(args.handler(args) or EXIT_OK)

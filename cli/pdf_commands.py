@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from archive.archive import Archive
-from archive.unlocking import unlock
-from cli.main import EXIT_OK, archive_path, emit
-from i18n import _
-from importers.workers import DEFAULT_TIMEOUT
+from qirtas.archive.archive import Archive
+from qirtas.archive.unlocking import unlock
+from qirtas.cli.main import EXIT_OK, archive_path, emit
+from qirtas.i18n import _
+from qirtas.importers.workers import DEFAULT_TIMEOUT
 
 
 def register(subparsers, common) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from archive import integrity
-from archive.archive import Archive
-from archive.suggest import (
+from qirtas.archive import integrity
+from qirtas.archive.archive import Archive
+from qirtas.archive.suggest import (
     FACETS,
     accept,
     reject,
@@ -16,7 +16,7 @@ from archive.suggest import (
     suggester_for,
     theme_keywords,
 )
-from cli.main import EXIT_OK, EXIT_PROBLEMS, CommandError, archive_path, emit
+from qirtas.cli.main import EXIT_OK, EXIT_PROBLEMS, CommandError, archive_path, emit
 
 
 def register(subparsers, common) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.dialogs import show_about, show_search_syntax
-from desktop.qt import QAction, QActionGroup, QFileDialog, QKeySequence, QMenuBar, QSettings, Qt
-from i18n import _, current_language
-from i18n.formatting import digits_setting
+from qirtas.desktop.dialogs import show_about, show_search_syntax
+from qirtas.desktop.qt import QAction, QActionGroup, QFileDialog, QKeySequence, QMenuBar, QSettings, Qt
+from qirtas.i18n import _, current_language
+from qirtas.i18n.formatting import digits_setting
 
 if TYPE_CHECKING:
-    from desktop.window import MainWindow
+    from qirtas.desktop.window import MainWindow
 
 MAX_RECENT = 8
 LANGUAGES = (("en", "English"), ("ar", "العربية"))  # each named in its own language

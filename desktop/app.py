@@ -7,11 +7,11 @@ import os
 import sys
 from pathlib import Path
 
-from archive.archive import Archive, ArchiveError
-from desktop.actions import remember_archive
-from desktop.errors import error_sentence
-from desktop.fonts import register_fonts, ui_font
-from desktop.qt import (
+from qirtas.archive.archive import Archive, ArchiveError
+from qirtas.desktop.actions import remember_archive
+from qirtas.desktop.errors import error_sentence
+from qirtas.desktop.fonts import register_fonts, ui_font
+from qirtas.desktop.qt import (
     QApplication,
     QLibraryInfo,
     QLocale,
@@ -20,10 +20,10 @@ from desktop.qt import (
     Qt,
     QTranslator,
 )
-from desktop.session import Session
-from desktop.window import MainWindow
-from i18n import _, current_language, setup_i18n
-from i18n.formatting import digits_setting, set_digits
+from qirtas.desktop.session import Session
+from qirtas.desktop.window import MainWindow
+from qirtas.i18n import _, current_language, setup_i18n
+from qirtas.i18n.formatting import digits_setting, set_digits
 
 log = logging.getLogger(__name__)
 

@@ -11,14 +11,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from archive.archive import ArchiveError
-from archive.backup import backup
-from archive.bag_import import import_bag
-from archive.export import export
-from archive.verify import VerifyReport, repair, verify
-from desktop.browse import all_ids
-from desktop.errors import error_sentence
-from desktop.job_outcomes import (
+from qirtas.archive.archive import ArchiveError
+from qirtas.archive.backup import backup
+from qirtas.archive.bag_import import import_bag
+from qirtas.archive.export import export
+from qirtas.archive.verify import VerifyReport, repair, verify
+from qirtas.desktop.browse import all_ids
+from qirtas.desktop.errors import error_sentence
+from qirtas.desktop.job_outcomes import (
     affected_documents,
     backup_sentence,
     bag_sentence,
@@ -27,9 +27,9 @@ from desktop.job_outcomes import (
     repair_sentence,
     verify_sentence,
 )
-from desktop.labels import count_text
-from desktop.lifetime import Lifetime
-from desktop.qt import (
+from qirtas.desktop.labels import count_text
+from qirtas.desktop.lifetime import Lifetime
+from qirtas.desktop.qt import (
     QAction,
     QComboBox,
     QDialog,
@@ -47,7 +47,7 @@ from desktop.qt import (
     QWidget,
     Signal,
 )
-from i18n import _
+from qirtas.i18n import _
 
 log = logging.getLogger(__name__)
 

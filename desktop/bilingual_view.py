@@ -14,9 +14,8 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPen
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
-
-from archive.archive import Archive, ArchiveError
-from archive.bilingual import (
+from qirtas.archive.archive import Archive, ArchiveError
+from qirtas.archive.bilingual import (
     APPROVED,
     NEEDS_REVISION,
     UNREVIEWED,
@@ -25,11 +24,11 @@ from archive.bilingual import (
     link,
     progress_of,
 )
-from archive.models import ReviewPair
-from archive.review_report import write_csv
-from archive.translation_candidates import Candidate, candidates
-from desktop.fonts import ARABIC_READING_FAMILIES, LATIN_READING_FAMILIES, register_fonts
-from desktop.qt import (
+from qirtas.archive.models import ReviewPair
+from qirtas.archive.review_report import write_csv
+from qirtas.archive.translation_candidates import Candidate, candidates
+from qirtas.desktop.fonts import ARABIC_READING_FAMILIES, LATIN_READING_FAMILIES, register_fonts
+from qirtas.desktop.qt import (
     QAbstractItemView,
     QAbstractTableModel,
     QAction,
@@ -62,10 +61,10 @@ from desktop.qt import (
     QWidget,
     Signal,
 )
-from desktop.review_report_pdf import STATUS_LABELS, write_pdf
-from i18n import _, current_language
-from i18n.formatting import format_count, format_number
-from i18n.script import Direction, paragraph_direction
+from qirtas.desktop.review_report_pdf import STATUS_LABELS, write_pdf
+from qirtas.i18n import _, current_language
+from qirtas.i18n.formatting import format_count, format_number
+from qirtas.i18n.script import Direction, paragraph_direction
 
 EN_COLUMN, AR_COLUMN, STATUS_COLUMN = range(3)
 DIRECTION_ROLE = Qt.ItemDataRole.UserRole + 1

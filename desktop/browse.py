@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from archive.archive import Archive, DocumentFilter
-from archive.search import SearchResult
+from qirtas.archive.archive import Archive, DocumentFilter
+from qirtas.archive.search import SearchResult
 
 
 @dataclass

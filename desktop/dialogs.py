@@ -6,8 +6,8 @@ import platform
 import sqlite3  # only for its version number
 from importlib import metadata
 
-from desktop.qt import QMessageBox, QWidget, qVersion
-from i18n import N_, _
+from qirtas.desktop.qt import QMessageBox, QWidget, qVersion
+from qirtas.i18n import N_, _
 
 SEARCH_SYNTAX = [
     ("water rights", N_("every word must appear")),

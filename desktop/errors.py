@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from archive.archive import ArchiveError
-from desktop.qt import QMessageBox, QWidget
-from i18n import _
-from importers import ExtractionError
+from qirtas.archive.archive import ArchiveError
+from qirtas.desktop.qt import QMessageBox, QWidget
+from qirtas.i18n import _
+from qirtas.importers import ExtractionError
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from desktop.qt import QFont, QFontDatabase
+from qirtas.desktop.qt import QFont, QFontDatabase
 
 log = logging.getLogger(__name__)
 

@@ -7,11 +7,11 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from archive.importing import ImportOptions, ImportReport, import_paths
-from archive.models import FACETS
-from desktop.errors import show_error
-from desktop.labels import count_text, facet_name, in_own_direction
-from desktop.qt import (
+from qirtas.archive.importing import ImportOptions, ImportReport, import_paths
+from qirtas.archive.models import FACETS
+from qirtas.desktop.errors import show_error
+from qirtas.desktop.labels import count_text, facet_name, in_own_direction
+from qirtas.desktop.qt import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -30,10 +30,10 @@ from desktop.qt import (
     QWidget,
     Signal,
 )
-from desktop.session import Session
-from desktop.suggestions import offer_import_suggestions
-from desktop.tagging import NewTagDialog, TagCompleter, TagDocumentsCommand, TagSpec
-from i18n import _, ngettext
+from qirtas.desktop.session import Session
+from qirtas.desktop.suggestions import offer_import_suggestions
+from qirtas.desktop.tagging import NewTagDialog, TagCompleter, TagDocumentsCommand, TagSpec
+from qirtas.i18n import _, ngettext
 
 DOCUMENT_ROLE = Qt.ItemDataRole.UserRole
 REFRESH_SECONDS = 2.0  # while importing, the table shows the committed rows this often

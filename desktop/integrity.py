@@ -3,7 +3,7 @@ text, never instead of it) and View › Documents with integrity findings, a fil
 
 from __future__ import annotations
 
-from archive.integrity import (
+from qirtas.archive.integrity import (
     KIND_LABELS,
     KINDS,
     Finding,
@@ -11,12 +11,12 @@ from archive.integrity import (
     document_ids_with,
     repaired_reading,
 )
-from archive.models import Document
-from desktop.labels import count_text, in_own_direction
-from desktop.lifetime import Lifetime
-from desktop.list_filter import ListFilter
-from desktop.operations import WorkQueue
-from desktop.qt import (
+from qirtas.archive.models import Document
+from qirtas.desktop.labels import count_text, in_own_direction
+from qirtas.desktop.lifetime import Lifetime
+from qirtas.desktop.list_filter import ListFilter
+from qirtas.desktop.operations import WorkQueue
+from qirtas.desktop.qt import (
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -24,7 +24,7 @@ from desktop.qt import (
     QVBoxLayout,
     QWidget,
 )
-from i18n import _, ngettext
+from qirtas.i18n import _, ngettext
 
 # Kinds whose damage `repaired_reading` can undo.
 REPAIRABLE = {"mojibake", "presentation-forms", "visual-order"}

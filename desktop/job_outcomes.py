@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from archive.archive import ArchiveError
-from archive.backup import BackupReport
-from archive.bag_import import BagImportReport
-from archive.export import ExportReport
-from archive.verify import RepairReport, VerifyReport
-from desktop.labels import count_text, in_own_direction
-from i18n import _, ngettext
+from qirtas.archive.archive import ArchiveError
+from qirtas.archive.backup import BackupReport
+from qirtas.archive.bag_import import BagImportReport
+from qirtas.archive.export import ExportReport
+from qirtas.archive.verify import RepairReport, VerifyReport
+from qirtas.desktop.labels import count_text, in_own_direction
+from qirtas.i18n import _, ngettext
 
 
 def path_text(path: str | Path) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from i18n import N_, _, current_language
-from i18n.formatting import format_count, format_date, language_name
-from i18n.script import Direction, paragraph_direction
+from qirtas.i18n import N_, _, current_language
+from qirtas.i18n.formatting import format_count, format_date, language_name
+from qirtas.i18n.script import Direction, paragraph_direction
 
 FACET_TITLES = {"event": N_("Events"), "region": N_("Regions"), "theme": N_("Themes")}
 FACET_NAMES = {"event": N_("Event"), "region": N_("Region"), "theme": N_("Theme")}

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from desktop.qt import QObject
+from qirtas.desktop.qt import QObject
 
 
 class Lifetime:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 
-from desktop.lifetime import Lifetime
-from desktop.qt import QAction, QActionGroup, QObject
+from qirtas.desktop.lifetime import Lifetime
+from qirtas.desktop.qt import QAction, QActionGroup, QObject
 
 
 class ListFilter(QObject):

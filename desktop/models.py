@@ -11,10 +11,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from archive.archive import Archive, DocumentFilter
-from archive.models import FACETS
-from archive.vocabulary import document_tag_ids
-from desktop.labels import (
+from qirtas.archive.archive import Archive, DocumentFilter
+from qirtas.archive.models import FACETS
+from qirtas.archive.vocabulary import document_tag_ids
+from qirtas.desktop.labels import (
     date_text,
     document_language_name,
     in_own_direction,
@@ -22,10 +22,10 @@ from desktop.labels import (
     status_name,
     tag_label,
 )
-from desktop.qt import QAbstractTableModel, QModelIndex, Qt, Signal
-from desktop.session import TagIndex
-from i18n import N_, _
-from i18n.script import Direction, paragraph_direction
+from qirtas.desktop.qt import QAbstractTableModel, QModelIndex, Qt, Signal
+from qirtas.desktop.session import TagIndex
+from qirtas.i18n import N_, _
+from qirtas.i18n.script import Direction, paragraph_direction
 
 PAGE_SIZE = 60  # a screenful or two: a jump far down the table loads only what is shown
 CACHE_ROWS = 2_000

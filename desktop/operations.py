@@ -12,7 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from desktop.qt import QObject, Signal
+from qirtas.desktop.qt import QObject, Signal
 
 log = logging.getLogger(__name__)
 

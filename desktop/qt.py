@@ -1,7 +1,7 @@
 """The one module that imports Qt: every other desktop module takes its Qt names from here."""
 
 # ruff: noqa: E402  (the Qt imports come after pin_singletons(), on purpose)
-from desktop.refcounts import pin_singletons
+from qirtas.desktop.refcounts import pin_singletons
 
 pin_singletons()  # before any Qt call: PySide6 6.12.0 uses up references to None and True
 

@@ -6,12 +6,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from archive.archive import Archive, DocumentNotFound
-from archive.models import FACETS, Document
-from archive.search import highlight
-from desktop.fonts import ARABIC_READING_FAMILIES, LATIN_READING_FAMILIES
-from desktop.integrity import IntegrityBar
-from desktop.labels import (
+from qirtas.archive.archive import Archive, DocumentNotFound
+from qirtas.archive.models import FACETS, Document
+from qirtas.archive.search import highlight
+from qirtas.desktop.fonts import ARABIC_READING_FAMILIES, LATIN_READING_FAMILIES
+from qirtas.desktop.integrity import IntegrityBar
+from qirtas.desktop.labels import (
     document_language_name,
     facet_title,
     in_own_direction,
@@ -20,7 +20,7 @@ from desktop.labels import (
     status_name,
     tag_label,
 )
-from desktop.qt import (
+from qirtas.desktop.qt import (
     QColor,
     QDesktopServices,
     QFont,
@@ -42,9 +42,9 @@ from desktop.qt import (
     QWidget,
     Signal,
 )
-from i18n import _, ngettext
-from i18n.formatting import format_count, format_file_size
-from i18n.script import Direction, paragraph_direction
+from qirtas.i18n import _, ngettext
+from qirtas.i18n.formatting import format_count, format_file_size
+from qirtas.i18n.script import Direction, paragraph_direction
 
 PDF_MEDIA_TYPE = "application/pdf"
 BASE_POINT_SIZE = 11.0

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from archive.bilingual import documents_in_review_state
-from desktop.labels import count_text
-from desktop.list_filter import ListFilter
-from i18n import N_, _, ngettext
+from qirtas.archive.bilingual import documents_in_review_state
+from qirtas.desktop.labels import count_text
+from qirtas.desktop.list_filter import ListFilter
+from qirtas.i18n import N_, _, ngettext
 
 STATE_LABELS = {
     "unreviewed": N_("Not reviewed yet"),

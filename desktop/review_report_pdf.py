@@ -6,15 +6,15 @@ import html
 import os
 from pathlib import Path
 
-from archive.bilingual import Review
-from archive.review_report import ReviewReport, build_report, record_report
-from desktop.fonts import LATIN_READING_FAMILIES, register_fonts
-from i18n import N_, _, current_language
-from i18n.formatting import format_count, format_number
-from i18n.script import Direction, paragraph_direction
+from qirtas.archive.bilingual import Review
+from qirtas.archive.review_report import ReviewReport, build_report, record_report
+from qirtas.desktop.fonts import LATIN_READING_FAMILIES, register_fonts
+from qirtas.i18n import N_, _, current_language
+from qirtas.i18n.formatting import format_count, format_number
+from qirtas.i18n.script import Direction, paragraph_direction
 
 try:
-    from desktop.qt import QFont, QTextDocument
+    from qirtas.desktop.qt import QFont, QTextDocument
 except ImportError:  # pragma: no cover - desktop/qt.py names what the app uses
     from PySide6.QtGui import QFont, QTextDocument
 from PySide6.QtCore import QMarginsF

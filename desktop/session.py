@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from archive.archive import Archive
-from archive.models import Tag
-from desktop.operations import WorkQueue
-from desktop.qt import QObject, QUndoStack, Signal
+from qirtas.archive.archive import Archive
+from qirtas.archive.models import Tag
+from qirtas.desktop.operations import WorkQueue
+from qirtas.desktop.qt import QObject, QUndoStack, Signal
 
 
 class TagIndex:

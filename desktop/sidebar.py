@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from archive.archive import Archive
-from archive.models import FACETS
-from desktop.labels import count_text, facet_title, in_own_direction, tag_label
-from desktop.qt import (
+from qirtas.archive.archive import Archive
+from qirtas.archive.models import FACETS
+from qirtas.desktop.labels import count_text, facet_title, in_own_direction, tag_label
+from qirtas.desktop.qt import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
@@ -20,7 +20,7 @@ from desktop.qt import (
     QWidget,
     Signal,
 )
-from i18n import _
+from qirtas.i18n import _
 
 TAG_ROLE = Qt.ItemDataRole.UserRole
 FACET_ROLE = Qt.ItemDataRole.UserRole + 1

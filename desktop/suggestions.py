@@ -7,14 +7,14 @@ import html
 from collections.abc import Sequence
 from functools import lru_cache
 
-from archive import suggest as suggesting
-from archive.regions import code_for_name, region_names
-from archive.suggest import DocumentSuggestions, Suggestion
-from archive.suggest_places import CITY_BY_KEY
-from desktop.archive_jobs import tools_menu
-from desktop.labels import count_text, facet_name, in_own_direction, long_date_text
-from desktop.lifetime import Lifetime
-from desktop.qt import (
+from qirtas.archive import suggest as suggesting
+from qirtas.archive.regions import code_for_name, region_names
+from qirtas.archive.suggest import DocumentSuggestions, Suggestion
+from qirtas.archive.suggest_places import CITY_BY_KEY
+from qirtas.desktop.archive_jobs import tools_menu
+from qirtas.desktop.labels import count_text, facet_name, in_own_direction, long_date_text
+from qirtas.desktop.lifetime import Lifetime
+from qirtas.desktop.qt import (
     QAction,
     QDialog,
     QDialogButtonBox,
@@ -32,10 +32,10 @@ from desktop.qt import (
     QWidget,
     Signal,
 )
-from desktop.session import Session
-from desktop.theme_keywords import ThemeKeywordsDialog
-from i18n import _, current_language, ngettext
-from i18n.script import Direction, paragraph_direction
+from qirtas.desktop.session import Session
+from qirtas.desktop.theme_keywords import ThemeKeywordsDialog
+from qirtas.i18n import _, current_language, ngettext
+from qirtas.i18n.script import Direction, paragraph_direction
 
 MARK = "background-color: #ffe08a; color: #000000; font-weight: bold;"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from archive.archive import Archive
-from archive.models import FACETS, Tag
-from archive.vocabulary import document_tag_ids, get_tag
-from desktop.labels import count_text, facet_name, in_own_direction, tag_both_names, tag_label
-from desktop.qt import (
+from qirtas.archive.archive import Archive
+from qirtas.archive.models import FACETS, Tag
+from qirtas.archive.vocabulary import document_tag_ids, get_tag
+from qirtas.desktop.labels import count_text, facet_name, in_own_direction, tag_both_names, tag_label
+from qirtas.desktop.qt import (
     QAbstractItemView,
     QComboBox,
     QCompleter,
@@ -29,10 +29,10 @@ from desktop.qt import (
     QVBoxLayout,
     QWidget,
 )
-from desktop.session import Session
-from i18n import _, ngettext
-from i18n.normalize import normalize
-from i18n.script import paragraph_language
+from qirtas.desktop.session import Session
+from qirtas.i18n import _, ngettext
+from qirtas.i18n.normalize import normalize
+from qirtas.i18n.script import paragraph_language
 
 _CHUNK = 20_000
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from archive.suggest import ThemeKeywords, reset_theme_keywords, set_theme_keywords, theme_keywords
-from desktop.labels import in_own_direction
-from desktop.qt import (
+from qirtas.archive.suggest import ThemeKeywords, reset_theme_keywords, set_theme_keywords, theme_keywords
+from qirtas.desktop.labels import in_own_direction
+from qirtas.desktop.qt import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -19,8 +19,8 @@ from desktop.qt import (
     QVBoxLayout,
     QWidget,
 )
-from desktop.session import Session
-from i18n import _, current_language
+from qirtas.desktop.session import Session
+from qirtas.i18n import _, current_language
 
 THEME_ROLE = Qt.ItemDataRole.UserRole
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from archive.unlocking import unlock
-from desktop.qt import QInputDialog, QLineEdit, QPushButton
-from i18n import _
+from qirtas.archive.unlocking import unlock
+from qirtas.desktop.qt import QInputDialog, QLineEdit, QPushButton
+from qirtas.i18n import _
 
 
 def install_unlocking(window) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from archive import vocabulary
-from archive.models import FACETS, Tag
-from desktop.labels import count_text, facet_title, in_own_direction, tag_both_names, tag_label
-from desktop.qt import (
+from qirtas.archive import vocabulary
+from qirtas.archive.models import FACETS, Tag
+from qirtas.desktop.labels import count_text, facet_title, in_own_direction, tag_both_names, tag_label
+from qirtas.desktop.qt import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
@@ -22,8 +22,8 @@ from desktop.qt import (
     QVBoxLayout,
     QWidget,
 )
-from desktop.session import Session
-from i18n import _, ngettext
+from qirtas.desktop.session import Session
+from qirtas.i18n import _, ngettext
 
 TAG_ROLE = Qt.ItemDataRole.UserRole
 

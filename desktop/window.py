@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from desktop.actions import MainActions
-from desktop.archive_jobs import install_archive_jobs
-from desktop.browse import BrowseResult, BrowseState, all_ids, browse, facet_counts
-from desktop.dialogs import search_syntax_text, show_search_syntax
-from desktop.errors import show_error
-from desktop.importing import ImportController
-from desktop.integrity import install_integrity
-from desktop.labels import count_text
-from desktop.models import COLUMNS, ID_ROLE, DocumentTableModel
-from desktop.qt import (
+from qirtas.desktop.actions import MainActions
+from qirtas.desktop.archive_jobs import install_archive_jobs
+from qirtas.desktop.browse import BrowseResult, BrowseState, all_ids, browse, facet_counts
+from qirtas.desktop.dialogs import search_syntax_text, show_search_syntax
+from qirtas.desktop.errors import show_error
+from qirtas.desktop.importing import ImportController
+from qirtas.desktop.integrity import install_integrity
+from qirtas.desktop.labels import count_text
+from qirtas.desktop.models import COLUMNS, ID_ROLE, DocumentTableModel
+from qirtas.desktop.qt import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
@@ -33,15 +33,15 @@ from desktop.qt import (
     QWidget,
     Signal,
 )
-from desktop.reader import Reader
-from desktop.review_filter import install_review_filter
-from desktop.session import Session
-from desktop.sidebar import FacetSidebar
-from desktop.suggestions import install_suggestions
-from desktop.tagging import TagEditor
-from desktop.unlocking import install_unlocking
-from desktop.vocabulary import VocabularyManager
-from i18n import _, ngettext
+from qirtas.desktop.reader import Reader
+from qirtas.desktop.review_filter import install_review_filter
+from qirtas.desktop.session import Session
+from qirtas.desktop.sidebar import FacetSidebar
+from qirtas.desktop.suggestions import install_suggestions
+from qirtas.desktop.tagging import TagEditor
+from qirtas.desktop.unlocking import install_unlocking
+from qirtas.desktop.vocabulary import VocabularyManager
+from qirtas.i18n import _, ngettext
 
 SEARCH_DELAY_MS = 250
 FIRST_ROWS = 200  # rows shown at once; the rest of a larger result follows from the read thread
@@ -406,7 +406,7 @@ class MainWindow(QMainWindow):
         if document_id is None:
             self.statusBar().showMessage(_("Select a document to review its translation."), 8000)
             return
-        from desktop.bilingual_view import BilingualView  # loaded when first used, not at start-up
+        from qirtas.desktop.bilingual_view import BilingualView  # loaded when first used, not at start-up
 
         view = BilingualView(self.archive, document_id, self)
         view.setWindowFlag(Qt.WindowType.Window)

@@ -11,8 +11,7 @@ from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import format_decimal
 from babel.units import format_unit
-
-from i18n.catalog import current_language, ngettext
+from qirtas.i18n.catalog import current_language, ngettext
 
 Digits = Literal["latn", "arab"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from importers import pdf as _pdf  # noqa: F401  (registers the PDF importer, sniffed first)
-from importers import text as _text  # noqa: F401  (registers the text importer)
-from importers.base import (
+from qirtas.importers import pdf as _pdf  # noqa: F401  (registers the PDF importer, sniffed first)
+from qirtas.importers import text as _text  # noqa: F401  (registers the text importer)
+from qirtas.importers.base import (
     STATUS_ENCRYPTED,
     STATUS_NEEDS_OCR,
     STATUS_OK,

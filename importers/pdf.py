@@ -17,11 +17,10 @@ from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser, PDFSyntaxError
 from pdfminer.psexceptions import PSEOF, PSException
-
-from i18n.catalog import _, ngettext
-from i18n.dates import find_date
-from i18n.script import document_language
-from importers.base import (
+from qirtas.i18n.catalog import _, ngettext
+from qirtas.i18n.dates import find_date
+from qirtas.i18n.script import document_language
+from qirtas.importers.base import (
     STATUS_ENCRYPTED,
     STATUS_NEEDS_OCR,
     STATUS_OK,
@@ -30,9 +29,9 @@ from importers.base import (
     Importer,
     registry,
 )
-from importers.pdf_info import meaningful_title, read_info
-from importers.pdf_layout import GlyphDevice, PageLayout, layout_page
-from importers.pdf_paragraphs import (
+from qirtas.importers.pdf_info import meaningful_title, read_info
+from qirtas.importers.pdf_layout import GlyphDevice, PageLayout, layout_page
+from qirtas.importers.pdf_paragraphs import (
     bracket_vote,
     continues_sentence,
     heading_of,
@@ -112,7 +111,7 @@ def extract_pdf(path: Path, data: bytes | None = None, password: str | None = No
     text, page_starts, heading = _assemble(layouts, metadata.get("producer", ""), warnings)
     # Imported here, not at the top: importing the text importer first would register it before this
     # one, and a PDF written without binary streams would then be taken for a text file.
-    from importers.text import guess_title
+    from qirtas.importers.text import guess_title
 
     status = STATUS_OK
     if not any(char.isalnum() for char in text):

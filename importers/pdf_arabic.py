@@ -14,8 +14,7 @@ import re
 import unicodedata
 
 from bidi import algorithm as uax9
-
-from i18n.normalize import fold_compatibility
+from qirtas.i18n.normalize import fold_compatibility
 
 _RTL_CLASSES = frozenset(("R", "AL"))
 _STRONG = frozenset(("L", "R", "AL"))

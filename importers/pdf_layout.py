@@ -19,8 +19,7 @@ from pdfminer.pdfdevice import PDFTextDevice
 from pdfminer.pdffont import PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.utils import apply_matrix_rect
-
-from importers.pdf_arabic import rtl_share
+from qirtas.importers.pdf_arabic import rtl_share
 
 # Distances in units of the font size.
 WORD_GAP = 0.14  # a gap wider than this between two glyphs is a space

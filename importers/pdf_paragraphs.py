@@ -8,8 +8,8 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from importers.pdf_arabic import bracket_errors, reorder, repair_text
-from importers.pdf_layout import Line, PageLayout
+from qirtas.importers.pdf_arabic import bracket_errors, reorder, repair_text
+from qirtas.importers.pdf_layout import Line, PageLayout
 
 MARGIN_BAND = 0.1  # headers and footers live in the top and bottom tenth of a page
 _SENTENCE_END = re.compile(r"[.!?؟:;\"”»)…]\s*$")

@@ -9,11 +9,10 @@ import unicodedata
 from pathlib import Path
 
 from charset_normalizer import from_bytes
-
-from i18n import _
-from i18n.dates import find_date
-from i18n.script import document_language
-from importers.base import Extracted, ExtractionError, Importer, registry
+from qirtas.i18n import _
+from qirtas.i18n.dates import find_date
+from qirtas.i18n.script import document_language
+from qirtas.importers.base import Extracted, ExtractionError, Importer, registry
 
 MEDIA_TYPE = "text/plain"
 _BOMS = (

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from i18n.catalog import _, current_language, setup_i18n
-from importers.base import Extracted, ExtractionError
+from qirtas.i18n.catalog import _, current_language, setup_i18n
+from qirtas.importers.base import Extracted, ExtractionError
 
 DEFAULT_TIMEOUT = 120.0
 # Address space allowed to each worker (MB); 0 turns the limit off.
@@ -66,7 +66,7 @@ def _worker_main(connection: Connection, memory_mb: int) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         except (ImportError, ValueError, OSError):
             pass
-    from importers import extract
+    from qirtas.importers import extract
 
     while True:
         try:

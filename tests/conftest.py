@@ -21,7 +21,7 @@ if str(REPO) not in sys.path:
 
 # PySide6 6.12.0 drops a reference to None on every void call (and to True on every emit): give them a
 # reserve before any GUI test runs, or a long session aborts with "deallocating None".
-from desktop.refcounts import pin_singletons  # noqa: E402  (imports no Qt)
+from qirtas.desktop.refcounts import pin_singletons  # noqa: E402  (imports no Qt)
 
 pin_singletons()
 
@@ -29,7 +29,7 @@ pin_singletons()
 @pytest.fixture
 def archive(tmp_path):
     """A fresh, empty archive, closed after the test."""
-    from archive.archive import Archive
+    from qirtas.archive.archive import Archive
 
     opened = Archive.open(tmp_path / "archive")
     yield opened
@@ -39,7 +39,7 @@ def archive(tmp_path):
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory):
     """The demo archive built once per session (copy it before changing it)."""
-    from archive.demo import build_demo
+    from qirtas.archive.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo-template") / "demo"
     archive, _report = build_demo(path)
@@ -50,7 +50,7 @@ def demo_template(tmp_path_factory):
 @pytest.fixture
 def demo_archive(demo_template, tmp_path):
     """A private copy of the demo archive, open, closed after the test."""
-    from archive.archive import Archive
+    from qirtas.archive.archive import Archive
 
     path = tmp_path / "demo"
     shutil.copytree(demo_template, path)
@@ -63,7 +63,7 @@ def demo_archive(demo_template, tmp_path):
 @pytest.fixture
 def gui_settings(tmp_path):
     """QSettings in a private file, so tests never read or write the user's own settings."""
-    from desktop.qt import QSettings
+    from qirtas.desktop.qt import QSettings
 
     return QSettings(str(tmp_path / "qirtas-settings.ini"), QSettings.Format.IniFormat)
 
@@ -71,7 +71,7 @@ def gui_settings(tmp_path):
 @pytest.fixture
 def gui_app(qapp, gui_settings):
     """The desktop Application (fonts registered, English UI) without an archive yet; shut down after."""
-    from desktop.app import Application, create_qapplication
+    from qirtas.desktop.app import Application, create_qapplication
 
     create_qapplication()
     application = Application(qapp, gui_settings)

@@ -8,13 +8,13 @@ import stat
 
 import pytest
 from peewee import IntegrityError
+from qirtas.archive import search
+from qirtas.archive.archive import Archive, ArchiveError, DocumentFilter, DocumentNotFound, NewDocument
+from qirtas.archive.importing import ImportOptions, import_paths
+from qirtas.archive.models import AuditEvent, Document, Tag
+from qirtas.archive.regions import ensure_region
+from qirtas.importers import Extracted, extract
 
-from archive import search
-from archive.archive import Archive, ArchiveError, DocumentFilter, DocumentNotFound, NewDocument
-from archive.importing import ImportOptions, import_paths
-from archive.models import AuditEvent, Document, Tag
-from archive.regions import ensure_region
-from importers import Extracted, extract
 from tests.conftest import SEED_FILES
 
 
@@ -158,8 +158,7 @@ def test_database_runs_in_wal_with_foreign_keys_and_busy_timeout(archive):
 
 def test_an_old_schema_is_migrated_forward(tmp_path):
     from playhouse.migrate import SqliteMigrator, migrate
-
-    from archive import schema
+    from qirtas.archive import schema
 
     path = tmp_path / "old"
     with Archive.open(path) as opened:  # make a v1 archive: no Tag.place column, version 1
@@ -171,7 +170,7 @@ def test_an_old_schema_is_migrated_forward(tmp_path):
 
 
 def test_a_newer_schema_is_refused_with_a_sentence(tmp_path):
-    from archive import schema
+    from qirtas.archive import schema
 
     path = tmp_path / "future"
     with Archive.open(path):

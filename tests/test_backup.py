@@ -10,20 +10,20 @@ import sys
 import time
 
 import pytest
+from qirtas.archive.archive import Archive, ArchiveError, NewDocument
+from qirtas.archive.backup import backup
+from qirtas.archive.models import Document, Tag
+from qirtas.archive.store import sha256_file
+from qirtas.archive.verify import verify
+from qirtas.cli.main import main
+from qirtas.importers import Extracted
 
-from archive.archive import Archive, ArchiveError, NewDocument
-from archive.backup import backup
-from archive.models import Document, Tag
-from archive.store import sha256_file
-from archive.verify import verify
-from cli.main import main
-from importers import Extracted
 from tests.conftest import REPO
 
 WRITER = """
 import pathlib, sys
-from archive.archive import Archive
-from archive.importing import import_paths
+from qirtas.archive.archive import Archive
+from qirtas.archive.importing import import_paths
 
 archive_path, folder, stop = map(pathlib.Path, sys.argv[1:4])
 with Archive.open(archive_path) as archive:

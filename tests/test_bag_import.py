@@ -8,15 +8,15 @@ import shutil
 
 import bagit
 import pytest
+from qirtas.archive.archive import Archive, NewDocument
+from qirtas.archive.bag_import import BagRejected, import_bag
+from qirtas.archive.export import export
+from qirtas.archive.export_records import review_tables
+from qirtas.archive.models import AuditEvent, Document, DocumentLink, DocumentTag, Tag, database
+from qirtas.archive.verify import verify
+from qirtas.cli.main import main
+from qirtas.importers import Extracted
 
-from archive.archive import Archive, NewDocument
-from archive.bag_import import BagRejected, import_bag
-from archive.export import export
-from archive.export_records import review_tables
-from archive.models import AuditEvent, Document, DocumentLink, DocumentTag, Tag, database
-from archive.verify import verify
-from cli.main import main
-from importers import Extracted
 from tests.conftest import SEED_FILES
 
 REVIEW_TABLE = (

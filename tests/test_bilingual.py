@@ -7,17 +7,17 @@ import json
 import unicodedata
 
 import pytest
+from qirtas.archive import bilingual
+from qirtas.archive.alignment import Bead, Lexicon, align
+from qirtas.archive.archive import Archive, ArchiveError
+from qirtas.archive.bilingual import APPROVED, NEEDS_REVISION, UNREVIEWED, Review
+from qirtas.archive.models import ReviewPair
+from qirtas.archive.review_report import write_csv
+from qirtas.archive.translation_candidates import candidates
+from qirtas.cli.main import main
+from qirtas.i18n.script import split_paragraphs
+from qirtas.importers import Extracted
 
-from archive import bilingual
-from archive.alignment import Bead, Lexicon, align
-from archive.archive import Archive, ArchiveError
-from archive.bilingual import APPROVED, NEEDS_REVISION, UNREVIEWED, Review
-from archive.models import ReviewPair
-from archive.review_report import write_csv
-from archive.translation_candidates import candidates
-from cli.main import main
-from i18n.script import split_paragraphs
-from importers import Extracted
 from tests.conftest import SEEDS
 
 ADDED = (
@@ -251,7 +251,7 @@ def test_every_step_is_in_the_audit_trail_of_both_documents(demo_archive):
 
 
 def test_a_version_2_archive_gains_the_review_table(tmp_path):
-    from archive import schema
+    from qirtas.archive import schema
 
     path = tmp_path / "old"
     with Archive.open(path) as opened:
@@ -289,8 +289,7 @@ def test_csv_report_has_a_bom_readable_arabic_statuses_and_comments(demo_archive
 
 def test_pdf_report_lists_statuses_and_keeps_arabic_extractable(demo_archive, tmp_path, qapp):
     from pdfminer.high_level import extract_text
-
-    from desktop.review_report_pdf import write_pdf
+    from qirtas.desktop.review_report_pdf import write_pdf
 
     review = Review.open(demo_archive, 5)
     review.set_review(2, APPROVED)
@@ -318,8 +317,8 @@ def test_write_csv_leaves_no_partial_file_when_the_folder_is_missing(demo_archiv
 
 
 def test_a_scan_without_text_links_without_pairs_or_repeated_audit(archive):
-    from archive.archive import NewDocument
-    from importers import Extracted
+    from qirtas.archive.archive import NewDocument
+    from qirtas.importers import Extracted
 
     scan = archive.add(
         NewDocument(b"%PDF scan", Extracted("", "application/pdf", status="needs_ocr"), "s.pdf")

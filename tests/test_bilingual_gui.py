@@ -5,18 +5,17 @@ from __future__ import annotations
 import csv
 
 import pytest
-
-from archive import bilingual
-from archive.bilingual import APPROVED, NEEDS_REVISION, UNREVIEWED, Review
-from desktop.qt import QApplication, Qt
-from i18n import setup_i18n
+from qirtas.archive import bilingual
+from qirtas.archive.bilingual import APPROVED, NEEDS_REVISION, UNREVIEWED, Review
+from qirtas.desktop.qt import QApplication, Qt
+from qirtas.i18n import setup_i18n
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
 
 @pytest.fixture
 def view(demo_archive, qtbot):
-    from desktop.bilingual_view import BilingualView
+    from qirtas.desktop.bilingual_view import BilingualView
 
     widget = BilingualView(demo_archive, 6)  # the Arabic side: the English still goes first
     qtbot.addWidget(widget)
@@ -52,7 +51,7 @@ def cell(view, row: int, column: int):
 
 
 def test_each_side_reads_in_its_own_direction_and_font(view):
-    from desktop.bilingual_view import AR_COLUMN, DIRECTION_ROLE, EN_COLUMN
+    from qirtas.desktop.bilingual_view import AR_COLUMN, DIRECTION_ROLE, EN_COLUMN
 
     assert view.model.rowCount() == 13
     assert view.model.data(cell(view, 2, EN_COLUMN)).startswith("Dushanbe hosted")
@@ -132,7 +131,7 @@ def test_merge_and_split_from_the_keyboard(view, qtbot):
 
 
 def test_the_arabic_ui_mirrors_the_columns_and_keeps_each_side_in_its_direction(demo_archive, qtbot):
-    from desktop.bilingual_view import AR_COLUMN, EN_COLUMN, BilingualView
+    from qirtas.desktop.bilingual_view import AR_COLUMN, EN_COLUMN, BilingualView
 
     setup_i18n("ar")
     QApplication.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
@@ -162,7 +161,7 @@ def test_the_arabic_ui_mirrors_the_columns_and_keeps_each_side_in_its_direction(
 
 
 def test_a_document_without_translation_offers_candidates_and_links_one(demo_archive, qtbot):
-    from desktop.bilingual_view import BilingualView
+    from qirtas.desktop.bilingual_view import BilingualView
 
     bilingual.unlink(demo_archive, 5, 6)
     widget = BilingualView(demo_archive, 5)
@@ -178,7 +177,7 @@ def test_a_document_without_translation_offers_candidates_and_links_one(demo_arc
 
 
 def test_a_document_with_nothing_like_a_translation_says_so(demo_archive, qtbot):
-    from desktop.bilingual_view import BilingualView
+    from qirtas.desktop.bilingual_view import BilingualView
 
     widget = BilingualView(demo_archive, 1)
     qtbot.addWidget(widget)
@@ -196,7 +195,7 @@ def test_the_report_exports_as_csv_and_pdf_from_the_view(view, qtbot, tmp_path):
 
 
 def test_a_text_edited_elsewhere_is_realigned_before_any_status_is_written(view, qtbot, demo_archive):
-    from importers import Extracted
+    from qirtas.importers import Extracted
 
     view.select_row(4)
     document = demo_archive.get(5)
@@ -213,7 +212,7 @@ def test_a_text_edited_elsewhere_is_realigned_before_any_status_is_written(view,
 
 
 def test_a_document_with_two_translations_chooses_between_them(demo_archive, qtbot):
-    from desktop.bilingual_view import BilingualView
+    from qirtas.desktop.bilingual_view import BilingualView
 
     bilingual.link(demo_archive, 5, 3)  # a second (wrong, but linked) Arabic document
     widget = BilingualView(demo_archive, 5)

@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 import pytest
+from qirtas.cli.main import main
 
-from cli.main import main
 from tests.conftest import REPO, SEED_FILES
 
 

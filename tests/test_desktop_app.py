@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from desktop.errors import error_sentence
-from desktop.qt import QMessageBox, Qt, QTest
+from qirtas.desktop.errors import error_sentence
+from qirtas.desktop.qt import QMessageBox, Qt, QTest
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -87,7 +86,7 @@ def test_typing_arabic_in_the_tag_field_completes_the_region(demo_window):
 def test_switching_language_keeps_the_search_ticks_and_a_running_import(
     gui_app, demo_window, tmp_path, qtbot, wait_for_writes
 ):
-    from archive.importing import ImportOptions
+    from qirtas.archive.importing import ImportOptions
 
     folder = tmp_path / "incoming"
     folder.mkdir()
@@ -114,7 +113,7 @@ def test_qt_can_be_called_all_day():
     without the reserve desktop.refcounts gives them, CPython frees None and aborts."""
     import sys
 
-    from desktop.qt import QObject, Signal
+    from qirtas.desktop.qt import QObject, Signal
 
     class Ticker(QObject):
         ticked = Signal(int)
@@ -127,7 +126,7 @@ def test_qt_can_be_called_all_day():
 
 
 def test_review_translation_opens_the_pair_of_the_current_document(demo_window):
-    from desktop.bilingual_view import BilingualView
+    from qirtas.desktop.bilingual_view import BilingualView
 
     arabic = next(i for i in demo_window.model.ids() if demo_window.archive.translations(i))
     demo_window.select_document(arabic)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import shutil
 
 from PySide6.QtWidgets import QAbstractButton
-
-from desktop.qt import QLabel, Qt
-from i18n.formatting import set_digits
+from qirtas.desktop.qt import QLabel, Qt
+from qirtas.i18n.formatting import set_digits
 
 
 def _arabic_window(gui_app, demo_template, tmp_path, qtbot):

@@ -7,9 +7,8 @@ import json
 import threading
 
 import pytest
-
-from archive.models import Document
-from desktop.qt import QMessageBox, QSelectionFlag
+from qirtas.archive.models import Document
+from qirtas.desktop.qt import QMessageBox, QSelectionFlag
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -122,8 +121,8 @@ def test_backup_then_bag_round_trip_and_a_tampered_bag_is_refused(demo_window, q
 
 
 def test_file_export_asks_what_and_where_then_exports(demo_window, qtbot, tmp_path, monkeypatch):
-    from desktop import archive_jobs
-    from desktop.qt import QDialog, QFileDialog
+    from qirtas.desktop import archive_jobs
+    from qirtas.desktop.qt import QDialog, QFileDialog
 
     window = demo_window
     window.search_field.setText("Dushanbe")

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from archive.importing import ImportOptions
+from qirtas.archive.importing import ImportOptions
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -66,7 +65,7 @@ def test_importing_a_folder_shows_the_rows_and_a_report(empty_window, tmp_path, 
 
 
 def test_tag_everything_just_imported_in_one_step(empty_window, tmp_path, qtbot, wait_for_writes):
-    from desktop.tagging import TagSpec
+    from qirtas.desktop.tagging import TagSpec
 
     window = empty_window
     job = window.imports.start([str(make_folder(tmp_path))])
@@ -107,7 +106,7 @@ def test_cancel_keeps_the_batches_already_committed(empty_window, tmp_path, qtbo
 def test_a_dropped_pdf_is_imported_and_its_page_shows_beside_the_text(empty_window, qtbot, wait_for_writes):
     from pathlib import Path
 
-    from desktop.qt import QDropEvent, QMimeData, QPointF, Qt, QUrl
+    from qirtas.desktop.qt import QDropEvent, QMimeData, QPointF, Qt, QUrl
 
     window = empty_window
     pdf = Path(__file__).parent / "fixtures" / "pdf" / "chromium" / "bilingual.pdf"

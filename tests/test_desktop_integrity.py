@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from archive.archive import NewDocument
-from archive.integrity import Finding
-from desktop.integrity import finding_sentence
-from importers import Extracted
+from qirtas.archive.archive import NewDocument
+from qirtas.archive.integrity import Finding
+from qirtas.desktop.integrity import finding_sentence
+from qirtas.importers import Extracted
 
 pytestmark = pytest.mark.usefixtures("qapp")
 

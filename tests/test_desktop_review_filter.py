@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archive.bilingual import Review
+from qirtas.archive.bilingual import Review
 
 
 def _pair_ids(window):

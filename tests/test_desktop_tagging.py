@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from archive import vocabulary
-from archive.archive import ArchiveError
-from desktop.qt import QInputDialog, QMessageBox, QSelectionFlag
-from desktop.tagging import TagSpec
+from qirtas.archive import vocabulary
+from qirtas.archive.archive import ArchiveError
+from qirtas.desktop.qt import QInputDialog, QMessageBox, QSelectionFlag
+from qirtas.desktop.tagging import TagSpec
 
 pytestmark = pytest.mark.usefixtures("qapp")
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from desktop.qt import QMessageBox, Qt
+from qirtas.desktop.qt import QMessageBox, Qt
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -146,7 +145,7 @@ def test_delete_asks_first_and_removes_the_documents(demo_window, monkeypatch, w
 
 
 def test_switching_to_arabic_mirrors_the_window_and_is_remembered(gui_app, demo_window):
-    from desktop.qt import QApplication
+    from qirtas.desktop.qt import QApplication
 
     gui_app.switch_language("ar")
     window = gui_app.window
@@ -173,8 +172,8 @@ def test_settings_remember_the_archive_and_splitters(gui_app, demo_window):
 
 
 def test_qt_widgets_count_in_the_digits_chosen_for_arabic(gui_app):
-    from desktop.app import qt_locale
-    from i18n.formatting import set_digits
+    from qirtas.desktop.app import qt_locale
+    from qirtas.i18n.formatting import set_digits
 
     assert qt_locale("ar").toString(1234).startswith("1")  # Latin digits by default, like Babel's
     set_digits("arab")
@@ -188,7 +187,7 @@ def test_qt_widgets_count_in_the_digits_chosen_for_arabic(gui_app):
 def test_a_broad_search_shows_its_first_rows_at_once_and_the_rest_follow_without_moving_them(
     demo_window, qtbot, monkeypatch
 ):
-    from archive import search
+    from qirtas.archive import search
 
     archive = demo_window.archive
     exact = archive.search("the", limit=0).ids

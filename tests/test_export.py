@@ -12,12 +12,11 @@ from pathlib import Path
 
 import bagit
 import pytest
-
-from archive.archive import ArchiveError
-from archive.bag_export import DC
-from archive.export import export
-from archive.models import Document, DocumentLink, Tag
-from cli.main import main
+from qirtas.archive.archive import ArchiveError
+from qirtas.archive.bag_export import DC
+from qirtas.archive.export import export
+from qirtas.archive.models import Document, DocumentLink, Tag
+from qirtas.cli.main import main
 
 
 def _link(first: int, second: int) -> None:

@@ -8,9 +8,8 @@ import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from i18n import dates, normalize, script
-from importers import text as text_importer
+from qirtas.i18n import dates, normalize, script
+from qirtas.importers import text as text_importer
 
 WHITE_SPACE = [chr(code) for code in range(0x110000) if chr(code).isspace()]
 # Letters of every script we count, Arabic marks, tatweel, ligatures and presentation forms, joiners and
@@ -272,7 +271,7 @@ def test_control_characters_counted_in_bytes_as_by_character(text):
 
 
 def test_text_full_of_control_characters_or_only_white_space_is_refused():
-    from importers.base import ExtractionError
+    from qirtas.importers.base import ExtractionError
 
     for data, message in (
         ("ok\x01\x02 الأمم".encode() * 20, "control characters"),
@@ -298,7 +297,7 @@ def test_text_full_of_control_characters_or_only_white_space_is_refused():
     )
 )
 def test_a_worker_sends_the_index_terms_and_the_lexicon_rows_of_every_word_of_an_import(documents):
-    from archive import importing, search
+    from qirtas.archive import importing, search
 
     normalize.index_text("words met before the import began")
     sent = importing._Sent(normalize.record_new_pieces(), set())  # as a worker does for each import

@@ -6,8 +6,8 @@ import codecs
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from qirtas.importers import Extracted, ExtractionError, extract
 
-from importers import Extracted, ExtractionError, extract
 from tests.conftest import SEED_FILES
 
 SEED_BYTES = [p.read_bytes() for p in SEED_FILES]

@@ -8,12 +8,12 @@ import sys
 import unicodedata
 
 import pytest
+import qirtas.i18n.catalog as catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from qirtas.i18n import _, ngettext, setup_i18n
+from qirtas.i18n.formatting import document_count
 
-import i18n.catalog as catalog
-from i18n import _, ngettext, setup_i18n
-from i18n.formatting import document_count
 from tests.conftest import REPO
 
 LOCALES = REPO / "i18n" / "locale"

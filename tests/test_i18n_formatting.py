@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
-from i18n import setup_i18n
-from i18n.formatting import (
+from qirtas.i18n import setup_i18n
+from qirtas.i18n.formatting import (
     digits_setting,
     format_count,
     format_date,

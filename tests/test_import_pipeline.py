@@ -12,10 +12,10 @@ from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 
 import pytest
+from qirtas.archive import importing
+from qirtas.archive.importing import ImportOptions, import_paths
+from qirtas.archive.models import AuditEvent, Document
 
-from archive import importing
-from archive.importing import ImportOptions, import_paths
-from archive.models import AuditEvent, Document
 from benchmarks.corpus import write_files
 
 PARALLEL = ImportOptions(workers=2)  # with at least `_PARALLEL_MIN` files, worker processes read them
@@ -149,7 +149,7 @@ def test_the_archive_folder_is_never_imported_into_itself(archive, tmp_path):
 
 
 def test_an_archive_made_again_in_the_same_folder_imports_in_the_same_process(tmp_path):
-    from archive.archive import Archive
+    from qirtas.archive.archive import Archive
 
     note = tmp_path / "note.txt"
     note.write_text("A note imported twice, into two archives made one after the other.", encoding="utf-8")
@@ -162,9 +162,9 @@ def test_an_archive_made_again_in_the_same_folder_imports_in_the_same_process(tm
 def test_documents_read_by_workers_equal_documents_added_one_at_a_time(archive, tmp_path):
     # The workers' shortcuts (language, index terms, the lexicon of an import, results sent as tuples)
     # give the archive exactly what the general code gives, file by file.
-    from archive.archive import Archive, NewDocument
-    from archive.models import database
-    from importers import extract
+    from qirtas.archive.archive import Archive, NewDocument
+    from qirtas.archive.models import database
+    from qirtas.importers import extract
 
     paths = write_files(tmp_path / "in", 45)
     (tmp_path / "in" / "mixed.txt").write_text(
@@ -202,9 +202,9 @@ def test_words_sent_with_a_batch_of_duplicates_still_reach_the_prefix_lexicon(ar
     import dataclasses
     from pathlib import Path
 
-    from archive.archive import NewDocument
-    from archive.search import lexicon_entries, prepare_index
-    from importers import extract
+    from qirtas.archive.archive import NewDocument
+    from qirtas.archive.search import lexicon_entries, prepare_index
+    from qirtas.importers import extract
 
     def read_by_a_worker(data: bytes, name: str) -> NewDocument:
         extracted = extract(Path(name), data=data)

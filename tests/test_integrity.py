@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from qirtas.archive import integrity
+from qirtas.archive.archive import DocumentFilter, NewDocument
+from qirtas.archive.importing import import_paths
+from qirtas.archive.integrity import check_text
+from qirtas.cli.main import main
+from qirtas.importers import Extracted
 
-from archive import integrity
-from archive.archive import DocumentFilter, NewDocument
-from archive.importing import import_paths
-from archive.integrity import check_text
-from cli.main import main
-from importers import Extracted
 from tests.conftest import SEED_FILES
 
 

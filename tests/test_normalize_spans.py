@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from i18n.normalize import index_terms, term_spans, word_terms
+from qirtas.i18n.normalize import index_terms, term_spans, word_terms
 
 # Arabic letters, harakat, tatweel, ligatures, joiners, bidi marks, a combining accent, digits, underscore.
 ARABIC_AND_MARKS = st.text(alphabet="الإرهابكتمنصةىيؤئ ـًٌٍَُِّْ،.ﻻﷺ\u200c\u200f\u0301éeﬁ_٣", max_size=80)

@@ -8,9 +8,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
-
-from i18n import normalize as normalizer
-from i18n.normalize import normalize, stem
+from qirtas.i18n import normalize as normalizer
+from qirtas.i18n.normalize import normalize, stem
 
 # Each group: inflected and clitic forms of one word; a search for one should find the others.
 GROUPS: list[list[str]] = [

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 from pdfminer.high_level import extract_text
-
-from importers.pdf_arabic import bracket_errors, reorder, repair_glyph, repair_text
+from qirtas.importers.pdf_arabic import bracket_errors, reorder, repair_glyph, repair_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 sys.path.insert(0, str(FIXTURES))

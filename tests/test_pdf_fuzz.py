@@ -8,11 +8,10 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from importers import Extracted, ExtractionError
-from importers.base import STATUSES
-from importers.pdf_arabic import reorder
-from importers.workers import extract_isolated
+from qirtas.importers import Extracted, ExtractionError
+from qirtas.importers.base import STATUSES
+from qirtas.importers.pdf_arabic import reorder
+from qirtas.importers.workers import extract_isolated
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 SOURCES = [

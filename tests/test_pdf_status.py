@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-
-from cli.main import main
-from importers import STATUS_ENCRYPTED, STATUS_NEEDS_OCR, STATUS_OK, ExtractionError
-from importers.pdf import extract_pdf
+from qirtas.cli.main import main
+from qirtas.importers import STATUS_ENCRYPTED, STATUS_NEEDS_OCR, STATUS_OK, ExtractionError
+from qirtas.importers.pdf import extract_pdf
 
 STATUS = Path(__file__).parent / "fixtures" / "pdf" / "status"
 

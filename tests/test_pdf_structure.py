@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from importers import registry
-from importers.pdf_info import decode_string, meaningful_title, parse_pdf_date
-from importers.pdf_paragraphs import join_lines
+from qirtas.importers import registry
+from qirtas.importers.pdf_info import decode_string, meaningful_title, parse_pdf_date
+from qirtas.importers.pdf_paragraphs import join_lines
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 sys.path.insert(0, str(FIXTURES))

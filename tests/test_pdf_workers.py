@@ -7,11 +7,10 @@ import multiprocessing
 from pathlib import Path
 
 import pytest
-
-from archive.importing import ImportOptions, import_paths
-from importers import Extracted, ExtractionError
-from importers.base import STATUSES
-from importers.workers import HOG_ENV, MEMORY_LIMIT_ENV, STALL_ENV, extract_isolated
+from qirtas.archive.importing import ImportOptions, import_paths
+from qirtas.importers import Extracted, ExtractionError
+from qirtas.importers.base import STATUSES
+from qirtas.importers.workers import HOG_ENV, MEMORY_LIMIT_ENV, STALL_ENV, extract_isolated
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 GOOD = [FIXTURES / "libreoffice" / "en_conference.pdf", FIXTURES / "chromium" / "bilingual.pdf"]

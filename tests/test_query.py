@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
-from archive.query import date_range, language_code, parse
+from qirtas.archive.query import date_range, language_code, parse
 
 
 def _clauses(query: str) -> list[list[tuple[tuple[str, ...], bool]]]:

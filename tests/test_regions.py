@@ -6,9 +6,8 @@ import json
 
 import pytest
 from babel import Locale
-
-from archive.models import Tag
-from archive.regions import (
+from qirtas.archive.models import Tag
+from qirtas.archive.regions import (
     M49_PARENT,
     NOT_PLACES,
     code_for_name,
@@ -17,7 +16,8 @@ from archive.regions import (
     region_names,
     region_path,
 )
-from cli.main import main
+from qirtas.cli.main import main
+
 from tests.conftest import SEED_FILES
 
 CONTINENTS = {"002", "019", "142", "150", "009"}

@@ -8,13 +8,13 @@ import subprocess
 import sys
 
 import pytest
+from qirtas.archive.archive import Archive
 
-from archive.archive import Archive
 from benchmarks.corpus import write_files
 from benchmarks.crash import consistent_count, kill_trials
 from tests.conftest import REPO
 
-QIRTAS = [sys.executable, "-m", "cli.main"]
+QIRTAS = [sys.executable, "-m", "qirtas.cli.main"]
 
 
 def qirtas(*args: str, **kwargs) -> subprocess.CompletedProcess:

@@ -1,6 +1,6 @@
 """Script detection and per-paragraph direction (first strong character)."""
 
-from i18n.script import Direction, document_language, paragraph_direction, script_of, split_paragraphs
+from qirtas.i18n.script import Direction, document_language, paragraph_direction, script_of, split_paragraphs
 
 
 def test_direction_comes_from_the_first_strong_character():

@@ -7,10 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from archive.archive import Archive, NewDocument
-from archive.regions import ensure_region
-from importers import Extracted
+from qirtas.archive.archive import Archive, NewDocument
+from qirtas.archive.regions import ensure_region
+from qirtas.importers import Extracted
 
 # key → (title, language, date, text, tags as (facet, English name) or ("region", CLDR code / city))
 WRITTEN = {
@@ -252,7 +251,7 @@ def test_facet_counts_follow_the_search_result(corpus):
 
 
 def test_facet_counts_keep_working_with_a_document_filter(corpus):
-    from archive.archive import DocumentFilter
+    from qirtas.archive.archive import DocumentFilter
 
     archive, _ids = corpus
     hate = archive.find_tag("theme", "Hate speech")

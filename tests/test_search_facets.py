@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
-from archive import search
-from archive.archive import NewDocument
-from archive.vocabulary import delete_tag, merge_tags
-from importers import Extracted
+from qirtas.archive import search
+from qirtas.archive.archive import NewDocument
+from qirtas.archive.vocabulary import delete_tag, merge_tags
+from qirtas.importers import Extracted
 
 
 def _add(archive, text: str, language: str = "en", date: dt.date | None = None, title: str = "") -> int:

@@ -9,11 +9,10 @@ import random
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from archive import search
-from archive.archive import Archive, NewDocument
-from cli.main import main
-from importers import Extracted
+from qirtas.archive import search
+from qirtas.archive.archive import Archive, NewDocument
+from qirtas.cli.main import main
+from qirtas.importers import Extracted
 
 PIECES = [
     '"',

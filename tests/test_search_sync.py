@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from archive import schema, search
-from archive.archive import Archive, NewDocument
-from archive.models import Document
-from importers import Extracted
+from qirtas.archive import schema, search
+from qirtas.archive.archive import Archive, NewDocument
+from qirtas.archive.models import Document
+from qirtas.importers import Extracted
 
 
 def _new(text: str, title: str = "", language: str = "en") -> NewDocument:

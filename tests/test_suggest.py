@@ -6,10 +6,9 @@ import datetime as dt
 import json
 
 import pytest
-
-from archive.archive import ArchiveError, NewDocument
-from archive.models import AuditEvent, DocumentTag, Tag
-from archive.suggest import (
+from qirtas.archive.archive import ArchiveError, NewDocument
+from qirtas.archive.models import AuditEvent, DocumentTag, Tag
+from qirtas.archive.suggest import (
     Suggester,
     accept,
     reject,
@@ -21,8 +20,8 @@ from archive.suggest import (
     suggest_on_import,
     theme_keywords,
 )
-from cli.main import main
-from importers import Extracted
+from qirtas.cli.main import main
+from qirtas.importers import Extracted
 
 
 def add(archive, text: str, language: str = "en", title: str = "") -> int:

@@ -13,12 +13,12 @@ import datetime as dt
 import json
 
 import pytest
+from qirtas.archive.importing import import_paths
+from qirtas.archive.models import AuditEvent, DocumentTag
+from qirtas.archive.suggest import Suggester
+from qirtas.archive.suggest_text import fold_phrase
+from qirtas.seeds import METADATA
 
-from archive.importing import import_paths
-from archive.models import AuditEvent, DocumentTag
-from archive.suggest import Suggester
-from archive.suggest_text import fold_phrase
-from seeds import METADATA
 from tests.conftest import SEED_FILES
 
 D = dt.date

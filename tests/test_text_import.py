@@ -6,8 +6,8 @@ import codecs
 import os
 
 import pytest
+from qirtas.importers import ExtractionError, extract
 
-from importers import ExtractionError, extract
 from tests.conftest import SEED_FILES
 
 ARABIC_SEED = next(p for p in SEED_FILES if p.name.startswith("002"))

@@ -7,10 +7,10 @@ import os
 import stat
 import time
 
-from archive.models import Document
-from archive.store import sha256_bytes, sha256_file
-from archive.verify import ORPHANS, repair, verify
-from cli.main import main
+from qirtas.archive.models import Document
+from qirtas.archive.store import sha256_bytes, sha256_file
+from qirtas.archive.verify import ORPHANS, repair, verify
+from qirtas.cli.main import main
 
 
 def _corrupt(path) -> None:

@@ -58,10 +58,10 @@ def main(out_dir: Path) -> int:
 
 
 def take_screenshots(out_dir: Path) -> int:
-    from archive.demo import build_demo
-    from archive.importing import import_paths
-    from desktop.app import Application, create_qapplication
-    from desktop.qt import QApplication, QSettings, Qt
+    from qirtas.archive.demo import build_demo
+    from qirtas.archive.importing import import_paths
+    from qirtas.desktop.app import Application, create_qapplication
+    from qirtas.desktop.qt import QApplication, QSettings, Qt
 
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="qirtas-shots-"))
