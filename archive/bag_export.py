@@ -56,6 +56,12 @@ def original_name(record: dict) -> str:
     return f"originals/{record['id']:06d}{suffix}"
 
 
+def partial_prefix(destination: Path) -> str:
+    """How an export to `destination` names what it writes before moving it into place (the pid lets
+    the next export tell a killed one's leftovers from a running one's)."""
+    return f".{destination.name}.partial-{os.getpid()}-"
+
+
 def _bag_destination(destination: Path) -> None:
     if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
         raise ArchiveError(
@@ -66,7 +72,7 @@ def _bag_destination(destination: Path) -> None:
 def write_bag(archive: Archive, ids, destination: Path, progress, cancel, whole: bool) -> int:
     _bag_destination(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.partial-", dir=destination.parent))
+    staging = Path(tempfile.mkdtemp(prefix=partial_prefix(destination), dir=destination.parent))
     os.chmod(staging, 0o777 & ~umask())
     try:
         count = _fill_bag(archive, ids, staging, progress, cancel, whole)

@@ -9,13 +9,15 @@ import contextlib
 import csv
 import json
 import os
+import re
+import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from qirtas.archive.archive import Archive, ArchiveError
-from qirtas.archive.bag_export import write_bag
+from qirtas.archive.bag_export import partial_prefix, write_bag
 from qirtas.archive.export_records import (
     CancelFn,
     ExportCancelled,
@@ -24,6 +26,7 @@ from qirtas.archive.export_records import (
     tick,
     umask,
 )
+from qirtas.archive.store import OriginalsStore, process_alive
 from qirtas.i18n.catalog import _
 
 FORMATS = ("csv", "jsonl", "bagit")
@@ -88,6 +91,7 @@ def export(
             _("Unknown export format {format}: use csv, jsonl or bagit.").format(format=format)
         )
     destination = Path(destination).expanduser().absolute()
+    remove_stale_partials(destination)
     ids = archive.document_ids() if document_ids is None else list(dict.fromkeys(document_ids))
     writer = {"csv": _write_csv, "jsonl": _write_jsonl, "bagit": write_bag}[format]
     report = ExportReport(format, str(destination))
@@ -105,13 +109,40 @@ def export(
     return report
 
 
+def remove_stale_partials(destination: Path) -> list[Path]:
+    """Remove what killed exports to `destination` left beside it: `.NAME.partial-PID-…` files and
+    folders whose process is gone (and a bag's `.NAME.partial-xxxxxxxx` folder, named so before it had a
+    pid). An export still running keeps its own."""
+    if not destination.parent.is_dir():
+        return []
+    start = re.escape(f".{destination.name}.partial-")
+    named, older = re.compile(start + r"(\d+)-"), re.compile(start + r"[a-z0-9_]{8}")
+    removed = []
+    for path in destination.parent.glob(f".{glob_escape(destination.name)}.partial-*"):
+        if match := named.match(path.name):
+            if process_alive(int(match.group(1))):
+                continue
+        elif not (older.fullmatch(path.name) and path.is_dir()):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            OriginalsStore.discard(path)
+        removed.append(path)
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
 @contextlib.contextmanager
 def _replacing(destination: Path, encoding: str):
     """A temporary file beside `destination` that replaces it only when writing succeeded."""
     if destination.is_dir():
         raise ArchiveError(_("{path} is a folder; name a file to export to.").format(path=destination))
     destination.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{destination.name}.", dir=destination.parent)
+    handle, temp_name = tempfile.mkstemp(prefix=partial_prefix(destination), dir=destination.parent)
     try:
         with open(handle, "w", encoding=encoding, newline="") as out:
             yield out

@@ -544,7 +544,8 @@ def import_paths(
         import_id=os.urandom(8).hex(),
     )
     batch: list[tuple[Path, FileRead]] = []
-    with _extraction_pool(total, options) as workers:
+    # Shared with other imports; a repair waits for none to run (it would take our files for leftovers).
+    with archive.originals.importing(), _extraction_pool(total, options) as workers:
         reader = _Reader(files, settings, workers, ahead=options.batch_size)
         try:
             if progress and files:

@@ -6,9 +6,11 @@ import contextlib
 import hashlib
 import itertools
 import os
+import random
 import stat
 import threading
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -16,6 +18,7 @@ _CHUNK = 1 << 20
 _READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 _incoming_numbers = itertools.count()  # with the pid, names this process's temp files uniquely
+LOCK_NAME = ".qirtas-lock"  # in the archive folder: imports hold it shared, a repair exclusive
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -173,6 +176,132 @@ class OriginalsStore:
 
     def leftover_temp_files(self) -> list[Path]:
         return list(self.root.glob("??/.incoming-*"))
+
+    def remove_temp_files(self) -> list[Path]:
+        """Remove every `.incoming-*` file; only safe while holding `exclusive()` (no import is running)."""
+        removed = self.leftover_temp_files()
+        for temp in removed:
+            self.discard(temp)
+        return removed
+
+    def lock(self) -> ArchiveLock:
+        return ArchiveLock(self.root.parent / LOCK_NAME)
+
+    @contextlib.contextmanager
+    def importing(self) -> Iterator[None]:
+        """Held by an import while it writes temp files and places originals it has not committed yet:
+        shared, so imports run side by side, and a repair (which would take those for leftovers and
+        orphans) waits for none to run. An import that finds no other running first removes the temp
+        files dead imports left."""
+        lock = self.lock()
+        if lock.acquire(exclusive=True, wait=False):
+            try:
+                self.remove_temp_files()
+            finally:
+                lock.release()
+        lock.acquire(exclusive=False, wait=True)
+        try:
+            yield
+        finally:
+            lock.release()
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[bool]:
+        """Try to hold the store alone (no import running, none can start); yields whether it is held."""
+        lock = self.lock()
+        held = lock.acquire(exclusive=True, wait=False)
+        try:
+            yield held
+        finally:
+            if held:
+                lock.release()
+
+
+class ArchiveLock:
+    """An advisory lock file, shared or exclusive; the operating system drops it when a process dies.
+
+    POSIX: `flock`. Windows has only exclusive byte-range locks (`msvcrt.locking`): a shared holder locks
+    one byte at a random offset of `_SLOTS`, an exclusive holder all of them, so it waits for every shared
+    one and they for it."""
+
+    _SLOTS = 1 << 20
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._handle: int | None = None
+        self._range = (0, 0)  # Windows: the offset and length locked
+
+    def acquire(self, exclusive: bool, wait: bool) -> bool:
+        handle = os.open(self.path, os.O_RDWR | os.O_CREAT | _BINARY, 0o666)
+        try:
+            held = self._lock(handle, exclusive, wait)
+        except BaseException:
+            os.close(handle)
+            raise
+        if not held:
+            os.close(handle)
+            return False
+        self._handle = handle
+        return True
+
+    def release(self) -> None:
+        handle, self._handle = self._handle, None
+        if handle is None:
+            return
+        try:
+            if os.name == "nt":  # pragma: no cover - Windows
+                import msvcrt
+
+                os.lseek(handle, self._range[0], os.SEEK_SET)
+                msvcrt.locking(handle, msvcrt.LK_UNLCK, self._range[1])
+        finally:
+            os.close(handle)  # POSIX: closing drops the flock
+
+    def _lock(self, handle: int, exclusive: bool, wait: bool) -> bool:
+        if os.name != "nt":
+            import fcntl
+
+            flags = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | (0 if wait else fcntl.LOCK_NB)
+            try:
+                fcntl.flock(handle, flags)
+            except BlockingIOError:
+                return False
+            return True
+        import msvcrt  # pragma: no cover - Windows
+
+        while True:  # pragma: no cover - Windows
+            self._range = (0, self._SLOTS + 1) if exclusive else (random.randint(1, self._SLOTS), 1)
+            os.lseek(handle, self._range[0], os.SEEK_SET)
+            try:
+                msvcrt.locking(handle, msvcrt.LK_NBLCK, self._range[1])
+                return True
+            except OSError:
+                if not wait:
+                    return False
+                time.sleep(0.1)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (a leftover's owner, by the pid in its name)."""
+    if pid <= 0:
+        return False
+    if os.name == "nt":  # pragma: no cover - Windows: os.kill(pid, 0) would end the process there
+        import ctypes
+
+        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        ctypes.windll.kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        ctypes.windll.kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _fsync_dir(path: Path) -> None:
