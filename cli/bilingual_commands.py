@@ -9,7 +9,7 @@ from qirtas.archive.archive import Archive, DocumentFilter
 from qirtas.archive.models import REVIEW_STATUSES, ReviewPair
 from qirtas.archive.review_report import write_csv
 from qirtas.archive.translation_candidates import candidates
-from qirtas.cli.main import EXIT_OK, CommandError, archive_path, emit
+from qirtas.cli.main import EXIT_OK, CommandError, archive_path, count, document_id, emit, position
 
 STATUS_WORDS = {"approved": "approved", "needs_revision": "needs revision", "unreviewed": "unreviewed"}
 
@@ -21,30 +21,32 @@ def register(subparsers, common) -> None:
         return parser
 
     lnk = add("link", run_link, "link two documents as translations of each other (and align them)")
-    lnk.add_argument("first", type=int, metavar="A")
-    lnk.add_argument("second", type=int, metavar="B")
+    lnk.add_argument("first", type=document_id, metavar="A")
+    lnk.add_argument("second", type=document_id, metavar="B")
 
     unl = add("unlink", run_unlink, "remove a translation link (its aligned pairs and their review go too)")
-    unl.add_argument("first", type=int, metavar="A")
-    unl.add_argument("second", type=int, metavar="B")
+    unl.add_argument("first", type=document_id, metavar="A")
+    unl.add_argument("second", type=document_id, metavar="B")
 
     cand = add("link-candidates", run_candidates, "suggest documents that may be this one's translation")
-    cand.add_argument("id", type=int)
-    cand.add_argument("--limit", type=int, default=10)
+    cand.add_argument("id", type=document_id)
+    cand.add_argument("--limit", type=count, default=10)
 
     rev = add("review", run_review, "the aligned pairs of a document and its translation, with their review")
-    rev.add_argument("id", type=int)
+    rev.add_argument("id", type=document_id)
     rev.add_argument(
-        "--with", dest="translation", type=int, metavar="ID", help="which translation (if several)"
+        "--with", dest="translation", type=document_id, metavar="ID", help="which translation (if several)"
     )
-    rev.add_argument("--pair", type=int, metavar="N", help="the pair (1-based) to set --status/--comment on")
+    rev.add_argument(
+        "--pair", type=position, metavar="N", help="the pair (1-based) to set --status/--comment on"
+    )
     rev.add_argument("--status", choices=REVIEW_STATUSES)
     rev.add_argument("--comment", help='a comment on the pair ("" clears it)')
-    rev.add_argument("--merge", type=int, metavar="N", help="merge pair N with the pair after it")
-    rev.add_argument("--split", type=int, metavar="N", help="split pair N after its first paragraph(s)")
+    rev.add_argument("--merge", type=position, metavar="N", help="merge pair N with the pair after it")
+    rev.add_argument("--split", type=position, metavar="N", help="split pair N after its first paragraph(s)")
     rev.add_argument(
         "--at",
-        type=int,
+        type=count,
         nargs=2,
         metavar=("EN", "AR"),
         help="with --split: paragraphs kept in the first part",

@@ -10,9 +10,21 @@ from qirtas.archive.archive import Archive, DocumentFilter
 from qirtas.archive.demo import build_demo
 from qirtas.archive.importing import DEFAULT_BATCH, ImportOptions, import_paths
 from qirtas.archive.models import FACETS, Tag
+from qirtas.archive.query import parse as parse_query
 from qirtas.archive.regions import code_for_name, ensure_region
 from qirtas.archive.verify import verify
-from qirtas.cli.main import EXIT_OK, EXIT_PROBLEMS, CommandError, archive_path, default_demo_archive, emit
+from qirtas.cli.main import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    CommandError,
+    UsageError,
+    archive_path,
+    count,
+    default_demo_archive,
+    document_id,
+    emit,
+)
+from qirtas.i18n import _
 from qirtas.i18n.script import paragraph_language
 
 
@@ -46,19 +58,19 @@ def register(subparsers, common) -> None:
     lst.add_argument("--status", help="document status (ok, needs_ocr, encrypted)")
     lst.add_argument("--from", dest="date_from", type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
     lst.add_argument("--to", dest="date_to", type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
-    lst.add_argument("--limit", type=int)
-    lst.add_argument("--offset", type=int, default=0)
+    lst.add_argument("--limit", type=count)
+    lst.add_argument("--offset", type=count, default=0)
 
     show = add("show", run_show, "show one document")
-    show.add_argument("id", type=int)
+    show.add_argument("id", type=document_id)
 
     search = add("search", run_search, "full-text search")
     search.add_argument("query", nargs="*", help='words, "phrases", prefix*, -exclusions, facet:value')
-    search.add_argument("--limit", type=int, default=50)
-    search.add_argument("--offset", type=int, default=0)
+    search.add_argument("--limit", type=count, default=50)
+    search.add_argument("--offset", type=count, default=0)
 
     tag = add("tag", run_tag, "add (or with --remove, take off) event, region and theme tags")
-    tag.add_argument("ids", nargs="+", type=int, metavar="ID")
+    tag.add_argument("ids", nargs="+", type=document_id, metavar="ID")
     for facet in FACETS:
         tag.add_argument(f"--{facet}", action="append", default=[], metavar="NAME")
     tag.add_argument("--remove", action="store_true", help="remove the named tags instead")
@@ -184,8 +196,12 @@ def run_show(args) -> int:
 
 
 def run_search(args) -> int:
+    query = " ".join(args.query)
+    parsed = parse_query(query)
+    if not parsed.blank and not parsed.groups and not parsed.has_filters:  # e.g. date:abc alone
+        raise UsageError(" ".join(parsed.notes) or _("Type a word to search for."))
     with _open(args) as archive:
-        result = archive.search(" ".join(args.query), limit=args.limit, offset=args.offset)
+        result = archive.search(query, limit=args.limit, offset=args.offset)
     payload = {
         "total": result.total,
         "results": [

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from platformdirs import user_data_dir
+from qirtas.i18n import _
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 # Each module defines `register(subparsers, common)`; one module per group of commands.
@@ -24,6 +25,42 @@ COMMAND_MODULES = [
 
 class CommandError(Exception):
     """A failure to report in one sentence (exit status 1)."""
+
+
+class UsageError(CommandError):
+    """A command asked for something that cannot be asked (exit status 2)."""
+
+
+MAX_ID = 2**63 - 1  # SQLite's largest integer
+
+
+def _whole_number(text: str, smallest: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or not smallest <= value <= MAX_ID:
+        raise argparse.ArgumentTypeError(
+            _("give a whole number from {smallest} to {largest}, not {text}").format(
+                smallest=smallest, largest=MAX_ID, text=text
+            )
+        )
+    return value
+
+
+def document_id(text: str) -> int:
+    """argparse type of an id: a positive integer that SQLite can hold."""
+    return _whole_number(text, 1)
+
+
+def position(text: str) -> int:
+    """argparse type of a 1-based position (a pair, a page)."""
+    return _whole_number(text, 1)
+
+
+def count(text: str) -> int:
+    """argparse type of a limit or an offset."""
+    return _whole_number(text, 0)
 
 
 def default_archive() -> Path:
@@ -75,21 +112,52 @@ def main(argv: list[str] | None = None) -> int:
         args.query = [*args.query, *unknown]
     if not getattr(args, "command", None):
         args = parser.parse_args(["gui", *(argv if argv is not None else sys.argv[1:])])
-    from qirtas.archive.archive import ArchiveError
-
     try:
+        _check_archive_folder(args)
         return int(args.handler(args) or EXIT_OK)
-    except (CommandError, ArchiveError) as error:
-        if getattr(args, "json", False):
-            emit(args, {"error": str(error)}, "")
-        print(f"qirtas: {error}", file=sys.stderr)
-        return EXIT_PROBLEMS
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return EXIT_OK
     except KeyboardInterrupt:
         print("qirtas: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # the one place where every failure becomes a sentence
+        return report_error(args, error)
+
+
+def _archive_folder(args: argparse.Namespace) -> Path:
+    given = getattr(args, "archive", None)
+    if not given and getattr(args, "command", None) == "demo":
+        return default_demo_archive()
+    return Path(given or default_archive()).expanduser().absolute()
+
+
+def _check_archive_folder(args: argparse.Namespace) -> None:
+    folder = _archive_folder(args)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(
+            _("The archive path {path} is a file, not a folder; give the folder of an archive.").format(
+                path=folder
+            )
+        )
+
+
+def report_error(args: argparse.Namespace, error: Exception) -> int:
+    """One sentence on stderr (and as {"error": …} with --json); the exit status it deserves."""
+    from qirtas.archive.archive import ArchiveError
+    from qirtas.cli import errors
+
+    folder = _archive_folder(args)
+    if isinstance(error, UsageError):
+        problem = errors.Problem(str(error), EXIT_USAGE)
+    elif isinstance(error, CommandError | ArchiveError):
+        problem = errors.hides_a_storage_problem(error, folder) or errors.Problem(str(error))
+    else:
+        problem = errors.describe(error, folder) or errors.unexpected(error)
+    if getattr(args, "json", False):
+        emit(args, {"error": problem.sentence}, "")
+    print(f"qirtas: {problem.sentence}", file=sys.stderr)
+    return problem.status
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qirtas.archive.archive import Archive
 from qirtas.archive.unlocking import unlock
-from qirtas.cli.main import EXIT_OK, archive_path, emit
+from qirtas.cli.main import EXIT_OK, archive_path, document_id, emit
 from qirtas.i18n import _
 from qirtas.importers.workers import DEFAULT_TIMEOUT
 
@@ -12,7 +12,7 @@ from qirtas.importers.workers import DEFAULT_TIMEOUT
 def register(subparsers, common) -> None:
     help_text = "re-read an encrypted PDF with its password (the original is untouched)"
     parser = subparsers.add_parser("unlock", parents=[common], help=help_text, description=help_text)
-    parser.add_argument("id", type=int, metavar="ID")
+    parser.add_argument("id", type=document_id, metavar="ID")
     parser.add_argument("--password", required=True, help="the PDF's user (open) password")
     parser.add_argument(
         "--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds allowed to read it (default 120)"

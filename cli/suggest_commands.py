@@ -16,7 +16,7 @@ from qirtas.archive.suggest import (
     suggester_for,
     theme_keywords,
 )
-from qirtas.cli.main import EXIT_OK, EXIT_PROBLEMS, CommandError, archive_path, emit
+from qirtas.cli.main import EXIT_OK, EXIT_PROBLEMS, CommandError, archive_path, document_id, emit
 
 
 def register(subparsers, common) -> None:
@@ -26,7 +26,7 @@ def register(subparsers, common) -> None:
         return parser
 
     sug = add("suggest", run_suggest, "suggest event, region and theme tags for a document, with evidence")
-    sug.add_argument("id", type=int)
+    sug.add_argument("id", type=document_id)
     sug.add_argument(
         "--accept", action="append", default=[], metavar="KEY",
         help='tag the document with a suggestion: its key ("region:AE") or facet:name ("region:Egypt")',
@@ -53,7 +53,7 @@ def register(subparsers, common) -> None:
     aud = add(
         "audit", run_audit, "check stored texts for mojibake, stray scripts, U+FFFD and reversed Arabic"
     )
-    aud.add_argument("ids", nargs="*", type=int, metavar="ID", help="only these documents")
+    aud.add_argument("ids", nargs="*", type=document_id, metavar="ID", help="only these documents")
     aud.add_argument("--kind", action="append", choices=integrity.KINDS, help="only findings of this kind")
     aud.add_argument(
         "--repaired",
