@@ -10,6 +10,7 @@ from qirtas.archive.models import REVIEW_STATUSES, ReviewPair
 from qirtas.archive.review_report import write_csv
 from qirtas.archive.translation_candidates import candidates
 from qirtas.cli.main import EXIT_OK, CommandError, archive_path, count, document_id, emit, position
+from qirtas.cli.output import escape_field, escape_text
 
 STATUS_WORDS = {"approved": "approved", "needs_revision": "needs revision", "unreviewed": "unreviewed"}
 
@@ -94,7 +95,9 @@ def run_candidates(args) -> int:
     with _open(args) as archive:
         found = candidates(archive, args.id, limit=args.limit)
     payload = {"id": args.id, "candidates": [c.to_json() for c in found]}
-    lines = [f"{c.id:>6}  {c.score:5.1f}  {c.language:5}  {c.title}" for c in found]
+    lines = [
+        f"{c.id:>6}  {c.score:5.1f}  {escape_field(c.language):5}  {escape_field(c.title)}" for c in found
+    ]
     emit(args, payload, "\n".join(lines) or "no likely translation found")
     return EXIT_OK
 
@@ -144,11 +147,14 @@ def run_review(args) -> int:
         "pairs": [pair_json(p) for p in pairs],
         "progress": progress.to_json(),
     }
-    lines = [f"{en_title}  ⇄  {ar_title}", f"{progress.reviewed} of {progress.total} pairs reviewed"]
+    lines = [
+        f"{escape_field(en_title)}  ⇄  {escape_field(ar_title)}",
+        f"{progress.reviewed} of {progress.total} pairs reviewed",
+    ]
     for pair in pairs:
-        lines.append(f"\n[{pair.position + 1}] {STATUS_WORDS[pair.status]}  {pair.comment}")
-        lines.append(f"  EN: {pair.en_text}")
-        lines.append(f"  AR: {pair.ar_text}")
+        lines.append(f"\n[{pair.position + 1}] {STATUS_WORDS[pair.status]}  {escape_field(pair.comment)}")
+        lines.append(f"  EN: {escape_text(pair.en_text)}")
+        lines.append(f"  AR: {escape_text(pair.ar_text)}")
     emit(args, payload, "\n".join(lines))
     return EXIT_OK
 
@@ -176,6 +182,6 @@ def run_reviews(args) -> int:
     emit(
         args,
         {"total": len(rows), "documents": rows},
-        "\n".join(f"{r['id']:>6}  {r['review_state']:15}  {r['title']}" for r in rows),
+        "\n".join(f"{r['id']:>6}  {r['review_state']:15}  {escape_field(r['title'])}" for r in rows),
     )
     return EXIT_OK

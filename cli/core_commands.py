@@ -24,6 +24,7 @@ from qirtas.cli.main import (
     document_id,
     emit,
 )
+from qirtas.cli.output import escape_field, escape_text, shows_nothing
 from qirtas.i18n import _
 from qirtas.i18n.script import paragraph_language
 
@@ -114,7 +115,7 @@ def run_import(args) -> int:
     lines = [
         f"imported {len(report.imported)}, duplicates {len(report.duplicates)}, failed {len(report.failed)}"
     ]
-    lines += [f"  failed: {item.path}: {item.error}" for item in report.failed]
+    lines += [f"  failed: {escape_field(item.path)}: {escape_field(item.error)}" for item in report.failed]
     emit(args, report.to_json(), "\n".join(lines))
     return EXIT_PROBLEMS if report.failed else EXIT_OK
 
@@ -148,7 +149,10 @@ def run_list(args) -> int:
         {"id": d.id, "title": d.title, "language": d.language, "status": d.status, "date": _iso(d.date)}
         for d in documents
     ]
-    text = "\n".join(f"{r['id']:>6}  {r['date'] or '':10}  {r['language']:5}  {r['title']}" for r in rows)
+    text = "\n".join(
+        f"{r['id']:>6}  {r['date'] or '':10}  {escape_field(r['language']):5}  {escape_field(r['title'])}"
+        for r in rows
+    )
     emit(args, {"total": total, "documents": rows}, text)
     return EXIT_OK
 
@@ -186,10 +190,13 @@ def document_json(archive: Archive, document) -> dict:
 def run_show(args) -> int:
     with _open(args) as archive:
         payload = document_json(archive, archive.get(args.id))
-    tag_line = "; ".join(f"{f}: {', '.join(t['en'] or t['ar'] for t in payload['tags'][f])}" for f in FACETS)
+    tag_line = "; ".join(
+        f"{f}: {', '.join(escape_field(t['en'] or t['ar']) for t in payload['tags'][f])}" for f in FACETS
+    )
     text = (
-        f"{payload['title']}\n{payload['date'] or ''} {payload['language']} {payload['status']} "
-        f"sha256:{payload['sha256']}\n{tag_line}\n\n{payload['text']}"
+        f"{escape_field(payload['title'])}\n{payload['date'] or ''} {escape_field(payload['language'])} "
+        f"{escape_field(payload['status'])} sha256:{payload['sha256']}\n{tag_line}\n\n"
+        f"{escape_text(payload['text'])}"
     )
     emit(args, payload, text)
     return EXIT_OK
@@ -216,9 +223,10 @@ def run_search(args) -> int:
         ],
         "hint": result.hint,
     }
-    lines = [f"{result.total} found"] + [f"{h.id:>6}  {h.title}\n        {h.snippet}" for h in result.hits]
+    lines = [f"{result.total} found"]
+    lines += [f"{h.id:>6}  {escape_field(h.title)}\n        {escape_field(h.snippet)}" for h in result.hits]
     if result.hint:
-        lines.append(result.hint)
+        lines.append(escape_field(result.hint))
     emit(args, payload, "\n".join(lines))
     return EXIT_OK
 
@@ -227,6 +235,10 @@ def run_tag(args) -> int:
     if not any(getattr(args, facet) for facet in FACETS):
         print("qirtas tag: name at least one --event, --region or --theme", file=sys.stderr)
         return 2
+    # Refused here as the core takes any name that is not empty: one of spaces or zero-width marks would
+    # show as no name at all.
+    if any(shows_nothing(name) for facet in FACETS for name in getattr(args, facet)):
+        raise UsageError(_("A tag name needs visible letters, not only spaces or invisible marks."))
     changed = []
     with _open(args) as archive:
         for document_id in args.ids:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import os
 import sys
 from pathlib import Path
 
 from platformdirs import user_data_dir
+from qirtas.cli.output import escape_field, escape_text, json_text
 from qirtas.i18n import _
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -42,7 +42,7 @@ def _whole_number(text: str, smallest: int) -> int:
     if value is None or not smallest <= value <= MAX_ID:
         raise argparse.ArgumentTypeError(
             _("give a whole number from {smallest} to {largest}, not {text}").format(
-                smallest=smallest, largest=MAX_ID, text=text
+                smallest=smallest, largest=MAX_ID, text=escape_field(text)
             )
         )
     return value
@@ -78,12 +78,14 @@ def archive_path(args: argparse.Namespace) -> Path:
 
 
 def emit(args: argparse.Namespace, payload: dict, text: str) -> None:
-    """Print the JSON document with --json, else the human-readable text."""
+    """Print the JSON document with --json, else the human-readable text.
+
+    Commands escape each value they put on a line (`escape_field`); the text is escaped once more here
+    (`escape_text`, which keeps its lines), so no command's output can drive the terminal."""
     if getattr(args, "json", False):
-        json.dump(payload, sys.stdout, ensure_ascii=False, indent=None, default=str)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text(payload) + "\n")
     elif text:
-        print(text)
+        print(escape_text(text))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -107,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     args, unknown = parser.parse_known_args(argv)
     if unknown:
         if getattr(args, "command", None) != "search":
-            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+            parser.error(f"unrecognized arguments: {escape_field(' '.join(unknown))}")
         # `qirtas search -terror`: an exclusion looks like an option to argparse; it belongs to the query.
         args.query = [*args.query, *unknown]
     if not getattr(args, "command", None):
@@ -156,7 +158,7 @@ def report_error(args: argparse.Namespace, error: Exception) -> int:
         problem = errors.describe(error, folder) or errors.unexpected(error)
     if getattr(args, "json", False):
         emit(args, {"error": problem.sentence}, "")
-    print(f"qirtas: {problem.sentence}", file=sys.stderr)
+    print(f"qirtas: {escape_field(problem.sentence)}", file=sys.stderr)
     return problem.status
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from qirtas.archive.archive import Archive
 from qirtas.archive.unlocking import unlock
 from qirtas.cli.main import EXIT_OK, archive_path, document_id, emit
+from qirtas.cli.output import escape_field
 from qirtas.i18n import _
 from qirtas.importers.workers import DEFAULT_TIMEOUT
 
@@ -35,7 +36,7 @@ def run_unlock(args) -> int:
         args,
         payload,
         _("Document {id} unlocked: {title} ({pages} pages)").format(
-            id=document.id, title=document.title, pages=document.pages
+            id=document.id, title=escape_field(document.title), pages=document.pages
         ),
     )
     return EXIT_OK

@@ -17,6 +17,7 @@ from qirtas.archive.suggest import (
     theme_keywords,
 )
 from qirtas.cli.main import EXIT_OK, EXIT_PROBLEMS, CommandError, archive_path, document_id, emit
+from qirtas.cli.output import escape_field, escape_text
 
 
 def register(subparsers, common) -> None:
@@ -69,10 +70,13 @@ def _open(args) -> Archive:
 def _describe(facet: str, item: dict) -> str:
     extra = ""
     if facet == "event":
-        extra = f" [{item['date'] or 'no date'}; {item['place'] or 'no place'}]"
+        extra = f" [{escape_field(item['date'] or 'no date')}; {escape_field(item['place'] or 'no place')}]"
     elif facet == "region" and item.get("parent"):
-        extra = f" (in {item['parent']})"
-    return f"  {item['key']}\n      {item['name']}{extra}\n      “{item['evidence']}”"
+        extra = f" (in {escape_field(item['parent'])})"
+    return (
+        f"  {escape_field(item['key'])}\n      {escape_field(item['name'])}{extra}\n"
+        f"      “{escape_field(item['evidence'])}”"
+    )
 
 
 def run_suggest(args) -> int:
@@ -101,8 +105,11 @@ def run_suggest(args) -> int:
         if accepted or rejected or args.restore:
             current = suggester_for(archive).suggest(archive.get(args.id))
     payload = {"id": args.id, **current.to_json(), "accepted": accepted, "rejected": rejected}
-    lines = [f"accepted {a['key']} → {a['facet']} tag {a['tag_id']} {a['name']}" for a in accepted]
-    lines += [f"rejected {key}" for key in rejected]
+    lines = [
+        f"accepted {escape_field(a['key'])} → {a['facet']} tag {a['tag_id']} {escape_field(a['name'])}"
+        for a in accepted
+    ]
+    lines += [f"rejected {escape_field(key)}" for key in rejected]
     for facet in FACETS:
         items = payload[facet]
         lines.append(f"{facet}: {len(items)}")
@@ -149,8 +156,9 @@ def run_theme_keywords(args) -> int:
         for t in themes
     ]
     text = "\n".join(
-        f"{r['id']:>4}  {r['en'] or r['ar']}{'' if r['edited'] else ' (defaults)'}\n"
-        f"      en: {'; '.join(r['keywords_en'])}\n      ar: {'; '.join(r['keywords_ar'])}"
+        f"{r['id']:>4}  {escape_field(r['en'] or r['ar'])}{'' if r['edited'] else ' (defaults)'}\n"
+        f"      en: {escape_field('; '.join(r['keywords_en']))}\n"
+        f"      ar: {escape_field('; '.join(r['keywords_ar']))}"
         for r in rows
     )
     emit(args, {"themes": rows}, text)
@@ -167,11 +175,14 @@ def run_audit(args) -> int:
     findings = [finding.to_json(document_id) for document_id, items in report.items() for finding in items]
     payload = {"checked": report.checked, "documents": len(report), "findings": findings}
     lines = [f"checked {report.checked}, documents with findings {len(report)}, findings {len(findings)}"]
-    lines += [f"{f['id']:>6}  {f['kind']}: {f['detail']}\n        “{f['excerpt']}”" for f in findings]
+    lines += [
+        f"{f['id']:>6}  {f['kind']}: {escape_field(f['detail'])}\n        “{escape_field(f['excerpt'])}”"
+        for f in findings
+    ]
     if args.repaired:
         payload["repaired"] = {str(document_id): text for document_id, text in repaired.items()}
         lines += [
-            f"\n--- document {document_id}, repaired reading ---\n{text}"
+            f"\n--- document {document_id}, repaired reading ---\n{escape_text(text)}"
             for document_id, text in repaired.items()
         ]
     emit(args, payload, "\n".join(lines))
