@@ -257,7 +257,8 @@ def run_tag(args) -> int:
                 )
     verb = "removed from" if args.remove else "added to"
     text = "\n".join(
-        f"{c['tag']['en'] or c['tag']['ar']}: {verb} {c['documents']} document(s)" for c in changed
+        f"{escape_field(c['tag']['en'] or c['tag']['ar'])}: {verb} {c['documents']} document(s)"
+        for c in changed
     )
     emit(args, {"changed": changed}, text)
     return EXIT_OK
