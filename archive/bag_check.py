@@ -25,6 +25,8 @@ CancelFn = Callable[[], bool]
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _HASH_BLOCK = 1 << 20
+# Ids a restore may write: SQLite's INTEGER range, from 1 (ids in an archive are never 0 or negative).
+MAX_ID = 2**63 - 1
 
 
 class BagRejected(ArchiveError):
@@ -57,14 +59,14 @@ def read_verified_bag(
     records = _read_jsonl(bag, "documents.jsonl")
     vocabulary = _read_jsonl(bag, "tags.jsonl")
     tags_by_id = _check_vocabulary(vocabulary)
-    if len({record.get("id") for record in records}) != len(records):
-        raise BagRejected(_("metadata/documents.jsonl names a document id twice."))
     for record in records:
         _check_record(bag, record)
         _check_dates(
             record, ("date", "imported_at", "modified_at"), _("Document {id}").format(id=record["id"])
         )
         _check_tags_of(record, tags_by_id)
+    if len({record["id"] for record in records}) != len(records):
+        raise BagRejected(_("metadata/documents.jsonl names a document id twice."))
     return VerifiedBag(bag, records, vocabulary, _read_jsonl(bag, "audit.jsonl", required=False))
 
 
@@ -268,9 +270,24 @@ def _check_record(bag, record: dict) -> None:
                     field=name, record=str({k: record.get(k) for k in ("id", "title")})[:200]
                 )
             )
+    if not 1 <= record["id"] <= MAX_ID:
+        raise BagRejected(
+            _(
+                "A document in the bag has the id {id}, which no archive can hold (ids run from 1 to {top})."
+            ).format(id=str(record["id"])[:40], top=MAX_ID)
+        )
+    for name in ("size", "pages"):
+        if not 0 <= record[name] <= MAX_ID:
+            raise BagRejected(
+                _("Document {id} has an impossible {field!r}: {value}.").format(
+                    id=record["id"], field=name, value=str(record[name])[:40]
+                )
+            )
     if not _HEX64.match(record["sha256"]):
         raise BagRejected(_("Document {id} has no valid SHA-256.").format(id=record["id"]))
     original = payload_file(bag, record, "original_file", "originals")
+    if original.stat().st_size != record["size"]:
+        raise BagRejected(_("The original of document {id} has the wrong size.").format(id=record["id"]))
     try:
         payload_file(bag, record, "text_file", "texts").read_bytes().decode("utf-8")
     except UnicodeDecodeError as error:
@@ -301,8 +318,13 @@ def _check_vocabulary(vocabulary: list[dict]) -> dict[int, dict]:
     """Tags by id, once each, with a facet, a name, valid dates and no loop of parents."""
     by_id: dict[int, dict] = {}
     for entry in vocabulary:
-        tag_id = entry.get("id")
-        if entry.get("facet") not in FACETS or not isinstance(tag_id, int) or tag_id in by_id:
+        tag_id, parent = entry.get("id"), entry.get("parent")
+        if (
+            entry.get("facet") not in FACETS
+            or not _is_id(tag_id)
+            or tag_id in by_id
+            or not (parent is None or _is_id(parent))
+        ):
             raise BagRejected(_("metadata/tags.jsonl has a tag without a valid facet or a unique id."))
         if not (isinstance(entry.get("en") or "", str) and isinstance(entry.get("ar") or "", str)):
             raise BagRejected(_("metadata/tags.jsonl has a tag whose names are not text."))
@@ -324,11 +346,16 @@ def _check_tags_of(record: dict, vocabulary: dict[int, dict]) -> None:
     for facet in FACETS:
         tags = record["tags"].get(facet, [])
         if not isinstance(tags, list) or any(
-            not isinstance(tag, dict) or tag.get("id") not in vocabulary for tag in tags
+            not isinstance(tag, dict) or not _is_id(tag.get("id")) or tag["id"] not in vocabulary
+            for tag in tags
         ):
             raise BagRejected(
                 _("Document {id} has a tag that is not in metadata/tags.jsonl.").format(id=record["id"])
             )
+
+
+def _is_id(value) -> bool:
+    return type(value) is int and 1 <= value <= MAX_ID
 
 
 def parse_date(value) -> dt.date | None:

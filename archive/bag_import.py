@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from peewee import DatabaseError
 from qirtas.archive import search
 from qirtas.archive.archive import Archive
 from qirtas.archive.bag_check import (
+    MAX_ID,
     BagRejected,
     CancelFn,
     ProgressFn,
@@ -26,6 +30,7 @@ from qirtas.i18n.catalog import _
 __all__ = ["BagImportReport", "BagRejected", "import_bag"]
 
 BATCH = 200
+KEEP_ID_LIMIT = 2**53  # the largest id a bag may keep (also the largest integer every JSON reader agrees on)
 
 
 @dataclass
@@ -58,9 +63,10 @@ def import_bag(
 ) -> BagImportReport:
     """Verify the bag completely, then add its documents, originals, tags, links and review state.
 
-    Into an empty archive the bag's ids are kept, so the archive comes back as it was; into an archive
-    that already holds documents they get new ids, and documents already there (same SHA-256) are reported
-    as duplicates and gain the bag's tags. Each batch of documents is one transaction.
+    Into an empty archive the bag's ids are kept (see `_keeps_ids`), so the archive comes back as it was;
+    into an archive that already holds documents they get new ids, and documents already there (same
+    SHA-256) are reported as duplicates and gain the bag's tags. The restore is all or nothing: refused,
+    failed or cancelled, it leaves the archive as it was.
     """
     report = BagImportReport(str(bag_path))
     # Progress: checking the bag counts as the first half, writing as the second. Everything is checked
@@ -69,21 +75,44 @@ def import_bag(
     if checked is None:
         report.cancelled = True
         return report
-    bag, records, vocabulary = checked.bag, checked.records, checked.vocabulary
+    placed: list[str] = []  # originals this restore put in the store; none of them was there before
+    try:
+        # One transaction for the whole restore, so what fails late (a full disk, a cancel in the last
+        # batch) undoes the rows of the first batches too; the originals it placed are removed after.
+        with archive.db.atomic("IMMEDIATE"):
+            _restore(archive, checked, report, placed, _scaled(progress, 1), cancel)
+    except BaseException as error:
+        _remove_placed(archive, placed)
+        if isinstance(error, _Cancelled):
+            return BagImportReport(str(bag_path), cancelled=True)
+        if isinstance(error, BagRejected) or not isinstance(error, Exception):
+            raise
+        raise BagRejected(
+            _("The bag could not be restored ({error}); nothing of it was kept.").format(error=error)
+        ) from error
+    return report
 
-    keep_ids = archive.count() == 0 and Tag.select().count() == 0
+
+class _Cancelled(Exception):
+    """Raised inside the restore's transaction, to roll it back."""
+
+
+def _restore(archive: Archive, checked, report, placed: list[str], write_progress, cancel) -> None:
+    bag, records, vocabulary = checked.bag, checked.records, checked.vocabulary
+    keep_ids = archive.count() == 0 and Tag.select().count() == 0 and _keeps_ids(records, vocabulary)
     tag_ids = _restore_vocabulary(archive, vocabulary, keep_ids, report)
     document_ids: dict[int, int] = {}
     events_by_document: dict[int, list[dict]] = {}
     for event in checked.trail:
-        events_by_document.setdefault(event.get("document"), []).append(event)
-    write_progress = _scaled(progress, 1)
+        if type(event.get("document")) is int:
+            events_by_document.setdefault(event["document"], []).append(event)
     for start in range(0, len(records), BATCH):
         if cancel and cancel():
-            report.cancelled = True
-            return report
+            raise _Cancelled
         batch = records[start : start + BATCH]
-        _restore_batch(archive, bag, batch, tag_ids, keep_ids, events_by_document, document_ids, report)
+        _restore_batch(
+            archive, bag, batch, tag_ids, keep_ids, events_by_document, document_ids, report, placed
+        )
         if write_progress:
             write_progress(start + len(batch), len(records))
     _restore_links(records, document_ids, report)
@@ -95,7 +124,46 @@ def import_bag(
         imported=len(report.imported),
         duplicates=len(report.duplicates),
     )
-    return report
+
+
+def _keeps_ids(records: list[dict], vocabulary: list[dict]) -> bool:
+    """Whether a restore into an empty archive may keep the bag's document and tag ids.
+
+    `bag_check` refused ids outside SQLite's range (1 to 2^63-1), but an id near its top leaves no room
+    for the ids that imports count on from MAX(id) + 1: a bag with an id of 2^63-1 restored, and then every
+    later import failed. An archive's ids count from 1, so a bag whose largest id is above KEEP_ID_LIMIT
+    was not written from one as it is: it gets new ids, as it would in an archive that holds documents.
+    Either way every reference in the bag (tags on documents, links, review rows, the audit trail) goes
+    through the bag id -> archive id maps, so they stay consistent.
+    """
+    ids = [record["id"] for record in records] + [entry["id"] for entry in vocabulary]
+    return max(ids, default=0) <= KEEP_ID_LIMIT
+
+
+def _remove_placed(archive: Archive, placed: list[str]) -> None:
+    """Take out again the originals an undone restore placed, and their folders when left empty.
+
+    Only files this restore created are here; an original that was in the store before (a duplicate's,
+    an orphan) is never touched. One that a document names after the rollback (another process imported
+    the same file meanwhile) stays too; if the database cannot say, they all stay, as orphans that
+    `verify --repair` sets aside.
+    """
+    by_hash = {Path(path).name: path for path in placed}
+    try:
+        named = {
+            sha
+            for start in range(0, len(by_hash), 500)
+            for (sha,) in Document.select(Document.sha256)
+            .where(Document.sha256.in_(list(by_hash)[start : start + 500]))
+            .tuples()
+        }
+    except DatabaseError:
+        return
+    for sha, path in by_hash.items():
+        if sha not in named:
+            archive.originals.discard(path)
+            with contextlib.suppress(OSError):  # only when empty
+                Path(path).parent.rmdir()
 
 
 def _scaled(progress: ProgressFn | None, half: int) -> ProgressFn | None:
@@ -173,7 +241,9 @@ def _agrees(archive: Archive, found: Tag, ours: str, theirs: str) -> bool:
     return again is not None and again.id == found.id
 
 
-def _restore_batch(archive, bag, batch, tag_ids, keep_ids, events_by_document, document_ids, report) -> None:
+def _restore_batch(
+    archive, bag, batch, tag_ids, keep_ids, events_by_document, document_ids, report, placed: list[str]
+) -> None:
     prepared = []
     for record in batch:
         original = payload_file(bag, record, "original_file", "originals")
@@ -186,10 +256,17 @@ def _restore_batch(archive, bag, batch, tag_ids, keep_ids, events_by_document, d
             )
         text = payload_file(bag, record, "text_file", "texts").read_bytes().decode("utf-8")
         prepared.append((record, data, text))
-    # Originals first, flushed once; then the documents in one transaction (as Archive.add_batch does).
-    written = [archive.originals.stage(record["sha256"], data) for record, data, _text in prepared]
-    if written:
-        archive.originals.flush(written)
+    # Originals first, flushed once; then the documents (as Archive.add_batch does). Only the originals
+    # the store lacks are written, and noted in `placed`, so an undone restore removes those and no other.
+    new = {
+        record["sha256"]: data
+        for record, data, _text in prepared
+        if not archive.originals.has(record["sha256"])
+    }
+    for sha, data in new.items():
+        placed.append(str(archive.originals.stage(sha, data)))
+    if new:
+        archive.originals.flush(placed[-len(new) :])
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     with archive.db.atomic("IMMEDIATE"):
         hashes = [record["sha256"] for record, _data, _text in prepared]
@@ -299,8 +376,8 @@ def _restore_links(records: list[dict], document_ids: dict[int, int], report) ->
                 if not isinstance(link, dict):
                     continue
                 first, second = (
-                    document_ids.get(link.get("document")),
-                    document_ids.get(link.get("translation")),
+                    _archive_id(document_ids, link.get("document")),
+                    _archive_id(document_ids, link.get("translation")),
                 )
                 if first is None or second is None or first == second:
                     continue  # a translation that was not exported with this document
@@ -330,7 +407,7 @@ def _restore_reviews(records: list[dict], document_ids: dict[int, int], keep_ids
                 for row in rows:
                     if not isinstance(row, dict) or not set(row) <= columns:
                         continue
-                    if any(isinstance(value, (dict, list)) for value in row.values()):
+                    if any(isinstance(value, (dict, list)) or _too_large(value) for value in row.values()):
                         continue
                     values = dict(row)
                     references = [
@@ -338,14 +415,25 @@ def _restore_reviews(records: list[dict], document_ids: dict[int, int], keep_ids
                     ]
                     for key in references:
                         if values[key] is not None:
-                            values[key] = document_ids.get(values[key])
+                            values[key] = _archive_id(document_ids, values[key])
                     if any(values[key] is None and row[key] is not None for key in references):
                         continue  # it names a document that is not in this bag
-                    if not keep_ids:
-                        values.pop("id", None)
+                    row_id = values.get("id")
+                    if not keep_ids or not (type(row_id) is int and 1 <= row_id <= KEEP_ID_LIMIT):
+                        values.pop("id", None)  # SQLite gives the row an id of its own
                     names = ", ".join(f'"{name}"' for name in values)
                     marks = ", ".join("?" * len(values))
                     cursor = database.execute_sql(
                         f'INSERT OR IGNORE INTO "{table}" ({names}) VALUES ({marks})', list(values.values())
                     )
                     report.review_rows += cursor.rowcount if cursor.rowcount > 0 else 0
+
+
+def _archive_id(document_ids: dict[int, int], bag_id) -> int | None:
+    """The archive id of a document the bag names, or None (also for a reference that is not an id)."""
+    return document_ids.get(bag_id) if type(bag_id) is int else None
+
+
+def _too_large(value) -> bool:
+    """An integer SQLite cannot store (it would stop the restore with OverflowError)."""
+    return type(value) is int and not -MAX_ID - 1 <= value <= MAX_ID
