@@ -18,6 +18,7 @@ from qirtas.archive.bag_export import BAG_FORMAT_VERSION
 from qirtas.archive.models import FACETS
 from qirtas.archive.store import sha256_file
 from qirtas.i18n.catalog import _
+from qirtas.i18n.formatting import format_file_size
 
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
@@ -27,6 +28,12 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 _HASH_BLOCK = 1 << 20
 # Ids a restore may write: SQLite's INTEGER range, from 1 (ids in an archive are never 0 or negative).
 MAX_ID = 2**63 - 1
+# Tag files are read whole before anything is checked, and bagit.py reads lines through a codecs reader
+# that is quadratic in a line's length (a 16 MB line in bag-info.txt took 11-39 s), so their size is checked
+# first. Qirtas writes a bag-info.txt and bagit.txt of a few hundred bytes; a manifest line is a checksum
+# (128 hex digits at most) and a file name (4,096 bytes at most on the systems we run on).
+_INFO_FILE_LIMIT = 1 << 20
+_MANIFEST_LINE_LIMIT = 128 + 2 + 4096
 
 
 class BagRejected(ArchiveError):
@@ -83,12 +90,19 @@ def unsafe_name_reason(name: str) -> str | None:
     return None
 
 
-def _refuse_links_and_devices(root: Path) -> None:
+def _refuse_links_and_devices(root: Path) -> tuple[int, int]:
+    """Refuse links and special files; return how many plain files the bag holds inside data/ and outside."""
+    payload_files = tag_files = 0
     for folder, subfolders, names in os.walk(root):
         for name in [*subfolders, *names]:
             path = Path(folder) / name
             mode = path.lstat().st_mode
             relative = path.relative_to(root)
+            if stat.S_ISREG(mode):
+                if relative.parts[0] == "data":
+                    payload_files += 1
+                else:
+                    tag_files += 1
             if stat.S_ISLNK(mode):
                 raise BagRejected(
                     _(
@@ -102,6 +116,38 @@ def _refuse_links_and_devices(root: Path) -> None:
                         "The bag holds {name}, which is not a plain file or folder; the bag is refused."
                     ).format(name=relative)
                 )
+    return payload_files, tag_files
+
+
+def _refuse_oversized_tag_files(root: Path, payload_files: int, tag_files: int) -> None:
+    """Refuse, before anything parses them, tag files far larger than the bag they describe."""
+    limits = {"bagit.txt": _INFO_FILE_LIMIT, "bag-info.txt": _INFO_FILE_LIMIT}
+    for manifest in root.glob("manifest-*.txt"):
+        limits[manifest.name] = _INFO_FILE_LIMIT + _MANIFEST_LINE_LIMIT * payload_files
+    for manifest in root.glob("tagmanifest-*.txt"):
+        limits[manifest.name] = _INFO_FILE_LIMIT + _MANIFEST_LINE_LIMIT * tag_files
+    for name, limit in sorted(limits.items()):
+        path = root / name
+        size = path.stat().st_size if path.is_file() else 0
+        if size > limit:
+            raise BagRejected(
+                _(
+                    "The bag is refused: {name} is {size}, more than the {limit} that a bag of {files} files "
+                    "can need."
+                ).format(
+                    name=name, size=format_file_size(size), limit=format_file_size(limit), files=payload_files
+                )
+            )
+        if name.startswith(("manifest-", "tagmanifest-")) and size > 0:
+            with open(path, "rb") as handle:  # binary lines: reading a long one costs its length, once
+                for number, line in enumerate(handle, 1):
+                    if len(line) > _MANIFEST_LINE_LIMIT:
+                        raise BagRejected(
+                            _(
+                                "The bag is refused: line {line} of {name} is {length} bytes long, longer than "
+                                "any checksum and file name."
+                            ).format(line=number, name=name, length=len(line))
+                        )
 
 
 def _check_manifest_names(root: Path) -> None:
@@ -146,7 +192,7 @@ def open_verified_bag(
         raise BagRejected(_("{path} is not a folder holding a bag.").format(path=path))
     if not (root / "bagit.txt").is_file():
         raise BagRejected(_("{path} is not a bag: it has no bagit.txt.").format(path=path))
-    _refuse_links_and_devices(root)
+    _refuse_oversized_tag_files(root, *_refuse_links_and_devices(root))
     _check_manifest_names(root)
     try:
         bag = bagit.Bag(str(root))

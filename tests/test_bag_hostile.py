@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 
 import bagit
 import pytest
@@ -171,3 +172,40 @@ def test_an_id_no_archive_can_hold_is_refused_before_any_write(demo_bag, tmp_pat
     error = capsys.readouterr().err
     assert "Traceback" not in error and error.startswith("qirtas: ")
     assert _contents(target) == before
+
+
+# ---- item 13: oversized tag files are refused before they are parsed -------------------------------------
+
+
+def _make_tags_right(bag_path) -> None:
+    """Write the tag manifests again after a tag file changed (bagit.Bag() would parse it first)."""
+    for manifest in bag_path.glob("tagmanifest-*.txt"):
+        algorithm = manifest.name[len("tagmanifest-") : -len(".txt")]
+        lines = []
+        for line in manifest.read_text(encoding="utf-8").splitlines():
+            _digest, name = line.split(None, 1)
+            lines.append(f"{hashlib.new(algorithm, (bag_path / name).read_bytes()).hexdigest()}  {name}")
+        manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_a_16_mb_line_in_bag_info_is_refused_at_once(demo_bag, tmp_path):
+    with open(demo_bag / "bag-info.txt", "a", encoding="utf-8") as info:
+        info.write("X-Note: " + "a" * (16 << 20) + "\n")
+    _make_tags_right(demo_bag)
+    started = time.monotonic()
+    with Archive.open(tmp_path / "target") as target, pytest.raises(BagRejected, match=r"bag-info\.txt"):
+        import_bag(target, demo_bag)
+    assert time.monotonic() - started < 5  # a hang guard: it took 11–39 s to parse
+    assert _contents(tmp_path / "target")["documents"] == []
+
+
+def test_a_manifest_far_larger_than_its_payload_is_refused_at_once(demo_bag, tmp_path):
+    with open(demo_bag / "manifest-sha256.txt", "a", encoding="utf-8") as manifest:
+        manifest.write(f"{'0' * 64}  data/{'x' * (8 << 20)}\n")
+    started = time.monotonic()
+    with (
+        Archive.open(tmp_path / "target") as target,
+        pytest.raises(BagRejected, match=r"manifest-sha256\.txt"),
+    ):
+        import_bag(target, demo_bag)
+    assert time.monotonic() - started < 5
