@@ -43,6 +43,7 @@ class BackupReport:
     originals_present: int = 0  # already in the destination from an earlier backup
     bytes_copied: int = 0
     missing: list[str] = field(default_factory=list)  # originals the archive itself lacks
+    damaged: list[str] = field(default_factory=list)  # originals whose bytes no longer match (not copied)
     integrity: str = ""
     cancelled: bool = False
     identity: str = ""  # of the archive (and so of its backup)
@@ -55,6 +56,7 @@ class BackupReport:
             "originals_present": self.originals_present,
             "bytes_copied": self.bytes_copied,
             "missing": self.missing,
+            "damaged": self.damaged,
             "integrity": self.integrity,
             "cancelled": self.cancelled,
             "identity": self.identity,
@@ -296,20 +298,20 @@ def _copy_original(
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=".incoming-", dir=target.parent)
     digest = hashlib.sha256()
+    size = 0
     try:
         with os.fdopen(handle, "wb") as out, open(origin, "rb") as inp:
             while block := inp.read(_BLOCK):
                 digest.update(block)
                 out.write(block)
-                report.bytes_copied += len(block)
-        if digest.hexdigest() != sha:
-            raise ArchiveError(
-                _(
-                    "The original {sha} is damaged in the archive; run qirtas verify before backing up."
-                ).format(sha=sha)
-            )
+                size += len(block)
+        if digest.hexdigest() != sha:  # never a damaged copy in a backup: the rest is copied, this named
+            os.unlink(temp_name)
+            report.damaged.append(sha)
+            return
         os.chmod(temp_name, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
         os.replace(temp_name, target)
+        report.bytes_copied += size
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)

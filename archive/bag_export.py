@@ -44,6 +44,8 @@ metadata/documents.jsonl   one JSON record per document: every field, tags (Engl
 metadata/tags.jsonl        the vocabulary: events (with date and place), regions (nested), themes
 metadata/dublin-core.xml   Dublin Core elements for each document, plus the Qirtas facets
 metadata/audit.jsonl       the provenance trail of these documents
+metadata/unavailable.jsonl (only if some original was missing or damaged) those documents' records and
+                           texts, without the original; they are left out of documents.jsonl
 
 Restore it into an archive with:  qirtas --archive DIR import-bag THIS_FOLDER
 """
@@ -69,13 +71,17 @@ def _bag_destination(destination: Path) -> None:
         )
 
 
-def write_bag(archive: Archive, ids, destination: Path, progress, cancel, whole: bool) -> int:
+def write_bag(
+    archive: Archive, ids, destination: Path, progress, cancel, whole: bool, damaged: list | None = None
+) -> int:
+    """Write the bag; documents whose original is missing or damaged are left out of it (their records
+    go to metadata/unavailable.jsonl) and appended to `damaged` as {"id", "sha256", "detail"}."""
     _bag_destination(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=partial_prefix(destination), dir=destination.parent))
     os.chmod(staging, 0o777 & ~umask())
     try:
-        count = _fill_bag(archive, ids, staging, progress, cancel, whole)
+        count = _fill_bag(archive, ids, staging, progress, cancel, whole, [] if damaged is None else damaged)
         check_cancel(cancel)
         _make_bag(staging, count)
         if destination.exists():
@@ -89,42 +95,37 @@ def write_bag(archive: Archive, ids, destination: Path, progress, cancel, whole:
     return count
 
 
-def _fill_bag(archive: Archive, ids, root: Path, progress, cancel, whole: bool) -> int:
+def _fill_bag(archive: Archive, ids, root: Path, progress, cancel, whole: bool, damaged: list) -> int:
     for folder in ("originals", "texts", "metadata"):
         (root / folder).mkdir()
     (root / "README.txt").write_text(BAG_README, encoding="utf-8")
     vocabulary = Vocabulary()
     dublin_core = ET.Element(f"{{{QIRTAS_NS}}}records")
     used_tags: set[int] = set()
-    count = 0
+    count = done = 0
     total = len(ids) + 1  # the last step is hashing the payload
-    with open(root / "metadata" / "documents.jsonl", "w", encoding="utf-8", newline="") as records:
+    with (
+        open(root / "metadata" / "documents.jsonl", "w", encoding="utf-8", newline="") as records,
+        _LazyFile(root / "metadata" / "unavailable.jsonl") as unavailable,
+    ):
         for record in iter_records(ids, vocabulary=vocabulary):
             name = original_name(record)
-            source = archive.originals.path_for(record["sha256"])
-            try:
-                actual = _copy_hashing(source, root / name)  # the content, not the read-only mode
-            except OSError as error:
-                raise ArchiveError(
-                    _("The original of document {id} cannot be read ({error}); run qirtas verify.").format(
-                        id=record["id"], error=error.strerror or error
-                    )
-                ) from error
-            if actual != record["sha256"]:  # a bag is a preservation copy: never one with a damaged file
-                raise ArchiveError(
-                    _(
-                        "The original of document {id} is damaged (its SHA-256 changed); run qirtas verify."
-                    ).format(id=record["id"])
-                )
+            problem = _copy_original(archive.originals.path_for(record["sha256"]), root / name, record)
             text_name = f"texts/{record['id']:06d}.txt"
             (root / text_name).write_text(record.pop("text"), encoding="utf-8", newline="")
-            record["original_file"] = "data/" + name
+            record["original_file"] = None if problem else "data/" + name
             record["text_file"] = "data/" + text_name
+            used_tags.update(t["id"] for facet in FACETS for t in record["tags"][facet])
+            done += 1
+            if problem:  # a bag is a preservation copy: never one with a damaged file; the rest goes in
+                damaged.append({"id": record["id"], "sha256": record["sha256"], "detail": problem})
+                unavailable.write(json.dumps({**record, "problem": problem}, ensure_ascii=False, default=str))
+                tick(done, total, progress, cancel)
+                continue
             records.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
             dublin_core.append(_dublin_core(record))
-            used_tags.update(t["id"] for facet in FACETS for t in record["tags"][facet])
             count += 1
-            tick(count, total, progress, cancel)
+            tick(done, total, progress, cancel)
     with open(root / "metadata" / "tags.jsonl", "w", encoding="utf-8", newline="") as out:
         # The whole archive takes its whole vocabulary; a selection the tags it uses and their parents.
         tags = vocabulary.tags.values() if whole else vocabulary.with_ancestors(used_tags)
@@ -136,6 +137,43 @@ def _fill_bag(archive: Archive, ids, root: Path, progress, cancel, whole: bool) 
     )
     _write_audit(archive, ids, root / "metadata" / "audit.jsonl")
     return count
+
+
+def _copy_original(source: Path, target: Path, record: dict) -> str:
+    """Copy a document's original into the bag; "" when done, else why it was left out (and removed)."""
+    try:
+        actual = _copy_hashing(source, target)  # the content, not the read-only mode
+    except FileNotFoundError:
+        problem = _("The original of document {id} is missing.").format(id=record["id"])
+    except OSError as error:
+        problem = _("The original of document {id} cannot be read ({error}).").format(
+            id=record["id"], error=error.strerror or error
+        )
+    else:
+        if actual == record["sha256"]:
+            return ""
+        problem = _("The original of document {id} is damaged (its SHA-256 changed).").format(id=record["id"])
+    target.unlink(missing_ok=True)
+    return problem
+
+
+class _LazyFile:
+    """A JSON Lines file made only when the first line is written."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self._out = path, None
+
+    def write(self, line: str) -> None:
+        if self._out is None:
+            self._out = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed in __exit__)
+        self._out.write(line + "\n")
+
+    def __enter__(self) -> _LazyFile:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._out is not None:
+            self._out.close()
 
 
 def _copy_hashing(source: Path, target: Path) -> str:

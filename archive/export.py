@@ -13,7 +13,8 @@ import re
 import shutil
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from qirtas.archive.archive import Archive, ArchiveError
@@ -63,6 +64,8 @@ class ExportReport:
     destination: str
     documents: int = 0
     cancelled: bool = False
+    # Documents left out because their original is missing or damaged: {"id", "sha256", "detail"}
+    damaged: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {
@@ -70,6 +73,7 @@ class ExportReport:
             "destination": self.destination,
             "documents": self.documents,
             "cancelled": self.cancelled,
+            "damaged": self.damaged,
         }
 
 
@@ -93,8 +97,10 @@ def export(
     destination = Path(destination).expanduser().absolute()
     remove_stale_partials(destination)
     ids = archive.document_ids() if document_ids is None else list(dict.fromkeys(document_ids))
-    writer = {"csv": _write_csv, "jsonl": _write_jsonl, "bagit": write_bag}[format]
     report = ExportReport(format, str(destination))
+    writer = {"csv": _write_csv, "jsonl": _write_jsonl, "bagit": partial(write_bag, damaged=report.damaged)}[
+        format
+    ]
     try:
         report.documents = writer(archive, ids, destination, progress, cancel, whole=document_ids is None)
     except ExportCancelled:
@@ -105,7 +111,14 @@ def export(
         raise ArchiveError(
             _("The export to {path} failed: {reason}.").format(path=destination, reason=reason)
         ) from error
-    archive.audit("exported", None, format=format, destination=str(destination), documents=report.documents)
+    archive.audit(
+        "exported",
+        None,
+        format=format,
+        destination=str(destination),
+        documents=report.documents,
+        left_out=[item["id"] for item in report.damaged],
+    )
     return report
 
 

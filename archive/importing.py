@@ -54,6 +54,7 @@ class ImportedFile:
 class DuplicateFile:
     path: str
     id: int
+    restored: bool = False  # its original was missing or damaged, and this file put it back
 
 
 @dataclass
@@ -72,7 +73,10 @@ class ImportReport:
     def to_json(self) -> dict:
         return {
             "imported": [vars(item) for item in self.imported],
-            "duplicates": [vars(item) for item in self.duplicates],
+            # "restored" only when true: the keys a plain duplicate has always had stay the same
+            "duplicates": [
+                {**vars(d)} if d.restored else {"path": d.path, "id": d.id} for d in self.duplicates
+            ],
             "failed": [vars(item) for item in self.failed],
             "cancelled": self.cancelled,
         }
@@ -594,6 +598,32 @@ def _repair_orphan(originals: OriginalsStore, sha256: str, incoming: str) -> Non
     os.replace(incoming, target)
 
 
+def _intact(originals: OriginalsStore, sha256: str) -> bool:
+    try:
+        return sha256_file(originals.path_for(sha256)) == sha256
+    except OSError:
+        return False
+
+
+def _restore(archive: Archive, path: Path, settings: ReadSettings, sha256: str) -> bool:
+    """Heal a document's missing or damaged original with the file imported again, if its bytes (read
+    anew) still have that SHA-256; recorded in the audit trail."""
+    read = read_file(path, settings, archive.originals, check_store=False)
+    if not read.incoming:
+        return False
+    if read.sha256 != sha256 or _intact(archive.originals, sha256):
+        OriginalsStore.discard(read.incoming)
+        return False
+    target = archive.originals.path_for(sha256)
+    with contextlib.suppress(FileNotFoundError):
+        os.chmod(target, 0o600)  # Windows cannot replace a read-only file
+    os.replace(read.incoming, target)  # over a damaged one: the bytes it should have held
+    archive.originals.flush([target])
+    (document_id,) = archive._ids_for_hashes([sha256]).values()
+    archive.audit("original-restored", document_id, sha256=sha256, source=str(path))
+    return True
+
+
 def _write_batch(
     archive: Archive,
     batch: list[tuple[Path, FileRead]],
@@ -611,7 +641,8 @@ def _write_batch(
         sha = read.sha256
         if read.kind == STORED:
             if read.sha256 in known:
-                report.duplicates.append(DuplicateFile(str(path), known[read.sha256]))
+                restored = not _intact(archive.originals, sha) and _restore(archive, path, settings, sha)
+                report.duplicates.append(DuplicateFile(str(path), known[sha], restored))
                 continue
             # An original without its document (left by a crash, or another import is committing it):
             # read the file again in full; a race with the other import ends as a duplicate.
@@ -646,8 +677,11 @@ def _write_batch(
     lexicon = [entry for _path, read in ready for entry in read.lexicon]
     added = archive.add_batch([item for _path, item in items], lexicon=lexicon)
     for (path, item), result in zip(items, added, strict=True):
-        if result.duplicate:
-            report.duplicates.append(DuplicateFile(str(path), result.id))
+        if result.duplicate:  # a missing original is why the store did not know it
+            restored = not archive.originals.has(item.sha256) and _restore(
+                archive, path, settings, item.sha256
+            )
+            report.duplicates.append(DuplicateFile(str(path), result.id, restored))
         else:
             e = item.extracted
             report.imported.append(

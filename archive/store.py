@@ -163,6 +163,35 @@ class OriginalsStore:
 
         return wait
 
+    def restore_from(self, sha256: str, source: str | os.PathLike) -> bool:
+        """Put back a missing or damaged original from a copy found elsewhere (a backup, a bag, any
+        file), streamed through a temp file; True when `source` held exactly those bytes and now the
+        store does. The one other time an original is overwritten: its bytes were not the right ones."""
+        folder = self.root / sha256[:2]
+        folder.mkdir(parents=True, exist_ok=True)
+        temp = folder / f".incoming-{sha256[:16]}-{os.getpid()}-{next(_incoming_numbers)}"
+        digest = hashlib.sha256()
+        try:
+            with open(source, "rb") as inp, open(temp, "xb") as out:
+                while chunk := inp.read(_CHUNK):
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            if digest.hexdigest() != sha256:  # the copy changed since it was hashed
+                self.discard(temp)
+                return False
+            os.chmod(temp, _READ_ONLY)
+            target = self.path_for(sha256)
+            with contextlib.suppress(FileNotFoundError):
+                os.chmod(target, stat.S_IWUSR | stat.S_IRUSR)  # Windows cannot replace a read-only file
+            os.replace(temp, target)
+        except BaseException:
+            self.discard(temp)
+            raise
+        _fsync_dir(folder)
+        return True
+
     def read(self, sha256: str) -> bytes:
         return self.path_for(sha256).read_bytes()
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,6 +107,8 @@ class RepairReport:
     index_rebuilt: bool = False
     orphans_set_aside: list[str] = field(default_factory=list)  # SHA-256 of each, now in orphans/
     originals_restored: list[str] = field(default_factory=list)  # taken back from orphans/
+    # Missing or damaged originals put back from a copy found in the folders given: {"sha256", "from"}
+    originals_healed: list[dict] = field(default_factory=list)
     temp_files_removed: list[str] = field(default_factory=list)
     left_for_later: list[str] = field(default_factory=list)  # temp files young enough to be in use
     remaining: list[Problem] = field(default_factory=list)  # what a repair cannot fix
@@ -114,6 +118,7 @@ class RepairReport:
             "index_rebuilt": self.index_rebuilt,
             "orphans_set_aside": self.orphans_set_aside,
             "originals_restored": self.originals_restored,
+            "originals_healed": self.originals_healed,
             "temp_files_removed": self.temp_files_removed,
             "left_for_later": self.left_for_later,
         }
@@ -124,8 +129,12 @@ def repair(
     found: VerifyReport,
     temp_grace_seconds: float = TEMP_GRACE_SECONDS,
     progress: Callable[[int, int], None] | None = None,
+    sources: Sequence[str | os.PathLike] = (),
 ) -> RepairReport:
     """Fix what `verify` found that can be fixed without losing anything.
+
+    With `sources` (a backup, a bag, any folders or files), missing and damaged originals are put back
+    from the files there whose SHA-256 a document needs.
 
     Rebuilds the search index; moves originals no document refers to into `<archive>/orphans/` (and
     takes an original back from there when a document needs it); removes the temporary files of a
@@ -175,13 +184,59 @@ def repair(
         search.rebuild_index(archive.db)
         result.index_rebuilt = True
         archive.audit("repaired", None, **result.to_json())
+    if sources:
+        result.originals_healed = heal_originals(archive, found, sources)
+        if result.originals_healed:
+            archive.audit("originals-healed", None, originals=result.originals_healed)
     if progress:
         progress(3, steps)
     fixed = set(result.orphans_set_aside) | set(result.originals_restored)
+    healed = {item["sha256"] for item in result.originals_healed}
     for problem in found.problems:
-        if problem.kind == "index" or (
-            problem.kind in ("orphan-original", "missing-original") and problem.sha256 in fixed
+        if (
+            problem.kind == "index"
+            or (problem.kind in ("orphan-original", "missing-original") and problem.sha256 in fixed)
+            or (problem.kind in ("missing-original", "corrupted-original") and problem.sha256 in healed)
         ):
             continue
         result.remaining.append(problem)
     return result
+
+
+def heal_originals(archive: Archive, found: VerifyReport, sources: Sequence[str | os.PathLike]) -> list[dict]:
+    """Put back each missing or damaged original from the first file in `sources` (walked; only regular
+    files of a size some needed original has are hashed) that has its SHA-256."""
+    damaged = {p.sha256 for p in found.problems if p.kind == "corrupted-original" and p.sha256}
+    stored = archive.originals.all_hashes()
+    needed = {
+        sha: size
+        for sha, size in Document.select(Document.sha256, Document.size).tuples()
+        if sha not in stored or sha in damaged
+    }
+    sizes = Counter(needed.values())
+    healed: list[dict] = []
+    for path in _files(sources):
+        if not needed:
+            break
+        try:
+            info = os.lstat(path)
+            if not stat.S_ISREG(info.st_mode) or not sizes[info.st_size]:
+                continue
+            sha = sha256_file(path)
+            if sha in needed and archive.originals.restore_from(sha, path):
+                healed.append({"sha256": sha, "from": str(path)})
+                sizes[needed.pop(sha)] -= 1
+        except OSError:  # unreadable: another copy may do
+            continue
+    return healed
+
+
+def _files(sources: Sequence[str | os.PathLike]) -> Iterator[str]:
+    for source in sources:
+        if os.path.isfile(source):
+            yield os.fspath(source)
+            continue
+        for folder, folders, names in os.walk(source):
+            folders.sort()
+            for name in sorted(names):
+                yield os.path.join(folder, name)

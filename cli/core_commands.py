@@ -82,6 +82,16 @@ def register(subparsers, common) -> None:
         action="store_true",
         help="rebuild the search index, set orphan originals aside in orphans/, remove crashed-import temp files",
     )
+    ver.add_argument(
+        "--from",
+        dest="sources",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="PATH",
+        help="with --repair: put back missing or damaged originals from copies found here "
+        "(a backup, a bag, any folder), recognised by their SHA-256",
+    )
 
 
 def _open(args, create: bool = False) -> Archive:
@@ -265,7 +275,7 @@ def run_tag(args) -> int:
 
 
 def run_verify(args) -> int:
-    if args.repair:
+    if args.repair or args.sources:  # --from implies --repair
         from qirtas.cli.export_commands import run_verify_repair
 
         return run_verify_repair(args)

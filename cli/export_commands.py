@@ -13,6 +13,7 @@ from qirtas.archive.bag_import import BagRejected, import_bag
 from qirtas.archive.export import FORMATS, export
 from qirtas.archive.verify import repair, verify
 from qirtas.cli.main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, archive_path, emit
+from qirtas.i18n import _
 
 
 def register(subparsers, common) -> None:
@@ -67,9 +68,12 @@ def run_export(args) -> int:
     emit(
         args,
         report.to_json(),
-        f"exported {report.documents} document(s) as {report.format} to {report.destination}",
+        "\n".join(
+            [f"exported {report.documents} document(s) as {report.format} to {report.destination}"]
+            + [f"  left out, document {item['id']}: {item['detail']}" for item in report.damaged]
+        ),
     )
-    return EXIT_OK
+    return EXIT_PROBLEMS if report.damaged else EXIT_OK
 
 
 def run_import_bag(args) -> int:
@@ -107,17 +111,26 @@ def run_backup(args) -> int:
         f"{report.originals_copied} original(s) copied, {report.originals_present} already there"
     ]
     lines += [f"  missing from the archive: {sha}" for sha in report.missing]
+    lines += [f"  damaged in the archive, not copied: {sha}" for sha in report.damaged]
+    if report.missing or report.damaged:
+        lines.append("  heal them with: qirtas verify --repair --from FOLDER (a backup, a bag or any copy)")
     emit(args, report.to_json(), "\n".join(lines))
-    return EXIT_PROBLEMS if report.missing else EXIT_OK
+    return EXIT_PROBLEMS if report.missing or report.damaged else EXIT_OK
 
 
 def run_verify_repair(args) -> int:
-    """`verify --repair`: check, repair what can be repaired, and report what is left."""
+    """`verify --repair [--from PATH…]`: check, repair what can be repaired, and report what is left."""
+    sources = [Path(source).expanduser() for source in getattr(args, "sources", [])]
+    for source in sources:
+        if not source.exists():
+            raise CommandError(
+                _("There is no file or folder {path} to take originals from.").format(path=source)
+            )
     with _open(args) as archive:
         found = verify(archive)
         if found.cancelled:
             raise CommandError("The check was cancelled; nothing was repaired.")
-        repaired = repair(archive, found)
+        repaired = repair(archive, found, sources=sources)
     payload = {
         **found.to_json(),
         "problems": [p.to_json() for p in repaired.remaining],
@@ -131,6 +144,10 @@ def run_verify_repair(args) -> int:
         f"{len(repaired.originals_restored)} original(s) put back; "
         f"{len(repaired.temp_files_removed)} temporary file(s) removed",
     ]
+    if sources:
+        lines.append(
+            f"  {len(repaired.originals_healed)} missing or damaged original(s) put back from copies"
+        )
     lines += [f"  {p.kind}: {p.id or ''} {p.sha256 or ''} {p.detail}" for p in repaired.remaining]
     emit(args, payload, "\n".join(lines))
     return EXIT_PROBLEMS if repaired.remaining else EXIT_OK
