@@ -42,5 +42,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The demo archive is deleted only when `qirtas demo --check-clean` finds nothing in it that did not come
+# from the seeds: `make run` opens it and remembers it, so people import into it. Checked before the venv
+# (and with it qirtas) is removed; without qirtas it is kept.
 clean:
-	rm -rf $(VENV) $(DEMO_ARCHIVE) .pytest_cache .ruff_cache
+	@if [ -e "$(DEMO_ARCHIVE)" ]; then \
+		if [ -x "$(BIN)/qirtas" ] && "$(BIN)/qirtas" --archive "$(DEMO_ARCHIVE)" demo --check-clean >/dev/null; then \
+			echo "rm -rf $(DEMO_ARCHIVE)"; rm -rf "$(DEMO_ARCHIVE)"; \
+		else \
+			echo "make clean: kept $(DEMO_ARCHIVE), which could not be checked or holds work of your own; delete it yourself if you mean to."; \
+		fi; \
+	fi
+	rm -rf $(VENV) .pytest_cache .ruff_cache

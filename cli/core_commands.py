@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 
 from qirtas.archive.archive import Archive, DocumentFilter
-from qirtas.archive.demo import build_demo
+from qirtas.archive.demo import build_demo, lost_sentence, what_a_rebuild_loses
 from qirtas.archive.importing import DEFAULT_BATCH, ImportOptions, import_paths
 from qirtas.archive.models import FACETS, Tag
 from qirtas.archive.query import parse as parse_query
@@ -40,6 +40,14 @@ def register(subparsers, common) -> None:
 
     demo = add("demo", run_demo, "build (or rebuild) the demo archive from seeds/")
     demo.add_argument("--if-absent", action="store_true", help="keep an existing demo archive")
+    demo.add_argument(
+        "--force", action="store_true", help="rebuild even when the demo holds documents or tags of your own"
+    )
+    demo.add_argument(
+        "--check-clean",
+        action="store_true",
+        help="only say whether the demo holds anything that did not come from the seeds (exit 1 if so)",
+    )
 
     imp = add("import", run_import, "import files or folders (recursively)")
     imp.add_argument("paths", nargs="+", metavar="PATH")
@@ -107,7 +115,15 @@ def run_gui(args) -> int:
 
 def run_demo(args) -> int:
     path = getattr(args, "archive", None) or default_demo_archive()
-    archive, report = build_demo(path, if_absent=args.if_absent)
+    if args.check_clean:  # `make clean` asks first, and deletes the demo folder only on exit status 0
+        lost = what_a_rebuild_loses(path)
+        if lost:
+            print(f"qirtas: {lost_sentence(path, lost)}", file=sys.stderr)
+        emit(args, {"archive": str(path), "clean": not lost, "lost": lost}, "" if lost else f"Clean: {path}")
+        return EXIT_PROBLEMS if lost else EXIT_OK
+    # Without --force a rebuild that would delete documents, tags or links of the user's is refused
+    # (DemoHoldsWork, exit status 1) and the demo is left as it was.
+    archive, report = build_demo(path, if_absent=args.if_absent, force=args.force)
     with archive:
         count = archive.count()
     emit(
