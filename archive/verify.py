@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qirtas.archive import search
-from qirtas.archive.archive import Archive
+from qirtas.archive.archive import Archive, ArchiveError
 from qirtas.archive.models import Document
 from qirtas.archive.store import sha256_file
+from qirtas.i18n import _
 
 ORPHANS = "orphans"  # <archive>/orphans/: originals no document refers to, set aside by a repair
 # A temporary file younger than this may be an import still writing in another process: a repair
@@ -141,11 +142,25 @@ def repair(
     crashed import. An original that a document refers to is never moved or deleted, and corrupted or
     missing originals and database damage are reported, not "fixed".
 
-    Orphans are judged while holding the write lock, so no document can be committed meanwhile. An
-    import running in another process writes its originals before it commits; if a repair sets one of
-    those aside in that moment, the document finds it missing, `verify` says the copy is in orphans/,
-    and the next repair (or a backup) takes it from there: nothing is lost.
+    A repair holds the store alone (`OriginalsStore.exclusive`): while an import runs (in any process)
+    it is refused, since that import's temp files and the originals it placed but has not committed yet
+    would look like leftovers and orphans; an import that starts meanwhile waits for the repair to end.
+    Orphans are judged while holding the database's write lock too, so no document is committed
+    meanwhile by a writer that does not take the store lock (one file added by the window, a bag).
     """
+    with archive.originals.exclusive() as alone:
+        if not alone:
+            raise ArchiveError(_("An import is running in this archive; try again when it ends."))
+        return _repair(archive, found, temp_grace_seconds, progress, sources)
+
+
+def _repair(
+    archive: Archive,
+    found: VerifyReport,
+    temp_grace_seconds: float,
+    progress: Callable[[int, int], None] | None,
+    sources: Sequence[str | os.PathLike],
+) -> RepairReport:
     result = RepairReport()
     steps = 3
     orphan_folder = archive.path / ORPHANS
