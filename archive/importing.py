@@ -12,6 +12,7 @@ import dataclasses
 import multiprocessing
 import os
 import signal
+import stat
 import sys
 import threading
 import time
@@ -95,40 +96,172 @@ class ImportOptions:
     timeout: float = 120.0
     password: str | None = None
     workers: int | None = None
+    follow_symlinks: bool = False  # links out of an imported folder (else reported, not followed)
 
 
 def collect_files(
-    paths: Iterable[str | os.PathLike], skip: Path | None = None
+    paths: Iterable[str | os.PathLike], skip: Path | None = None, follow_symlinks: bool = False
 ) -> tuple[list[Path], list[FailedFile]]:
     """Files named and files inside folders (recursively, sorted, hidden files skipped), leaving out
-    the folder `skip` (resolved) and everything in it."""
+    the folder `skip` (resolved) and everything in it. What else is left out is a `FailedFile` saying
+    why: a folder that cannot be listed, and a link that leads out of the imported folder (unless
+    `follow_symlinks`: then it is followed, once per folder it reaches). A link to a file inside the
+    folder is taken after the folder's files (it ends as a duplicate of its target, imported first); a
+    link to a folder inside it is not entered: its files are taken where they are, and a link to a parent
+    would never end.
+    Anything else that is not a folder (a FIFO, a device) is left to the reader, which refuses it."""
     files: list[Path] = []
-    missing: list[FailedFile] = []
+    failed: list[FailedFile] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             root = path.resolve()
             if skip is not None and (root == skip or skip in root.parents):
                 continue
-            for folder, subfolders, names in os.walk(path):
-                subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-                if skip is not None and skip.parent == root / os.path.relpath(folder, path):
-                    subfolders[:] = [d for d in subfolders if d != skip.name]
-                base = Path(folder)  # once per folder: building paths is most of listing a big folder
-                files += [base / n for n in sorted(names) if not n.startswith(".")]
-        elif path.is_file():
+            _walk(path, root, skip, follow_symlinks, files, failed)
+        elif path.exists():  # named by the user: a link is followed
             if skip is None or skip not in path.resolve().parents:
                 files.append(path)
         else:
-            missing.append(FailedFile(str(path), _("No such file or folder.")))
-    return files, missing
+            failed.append(FailedFile(str(path), _("No such file or folder.")))
+    return files, failed
+
+
+def _walk(
+    top: Path,
+    root: Path,
+    skip: Path | None,
+    follow_symlinks: bool,
+    files: list[Path],
+    failed: list[FailedFile],
+) -> None:
+    """`collect_files` in one folder: depth first, in name order, as os.walk would go (which passes over a
+    folder it cannot list without a word)."""
+    folders = [(str(top), root)]  # each as the user names it, and where it really is
+    entered = {root}  # with links followed: the real folders walked, so that none is walked twice
+    links: list[Path] = []  # to files inside the folder: after them
+    while folders:
+        folder, real = folders.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted((entry for entry in scan if not entry.name.startswith(".")), key=_name)
+        except OSError as error:
+            failed.append(FailedFile(folder, _folder_unreadable(error)))
+            continue
+        names: list[str] = []
+        subfolders: list[tuple[str, Path]] = []
+        for entry in entries:
+            try:
+                if entry.is_symlink():
+                    _take_link(entry, root, skip, follow_symlinks, entered, names, links, subfolders, failed)
+                elif entry.is_dir(follow_symlinks=False):
+                    inner = real / entry.name
+                    if inner != skip:
+                        subfolders.append((entry.path, inner))
+                else:
+                    names.append(entry.name)
+            except OSError:  # it could not be looked at: the reader says why
+                names.append(entry.name)
+        base = Path(folder)  # once per folder: building paths is most of listing a big folder
+        files += [base / name for name in names]
+        if follow_symlinks:
+            entered.update(inner for _path, inner in subfolders)
+        folders += reversed(subfolders)
+    files += links
+
+
+def _name(entry: os.DirEntry) -> str:
+    return entry.name
+
+
+def _take_link(
+    entry: os.DirEntry,
+    root: Path,
+    skip: Path | None,
+    follow_symlinks: bool,
+    entered: set[Path],
+    names: list[str],
+    links: list[Path],
+    subfolders: list[tuple[str, Path]],
+    failed: list[FailedFile],
+) -> None:
+    target = Path(os.path.realpath(entry.path))
+    inside = target == root or root in target.parents
+    if not inside and not follow_symlinks:
+        failed.append(
+            FailedFile(
+                entry.path,
+                _(
+                    "Skipped: {name} is a link to {target}, outside the imported folder; links out of it are "
+                    "not followed (import with --follow-symlinks to follow them)."
+                ).format(name=entry.name, target=target),
+            )
+        )
+    elif not target.is_dir():  # a file (or what the reader will refuse, or a broken link it reports)
+        if inside:
+            links.append(Path(entry.path))
+        else:
+            names.append(entry.name)
+    elif (
+        not inside
+        and target not in entered
+        and not (skip is not None and (target == skip or skip in target.parents))
+    ):
+        entered.add(target)
+        subfolders.append((entry.path, target))
+
+
+def _folder_unreadable(error: OSError) -> str:
+    return _("The folder could not be read, so its files were not imported: {reason}.").format(
+        reason=error.strerror or error
+    )
+
+
+def _not_regular(path: Path | str, mode: int) -> ExtractionError:
+    if stat.S_ISFIFO(mode):
+        kind = _("a FIFO")
+    elif stat.S_ISCHR(mode):
+        kind = _("a character device")
+    elif stat.S_ISBLK(mode):
+        kind = _("a block device")
+    elif stat.S_ISSOCK(mode):
+        kind = _("a socket")
+    elif stat.S_ISDIR(mode):
+        kind = _("a folder")
+    else:
+        kind = _("a special file")
+    return ExtractionError(
+        _("{name} is not a regular file ({kind}); only files are imported.").format(
+            name=os.path.basename(path), kind=kind
+        )
+    )
+
+
+# O_NONBLOCK: opening a FIFO waits for a writer without it. O_NOCTTY: a terminal device named for import
+# must not become this process's terminal. Neither changes how a regular file is read.
+_OPEN_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+)
 
 
 def _read(path: Path | str, max_bytes: int) -> bytes:
+    """The file's bytes, read once. Only a regular file is read (checked on the opened descriptor, so it
+    is the file read), and at most `max_bytes` + 1 of it: a size can say less than a file holds."""
     # os.open and os.read: a buffered file object cost three times as much for a file of a few kB.
-    handle = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
-        size = os.fstat(handle).st_size
+        handle = os.open(path, _OPEN_FLAGS)
+    except OSError:
+        # A socket cannot be opened, a device may be refused: say what it is rather than why.
+        with contextlib.suppress(OSError):
+            mode = os.stat(path).st_mode
+            if not stat.S_ISREG(mode):
+                raise _not_regular(path, mode) from None
+        raise
+    try:
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode):
+            raise _not_regular(path, status.st_mode)
+        size = status.st_size
         if size > max_bytes:
             raise ExtractionError(
                 _(
@@ -139,8 +272,17 @@ def _read(path: Path | str, max_bytes: int) -> bytes:
         if len(data) == size:
             return data
         chunks = [data]
-        while chunk := os.read(handle, 1 << 20):
+        read = len(data)
+        while read <= max_bytes and (chunk := os.read(handle, min(1 << 20, max_bytes + 1 - read))):
             chunks.append(chunk)
+            read += len(chunk)
+        if read > max_bytes:
+            raise ExtractionError(
+                _(
+                    "The file holds more than the limit of {limit} MB, though its size said less (it grew "
+                    "while it was read, or is not an ordinary file); set QIRTAS_MAX_FILE_MB to change the limit."
+                ).format(limit=f"{max_bytes / 2**20:.0f}")
+            )
         return b"".join(chunks)
     finally:
         os.close(handle)
@@ -533,7 +675,7 @@ def import_paths(
     """
     options = options or ImportOptions()
     # Never import the archive into itself (a folder import that contains the archive folder).
-    files, missing = collect_files(paths, skip=archive.path)
+    files, missing = collect_files(paths, skip=archive.path, follow_symlinks=options.follow_symlinks)
     report = ImportReport(failed=missing)
     total = len(files)
     if cancel and cancel():

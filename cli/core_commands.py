@@ -52,12 +52,22 @@ def register(subparsers, common) -> None:
     imp = add("import", run_import, "import files or folders (recursively)")
     imp.add_argument("paths", nargs="+", metavar="PATH")
     imp.add_argument("--password", help="password for encrypted PDFs")
-    imp.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per PDF (default 120)")
+    imp.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        help="seconds allowed per PDF, and per page of it; a PDF may take 1%% more for each page (default 120)",
+    )
     imp.add_argument(
         "--batch-size",
         type=int,
         default=DEFAULT_BATCH,
         help=f"files per transaction at most (default {DEFAULT_BATCH}; a batch also ends at 32 MB)",
+    )
+    imp.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="follow links that lead out of an imported folder (else they are reported and skipped)",
     )
 
     lst = add("list", run_list, "list documents, optionally filtered")
@@ -135,7 +145,12 @@ def run_demo(args) -> int:
 
 
 def run_import(args) -> int:
-    options = ImportOptions(password=args.password, timeout=args.timeout, batch_size=max(1, args.batch_size))
+    options = ImportOptions(
+        password=args.password,
+        timeout=args.timeout,
+        batch_size=max(1, args.batch_size),
+        follow_symlinks=args.follow_symlinks,
+    )
     with _open(args, create=True) as archive:
         report = import_paths(archive, args.paths, options=options)
     lines = [
