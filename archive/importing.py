@@ -776,6 +776,12 @@ def _write_batch(
 ) -> None:
     """Write one batch: duplicates set aside, isolated formats extracted, then `Archive.add_batch` (the
     originals renamed into place, one flush, one transaction)."""
+def _hashed_copy(originals: OriginalsStore, read: FileRead) -> Path:
+    """Where the bytes of `read` are: its temp file in the store, or the original that replaced a damaged
+    one (`_repair_orphan`)."""
+    return Path(read.incoming) if os.path.exists(read.incoming) else originals.path_for(read.sha256)
+
+
     stored = [read.sha256 for _path, read in batch if read.kind == STORED]
     known = archive._ids_for_hashes(stored) if stored else {}
     ready: list[tuple[Path, FileRead]] = []
@@ -796,25 +802,31 @@ def _write_batch(
             report.failed.append(FailedFile(str(path), read.error))
         else:
             ready.append((path, read))
-    isolated = [path for path, read in ready if read.kind == ISOLATED]
+    # Extracted from the bytes that were hashed, never from the user's file again: it may have changed.
+    copies = {
+        index: _hashed_copy(archive.originals, read)
+        for index, (_p, read) in enumerate(ready)
+        if read.kind == ISOLATED
+    }
     outcomes: dict[Path, Extracted | ExtractionError] = {}
-    if isolated:
+    if copies:
         outcomes = extract_isolated(
-            isolated,
+            list(dict.fromkeys(copies.values())),
             timeout=options.timeout,
             password=options.password,
             workers=options.workers,
             cancel=cancel,
         )
     items: list[tuple[Path, NewDocument]] = []
-    for path, read in ready:
-        outcome = read.extracted if read.kind == EXTRACTED else outcomes.get(path)
+    for index, (path, read) in enumerate(ready):
+        outcome = read.extracted if read.kind == EXTRACTED else outcomes.get(copies[index])
         if isinstance(outcome, Extracted):
             item = NewDocument(b"", outcome, path.name, read.sha256, read.prepared, read.incoming, read.size)
             items.append((path, item))
             continue
         OriginalsStore.discard(read.incoming)
         if outcome is not None:  # None: the isolated reading was cancelled
+            names={copy: ready[index][0] for index, copy in copies.items()},
             report.failed.append(FailedFile(str(path), str(outcome)))
     lexicon = [entry for _path, read in ready for entry in read.lexicon]
     added = archive.add_batch([item for _path, item in items], lexicon=lexicon)

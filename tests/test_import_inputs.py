@@ -1,6 +1,7 @@
 """What an import does with inputs that are not plain files in a plain folder: FIFOs and devices, folders
-that cannot be listed, links that lead out of the folder. Nothing is lost without a word: each ends as a
-document, a duplicate or a failure that says why."""
+that cannot be listed, links that lead out of the folder, files that change while they are read, and
+PDFs too long for one time limit or too greedy for the machine's memory. Nothing is lost without a word:
+each ends as a document, a duplicate or a failure that says why."""
 
 from __future__ import annotations
 
@@ -10,9 +11,52 @@ import threading
 from pathlib import Path
 
 import pytest
+from qirtas.archive import importing
 from qirtas.archive.importing import ImportOptions, import_paths
 from qirtas.archive.models import Document
+from qirtas.archive.verify import verify
 from qirtas.cli.main import main
+from qirtas.importers import Extracted, ExtractionError, extract, workers
+from qirtas.importers.workers import HOG_ENV, MEMORY_LIMIT_ENV, extract_isolated
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
+ENGLISH_PDF = FIXTURES / "libreoffice" / "en_conference.pdf"
+OTHER_PDF = FIXTURES / "chromium" / "bilingual.pdf"
+WORDS = b"river canal delta flood treaty harvest basin spring meadow orchard".split()
+
+
+def many_page_pdf(pages: int, lines_per_page: int = 4) -> bytes:
+    """A PDF of `pages` pages, each with its own few lines of English (written by hand: no PDF library)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    kids = []
+    for number in range(1, pages + 1):
+        name = b" ".join(WORDS[number // 10**k % 10] for k in range(5))
+        lines = b" ".join(
+            b"(%s %s: the council met about water rights, page %d.) Tj T*" % (WORDS[line % 10], name, number)
+            for line in range(lines_per_page)
+        )
+        content = b"BT /F1 11 Tf 14 TL 72 740 Td %s ET" % lines
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 3 0 R >> >> >>" % len(objects)
+        )
+        kids.append(b"%d 0 R" % len(objects))
+    objects[1] = b"<< /Type /Pages /Count %d /Kids [%s] >>" % (pages, b" ".join(kids))
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    table = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, table)
+    return bytes(out)
 
 
 def failures(report) -> dict[str, str]:
@@ -178,3 +222,62 @@ def test_the_command_line_follows_links_out_of_the_folder_only_when_asked(tmp_pa
     )
     assert main(["--archive", str(tmp_path / "B"), "import", "--follow-symlinks", str(folder)]) == 0
     assert "imported 3, duplicates 2, failed 0" in capsys.readouterr().out
+
+
+# ---- 12. PDF workers: memory shared out, time by the page --------------------------------------------
+def test_the_readers_memory_limits_add_up_to_half_the_machines_memory(monkeypatch):
+    hungry = FIXTURES / "chromium" / "columns_en.pdf"
+    monkeypatch.setenv(HOG_ENV, hungry.name)
+    monkeypatch.delenv(MEMORY_LIMIT_ENV, raising=False)  # the default: 4096 MB for the readers at most
+    monkeypatch.setattr(workers, "physical_memory_mb", lambda: 3200)
+    outcomes = extract_isolated([hungry, ENGLISH_PDF, OTHER_PDF], workers=2)
+    # 3200 MB of memory: 1600 for the readers, 800 each.
+    assert "more memory than a reader may use (800 MB: the readers share 1600 MB" in str(outcomes[hungry])
+    assert isinstance(outcomes[ENGLISH_PDF], Extracted) and isinstance(outcomes[OTHER_PDF], Extracted)
+
+
+@pytest.mark.slow
+def test_a_long_pdf_finishes_though_its_pages_together_take_longer_than_the_time_limit(tmp_path):
+    long_pdf = tmp_path / "long.pdf"
+    long_pdf.write_bytes(many_page_pdf(2000))
+    outcome = extract_isolated([long_pdf], timeout=1.0, workers=1)[long_pdf]
+    assert isinstance(outcome, Extracted), outcome
+    assert outcome.pages == 2000 and "orchard orchard delta canal river" in outcome.text  # page 1987
+
+
+def test_a_pdf_that_stalls_after_its_first_pages_is_stopped_within_the_time_limit(tmp_path, monkeypatch):
+    long_pdf = tmp_path / "stalls.pdf"
+    long_pdf.write_bytes(many_page_pdf(30))
+    monkeypatch.setenv(workers.STALL_PAGE_ENV, "stalls.pdf:20")
+    outcome = extract_isolated([long_pdf], timeout=1.0, workers=1)[long_pdf]
+    assert isinstance(outcome, ExtractionError)
+    assert str(outcome) == (
+        "Reading this file stopped after page 19: page 20 took longer than the 1 seconds allowed for a "
+        "page, so it was stopped; the file may be damaged or built to stall readers (import it alone with "
+        "a longer --timeout to try again)."
+    )
+
+
+# ---- 7. the text comes from the bytes that were hashed --------------------------------------------------
+def test_a_pdf_replaced_while_it_is_imported_keeps_the_text_of_the_bytes_archived(
+    archive, tmp_path, monkeypatch
+):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    document_path = folder / "report.pdf"
+    document_path.write_bytes(ENGLISH_PDF.read_bytes())
+    real_extract_isolated = importing.extract_isolated
+
+    def replaced_before_extraction(paths, **options):
+        document_path.write_bytes(OTHER_PDF.read_bytes())  # the user saves another version meanwhile
+        return real_extract_isolated(paths, **options)
+
+    monkeypatch.setattr(importing, "extract_isolated", replaced_before_extraction)
+    report = import_paths(archive, [folder])
+    [imported] = report.imported
+    document = archive.get(imported.id)
+    original = archive.original_path(document)
+    assert original.read_bytes() == ENGLISH_PDF.read_bytes()
+    assert document.text == extract(original).text
+    assert document.text != extract(OTHER_PDF).text
+    assert verify(archive).problems == []
