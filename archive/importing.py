@@ -766,6 +766,12 @@ def _restore(archive: Archive, path: Path, settings: ReadSettings, sha256: str) 
     return True
 
 
+def _hashed_copy(originals: OriginalsStore, read: FileRead) -> Path:
+    """Where the bytes of `read` are: its temp file in the store, or the original that replaced a damaged
+    one (`_repair_orphan`)."""
+    return Path(read.incoming) if os.path.exists(read.incoming) else originals.path_for(read.sha256)
+
+
 def _write_batch(
     archive: Archive,
     batch: list[tuple[Path, FileRead]],
@@ -776,12 +782,6 @@ def _write_batch(
 ) -> None:
     """Write one batch: duplicates set aside, isolated formats extracted, then `Archive.add_batch` (the
     originals renamed into place, one flush, one transaction)."""
-def _hashed_copy(originals: OriginalsStore, read: FileRead) -> Path:
-    """Where the bytes of `read` are: its temp file in the store, or the original that replaced a damaged
-    one (`_repair_orphan`)."""
-    return Path(read.incoming) if os.path.exists(read.incoming) else originals.path_for(read.sha256)
-
-
     stored = [read.sha256 for _path, read in batch if read.kind == STORED]
     known = archive._ids_for_hashes(stored) if stored else {}
     ready: list[tuple[Path, FileRead]] = []
@@ -816,6 +816,7 @@ def _hashed_copy(originals: OriginalsStore, read: FileRead) -> Path:
             password=options.password,
             workers=options.workers,
             cancel=cancel,
+            names={copy: ready[index][0] for index, copy in copies.items()},
         )
     items: list[tuple[Path, NewDocument]] = []
     for index, (path, read) in enumerate(ready):
@@ -826,7 +827,6 @@ def _hashed_copy(originals: OriginalsStore, read: FileRead) -> Path:
             continue
         OriginalsStore.discard(read.incoming)
         if outcome is not None:  # None: the isolated reading was cancelled
-            names={copy: ready[index][0] for index, copy in copies.items()},
             report.failed.append(FailedFile(str(path), str(outcome)))
     lexicon = [entry for _path, read in ready for entry in read.lexicon]
     added = archive.add_batch([item for _path, item in items], lexicon=lexicon)
