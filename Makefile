@@ -6,15 +6,19 @@ STAMP := $(VENV)/.installed
 DEMO_ARCHIVE ?= .demo-archive
 LOCALES := i18n/locale
 
-.PHONY: run test lint catalogs extract-messages update-catalogs demo clean
+.PHONY: run test lint catalogs extract-messages update-catalogs demo clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# Installed with the lock (constraints.txt: the versions the suite passed on); `make lock` refreshes it.
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
+
+lock:
+	$(PYTHON) packaging/lock.py constraints.txt
 
 catalogs: $(STAMP)
 	@if ls $(LOCALES)/*/LC_MESSAGES/qirtas.po >/dev/null 2>&1; then \
