@@ -116,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(["gui", *(argv if argv is not None else sys.argv[1:])])
     try:
         _check_archive_folder(args)
+        if args.command == "gui" and (problem := _window_cannot_open()) is not None:
+            print(f"qirtas: {problem}", file=sys.stderr)
+            return EXIT_USAGE
         return int(args.handler(args) or EXIT_OK)
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
@@ -125,6 +128,15 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as error:  # the one place where every failure becomes a sentence
         return report_error(args, error)
+
+
+def _window_cannot_open() -> str | None:
+    """Why Qt could not open a window here (no display, missing system libraries), asked before PySide6
+    is imported: Qt's own answer is an abort with a misleading message."""
+    from qirtas.desktop.platform_check import check_display
+
+    problem = check_display()
+    return problem.sentence if problem is not None else None
 
 
 def _archive_folder(args: argparse.Namespace) -> Path:
