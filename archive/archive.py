@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from peewee import SqliteDatabase, fn
 from qirtas.archive import schema, search
-from qirtas.archive.models import AuditEvent, Document, DocumentLink, DocumentTag, Tag, utcnow
+from qirtas.archive.models import (
+    AuditEvent,
+    Document,
+    DocumentLink,
+    DocumentTag,
+    Tag,
+    bound_database,
+    database,
+    utcnow,
+)
 from qirtas.archive.store import OriginalsStore, sha256_bytes
 from qirtas.i18n import _
 from qirtas.i18n.normalize import normalize
@@ -130,10 +141,35 @@ def _freeze_start_up_objects() -> None:
     gc.freeze()
 
 
+def _bound_to_own_database(cls: type) -> type:
+    """Wrap every method of `cls` (not the opening and closing ones) so it runs bound to `self.db`."""
+
+    def wrap(method: Callable) -> Callable:
+        @functools.wraps(method)
+        def bound_method(self, *args, **kwargs):
+            if bound_database() is self.db:
+                return method(self, *args, **kwargs)
+            with database.bound(self.db):
+                return method(self, *args, **kwargs)
+
+        return bound_method
+
+    for name, value in list(vars(cls).items()):
+        if callable(value) and not isinstance(value, type) and name not in _UNBOUND_METHODS:
+            setattr(cls, name, wrap(value))
+    return cls
+
+
+_UNBOUND_METHODS = {"__init__", "open", "close", "bound", "__enter__", "__exit__"}
+
+
+@_bound_to_own_database
 class Archive:
     """An archive folder: `qirtas.sqlite3` plus the `originals/` store.
 
-    One archive is open per process at a time (the models are bound to it while it is open).
+    Every method runs with the models bound to this archive's database in the calling thread
+    (`_bound_to_own_database`), so several archives can be open in one process, and a background thread
+    working for one keeps writing to it when another opens (bind it with `bound()`).
     """
 
     def __init__(self, path: Path, db: SqliteDatabase) -> None:
@@ -164,8 +200,11 @@ class Archive:
         return cls(path, db)
 
     def close(self) -> None:
-        if not self.db.is_closed():
-            self.db.close()
+        schema.disconnect(self.db)
+
+    def bound(self) -> AbstractContextManager[None]:
+        """Inside the block, this thread's model queries go to this archive (for background workers)."""
+        return database.bound(self.db)
 
     def __enter__(self) -> Archive:
         return self

@@ -21,7 +21,7 @@ from qirtas.archive.export_records import (
     tick,
     umask,
 )
-from qirtas.archive.models import FACETS, AuditEvent
+from qirtas.archive.models import FACETS, AuditEvent, uses_archive
 from qirtas.i18n.catalog import _
 
 BAG_FORMAT_VERSION = "1"
@@ -71,6 +71,7 @@ def _bag_destination(destination: Path) -> None:
         )
 
 
+@uses_archive
 def write_bag(
     archive: Archive, ids, destination: Path, progress, cancel, whole: bool, damaged: list | None = None
 ) -> int:

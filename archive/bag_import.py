@@ -23,7 +23,16 @@ from qirtas.archive.bag_check import (
     time_or,
 )
 from qirtas.archive.export_records import review_tables
-from qirtas.archive.models import FACETS, AuditEvent, Document, DocumentLink, DocumentTag, Tag, database
+from qirtas.archive.models import (
+    FACETS,
+    AuditEvent,
+    Document,
+    DocumentLink,
+    DocumentTag,
+    Tag,
+    database,
+    uses_archive,
+)
 from qirtas.archive.store import sha256_bytes
 from qirtas.i18n.catalog import _
 
@@ -55,6 +64,7 @@ class BagImportReport:
         }
 
 
+@uses_archive
 def import_bag(
     archive: Archive,
     bag_path: str | os.PathLike,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from peewee import fn
 from qirtas.archive.alignment import Bead, align
 from qirtas.archive.archive import Archive, ArchiveError
-from qirtas.archive.models import REVIEW_STATUSES, DocumentLink, ReviewPair, utcnow
+from qirtas.archive.models import REVIEW_STATUSES, DocumentLink, ReviewPair, uses_archive, utcnow
 from qirtas.archive.translation_candidates import archive_lexicon
 from qirtas.i18n.script import split_paragraphs
 
@@ -33,6 +33,7 @@ def _link_row(first: int, second: int) -> DocumentLink | None:
     return DocumentLink.get_or_none((DocumentLink.document == low) & (DocumentLink.translation == high))
 
 
+@uses_archive
 def sides(archive: Archive, first: int, second: int) -> tuple[int, int]:
     """(English side, Arabic side) of two documents: the Arabic one goes right, else the lower id left."""
     one, other = archive.get(first), archive.get(second)
@@ -43,6 +44,7 @@ def sides(archive: Archive, first: int, second: int) -> tuple[int, int]:
     return min(first, second), max(first, second)
 
 
+@uses_archive
 def link(archive: Archive, first: int, second: int) -> bool:
     """Link two documents as translations of each other and align them; False when already linked."""
     if first == second:
@@ -59,6 +61,7 @@ def link(archive: Archive, first: int, second: int) -> bool:
     return True
 
 
+@uses_archive
 def unlink(archive: Archive, first: int, second: int) -> int:
     """Remove the link and its aligned pairs; returns how many reviewed pairs were discarded."""
     with archive.db.atomic("IMMEDIATE"):
@@ -387,6 +390,7 @@ def _find_run(paragraphs: list[str], text: str, count: int, start: int, near: in
 
 
 # ---- review state of documents -----------------------------------------------------------------------
+@uses_archive
 def review_progress(archive: Archive, document_ids: list[int] | None = None) -> dict[int, Progress]:
     """Each linked document's review progress over all its translations, in two grouped queries.
 
@@ -425,12 +429,14 @@ def review_state(progress: Progress) -> str:
     return UNREVIEWED
 
 
+@uses_archive
 def review_states(archive: Archive, document_ids: list[int] | None = None) -> dict[int, str]:
     """Each linked document's review state (see `review_state`); documents without a translation are
     left out (their state is "none")."""
     return {i: review_state(p) for i, p in review_progress(archive, document_ids).items()}
 
 
+@uses_archive
 def documents_in_review_state(archive: Archive, state: str) -> list[int]:
     """Ids of documents in one review state (for `DocumentFilter(ids=…)`); "none" is the unlinked ones."""
     if state not in REVIEW_STATES:

@@ -27,6 +27,7 @@ from qirtas.archive.export_records import (
     tick,
     umask,
 )
+from qirtas.archive.models import uses_archive
 from qirtas.archive.store import OriginalsStore, process_alive
 from qirtas.i18n.catalog import _
 
@@ -77,6 +78,7 @@ class ExportReport:
         }
 
 
+@uses_archive
 def export(
     archive: Archive,
     format: str,

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from qirtas.archive.archive import Archive, NewDocument, document_title
+from qirtas.archive.models import uses_archive
 from qirtas.archive.search import PreparedIndex, lexicon_entries, prepare_index
 from qirtas.archive.store import OriginalsStore, sha256_bytes, sha256_file
 from qirtas.i18n import _, current_language, setup_i18n
@@ -661,6 +662,7 @@ def _end_with_parent(parent: int) -> None:
 
 
 # ---- writing ----------------------------------------------------------------------------------------
+@uses_archive
 def import_paths(
     archive: Archive,
     paths: Iterable[str | os.PathLike],

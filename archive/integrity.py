@@ -26,7 +26,7 @@ import ftfy
 import ftfy.bad_codecs  # registers the sloppy-windows-125x codecs
 from peewee import JOIN, CharField, DateTimeField, IntegerField
 from qirtas.archive.archive import Archive
-from qirtas.archive.models import BaseModel, Document, utcnow
+from qirtas.archive.models import BaseModel, Document, uses_archive, utcnow
 from qirtas.archive.suggest_text import excerpt
 from qirtas.i18n import N_
 from qirtas.i18n.script import script_of
@@ -399,6 +399,7 @@ def _refresh(
     return len(stale)
 
 
+@uses_archive
 def document_ids_with(archive: Archive, kinds: Iterable[str] | None = None) -> list[int]:
     """Documents with a finding of any of `kinds` (every kind when None), for `DocumentFilter(ids=…)`."""
     _refresh(archive)
@@ -413,6 +414,7 @@ def document_ids_with(archive: Archive, kinds: Iterable[str] | None = None) -> l
     return [row[0] for row in query.order_by(IntegrityCheck.document_id).tuples()]
 
 
+@uses_archive
 def kinds_for_documents(archive: Archive, document_ids: Sequence[int]) -> dict[int, list[str]]:
     """The kinds of finding of each document (for badges); documents not checked yet are checked now."""
     _refresh(archive, document_ids)
@@ -423,6 +425,7 @@ def kinds_for_documents(archive: Archive, document_ids: Sequence[int]) -> dict[i
     return result
 
 
+@uses_archive
 def audit_archive(
     archive: Archive,
     ids: Sequence[int] | None = None,
@@ -452,6 +455,7 @@ def _sorted(report: AuditReport) -> AuditReport:
     return ordered
 
 
+@uses_archive
 def document_findings(archive: Archive, document_id: int) -> list[Finding]:
     """Findings of one document (for its page in the GUI)."""
     return check_document(archive.get(document_id))

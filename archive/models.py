@@ -1,9 +1,15 @@
-"""The peewee models of an archive. Bound to one database per opened archive (see `archive.db`)."""
+"""The peewee models of an archive, and `database`: the proxy that sends each query to the database of the
+archive whose work the calling thread is doing (see `ArchiveDatabase`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from peewee import (
     SQL,
@@ -19,7 +25,93 @@ from peewee import (
     TextField,
 )
 
-database = DatabaseProxy()
+_bound: ContextVar = ContextVar("qirtas_database", default=None)
+
+
+class UnboundThreadError(RuntimeError):
+    """A model query from a thread bound to no archive while several are open: which one is meant?"""
+
+
+class ArchiveDatabase(DatabaseProxy):
+    """The models' database: the one the calling thread is bound to, else the archive opened last.
+
+    peewee binds models to one database per process; with a plain proxy, opening a second archive
+    rebound every model under the feet of the first one's writer (an import's rows went into the other
+    archive). Here a binding belongs to the thread (a context variable: a new thread starts unbound), so
+    `Archive` binds its own database around each of its methods and every background worker binds the
+    archive it works for (`bound`), and two archives can be open in one process. A thread bound to none
+    uses the one open archive, as a single-archive program expects; with several open it gets an
+    `UnboundThreadError` rather than a guess (a guess is how rows went into the wrong archive)."""
+
+    __slots__ = ("_open", "_open_lock")
+
+    def __setattr__(self, attr: str, value) -> None:
+        object.__setattr__(self, attr, value)
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_open", [])
+        object.__setattr__(self, "_open_lock", threading.Lock())
+        super().__init__()
+
+    @property  # type: ignore[override]
+    def obj(self):
+        bound = _bound.get()
+        if bound is not None:
+            return bound
+        opened = self._open
+        if len(opened) > 1:
+            raise UnboundThreadError(
+                "several archives are open and this thread is bound to none: run it inside archive.bound()"
+            )
+        return opened[0] if opened else None
+
+    @obj.setter
+    def obj(self, value) -> None:  # `Proxy.initialize`: the database opened last
+        if value is not None:
+            self.opened(value)
+
+    def opened(self, db) -> None:
+        with self._open_lock:
+            self._open[:] = [*(d for d in self._open if d is not db), db]
+
+    def closed(self, db) -> None:
+        with self._open_lock:
+            self._open[:] = [d for d in self._open if d is not db]
+
+    @contextmanager
+    def bound(self, db) -> Iterator[None]:
+        """Send this thread's queries to `db` inside the block (nested blocks restore the outer one)."""
+        if _bound.get() is db:
+            yield
+            return
+        token = _bound.set(db)
+        try:
+            yield
+        finally:
+            _bound.reset(token)
+
+
+database = ArchiveDatabase()
+
+
+def bound_database():
+    """The database this thread is bound to, or None."""
+    return _bound.get()
+
+
+def uses_archive(function: Callable) -> Callable:
+    """For a function of the core whose first argument is an `Archive`: it runs bound to that archive's
+    database, from whichever thread calls it (a GUI job, the import's writer, a test's thread)."""
+
+    @functools.wraps(function)
+    def bound_function(archive, *args, **kwargs):
+        if _bound.get() is archive.db:
+            return function(archive, *args, **kwargs)
+        with database.bound(archive.db):
+            return function(archive, *args, **kwargs)
+
+    return bound_function
+
 
 FACETS = ("event", "region", "theme")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from babel import Locale
-from qirtas.archive.models import Tag
+from qirtas.archive.models import Tag, uses_archive
 from qirtas.i18n.normalize import normalize
 
 WORLD = "001"
@@ -148,6 +148,7 @@ def region_path(code: str) -> list[str]:
     return path
 
 
+@uses_archive
 def ensure_region(archive, code: str) -> Tag:
     """The region tag for a CLDR code, created with its parents (World › Asia › Central Asia › …)."""
     parent = ensure_region(archive, M49_PARENT[code]) if code in M49_PARENT else None
@@ -164,6 +165,7 @@ def ensure_region(archive, code: str) -> Tag:
     return tag
 
 
+@uses_archive
 def ensure_all_regions(archive) -> int:
     """Seed the whole region vocabulary (every CLDR country and UN M.49 region, nested) in one transaction.
 

@@ -44,12 +44,21 @@ MIGRATIONS: dict[int, Callable[[SqliteMigrator], list]] = {2: _v2_event_places, 
 
 
 def connect(path: Path) -> SqliteDatabase:
-    """Open (or create) the database file and bind the models to it."""
+    """Open (or create) the database file; the models use it in threads bound to it (and, by default,
+    in threads bound to none, until another archive opens)."""
     db = SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=30)
-    database.initialize(db)
     db.connect(reuse_if_open=True)
-    prepare(db)
+    with database.bound(db):
+        prepare(db)
+    database.opened(db)
     return db
+
+
+def disconnect(db: SqliteDatabase) -> None:
+    """Close this thread's connection and stop offering `db` as the default database."""
+    database.closed(db)
+    if not db.is_closed():
+        db.close()
 
 
 def schema_version(db: SqliteDatabase) -> int:

@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import math
 import re
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -105,7 +106,7 @@ def create_index(db: SqliteDatabase) -> None:
         "CREATE TRIGGER IF NOT EXISTS search_facets_on_tag_update AFTER UPDATE OF document_id, tag_id ON "
         f"{_DOCUMENT_TAG} BEGIN {_refresh_facets('OLD.document_id')}; {_refresh_facets('NEW.document_id')}; END"
     )
-    _lexicon_known.clear()
+    _lexicon_known.pop(db, None)
 
 
 # The facet column of a document's index row: its language (l + code), year (y2018) and tags (t + id),
@@ -129,10 +130,18 @@ def language_token(code: str) -> str:
     return "l" + code.lower().replace("-", "").replace("_", "")
 
 
-# Words this process already wrote to the lexicon of the open archive (cleared when one is opened). After
-# a rolled-back import a few may be missing until the next rebuild; `prefix*` then misses only those words
-# whose stem does not start with the prefix.
-_lexicon_known: set[str] = set()
+# Words this process already wrote to the lexicon of each open archive's database (forgotten when one is
+# opened or closed: keyed weakly by the database object). After a rolled-back import a few may be missing
+# until the next rebuild; `prefix*` then misses only those words whose stem does not start with the prefix.
+_lexicon_known: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _known_words() -> set[str]:
+    db = database.obj
+    known = _lexicon_known.get(db)
+    if known is None:
+        known = _lexicon_known[db] = set()
+    return known
 
 
 def lexicon_entries(words: Iterable[str]) -> list[tuple[str, str]]:
@@ -148,13 +157,14 @@ def lexicon_entries(words: Iterable[str]) -> list[tuple[str, str]]:
 
 
 def _record_words(words: Iterable[str], entries: Iterable[tuple[str, str]] = ()) -> None:
-    fresh = [word for word in words if word not in _lexicon_known]
-    _lexicon_known.update(fresh)
+    known = _known_words()
+    fresh = [word for word in words if word not in known]
+    known.update(fresh)
     pairs = [*lexicon_entries(fresh), *entries]
     if pairs:
         database.cursor().executemany(f"INSERT OR IGNORE INTO {_LEXICON}(word, stem) VALUES (?, ?)", pairs)
-    if len(_lexicon_known) > 1_000_000:
-        _lexicon_known.clear()
+    if len(known) > 1_000_000:
+        known.clear()
 
 
 @dataclass(frozen=True)
@@ -209,7 +219,7 @@ def index_documents(
         f"INSERT OR REPLACE INTO {_FTS}(rowid, title, body, {_FACETS}) VALUES (?, ?, ?, {_facets_of('?')})",
         terms,
     )
-    _record_words(words - _lexicon_known, lexicon)
+    _record_words(words - _known_words(), lexicon)
 
 
 def remove_document(document_id: int) -> None:
@@ -892,7 +902,9 @@ def _varints(blob: bytes) -> list[int]:
 # FTS5's records of its averages (documents, terms a column) and of its structure (segments, with a counter
 # of writes): one or the other changes with every write to the index.
 _AVERAGES, _STRUCTURE = 1, 10
-_counted: dict[str, tuple[float, bool]] = {}  # phrase → (documents holding it, exact?), for the index ...
+# (archive file, phrase) → (documents holding it, exact?), for the index ... (the file in the key: two
+# archives open in one process, each searched from its own thread, never share a count)
+_counted: dict[tuple[str, str], tuple[float, bool]] = {}
 _counted_state: tuple | None = None  # ... in this state (archive file, averages and structure)
 
 
@@ -943,7 +955,8 @@ def _document_frequency(phrase: _Phrase, documents: int, exact: bool) -> float:
     """How many documents hold the phrase (in a title or text): counted, or unless `exact`, for a phrase
     in more than `_DF_SAMPLE` not yet counted, estimated from the span of ids its first `_DF_SAMPLE`
     matches take (reading a frequent phrase's whole doclist is what costs)."""
-    known = _counted.get(phrase.expression)
+    key = (database.database, phrase.expression)
+    known = _counted.get(key)
     if known is not None and (known[1] or not exact):
         return known[0]
     expression = [f"{{title body}} : ({phrase.expression})"]
@@ -961,7 +974,7 @@ def _document_frequency(phrase: _Phrase, documents: int, exact: bool) -> float:
         known = (min(documents, _DF_SAMPLE / max(share, 1e-9)), False)
     if len(_counted) > 10_000:
         _counted.clear()
-    _counted[phrase.expression] = known
+    _counted[key] = known
     return known[0]
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from qirtas.archive import schema
 from qirtas.archive.archive import Archive, ArchiveError
-from qirtas.archive.models import AuditEvent, Document, DocumentTag, Tag
+from qirtas.archive.models import AuditEvent, Document, DocumentTag, Tag, uses_archive
 from qirtas.archive.regions import M49_PARENT, ensure_region, region_names
 from qirtas.archive.suggest_events import PlaceHit, find_events, name_key, similarity
 from qirtas.archive.suggest_places import (
@@ -404,12 +404,14 @@ def known_for(documents: Sequence[Document]) -> dict[int, Known]:
 _cached: tuple[tuple, Suggester] | None = None
 
 
+@uses_archive
 def vocabulary_signature(archive: Archive) -> tuple:
     """What a Suggester is built from: the tags and the theme keywords (a cheap read; compiling is not)."""
     tags = Tag.select(Tag.id, Tag.facet, Tag.name_en, Tag.name_ar, Tag.code, Tag.parent, Tag.date, Tag.place)
     return (str(archive.db_path), hash(tuple(tags.tuples())), schema.get_info(KEYWORDS_INFO))
 
 
+@uses_archive
 def suggester_for(archive: Archive) -> Suggester:
     """A Suggester for the archive's current vocabulary, reused while the vocabulary stays the same."""
     global _cached
@@ -420,12 +422,14 @@ def suggester_for(archive: Archive) -> Suggester:
     return _cached[1]
 
 
+@uses_archive
 def suggest(archive: Archive, document_id: int, suggester: Suggester | None = None) -> DocumentSuggestions:
     """Tag suggestions for one document, from its stored text."""
     document = archive.get(document_id)
     return (suggester or suggester_for(archive)).suggest(document)
 
 
+@uses_archive
 def suggest_on_import(archive: Archive, document_ids: Sequence[int]) -> dict[int, DocumentSuggestions]:
     """Suggestions for newly imported documents (the vocabulary is read once for all of them).
 
@@ -460,6 +464,7 @@ def _city_tag(archive: Archive, city: City) -> Tag:
     return archive.ensure_tag("region", city.name_en, city.name_ar, parent=parent)
 
 
+@uses_archive
 def tag_for(archive: Archive, suggestion: Suggestion) -> Tag:
     """The tag a suggestion stands for, created (with its parents) when the archive does not have it yet."""
     if suggestion.tag_id is not None:
@@ -480,6 +485,7 @@ def tag_for(archive: Archive, suggestion: Suggestion) -> Tag:
     return archive.ensure_tag(suggestion.facet, suggestion.name_en, suggestion.name_ar)
 
 
+@uses_archive
 def accept(archive: Archive, document_id: int, suggestion: Suggestion | str) -> Tag:
     """Tag the document as suggested (recorded as an accepted suggestion, with its evidence)."""
     suggestion = _resolve(archive, document_id, suggestion)
@@ -493,6 +499,7 @@ def accept(archive: Archive, document_id: int, suggestion: Suggestion | str) -> 
     return tag
 
 
+@uses_archive
 def reject(archive: Archive, document_id: int, suggestion: Suggestion | str) -> None:
     """Remember that this suggestion is wrong for this document; it is not proposed again.
 
@@ -509,12 +516,14 @@ def reject(archive: Archive, document_id: int, suggestion: Suggestion | str) -> 
         archive.audit(REJECTED, document_id, key=key, name=name, sha256=archive.get(document_id).sha256)
 
 
+@uses_archive
 def restore(archive: Archive, document_id: int, key: str) -> None:
     """Undo a rejection: the suggestion may be proposed again."""
     with archive.db.atomic("IMMEDIATE"):
         archive.audit(RESTORED, document_id, key=key, sha256=archive.get(document_id).sha256)
 
 
+@uses_archive
 def rejected_keys(archive: Archive, document_id: int) -> set[str]:
     return known_for([archive.get(document_id)])[document_id].rejected
 

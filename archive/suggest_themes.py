@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from qirtas.archive import schema
 from qirtas.archive.archive import Archive, ArchiveError
-from qirtas.archive.models import Tag
+from qirtas.archive.models import Tag, uses_archive
 from qirtas.archive.suggest_text import fold_phrase
 
 KEYWORDS_INFO = "suggest.theme_keywords"
@@ -65,6 +65,7 @@ def _stored_keywords() -> dict[str, dict]:
     return json.loads(raw) if raw else {}
 
 
+@uses_archive
 def theme_keywords(archive: Archive) -> list[ThemeKeywords]:
     """Every theme with the keywords that suggest it (the user's, or the defaults: its names and more)."""
     stored = _stored_keywords()
@@ -81,6 +82,7 @@ def theme_keywords(archive: Archive) -> list[ThemeKeywords]:
     return result
 
 
+@uses_archive
 def set_theme_keywords(archive: Archive, tag_id: int, en: Iterable[str], ar: Iterable[str]) -> ThemeKeywords:
     """Replace a theme's keywords (one phrase per entry; a trailing * matches any ending)."""
     tag = Tag.get_or_none((Tag.id == tag_id) & (Tag.facet == "theme"))
@@ -96,6 +98,7 @@ def set_theme_keywords(archive: Archive, tag_id: int, en: Iterable[str], ar: Ite
     return ThemeKeywords(tag.id, tag.name_en, tag.name_ar, en, ar, True)
 
 
+@uses_archive
 def reset_theme_keywords(archive: Archive, tag_id: int) -> None:
     """Go back to the default keywords of a theme."""
     with archive.db.atomic("IMMEDIATE"):

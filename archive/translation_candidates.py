@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from peewee import fn
 from qirtas.archive.alignment import Lexicon, anchors
 from qirtas.archive.archive import Archive
-from qirtas.archive.models import Document, DocumentTag, Tag
+from qirtas.archive.models import Document, DocumentTag, Tag, uses_archive
 
 CANDIDATE_POOL = 400  # documents scored when suggesting translations
 PROFILE_CHARS = 30_000  # enough of a long text to tell what it is about, fast to read
@@ -52,6 +52,7 @@ def _jaccard(one: set, other: set) -> float:
     return len(one & other) / len(one | other) if one and other else 0.0
 
 
+@uses_archive
 def candidates(archive: Archive, document_id: int, limit: int = 10) -> list[Candidate]:
     """Documents likely to be this one's translation: shared dates, numbers, names, tags; plausible length."""
     document = archive.get(document_id)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from qirtas.archive.archive import Archive, ArchiveError
-from qirtas.archive.models import Document
+from qirtas.archive.models import Document, uses_archive
 from qirtas.i18n import _
 from qirtas.importers import STATUS_ENCRYPTED, ExtractionError
 from qirtas.importers.workers import DEFAULT_TIMEOUT, reread
 
 
+@uses_archive
 def unlock(archive: Archive, document_id: int, password: str, timeout: float = DEFAULT_TIMEOUT) -> Document:
     """Re-extract a locked document with `password` (in an isolated worker); the original is untouched.
     Raises ArchiveError with a sentence when the document is not locked or the password does not fit."""

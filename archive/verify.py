@@ -13,7 +13,7 @@ from pathlib import Path
 
 from qirtas.archive import search
 from qirtas.archive.archive import Archive, ArchiveError
-from qirtas.archive.models import Document
+from qirtas.archive.models import Document, uses_archive
 from qirtas.archive.store import sha256_file
 from qirtas.i18n import _
 
@@ -52,6 +52,7 @@ class VerifyReport:
         }
 
 
+@uses_archive
 def verify(
     archive: Archive,
     progress: Callable[[int, int], None] | None = None,
@@ -125,6 +126,7 @@ class RepairReport:
         }
 
 
+@uses_archive
 def repair(
     archive: Archive,
     found: VerifyReport,
@@ -218,6 +220,7 @@ def _repair(
     return result
 
 
+@uses_archive
 def heal_originals(archive: Archive, found: VerifyReport, sources: Sequence[str | os.PathLike]) -> list[dict]:
     """Put back each missing or damaged original from the first file in `sources` (walked; only regular
     files of a size some needed original has are hashed) that has its SHA-256."""

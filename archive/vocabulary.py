@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from qirtas.archive.archive import Archive, ArchiveError
-from qirtas.archive.models import DocumentTag, Tag
+from qirtas.archive.models import DocumentTag, Tag, uses_archive
 
 
 def _tag(tag_id: int) -> Tag:
@@ -15,11 +15,13 @@ def _tag(tag_id: int) -> Tag:
     return tag
 
 
+@uses_archive
 def get_tag(archive: Archive, tag_id: int) -> Tag | None:
     """The tag with this id, or None when it no longer exists."""
     return Tag.get_or_none(Tag.id == tag_id)
 
 
+@uses_archive
 def document_tag_ids(archive: Archive, document_ids: Sequence[int]) -> dict[int, list[int]]:
     """Document id → ids of its tags, in one light query (for table rows and the tag editor)."""
     result: dict[int, list[int]] = {document_id: [] for document_id in document_ids}
@@ -36,11 +38,13 @@ def document_tag_ids(archive: Archive, document_ids: Sequence[int]) -> dict[int,
     return result
 
 
+@uses_archive
 def documents_touched(archive: Archive, tag_id: int) -> int:
     """How many documents carry this tag directly (what renaming, merging or deleting it changes)."""
     return DocumentTag.select().where(DocumentTag.tag == tag_id).count()
 
 
+@uses_archive
 def rename_tag(archive: Archive, tag_id: int, name_en: str, name_ar: str) -> Tag:
     """Give a tag new English and Arabic names (one of them may be empty, not both)."""
     name_en, name_ar = name_en.strip(), name_ar.strip()
@@ -68,6 +72,7 @@ def rename_tag(archive: Archive, tag_id: int, name_en: str, name_ar: str) -> Tag
     return tag
 
 
+@uses_archive
 def merge_tags(archive: Archive, source_id: int, target_id: int) -> int:
     """Move every document and child of `source` onto `target`, then remove `source`.
 
@@ -102,6 +107,7 @@ def merge_tags(archive: Archive, source_id: int, target_id: int) -> int:
     return moved
 
 
+@uses_archive
 def move_region(archive: Archive, tag_id: int, parent_id: int | None) -> Tag:
     """Place a region under another (Dushanbe under Tajikistan), or at the top with `parent_id=None`."""
     with archive.db.atomic("IMMEDIATE"):
@@ -121,6 +127,7 @@ def move_region(archive: Archive, tag_id: int, parent_id: int | None) -> Tag:
     return tag
 
 
+@uses_archive
 def delete_tag(archive: Archive, tag_id: int) -> int:
     """Remove a tag from every document and from the vocabulary; its children move up a level.
 

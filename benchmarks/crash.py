@@ -31,7 +31,8 @@ def consistent_count(archive: Path) -> int:
     from qirtas.archive.store import sha256_file
     from qirtas.archive.verify import verify
 
-    with Archive.open(archive, create=False) as opened:
+    # Bound: the caller may have another archive open (the GUI test), and these are model queries.
+    with Archive.open(archive, create=False) as opened, opened.bound():
         assert opened.db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
         serious = [p for p in verify(opened).problems if p.kind != "orphan-original"]
         assert serious == [], serious

@@ -99,6 +99,8 @@ class Application:
 
     # ---- archive and window -------------------------------------------------------------------------
     def open_archive(self, path: str | Path, create: bool = True) -> bool:
+        if not self._stop_work_before_switching(path):
+            return False
         try:
             archive = Archive.open(path, create=create)
         except (ArchiveError, OSError) as error:
@@ -113,6 +115,31 @@ class Application:
         remember_archive(self.settings, archive.path)
         self.settings.setValue("last_archive", str(archive.path))
         self.build_window()
+        return True
+
+    def _stop_work_before_switching(self, path: str | Path) -> bool:
+        """Work still running in the open archive (an import, an export, a verification) is stopped, if
+        the user agrees, before another archive opens; True when nothing runs any more."""
+        session = self.session
+        if session is None or not session.running_work:
+            return True
+        if Path(path).expanduser().resolve() == session.archive.path:
+            return True
+        answer = QMessageBox.question(
+            self.window,
+            _("Open archive"),
+            _(
+                "Work is still running in {current} (an import, an export or a verification). Stop it and "
+                "open {folder}? What is already done stays in the archive."
+            ).format(current=session.archive.path, folder=path),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        if self.window is not None:
+            self.window.statusBar().showMessage(_("Stopping the running work…"))
+        session.stop_work()
         return True
 
     def build_window(self) -> MainWindow:

@@ -75,6 +75,7 @@ class ArchiveJob(QObject):
             on_success=self.finished.emit,
             on_failure=self.failed.emit,
             vocabulary=self.vocabulary,
+            cancel=self.cancel,
         )
 
     def _progress(self, done: int, total: int) -> None:

@@ -66,6 +66,7 @@ class ImportJob(QObject):
             ),
             on_success=self._succeeded,
             on_failure=self.failed.emit,
+            cancel=self.cancel,
         )
 
     def cancel(self) -> None:

@@ -21,6 +21,7 @@ class WorkQueue(QObject):
     """Runs callables on one background thread, one after another, and reports back on the GUI thread."""
 
     _done = Signal(object, object, object, object)  # on_success, on_failure, result, error
+    idle = Signal()  # the last queued callable has ended (its result delivered)
 
     def __init__(self, parent: QObject | None = None, name: str = "qirtas-writer") -> None:
         super().__init__(parent)
@@ -45,7 +46,11 @@ class WorkQueue(QObject):
     def _run(self, archive, work, on_success, on_failure) -> None:
         result, error = None, None
         try:
-            result = work()
+            if archive is None:
+                result = work()
+            else:
+                with archive.bound():  # this thread's queries go to this archive, whatever opens later
+                    result = work()
         except BaseException as caught:  # delivered to on_failure on the GUI thread
             error = caught
         finally:
@@ -67,6 +72,8 @@ class WorkQueue(QObject):
                 on_success(result)
         finally:
             self.pending -= 1
+            if self.pending == 0:
+                self.idle.emit()
 
     def shutdown(self) -> None:
         """Wait for queued work to finish (called when the archive closes)."""

@@ -8,7 +8,7 @@ from typing import Any
 from qirtas.archive.archive import Archive
 from qirtas.archive.models import Tag
 from qirtas.desktop.operations import WorkQueue
-from qirtas.desktop.qt import QObject, QUndoStack, Signal
+from qirtas.desktop.qt import QEventLoop, QObject, QUndoStack, Signal
 
 
 class TagIndex:
@@ -45,6 +45,8 @@ class Session(QObject):
         self.undo_stack = QUndoStack(self)
         self.tags = TagIndex(archive)
         self.vocabulary_changed.connect(self.tags.reload)  # first, so every other view sees new tags
+        self._cancels: dict[int, Callable[[], None]] = {}  # writes that can be stopped, by a token
+        self._next_token = 0
 
     def write(
         self,
@@ -52,10 +54,17 @@ class Session(QObject):
         on_success: Callable[[Any], None] | None = None,
         on_failure: Callable[[BaseException], None] | None = None,
         vocabulary: bool = False,
+        cancel: Callable[[], None] | None = None,
     ) -> None:
-        """Run `work` on the write thread; on success call `on_success` and tell the views to refresh."""
+        """Run `work` on the write thread; on success call `on_success` and tell the views to refresh.
+        `cancel` asks a long write (an import, an export) to stop: `stop_work` calls it."""
+        token = self._next_token
+        self._next_token += 1
+        if cancel is not None:
+            self._cancels[token] = cancel
 
         def succeeded(result: Any) -> None:
+            self._cancels.pop(token, None)
             if on_success is not None:
                 on_success(result)
             if vocabulary:
@@ -63,6 +72,7 @@ class Session(QObject):
             self.changed.emit()
 
         def failed(error: BaseException) -> None:
+            self._cancels.pop(token, None)
             if on_failure is not None:
                 on_failure(error)
             else:
@@ -74,6 +84,23 @@ class Session(QObject):
     def read(self, work: Callable[[], Any], on_success: Callable[[Any], None]) -> None:
         """Run a read-only `work` on the read thread; failures are shown like a write's."""
         self.reads.submit(self.archive, work, on_success, self.failed.emit)
+
+    @property
+    def running_work(self) -> bool:
+        """Whether a write that can be stopped (an import, an export, a verification…) is running."""
+        return bool(self._cancels)
+
+    def stop_work(self) -> None:
+        """Ask every stoppable write to stop, then wait (the window still repaints) until the write thread
+        is idle. What a cancelled import or export already committed stays."""
+        for cancel in list(self._cancels.values()):
+            cancel()
+        if self.queue.busy:
+            loop = QEventLoop()
+            self.queue.idle.connect(loop.quit)
+            if self.queue.busy:  # it may have ended meanwhile
+                loop.exec()
+            self.queue.idle.disconnect(loop.quit)
 
     def close(self) -> None:
         self.reads.shutdown()

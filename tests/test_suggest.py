@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from qirtas.archive.archive import ArchiveError, NewDocument
+from qirtas.archive.archive import Archive, ArchiveError, NewDocument
 from qirtas.archive.models import AuditEvent, DocumentTag, Tag
 from qirtas.archive.suggest import (
     Suggester,
@@ -374,4 +374,5 @@ def test_cli_theme_keywords_can_be_listed_and_edited(archive, capsys):
         {"id": tag.id, "en": "Hate speech", "ar": "خطاب الكراهية", "keywords_en": ["online abuse"],
          "keywords_ar": ["التنمر"], "edited": True}
     ]  # fmt: skip
-    assert Tag.select().where(Tag.facet == "theme").count() == 1
+    with Archive.open(where, create=False) as reopened, reopened.bound():
+        assert Tag.select().where(Tag.facet == "theme").count() == 1
