@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import gc
@@ -29,6 +30,7 @@ from qirtas.archive.store import OriginalsStore, sha256_bytes
 from qirtas.i18n import _
 from qirtas.i18n.normalize import normalize
 from qirtas.importers import Extracted
+from qirtas.importers.text import readable_file_name
 
 DB_NAME = "qirtas.sqlite3"
 ORIGINALS = "originals"
@@ -59,6 +61,11 @@ class NewDocument:
     size: int = -1
 
     def __post_init__(self) -> None:
+        readable, raw = readable_file_name(self.source_name)
+        if raw is not None:  # not UTF-8: stored readable, its bytes kept in the document's metadata
+            self.source_name = readable
+            metadata = {**self.extracted.metadata, "source_name_bytes": raw.hex()}
+            self.extracted = dataclasses.replace(self.extracted, metadata=metadata)
         if not self.sha256:
             self.sha256 = sha256_bytes(self.data)
         if self.size < 0:
@@ -67,7 +74,7 @@ class NewDocument:
 
 def document_title(extracted: Extracted, source_name: str) -> str:
     """The title a new document gets: the one extracted, else the file name without its extension."""
-    return extracted.title or Path(source_name).stem
+    return extracted.title or Path(readable_file_name(source_name)[0]).stem
 
 
 @dataclass

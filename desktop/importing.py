@@ -34,6 +34,7 @@ from qirtas.desktop.session import Session
 from qirtas.desktop.suggestions import offer_import_suggestions
 from qirtas.desktop.tagging import NewTagDialog, TagCompleter, TagDocumentsCommand, TagSpec
 from qirtas.i18n import _, ngettext
+from qirtas.importers.text import readable_file_name
 
 DOCUMENT_ROLE = Qt.ItemDataRole.UserRole
 REFRESH_SECONDS = 2.0  # while importing, the table shows the committed rows this often
@@ -268,7 +269,8 @@ class ImportReportDialog(QDialog):
         font.setBold(True)
         group.setFont(0, font)
         self.tree.addTopLevelItem(group)
-        for path, outcome, document_id in rows:
+        for raw_path, outcome, document_id in rows:
+            path = readable_file_name(raw_path)[0]  # a name that is not UTF-8, shown as it was meant
             item = QTreeWidgetItem([in_own_direction(path), in_own_direction(outcome)])
             item.setToolTip(0, path)
             item.setToolTip(1, outcome)

@@ -75,6 +75,32 @@ def decode(data: bytes) -> tuple[str, str]:
     return data.decode(encoding), encoding
 
 
+def readable_file_name(name: str) -> tuple[str, bytes | None]:
+    """A file name as a person reads it, and its bytes when they are not UTF-8 (else None).
+
+    POSIX names are bytes; Python shows bytes that are not UTF-8 as lone surrogates, which SQLite, JSON
+    and Qt cannot hold. Such names come from zips made on Windows (an Arabic name in windows-1256:
+    `b"\\xe3\\xd1\\xcd\\xc8\\xc7.txt"` is مرحبا.txt), so they are read the way a text file's
+    bytes are; the bytes themselves are kept beside, so nothing of the name is lost."""
+    try:
+        name.encode("utf-8")
+        return name, None
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+    try:
+        readable, encoding = decode(raw)
+    except ExtractionError:
+        readable, encoding = "", ""
+    if (
+        not readable
+        or encoding.startswith("utf_16")
+        or encoding.startswith("utf-16")
+        or _control_characters(readable)
+    ):
+        readable = raw.decode("utf-8", "replace")
+    return readable, raw
+
+
 def _better_arabic_code_page(data: bytes, guess: str) -> str:
     """windows-1256 and ISO-8859-6 share most Arabic letters. The wrong reading puts Latin letters inside
     Arabic words, fails outright, or loses the lam (ل) and with it the article ال, the commonest pair
