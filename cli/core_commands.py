@@ -247,7 +247,8 @@ def run_search(args) -> int:
     query = " ".join(args.query)
     parsed = parse_query(query)
     if not parsed.blank and not parsed.groups and not parsed.has_filters:  # e.g. date:abc alone
-        raise UsageError(" ".join(parsed.notes) or _("Type a word to search for."))
+        sentence = " ".join(parsed.notes) or _("Type a word to search for.")
+        raise UsageError(sentence, {"total": 0, "results": [], "hint": sentence})
     with _open(args) as archive:
         result = archive.search(query, limit=args.limit, offset=args.offset)
     payload = {

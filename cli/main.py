@@ -28,7 +28,12 @@ class CommandError(Exception):
 
 
 class UsageError(CommandError):
-    """A command asked for something that cannot be asked (exit status 2)."""
+    """A command asked for something that cannot be asked (exit status 2). `payload`: the keys its --json
+    document always has (a search's "total" and "results"), so scripts read the same shape."""
+
+    def __init__(self, sentence: str, payload: dict | None = None) -> None:
+        super().__init__(sentence)
+        self.payload = payload or {}
 
 
 MAX_ID = 2**63 - 1  # SQLite's largest integer
@@ -169,7 +174,7 @@ def report_error(args: argparse.Namespace, error: Exception) -> int:
     else:
         problem = errors.describe(error, folder) or errors.unexpected(error)
     if getattr(args, "json", False):
-        emit(args, {"error": problem.sentence}, "")
+        emit(args, {**getattr(error, "payload", {}), "error": problem.sentence}, "")
     print(f"qirtas: {escape_field(problem.sentence)}", file=sys.stderr)
     return problem.status
 

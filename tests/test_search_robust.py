@@ -186,6 +186,8 @@ def test_ordinary_words_still_work_after_junk(small_archive):
 def test_cli_search_exits_zero_and_prints_json(small_archive, capsys, query):
     status = main(["--archive", str(small_archive.path), "search", "--json", "--", query])
     payload = json.loads(capsys.readouterr().out)
-    assert status == 0
+    # A query with nothing left to search (only an emoji and an override) is a usage error (exit 2),
+    # with the same JSON keys and a hint; every other odd query runs.
+    assert status == (2 if query == "💥\u202e" else 0)
     assert payload["total"] == len(payload["results"])
     assert payload["total"] or payload["hint"]
