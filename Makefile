@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_ARCHIVE ?= .demo-archive
 LOCALES := i18n/locale
 
-.PHONY: run test lint catalogs extract-messages update-catalogs demo clean lock
+.PHONY: run test lint catalogs extract-messages update-catalogs demo clean lock bundle bundle-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,20 @@ $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 
 lock:
 	$(PYTHON) packaging/lock.py constraints.txt
+
+# A one-folder application in dist/qirtas/ (PyInstaller, packaging/qirtas.spec) from Qirtas installed as
+# the wheel would be into build/bundle/site: fonts, compiled catalogs, seeds, icon and PySide6-Pdf inside.
+BUNDLE_SITE := build/bundle/site
+bundle: catalogs
+	@$(BIN)/pyinstaller --version >/dev/null 2>&1 || $(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,bundle]'
+	rm -rf $(BUNDLE_SITE)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --target $(BUNDLE_SITE) .
+	QIRTAS_BUNDLE_SITE=$(abspath $(BUNDLE_SITE)) $(BIN)/pyinstaller --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/pyinstaller packaging/qirtas.spec
+
+# --version, demo, a PDF imported through the worker pool, an Arabic search, the Arabic window under Xvfb.
+bundle-test:
+	$(BIN)/python packaging/smoke_test.py dist/qirtas/qirtas
 
 catalogs: $(STAMP)
 	@if ls $(LOCALES)/*/LC_MESSAGES/qirtas.po >/dev/null 2>&1; then \

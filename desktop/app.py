@@ -13,6 +13,7 @@ from qirtas.desktop.errors import error_sentence
 from qirtas.desktop.fonts import register_fonts, ui_font
 from qirtas.desktop.qt import (
     QApplication,
+    QIcon,
     QLibraryInfo,
     QLocale,
     QMessageBox,
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 
 ORGANIZATION = "Qirtas"
 APPLICATION = "Qirtas"
+APPLICATION_ID = "io.github.qirtas.Qirtas"  # the desktop entry's and AppStream's name (packaging/)
+ICON = Path(__file__).parent / "resources" / "qirtas.svg"
 
 
 def default_archive_path() -> Path:
@@ -174,6 +177,8 @@ def create_qapplication() -> QApplication:
     qapp.setOrganizationName(ORGANIZATION)
     qapp.setApplicationName(APPLICATION)
     qapp.setApplicationDisplayName("Qirtas")
+    qapp.setDesktopFileName(APPLICATION_ID)  # Wayland finds the icon through the desktop entry's name
+    qapp.setWindowIcon(QIcon(str(ICON)))
     register_fonts()
     qapp.setFont(ui_font())
     return qapp
