@@ -4,20 +4,16 @@ the traceback of anything unforeseen goes to a log file, never to the terminal."
 from __future__ import annotations
 
 import errno
-import logging
-import logging.handlers
-import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 import peewee
-from platformdirs import user_log_dir
 from qirtas.i18n import _
 
+from qirtas.logs import log_exception
+
 EXIT_PROBLEMS, EXIT_USAGE = 1, 2
-LOG_NAME = "qirtas.log"
-log = logging.getLogger("qirtas.cli")
 
 
 @dataclass(frozen=True)
@@ -178,58 +174,10 @@ def _missing_folder(path: Path) -> Path | None:
 
 
 # ---- the unforeseen ------------------------------------------------------------------------------------
-def log_folder() -> Path:
-    return Path(user_log_dir("Qirtas", appauthor=False))
-
-
 def log_unexpected(error: BaseException) -> Path | None:
-    """Write the traceback to the log file; that file, or None when there is none to write to.
-
-    The record goes to file handlers only: a handler on the terminal would show the traceback."""
-    try:
-        handlers = _file_handlers() or [_own_handler()]
-        record = log.makeRecord(
-            log.name, logging.ERROR, __file__, 0, "unexpected error in the qirtas command", None,
-            (type(error), error, error.__traceback__),
-        )  # fmt: skip
-        for handler in handlers:
-            handler.handle(record)
-            handler.flush()
-        return Path(handlers[0].baseFilename)
-    except Exception:  # a log that cannot be written must not hide the sentence
-        return None
-
-
-def _file_handlers() -> list[logging.FileHandler]:
-    """The files logging is configured to write to (for this logger, or any it passes records up to)."""
-    wanted = log_folder() / LOG_NAME
-    for handler in list(log.handlers):
-        if getattr(handler, "qirtas_cli", False) and Path(handler.baseFilename) != wanted:
-            log.removeHandler(handler)  # the log folder moved (tests, another user's settings)
-            handler.close()
-    handlers = []
-    logger: logging.Logger | None = log
-    while logger is not None:
-        handlers += [
-            h
-            for h in logger.handlers
-            if isinstance(h, logging.FileHandler) and h.baseFilename != os.devnull  # pytest's, unread
-        ]
-        logger = logger.parent if logger.propagate else None
-    return handlers
-
-
-def _own_handler() -> logging.FileHandler:
-    """`qirtas.log` in the user's log folder, rotated so it never grows without end."""
-    wanted = log_folder() / LOG_NAME
-    wanted.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(
-        wanted, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-    )
-    handler.qirtas_cli = True
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    log.addHandler(handler)
-    return handler
+    """Write the traceback to the log file (`qirtas.logs`, shared with the window); that file, or None
+    when there is none to write to."""
+    return log_exception("unexpected error in the qirtas command", error)
 
 
 def unexpected(error: BaseException) -> Problem:

@@ -12,15 +12,60 @@ from platformdirs import user_data_dir
 from qirtas.cli.output import escape_field, escape_text, json_text
 from qirtas.i18n import _
 
+from qirtas import __version__
+from qirtas.logs import setup_logging
+
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-# Each module defines `register(subparsers, common)`; one module per group of commands.
-COMMAND_MODULES = [
-    "qirtas.cli.core_commands",
-    "qirtas.cli.export_commands",
-    "qirtas.cli.suggest_commands",
-    "qirtas.cli.pdf_commands",
-    "qirtas.cli.bilingual_commands",
-]
+# Every command, the module that registers it (`register(subparsers, common)`) and its one-line help.
+# Only the module of the command being run is imported: together they import peewee, Babel, pdfminer and
+# the archive (0.3 s), which `qirtas --help` and `--version` do without; they list the others from here.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "gui": ("qirtas.cli.core_commands", "open the desktop application"),
+    "demo": ("qirtas.cli.core_commands", "build (or rebuild) the demo archive from seeds/"),
+    "import": ("qirtas.cli.core_commands", "import files or folders (recursively)"),
+    "list": ("qirtas.cli.core_commands", "list documents, optionally filtered"),
+    "show": ("qirtas.cli.core_commands", "show one document"),
+    "search": ("qirtas.cli.core_commands", "full-text search"),
+    "tag": ("qirtas.cli.core_commands", "add (or with --remove, take off) event, region and theme tags"),
+    "verify": ("qirtas.cli.core_commands", "re-hash every original and check the database and index"),
+    "export": ("qirtas.cli.export_commands", "export documents as CSV, JSON Lines or a BagIt bag"),
+    "import-bag": ("qirtas.cli.export_commands", "restore a bag made by export --format bagit"),
+    "backup": (
+        "qirtas.cli.export_commands",
+        "copy the archive (database and originals) while it may be in use",
+    ),
+    "suggest": (
+        "qirtas.cli.suggest_commands",
+        "suggest event, region and theme tags for a document, with evidence",
+    ),
+    "theme-keywords": ("qirtas.cli.suggest_commands", "show or edit the keywords that suggest each theme"),
+    "audit": (
+        "qirtas.cli.suggest_commands",
+        "check stored texts for mojibake, stray scripts, U+FFFD and reversed Arabic",
+    ),
+    "unlock": (
+        "qirtas.cli.pdf_commands",
+        "re-read an encrypted PDF with its password (the original is untouched)",
+    ),
+    "link": (
+        "qirtas.cli.bilingual_commands",
+        "link two documents as translations of each other (and align them)",
+    ),
+    "unlink": (
+        "qirtas.cli.bilingual_commands",
+        "remove a translation link (its aligned pairs and their review go too)",
+    ),
+    "link-candidates": (
+        "qirtas.cli.bilingual_commands",
+        "suggest documents that may be this one's translation",
+    ),
+    "review": (
+        "qirtas.cli.bilingual_commands",
+        "the aligned pairs of a document and its translation, with their review",
+    ),
+    "reviews": ("qirtas.cli.bilingual_commands", "documents with translations and their review state"),
+}
+COMMAND_MODULES = list(dict.fromkeys(module for module, _help_text in COMMANDS.values()))
 
 
 class CommandError(Exception):
@@ -93,7 +138,9 @@ def emit(args: argparse.Namespace, payload: dict, text: str) -> None:
         print(escape_text(text))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of every command; given the command line, only its command's module is imported, the
+    other commands are listed (for --help) without their options."""
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS keeps a value given before the command from being reset by the subcommand's default.
     common.add_argument("--archive", metavar="DIR", default=argparse.SUPPRESS, help="archive folder")
@@ -103,23 +150,49 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qirtas", parents=[common], description="Offline archive for English/Arabic documents."
     )
+    parser.add_argument("--version", action="version", version=f"qirtas {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers, common)
+    wanted = COMMAND_MODULES if argv is None else [COMMANDS[name][0] for name in _commands_named(argv)]
+    for name, (module, help_text) in COMMANDS.items():
+        if name in subparsers.choices:
+            continue  # registered with the rest of its module
+        if module in wanted:
+            importlib.import_module(module).register(subparsers, common)
+        else:  # listed only: main() imports the module should this command be chosen after all
+            subparsers.add_parser(name, help=help_text, add_help=False).set_defaults(handler=None)
     return parser
 
 
+def _commands_named(argv: list[str]) -> list[str]:
+    """The command the command line names: its first word that is neither an option nor --archive's value
+    (an abbreviated --arch DIR may mislead this; main() then loads every command)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--archive":
+            next(words, None)
+        elif word == "--":
+            break
+        elif not word.startswith("-"):
+            return [word] if word in COMMANDS else []
+    return []
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args, unknown = parser.parse_known_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(words)
+    args, unknown = parser.parse_known_args(words)
+    if getattr(args, "command", None) and args.handler is None:  # a command _commands_named missed
+        parser = build_parser()
+        args, unknown = parser.parse_known_args(words)
     if unknown:
         if getattr(args, "command", None) != "search":
             parser.error(f"unrecognized arguments: {escape_field(' '.join(unknown))}")
         # `qirtas search -terror`: an exclusion looks like an option to argparse; it belongs to the query.
         args.query = [*args.query, *unknown]
     if not getattr(args, "command", None):
-        args = parser.parse_args(["gui", *(argv if argv is not None else sys.argv[1:])])
+        args = build_parser(["gui"]).parse_args(["gui", *words])
     try:
+        setup_logging()
         _check_archive_folder(args)
         if args.command == "gui" and (problem := _window_cannot_open()) is not None:
             print(f"qirtas: {problem}", file=sys.stderr)

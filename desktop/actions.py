@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qirtas.desktop.dialogs import show_about, show_search_syntax
+from qirtas.desktop.about import show_about
+from qirtas.desktop.dialogs import show_search_syntax
 from qirtas.desktop.qt import QAction, QActionGroup, QFileDialog, QKeySequence, QMenuBar, QSettings, Qt
 from qirtas.i18n import _, current_language
 from qirtas.i18n.formatting import digits_setting
@@ -53,7 +54,7 @@ class MainActions:
         self.original_page.toggled.connect(reader.page_button.setChecked)
         reader.page_button.toggled.connect(self.original_page.setChecked)
         self.search_syntax = self._action(_("&Search syntax"), lambda: show_search_syntax(window))
-        self.about = self._action(_("&About Qirtas"), lambda: show_about(window))
+        self.about = self._action(_("&About Qirtas"), lambda: show_about(window, window.session.archive.path))
         self.languages = QActionGroup(window)
         for code, name in LANGUAGES:
             action = QAction(name, self.languages)

@@ -1,12 +1,8 @@
-"""Help › About and the search syntax."""
+"""Help › Search syntax (Help › About is in about.py)."""
 
 from __future__ import annotations
 
-import platform
-import sqlite3  # only for its version number
-from importlib import metadata
-
-from qirtas.desktop.qt import QMessageBox, QWidget, qVersion
+from qirtas.desktop.qt import QMessageBox, QWidget
 from qirtas.i18n import N_, _
 
 SEARCH_SYNTAX = [
@@ -18,39 +14,6 @@ SEARCH_SYNTAX = [
     ("lang:ar", N_("documents in Arabic (en, ar, mixed)")),
     ("date:2018..2020", N_("dated between 2018 and 2020")),
 ]
-
-
-def _version(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "?"
-
-
-def versions() -> dict[str, str]:
-    return {
-        "Qirtas": _version("qirtas"),
-        "Python": platform.python_version(),
-        "Qt": qVersion(),
-        "PySide6": _version("PySide6-Essentials"),
-        "SQLite": sqlite3.sqlite_version,
-        "peewee": _version("peewee"),
-        "Babel": _version("babel"),
-        "pdfminer.six": _version("pdfminer.six"),
-    }
-
-
-def about_text() -> str:
-    lines = [
-        _("Qirtas keeps English and Arabic documents offline: import, read, tag and search them."),
-        "",
-    ]
-    lines += [f"{name} {version}" for name, version in versions().items()]
-    return "\n".join(lines)
-
-
-def show_about(parent: QWidget | None) -> None:
-    QMessageBox.about(parent, _("About Qirtas"), about_text())
 
 
 def search_syntax_text() -> str:

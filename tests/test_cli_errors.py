@@ -23,7 +23,7 @@ from tests.conftest import REPO, SEED_FILES
 def private_log(tmp_path, monkeypatch):
     """Details of unexpected errors go to a log in the test's folder, never the user's own."""
     folder = tmp_path / "log"
-    monkeypatch.setattr(cli_errors, "log_folder", lambda: folder)
+    monkeypatch.setenv("QIRTAS_LOG_DIR", str(folder))
     return folder
 
 
@@ -259,7 +259,7 @@ def test_when_the_log_cannot_be_written_the_sentence_still_comes(tmp_path, capsy
 
     import_seeds(capsys, tmp_path / "A")
     (tmp_path / "not a folder").write_text("", encoding="utf-8")
-    monkeypatch.setattr(cli_errors, "log_folder", lambda: tmp_path / "not a folder" / "log")
+    monkeypatch.setenv("QIRTAS_LOG_DIR", str(tmp_path / "not a folder" / "log"))
     monkeypatch.setattr(Archive, "get", lambda self, document_id: 1 / 0)
     assert main(["--archive", str(tmp_path / "A"), "show", "1"]) == 1
     assert "ZeroDivisionError" in one_sentence(capsys)
