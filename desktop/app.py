@@ -9,7 +9,7 @@ from pathlib import Path
 
 from qirtas.archive.archive import Archive, ArchiveError
 from qirtas.desktop.actions import remember_archive
-from qirtas.desktop.errors import error_sentence
+from qirtas.desktop.errors import UncaughtExceptions, error_sentence
 from qirtas.desktop.fonts import register_fonts, ui_font
 from qirtas.desktop.qt import (
     QApplication,
@@ -25,6 +25,8 @@ from qirtas.desktop.session import Session
 from qirtas.desktop.window import MainWindow
 from qirtas.i18n import _, current_language, setup_i18n
 from qirtas.i18n.formatting import digits_setting, set_digits
+
+from qirtas.logs import setup_logging
 
 log = logging.getLogger(__name__)
 
@@ -187,14 +189,19 @@ def create_qapplication() -> QApplication:
 def run(archive: str | None = None, language: str | None = None) -> int:
     """Open the desktop application (``qirtas gui [--archive DIR] [--lang ar]``); returns the exit status."""
     logging.basicConfig(level=logging.WARNING)
+    setup_logging()
     qapp = create_qapplication()
     settings = QSettings(ORGANIZATION, APPLICATION)
     application = Application(qapp, settings)
+    uncaught = UncaughtExceptions(lambda: application.window)
+    uncaught.install()
     set_digits("arab" if settings.value("digits", "latn") == "arab" else "latn")
     application.apply_language(language or str(settings.value("language", "") or QLocale.system().name()))
     path = archive or settings.value("last_archive") or default_archive_path()
-    if not application.open_archive(path) and not application.open_archive(default_archive_path()):
-        return 1
-    status = qapp.exec()
-    application.shutdown()
-    return status
+    try:
+        if not application.open_archive(path) and not application.open_archive(default_archive_path()):
+            return 1
+        return qapp.exec()
+    finally:
+        uncaught.uninstall()
+        application.shutdown()
