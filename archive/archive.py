@@ -26,7 +26,7 @@ from qirtas.archive.models import (
     database,
     utcnow,
 )
-from qirtas.archive.store import OriginalsStore, sha256_bytes
+from qirtas.archive.store import OriginalsStore, sha256_bytes, text_digest
 from qirtas.i18n import _
 from qirtas.i18n.normalize import normalize
 from qirtas.importers import Extracted
@@ -108,7 +108,7 @@ _INSERT_AUDIT = "INSERT INTO auditevent (time, action, document_id, details) VAL
 _json = json.JSONEncoder(ensure_ascii=False).encode  # what JSONField.db_value writes, without its set-up
 _ROW_FIELDS = [  # the order of `_document_row`
     *("title", "language", "text", "source_name", "media_type", "sha256", "size", "pages", "page_starts"),
-    *("date", "status", "metadata", "warnings", "imported_at", "modified_at"),
+    *("date", "status", "metadata", "warnings", "imported_at", "modified_at", "text_sha256"),
 ]
 assert [f.name for f in _DOCUMENT_FIELDS] == _ROW_FIELDS, "Document changed: update _document_row"
 
@@ -118,9 +118,10 @@ def _document_row(document_id: int, item: NewDocument, now: str) -> tuple:
     fields would write (built directly: 16 `db_value` calls per row were a tenth of a batch's cost)."""
     extracted = item.extracted
     date = extracted.date
+    title = document_title(extracted, item.source_name)
     return (
         document_id,
-        document_title(extracted, item.source_name),
+        title,
         extracted.language,
         extracted.text,
         item.source_name,
@@ -135,6 +136,7 @@ def _document_row(document_id: int, item: NewDocument, now: str) -> tuple:
         _json(extracted.warnings) if extracted.warnings else "[]",
         now,
         now,
+        text_digest(title, extracted.text),
     )
 
 

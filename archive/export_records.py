@@ -157,6 +157,7 @@ def document_record(
         "warnings": document.warnings,
         "imported_at": iso(document.imported_at),
         "modified_at": iso(document.modified_at),
+        "text_sha256": document.text_sha256,  # SHA-256 of title, NUL, text (UTF-8)
     }
     if with_text:
         record["text"] = document.text

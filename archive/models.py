@@ -150,6 +150,9 @@ class Document(BaseModel):
     warnings = JSONField(default=list)
     imported_at = DateTimeField(default=utcnow)
     modified_at = DateTimeField(default=utcnow)
+    # SHA-256 of title and text (`store.text_digest`), set on insert and kept by triggers on every update
+    # (schema v4): `verify` finds a text changed behind Qirtas's back.
+    text_sha256 = CharField(null=True, max_length=64)
 
 
 class Tag(BaseModel):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from peewee import SqliteDatabase, TextField
+from peewee import CharField, SqliteDatabase, TextField
 from playhouse.migrate import SqliteMigrator, migrate
 from qirtas.archive import search
 from qirtas.archive.models import MODELS, ReviewPair, SchemaInfo, database
+from qirtas.archive.store import text_digest
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
@@ -39,14 +40,47 @@ def _v3_review_pairs(migrator: SqliteMigrator) -> list:
     return []
 
 
+def _v4_text_digests(migrator: SqliteMigrator) -> list:
+    """v4: each document keeps the SHA-256 of its title and text (filled in by `_keep_text_digests`)."""
+    if "text_sha256" in {column.name for column in migrator.database.get_columns("document")}:
+        return []  # an archive made by this version whose schema number was set back (a test does)
+    return [migrator.add_column("document", "text_sha256", CharField(null=True, max_length=64))]
+
+
 # version reached → the operations that reach it from the version before
-MIGRATIONS: dict[int, Callable[[SqliteMigrator], list]] = {2: _v2_event_places, 3: _v3_review_pairs}
+MIGRATIONS: dict[int, Callable[[SqliteMigrator], list]] = {
+    2: _v2_event_places,
+    3: _v3_review_pairs,
+    4: _v4_text_digests,
+}
+
+# Every path that writes a title or a text (an edit, a re-extraction, a bag restored, a migration) goes
+# through these, so the digest always describes what is stored: only a change made outside Qirtas (or
+# bits rotting on the disk) leaves a text that no longer matches it. The function is Qirtas's own, so a
+# tool that does not know it cannot update a text without failing loudly.
+DIGEST_FUNCTION = "qirtas_text_digest"
+_DIGEST_TRIGGERS = (
+    "CREATE TRIGGER IF NOT EXISTS document_text_digest_on_insert AFTER INSERT ON document "
+    "WHEN NEW.text_sha256 IS NULL BEGIN UPDATE document SET text_sha256 = "
+    f"{DIGEST_FUNCTION}(NEW.title, NEW.text) WHERE id = NEW.id; END",
+    "CREATE TRIGGER IF NOT EXISTS document_text_digest_on_update AFTER UPDATE OF title, text ON document "
+    f"BEGIN UPDATE document SET text_sha256 = {DIGEST_FUNCTION}(NEW.title, NEW.text) WHERE id = NEW.id; END",
+)
+
+
+def _keep_text_digests(db: SqliteDatabase) -> None:
+    for trigger in _DIGEST_TRIGGERS:
+        db.execute_sql(trigger)
+    db.execute_sql(
+        f"UPDATE document SET text_sha256 = {DIGEST_FUNCTION}(title, text) WHERE text_sha256 IS NULL"
+    )
 
 
 def connect(path: Path) -> SqliteDatabase:
     """Open (or create) the database file; the models use it in threads bound to it (and, by default,
     in threads bound to none, until another archive opens)."""
     db = SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=30)
+    db.register_function(text_digest, DIGEST_FUNCTION, 2, deterministic=True)  # every connection
     db.connect(reuse_if_open=True)
     with database.bound(db):
         prepare(db)
@@ -94,6 +128,7 @@ def prepare(db: SqliteDatabase) -> None:
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 migrate(*MIGRATIONS[target](migrator))
                 set_info("schema_version", str(target))
+        _keep_text_digests(db)
         search.create_index(db)
     if get_info("index_version") != search.INDEX_VERSION:
         with db.atomic("IMMEDIATE"):

@@ -24,6 +24,7 @@ from peewee import OperationalError, SqliteDatabase
 from qirtas.archive import query as query_language
 from qirtas.archive.models import Document, DocumentTag, Tag, database
 from qirtas.archive.query import Clause, ParsedQuery
+from qirtas.archive.store import text_digest
 from qirtas.i18n.catalog import _
 from qirtas.i18n.normalize import (
     WORD_PATTERN,
@@ -94,7 +95,17 @@ def create_index(db: SqliteDatabase) -> None:
     # Words whose stem is not a prefix of them (radicalisation → radic): what `radical*` must also find.
     db.execute_sql(f"CREATE TABLE IF NOT EXISTS {_LEXICON} (word TEXT PRIMARY KEY, stem TEXT) WITHOUT ROWID")
     # Filters read these instead of document rows, which each hold a whole text.
-    db.execute_sql(f"CREATE TABLE IF NOT EXISTS {_FACTS} (id INTEGER PRIMARY KEY, language TEXT, date TEXT)")
+    db.execute_sql(
+        f"CREATE TABLE IF NOT EXISTS {_FACTS} (id INTEGER PRIMARY KEY, language TEXT, date TEXT, terms_sha256 TEXT)"
+    )
+    # The digest of each index row's terms (`verify` finds a row changed behind Qirtas's back). Indexes
+    # made before it get the column, filled in from the rows as they are (one pass, no re-indexing).
+    if "terms_sha256" not in {column.name for column in db.get_columns(_FACTS)}:
+        db.execute_sql(f"ALTER TABLE {_FACTS} ADD COLUMN terms_sha256 TEXT")
+        db.execute_sql(
+            f"UPDATE {_FACTS} SET terms_sha256 = (SELECT qirtas_text_digest(title, body) FROM {_FTS} "
+            f"WHERE rowid = {_FACTS}.id)"
+        )
     # Every path that tags or untags a document (GUI, CLI, bag import, vocabulary merges, cascades) goes
     # through these, so the facet tokens of the index always follow the document's tags.
     for event, row in (("INSERT", "NEW"), ("DELETE", "OLD")):
@@ -210,11 +221,15 @@ def index_documents(
         if prepared is None or prepared.title != (title or ""):
             prepared = prepare_index(title or "", text or "")
         day = date.isoformat() if hasattr(date, "isoformat") else date
-        facts.append((document_id, language, day or None))
+        facts.append(
+            (document_id, language, day or None, text_digest(prepared.title_terms, prepared.body_terms))
+        )
         terms.append((document_id, prepared.title_terms, prepared.body_terms, document_id))
         words |= prepared.words
     cursor = database.cursor()
-    cursor.executemany(f"INSERT OR REPLACE INTO {_FACTS}(id, language, date) VALUES (?, ?, ?)", facts)
+    cursor.executemany(
+        f"INSERT OR REPLACE INTO {_FACTS}(id, language, date, terms_sha256) VALUES (?, ?, ?, ?)", facts
+    )
     cursor.executemany(
         f"INSERT OR REPLACE INTO {_FTS}(rowid, title, body, {_FACETS}) VALUES (?, ?, ?, {_facets_of('?')})",
         terms,
@@ -253,6 +268,14 @@ def optimize_index() -> None:
     rows the index had 200 MB of segments where 113 MB hold the same, and broad queries read both.
     Optimising took 4.3 s on 100,000 documents; `rebuild_index` (verify --repair) ends with it too."""
     database.execute_sql(f"INSERT INTO {_FTS}({_FTS}) VALUES ('optimize')")
+
+
+def changed_index_rows() -> list[int]:
+    """Ids of the index rows whose terms no longer match the digest written with them."""
+    rows = database.execute_sql(
+        f"SELECT f.id, f.terms_sha256, t.title, t.body FROM {_FACTS} f JOIN {_FTS} t ON t.rowid = f.id"
+    )
+    return [document_id for document_id, digest, title, body in rows if text_digest(title, body) != digest]
 
 
 def indexed_ids() -> set[int]:

@@ -25,6 +25,13 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def text_digest(title: str | None, text: str | None) -> str:
+    """The SHA-256 of a document's stored title and text (UTF-8, a NUL between): what `verify` checks
+    them against. Kept by the `document` table's triggers on every path that writes them."""
+    data = f"{title or ''}\x00{text or ''}".encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:

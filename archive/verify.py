@@ -14,8 +14,10 @@ from pathlib import Path
 from qirtas.archive import search
 from qirtas.archive.archive import Archive, ArchiveError
 from qirtas.archive.models import Document, uses_archive
-from qirtas.archive.store import sha256_file
+from qirtas.archive.store import sha256_file, text_digest
 from qirtas.i18n import _
+from qirtas.importers import STATUS_ENCRYPTED, ExtractionError
+from qirtas.importers.workers import DEFAULT_TIMEOUT, reread
 
 ORPHANS = "orphans"  # <archive>/orphans/: originals no document refers to, set aside by a repair
 # A temporary file younger than this may be an import still writing in another process: a repair
@@ -25,7 +27,7 @@ TEMP_GRACE_SECONDS = 60.0
 
 @dataclass
 class Problem:
-    kind: str  # corrupted-original, missing-original, orphan-original, database, index
+    kind: str  # corrupted-original, missing-original, orphan-original, database, index, text
     detail: str
     id: int | None = None
     sha256: str | None = None
@@ -100,8 +102,35 @@ def verify(
         )
     for document_id in sorted(indexed - document_ids):
         report.problems.append(Problem("index", "The search index holds a deleted document.", document_id))
+    for document_id in _changed_texts():
+        report.problems.append(
+            Problem(
+                "text",
+                "The stored title or text no longer matches its digest (changed outside Qirtas, or damaged "
+                "on the disk); verify --repair reads it again from the original.",
+                document_id,
+            )
+        )
+    for document_id in search.changed_index_rows():
+        report.problems.append(
+            Problem(
+                "index",
+                "The search index row no longer matches its digest; verify --repair rebuilds the index.",
+                document_id,
+            )
+        )
     report.temp_files = len(archive.originals.leftover_temp_files())
     return report
+
+
+def _changed_texts() -> list[int]:
+    """Ids of the documents whose title and text no longer match the digest written with them."""
+    rows = Document.select(Document.id, Document.title, Document.text, Document.text_sha256).tuples()
+    return [
+        document_id
+        for document_id, title, text, digest in rows.iterator()
+        if digest is not None and text_digest(title, text) != digest
+    ]
 
 
 @dataclass
@@ -113,6 +142,9 @@ class RepairReport:
     originals_healed: list[dict] = field(default_factory=list)
     temp_files_removed: list[str] = field(default_factory=list)
     left_for_later: list[str] = field(default_factory=list)  # temp files young enough to be in use
+    texts_rederived: list[int] = field(
+        default_factory=list
+    )  # ids whose text was read again from the original
     remaining: list[Problem] = field(default_factory=list)  # what a repair cannot fix
 
     def to_json(self) -> dict:
@@ -123,6 +155,7 @@ class RepairReport:
             "originals_healed": self.originals_healed,
             "temp_files_removed": self.temp_files_removed,
             "left_for_later": self.left_for_later,
+            "texts_rederived": self.texts_rederived,
         }
 
 
@@ -173,6 +206,7 @@ def _repair(
             return now - path.stat().st_mtime < temp_grace_seconds
         return False
 
+    _rederive_texts(archive, found, result)
     # The write lock keeps another process from committing a document while its original is judged.
     with archive.db.atomic("IMMEDIATE"):
         referenced = {sha for (sha,) in Document.select(Document.sha256).tuples()}
@@ -212,12 +246,30 @@ def _repair(
     for problem in found.problems:
         if (
             problem.kind == "index"
+            or (problem.kind == "text" and problem.id in result.texts_rederived)
             or (problem.kind in ("orphan-original", "missing-original") and problem.sha256 in fixed)
             or (problem.kind in ("missing-original", "corrupted-original") and problem.sha256 in healed)
         ):
             continue
         result.remaining.append(problem)
     return result
+
+
+def _rederive_texts(archive: Archive, found: VerifyReport, result: RepairReport) -> None:
+    """Read again from its original (in an isolated worker, as at import) each document whose stored text
+    no longer matches its digest. An encrypted PDF's text needs its password (`qirtas unlock`): left."""
+    damaged = {p.sha256 for p in found.problems if p.kind in ("missing-original", "corrupted-original")}
+    for problem in found.problems:
+        if problem.kind != "text" or problem.id is None:
+            continue
+        document = archive.get(problem.id)
+        if document.sha256 in damaged:
+            continue  # an original that cannot be trusted cannot give the text back
+        extracted = reread(archive.original_path(document), timeout=DEFAULT_TIMEOUT)
+        if isinstance(extracted, ExtractionError) or extracted.status == STATUS_ENCRYPTED:
+            continue
+        archive.replace_extraction(problem.id, extracted, reason="its stored text did not match its digest")
+        result.texts_rederived.append(problem.id)
 
 
 @uses_archive
