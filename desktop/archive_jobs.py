@@ -16,6 +16,7 @@ from qirtas.archive.backup import backup
 from qirtas.archive.bag_import import import_bag
 from qirtas.archive.export import export
 from qirtas.archive.verify import VerifyReport, repair, verify
+from qirtas.desktop.accessible import name_form_fields
 from qirtas.desktop.browse import all_ids
 from qirtas.desktop.errors import error_sentence
 from qirtas.desktop.job_outcomes import (
@@ -159,6 +160,7 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("Documents:"), self.scope)
         form.addRow(_("Format:"), self.format)
+        name_form_fields(form)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

@@ -3,7 +3,7 @@
 English on the left and Arabic on the right (mirrored with the Arabic UI), each cell in its own direction
 and font; both sides share one row, so they scroll in step and the current pair is highlighted on both.
 Keys: A approve, R needs revision (then type the comment, Enter), U unreviewed, N next unreviewed,
-J / ↓ next pair, K / ↑ previous pair, M merge with the next pair, S split.
+J / ↓ next pair, K / ↑ previous pair, M merge with the next pair, S split, Escape closes.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from qirtas.archive.bilingual import (
 from qirtas.archive.models import ReviewPair
 from qirtas.archive.review_report import write_csv
 from qirtas.archive.translation_candidates import Candidate, candidates
+from qirtas.desktop.accessible import name_view
 from qirtas.desktop.fonts import ARABIC_READING_FAMILIES, LATIN_READING_FAMILIES, register_fonts
 from qirtas.desktop.qt import (
     QAbstractItemView,
@@ -256,6 +257,7 @@ class BilingualView(QWidget):
         self.en_title.setFont(_reading_font(LATIN_READING_FAMILIES, READING_POINT_SIZE + 2))
         self.ar_title.setFont(_reading_font(ARABIC_READING_FAMILIES, (READING_POINT_SIZE + 2) * ARABIC_SCALE))
         self.translation_choice = QComboBox()
+        self.translation_choice.setAccessibleName(_("Translation to review"))
         self.translation_choice.setVisible(False)
         self.translation_choice.activated.connect(self._choose_translation)
         titles = QHBoxLayout()
@@ -270,6 +272,7 @@ class BilingualView(QWidget):
         self.model = PairTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        name_view(self.table, _("Aligned pairs"))
         self.table.setItemDelegate(OwnDirectionDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -291,6 +294,7 @@ class BilingualView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
         self.comment = QLineEdit()
+        self.comment.setAccessibleName(_("Comment on this pair"))
         self.comment.setPlaceholderText(_("Comment on this pair (Enter saves it)"))
         self.comment.returnPressed.connect(self._comment_entered)
         self.comment.editingFinished.connect(self.save_comment)
@@ -345,6 +349,7 @@ class BilingualView(QWidget):
         self.link_intro = QLabel()
         self.link_intro.setWordWrap(True)
         self.candidate_list = QListWidget()
+        name_view(self.candidate_list, _("Possible translations"))
         self.candidate_list.itemActivated.connect(lambda _item: self.link_selected())
         self.link_button = QPushButton(_("Link as translation"))
         self.link_button.clicked.connect(self.link_selected)
@@ -375,6 +380,7 @@ class BilingualView(QWidget):
         self.merge_action = action(_("Merge with the next pair"), ["M"], self.merge_with_next)
         self.split_action = action(_("Split the pair"), ["S"], self.split_current)
         self.comment_action = action(_("Comment"), ["C"], self.comment.setFocus)
+        self.close_action = action(_("Close"), ["Escape"], self.close)
         # The same keys straight from the table, so they work before the window is active (a shortcut
         # needs that) and a letter never falls through to the table's type-to-search.
         self._table_keys = {
@@ -387,6 +393,7 @@ class BilingualView(QWidget):
             Qt.Key.Key_M: self.merge_action,
             Qt.Key.Key_S: self.split_action,
             Qt.Key.Key_C: self.comment_action,
+            Qt.Key.Key_Escape: self.close_action,
         }
         self.table.installEventFilter(self)
 
@@ -641,6 +648,17 @@ class BilingualView(QWidget):
                 revision=format_count(progress.needs_revision),
             )
         )
+
+    def keyPressEvent(self, event) -> None:
+        # Escape that no child took (the shortcut acts only in the active window) closes the window too.
+        if event.key() == Qt.Key.Key_Escape and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            self.close()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event) -> None:
+        self.save_comment()  # a comment typed but not yet entered is kept, as when moving to another pair
+        super().closeEvent(event)
 
     # ---- report ------------------------------------------------------------------------------------
     def export_report(self, destination: str | Path) -> Path:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from qirtas.archive.importing import ImportOptions, ImportReport, import_paths
 from qirtas.archive.models import FACETS
+from qirtas.desktop.accessible import name_view
 from qirtas.desktop.errors import show_error
 from qirtas.desktop.labels import count_text, facet_name, in_own_direction
 from qirtas.desktop.qt import (
@@ -149,9 +150,11 @@ class QuickTagDialog(QDialog):
         self.session = session
         self.setWindowTitle(_("Tag the imported documents"))
         self.facet_combo = QComboBox()
+        self.facet_combo.setAccessibleName(_("Kind of tag to add"))
         for facet in FACETS:
             self.facet_combo.addItem(facet_name(facet), facet)
         self.field = QLineEdit()
+        self.field.setAccessibleName(_("Tag to add"))
         self.field.setPlaceholderText(_("Tag name in English or Arabic"))
         self.completer = TagCompleter(session.archive, self)
         self.completer.set_facet(FACETS[0])
@@ -214,6 +217,7 @@ class ImportReportDialog(QDialog):
         self.summary = QLabel(summary)
         self.summary.setWordWrap(True)
         self.tree = QTreeWidget()
+        name_view(self.tree, _("Imported files"))
         self.tree.setHeaderLabels([_("File"), _("Outcome")])
         self.tree.setColumnWidth(0, 420)
         self.groups: dict[str, QTreeWidgetItem] = {}

@@ -44,7 +44,9 @@ def status_name(status: str) -> str:
 
 
 def document_language_name(code: str) -> str:
-    return language_name(code or "und")
+    # CLDR's "Multiple languages" and "Unknown language" would be the widest cells of the table
+    short = {"mixed": N_("Mixed"), "und": N_("Unknown"), "": N_("Unknown")}
+    return _(short[code]) if code in short else language_name(code)
 
 
 def date_text(date: dt.date | None) -> str:

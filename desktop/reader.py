@@ -211,6 +211,7 @@ class Reader(QWidget):
         self.button_row = buttons  # panels add their own buttons here (desktop/unlocking.py)
 
         self.browser = QTextBrowser()
+        self.browser.setAccessibleName(_("Document text"))
         self.browser.setOpenLinks(False)
         # Lines wrap to the width; Amiri's overhanging marks must not bring up a horizontal scroll bar.
         self.browser.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -221,6 +222,7 @@ class Reader(QWidget):
         self.pdf_view: QPdfView | None = None
         if QPdfView is not None:
             self.pdf_view = QPdfView()
+            self.pdf_view.setAccessibleName(_("Original page"))
             self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
             self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
             self.pdf_view.hide()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from qirtas.archive.archive import Archive
 from qirtas.archive.models import FACETS
+from qirtas.desktop.accessible import name_view
 from qirtas.desktop.labels import count_text, facet_title, in_own_direction, tag_label
 from qirtas.desktop.qt import (
     QAbstractItemView,
@@ -48,9 +49,11 @@ class FacetSidebar(QWidget):
         header.addWidget(self.clear_button)
 
         self.tree = QTreeWidget()
+        name_view(self.tree, _("Tags to browse by"))
         self.tree.setColumnCount(2)
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
+        self.tree.setIndentation(14)  # regions nest five deep: the names keep their room
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -11,6 +11,7 @@ from qirtas.archive import suggest as suggesting
 from qirtas.archive.regions import code_for_name, region_names
 from qirtas.archive.suggest import DocumentSuggestions, Suggestion
 from qirtas.archive.suggest_places import CITY_BY_KEY
+from qirtas.desktop.accessible import name_view
 from qirtas.desktop.archive_jobs import tools_menu
 from qirtas.desktop.labels import count_text, facet_name, in_own_direction, long_date_text
 from qirtas.desktop.lifetime import Lifetime
@@ -317,6 +318,7 @@ class ImportSuggestionsDialog(QDialog):
         self.summary = QLabel(_("Looking for suggestions…"))
         self.summary.setWordWrap(True)
         self.tree = QTreeWidget()
+        name_view(self.tree, _("Suggested tags"))
         self.tree.setHeaderLabels([_("Document or suggested tag"), _("Evidence")])
         self.tree.setColumnWidth(0, 320)
         self.tree.itemClicked.connect(self._clicked)
@@ -450,8 +452,7 @@ def install_suggestions(window) -> SuggestionsPanel:
     """The pane under the tag editor, following the reader, and Tools › Suggest tags."""
     panel = SuggestionsPanel(window.session)
     window.right_splitter.addWidget(panel)
-    window.right_splitter.setStretchFactor(2, 0)
-    window.right_splitter.setSizes([560, 140, 170])
+    window.right_splitter.setStretchFactor(2, 0)  # its share of the height: window.RIGHT_SHARES
     window.reader.shown.connect(panel.show_document)
     action = QAction(_("&Suggest tags"), window)
     action.setShortcut(QKeySequence("Ctrl+Shift+G"))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from qirtas.archive.archive import Archive
 from qirtas.archive.models import FACETS, Tag
 from qirtas.archive.vocabulary import document_tag_ids, get_tag
+from qirtas.desktop.accessible import name_form_fields, name_view
 from qirtas.desktop.labels import count_text, facet_name, in_own_direction, tag_both_names, tag_label
 from qirtas.desktop.qt import (
     QAbstractItemView,
@@ -177,6 +178,7 @@ class NewTagDialog(QDialog):
         self.name_ar = QLineEdit(typed if arabic else "")
         self.name_ar.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
         self.parent_combo = QComboBox()
+        self.parent_combo.setAccessibleName(_("Inside region"))
         self.parent_combo.addItem(_("(top level)"), None)
         if facet == "region":
             regions = sorted(archive.tags("region"), key=lambda t: tag_label(t).casefold())
@@ -188,6 +190,7 @@ class NewTagDialog(QDialog):
         form.addRow(_("Arabic name:"), self.name_ar)
         if facet == "region":
             form.addRow(_("Inside:"), self.parent_combo)
+        name_form_fields(form)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -224,15 +227,18 @@ class TagEditor(QWidget):
         self.document_ids: list[int] = []
         self.heading = QLabel()
         self.list = QListWidget()
+        name_view(self.list, _("Tags of the selected documents"))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.setMaximumHeight(120)
         self.remove_button = QPushButton(_("Remove"))
         self.remove_button.setToolTip(_("Remove the chosen tags from every selected document"))
         self.remove_button.clicked.connect(self.remove_chosen)
         self.facet_combo = QComboBox()
+        self.facet_combo.setAccessibleName(_("Kind of tag to add"))
         for facet in FACETS:
             self.facet_combo.addItem(facet_name(facet), facet)
         self.field = QLineEdit()
+        self.field.setAccessibleName(_("Tag to add"))
         self.field.setPlaceholderText(_("Add a tag (English or Arabic name)…"))
         self.completer = TagCompleter(session.archive, self)
         self.completer.set_facet(FACETS[0])

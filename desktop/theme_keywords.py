@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qirtas.archive.suggest import ThemeKeywords, reset_theme_keywords, set_theme_keywords, theme_keywords
+from qirtas.desktop.accessible import name_form_fields, name_view
 from qirtas.desktop.labels import in_own_direction
 from qirtas.desktop.qt import (
     QDialog,
@@ -55,6 +56,7 @@ class ThemeKeywordsDialog(QDialog):
         self.setWindowTitle(_("Theme keywords"))
         self.resize(720, 440)
         self.list = QListWidget()
+        name_view(self.list, _("Themes"))
         self.list.currentRowChanged.connect(self._show_theme)
         self.english = _keyword_field(Qt.LayoutDirection.LeftToRight)
         self.arabic = _keyword_field(Qt.LayoutDirection.RightToLeft)
@@ -79,6 +81,7 @@ class ThemeKeywordsDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("English:"), self.english)
         form.addRow(_("Arabic:"), self.arabic)
+        name_form_fields(form)
         right = QVBoxLayout()
         right.addLayout(form, 1)
         right.addWidget(self.state)

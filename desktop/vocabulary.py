@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from qirtas.archive import vocabulary
 from qirtas.archive.models import FACETS, Tag
+from qirtas.desktop.accessible import name_form_fields, name_view
 from qirtas.desktop.labels import count_text, facet_title, in_own_direction, tag_both_names, tag_label
 from qirtas.desktop.qt import (
     QAbstractItemView,
@@ -38,6 +39,7 @@ class RenameDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("English name:"), self.name_en)
         form.addRow(_("Arabic name:"), self.name_ar)
+        name_form_fields(form)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -57,6 +59,7 @@ class VocabularyManager(QDialog):
         self.setWindowTitle(_("Vocabulary"))
         self.resize(720, 520)
         self.tree = QTreeWidget()
+        name_view(self.tree, _("Tags"))
         self.tree.setHeaderLabels([_("English"), _("Arabic"), _("Documents")])
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

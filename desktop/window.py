@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from qirtas.desktop.accessible import name_clear_button
 from qirtas.desktop.actions import MainActions
 from qirtas.desktop.archive_jobs import install_archive_jobs
 from qirtas.desktop.browse import BrowseResult, BrowseState, all_ids, browse, facet_counts
 from qirtas.desktop.dialogs import search_syntax_text, show_search_syntax
+from qirtas.desktop.document_table import build_document_table, fit_columns
 from qirtas.desktop.errors import show_error
 from qirtas.desktop.importing import ImportController
 from qirtas.desktop.integrity import install_integrity
 from qirtas.desktop.labels import count_text
 from qirtas.desktop.models import COLUMNS, ID_ROLE, DocumentTableModel
 from qirtas.desktop.qt import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QItemSelection,
     QItemSelectionModel,
     QLabel,
@@ -24,6 +24,7 @@ from qirtas.desktop.qt import (
     QMainWindow,
     QMessageBox,
     QSettings,
+    QSize,
     QSplitter,
     Qt,
     QTableView,
@@ -35,6 +36,7 @@ from qirtas.desktop.qt import (
 )
 from qirtas.desktop.reader import Reader
 from qirtas.desktop.review_filter import install_review_filter
+from qirtas.desktop.screen_fit import available_size, fit_to_screen, initial_size, keep_on_screen
 from qirtas.desktop.session import Session
 from qirtas.desktop.sidebar import FacetSidebar
 from qirtas.desktop.suggestions import install_suggestions
@@ -45,6 +47,8 @@ from qirtas.i18n import _, ngettext
 
 SEARCH_DELAY_MS = 250
 FIRST_ROWS = 200  # rows shown at once; the rest of a larger result follows from the read thread
+SPLITTER_SHARES = [230, 580, 420]  # facets, table, reader: proportions of whatever width the window has
+RIGHT_SHARES = [640, 130, 130]  # reader, tag editor, suggested tags: proportions of the height
 
 
 class MainWindow(QMainWindow):
@@ -65,7 +69,6 @@ class MainWindow(QMainWindow):
         self.review_window: QWidget | None = None
         self.setWindowTitle(_("Qirtas — {archive}").format(archive=self.archive.path.name))
         self.setAcceptDrops(True)
-        self.resize(1280, 800)
 
         self._build_search_bar()
         self.sidebar = FacetSidebar(self.archive)
@@ -83,12 +86,10 @@ class MainWindow(QMainWindow):
         self.right_splitter.setStretchFactor(0, 1)
         self.right_splitter.setStretchFactor(1, 0)
         self.right_splitter.setCollapsible(0, False)
-        self.right_splitter.setSizes([620, 170])
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.addWidget(self.sidebar)
         self.main_splitter.addWidget(self.table)
         self.main_splitter.addWidget(self.right_splitter)
-        self.main_splitter.setSizes([260, 470, 550])
         self.main_splitter.setStretchFactor(1, 1)
         self.main_splitter.setStretchFactor(2, 1)
 
@@ -119,13 +120,17 @@ class MainWindow(QMainWindow):
         session.changed.connect(self.refresh)
         session.vocabulary_changed.connect(self.sidebar.rebuild)
         session.failed.connect(self._write_failed)
+        fit_to_screen(self)
+        self._share_room()
         self._restore_settings()
         self.refresh()
 
     # ---- building ------------------------------------------------------------------------------------
     def _build_search_bar(self) -> None:
         self.search_field = QLineEdit()
+        self.search_field.setAccessibleName(_("Search"))
         self.search_field.setClearButtonEnabled(True)
+        name_clear_button(self.search_field, _("Clear the search"))
         self.search_field.setPlaceholderText(
             _(
                 'Search — words, "a phrase", prefix*, -exclude, region:, theme:, event:, lang:ar, date:2018..2020'
@@ -141,6 +146,7 @@ class MainWindow(QMainWindow):
         syntax = QToolButton()
         syntax.setText("?")
         syntax.setToolTip(_("Search syntax"))
+        syntax.setAccessibleName(_("Search syntax"))
         syntax.clicked.connect(lambda: show_search_syntax(self))
         self.search_row = QHBoxLayout()
         self.search_row.addWidget(self.search_field, 1)
@@ -151,28 +157,25 @@ class MainWindow(QMainWindow):
         self.search_hint.hide()
 
     def _build_table(self) -> QTableView:
-        table = QTableView()
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.setSortingEnabled(True)
-        table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.verticalHeader().hide()
-        # Fixed row heights: the view never measures 100,000 rows.
-        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-        table.setWordWrap(False)
-        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        table.setAlternatingRowColors(True)
-        widths = {"title": 250, "date": 95, "language": 80, "status": 100}
-        for index, column in enumerate(COLUMNS):
-            if column.key in widths:
-                table.setColumnWidth(index, widths[column.key])
+        table = build_document_table(self.model)
         table.selectionModel().selectionChanged.connect(self._selection_changed)
         table.selectionModel().currentRowChanged.connect(self._current_changed)
         return table
+
+    def _share_room(self) -> None:
+        """Divide the window's size among the panes in proportion.
+
+        Sizes set before a splitter has its own are stretched or shrunk by the stretch factors alone: on a
+        small screen the reader would give up every missing pixel and keep two lines of text.
+        """
+        chrome = sum(
+            widget.sizeHint().height() for widget in (self.menuBar(), self.statusBar(), self.search_field)
+        )
+        for splitter, shares, room in (
+            (self.main_splitter, SPLITTER_SHARES, self.width() - 12),
+            (self.right_splitter, RIGHT_SHARES[: self.right_splitter.count()], self.height() - chrome - 12),
+        ):
+            splitter.setSizes([round(share * room / sum(shares)) for share in shares])
 
     # ---- the result ----------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -411,7 +414,7 @@ class MainWindow(QMainWindow):
         view = BilingualView(self.archive, document_id, self)
         view.setWindowFlag(Qt.WindowType.Window)
         view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        view.resize(1100, 700)
+        view.resize(initial_size(available_size(self), view.minimumSizeHint(), QSize(1100, 700)))
         view.show()
         self.review_window = view
 
@@ -451,6 +454,7 @@ class MainWindow(QMainWindow):
 
     # ---- state kept between runs ---------------------------------------------------------------------
     def _restore_settings(self) -> None:
+        header_saved = self.settings.value("window/table_header") is not None
         for key, restore in (
             ("window/geometry", self.restoreGeometry),
             ("window/main_splitter", self.main_splitter.restoreState),
@@ -461,6 +465,10 @@ class MainWindow(QMainWindow):
             value = self.settings.value(key)
             if value is not None:
                 restore(value)
+        keep_on_screen(self)
+        # A saved header brings back its session's modes and widths: fit the columns again, keeping the
+        # width the person gave the tags.
+        fit_columns(self.table, keep_tags_width=header_saved)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
 
     def save_settings(self) -> None:

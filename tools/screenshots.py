@@ -1,13 +1,17 @@
 """Screenshots of the main window's states, in the English and the Arabic UI, into screenshots/.
 
-    python tools/screenshots.py [OUT_DIR]
+    python tools/screenshots.py [OUT_DIR] [--size WIDTHxHEIGHT]
 
 Runs on a private Xvfb screen when there is no DISPLAY (falls back to Qt's offscreen platform without
 Xvfb). There is no window manager, so each window's size is set explicitly and grabbed by Qt.
+With --size (say 1366x768 or 1280x800) the screen has that size, the window keeps the size it chose for
+that screen, and each shot is of the whole screen, so whatever does not fit shows as cut off; the files
+are named …-1366x768.png.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -30,14 +34,15 @@ MIXED_NOTE = (
 )
 
 
-def start_display() -> subprocess.Popen | None:
+def start_display(screen: tuple[int, int] | None = None) -> subprocess.Popen | None:
     if os.environ.get("DISPLAY") or not shutil.which("Xvfb"):
         if not os.environ.get("DISPLAY"):
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
         return None
     display = f":{150 + os.getpid() % 300}"
+    width, height = screen or (SIZE[0] + 100, SIZE[1] + 100)
     xvfb = subprocess.Popen(
-        ["Xvfb", display, "-screen", "0", f"{SIZE[0] + 100}x{SIZE[1] + 100}x24", "-nolisten", "tcp"],
+        ["Xvfb", display, "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -47,21 +52,21 @@ def start_display() -> subprocess.Popen | None:
     return xvfb
 
 
-def main(out_dir: Path) -> int:
-    xvfb = start_display()
+def main(out_dir: Path, screen: tuple[int, int] | None = None) -> int:
+    xvfb = start_display(screen)
     try:
-        return take_screenshots(out_dir)
+        return take_screenshots(out_dir, screen)
     finally:
         if xvfb is not None:
             xvfb.terminate()
             xvfb.wait()
 
 
-def take_screenshots(out_dir: Path) -> int:
+def take_screenshots(out_dir: Path, screen: tuple[int, int] | None = None) -> int:
     from qirtas.archive.demo import build_demo
     from qirtas.archive.importing import import_paths
     from qirtas.desktop.app import Application, create_qapplication
-    from qirtas.desktop.qt import QApplication, QSettings, Qt
+    from qirtas.desktop.qt import QApplication, QSettings, Qt, QWidget
 
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="qirtas-shots-"))
@@ -86,15 +91,20 @@ def take_screenshots(out_dir: Path) -> int:
 
     def shoot(widget, name: str) -> None:
         settle()
-        path = out_dir / f"{name}.png"
-        widget.grab().save(str(path))
+        if screen is None:
+            path = out_dir / f"{name}.png"
+            widget.grab().save(str(path))
+        else:  # the whole screen: a window larger than it would show cut off
+            path = out_dir / f"{name}-{screen[0]}x{screen[1]}.png"
+            widget.screen().grabWindow(0).save(str(path))
         written.append(path)
 
     def window():
         win = app.window
-        win.resize(*SIZE)
         win.move(0, 0)
-        win.main_splitter.setSizes([270, 500, 670])
+        if screen is None:
+            win.resize(*SIZE)
+            win.main_splitter.setSizes([270, 500, 670])
         return win
 
     def select(win, language: str) -> None:
@@ -137,6 +147,14 @@ def take_screenshots(out_dir: Path) -> int:
         win.show_vocabulary()
         shoot(win.vocabulary_dialog, f"{language}-7-vocabulary")
         win.vocabulary_dialog.close()
+        select(win, "ar")  # the Arabic seed has its English original linked
+        win.review_translation()
+        if win.review_window is not None:
+            if screen is None:
+                win.review_window.resize(1100, 700)
+            QWidget.move(win.review_window, 0, 0)  # BilingualView.move(step) moves between pairs
+            shoot(win.review_window, f"{language}-9-review")
+            win.review_window.close()
         incoming = work / f"incoming-{language}"
         incoming.mkdir()
         shutil.copy(note, incoming / note.name)  # already in the archive: a duplicate
@@ -149,7 +167,8 @@ def take_screenshots(out_dir: Path) -> int:
         while job.report is None and time.monotonic() < deadline:
             settle(0.1)
         if win.imports.report_dialog is not None:
-            win.imports.report_dialog.resize(900, 420)
+            if screen is None:
+                win.imports.report_dialog.resize(900, 420)
             shoot(win.imports.report_dialog, f"{language}-8-import-report")
             win.imports.report_dialog.close()
         win.table.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -161,5 +180,14 @@ def take_screenshots(out_dir: Path) -> int:
     return 0
 
 
+def screen_size(text: str) -> tuple[int, int]:
+    width, _x, height = text.lower().partition("x")
+    return int(width), int(height)
+
+
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "screenshots"))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out_dir", nargs="?", type=Path, default=REPO / "screenshots")
+    parser.add_argument("--size", type=screen_size, help="the screen's size, e.g. 1366x768")
+    arguments = parser.parse_args()
+    sys.exit(main(arguments.out_dir, arguments.size))
