@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from peewee import SqliteDatabase, fn
+from peewee import DatabaseError, SqliteDatabase, fn
 from qirtas.archive import schema, search
 from qirtas.archive.models import (
     AuditEvent,
@@ -29,6 +29,7 @@ from qirtas.archive.models import (
 from qirtas.archive.store import OriginalsStore, sha256_bytes, text_digest
 from qirtas.i18n import _
 from qirtas.i18n.normalize import normalize
+from qirtas.i18n.script import shows_nothing
 from qirtas.importers import Extracted
 from qirtas.importers.text import readable_file_name
 
@@ -169,7 +170,7 @@ def _bound_to_own_database(cls: type) -> type:
     return cls
 
 
-_UNBOUND_METHODS = {"__init__", "open", "close", "bound", "__enter__", "__exit__"}
+_UNBOUND_METHODS = {"__init__", "open", "close", "bound", "refuse_writes", "__enter__", "__exit__"}
 
 
 @_bound_to_own_database
@@ -181,18 +182,26 @@ class Archive:
     working for one keeps writing to it when another opens (bind it with `bound()`).
     """
 
-    def __init__(self, path: Path, db: SqliteDatabase) -> None:
+    def __init__(self, path: Path, db: SqliteDatabase, read_only: bool = False) -> None:
         self.path = Path(path)
         self.db = db
         self.originals = OriginalsStore(self.path / ORIGINALS)
+        self.read_only = read_only  # on a disk Qirtas cannot write to: reading, searching, exporting only
 
     # ---- opening -----------------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike, create: bool = True) -> Archive:
+    def open(cls, path: str | os.PathLike, create: bool = True, read_only: bool | None = None) -> Archive:
+        """Open the archive in `path` (creating it when `create` and the folder is empty or absent).
+        `read_only`: None decides by whether the folder and database may be written (or
+        `QIRTAS_READ_ONLY=1`); a read-only archive can be read, searched, verified and exported."""
         path = Path(path).expanduser().resolve()
         db_path = path / DB_NAME
+        if read_only is None:
+            read_only = os.environ.get("QIRTAS_READ_ONLY") == "1" or (
+                db_path.exists() and not (os.access(path, os.W_OK) and os.access(db_path, os.W_OK))
+            )
         if not db_path.exists():
-            if not create:
+            if not create or read_only:
                 raise ArchiveError(_("There is no Qirtas archive in {folder}.").format(folder=path))
             if path.exists() and any(p for p in path.iterdir() if p.name != ORIGINALS):
                 raise ArchiveError(
@@ -200,13 +209,29 @@ class Archive:
                         folder=path
                     )
                 )
-            path.mkdir(parents=True, exist_ok=True)
+            path.mkdir(parents=True, exist_ok=True)  # an OSError names its path: the CLI and GUI say it
         try:
-            db = schema.connect(db_path)
+            db = schema.connect(db_path, read_only=read_only)
         except schema.SchemaError as error:
             raise ArchiveError(str(error)) from error
+        except DatabaseError as error:  # not a database, damaged, unreadable: the CLI names its kind
+            raise ArchiveError(
+                _("The archive database {path} cannot be opened ({reason}).").format(
+                    path=db_path, reason=error
+                )
+            ) from error
         _freeze_start_up_objects()
-        return cls(path, db)
+        return cls(path, db, read_only)
+
+    def refuse_writes(self) -> None:
+        """Raise a sentence when this archive is read-only (before any file is written for a change)."""
+        if self.read_only:
+            raise ArchiveError(
+                _(
+                    "The archive {folder} is read-only (on a disk Qirtas cannot write to): it can be read, "
+                    "searched, verified and exported, not changed. Copy it to a writable disk to change it."
+                ).format(folder=self.path)
+            )
 
     def close(self) -> None:
         schema.disconnect(self.db)
@@ -243,6 +268,7 @@ class Archive:
         without a document is an orphan that `verify --repair` sets aside), then the documents are
         committed. Files whose SHA-256 is already archived come back as duplicates.
         """
+        self.refuse_writes()
         known = self._ids_for_hashes([item.sha256 for item in items])
         to_store: dict[str, NewDocument] = {}
         for item in items:
@@ -340,6 +366,7 @@ class Archive:
 
     def replace_extraction(self, document_id: int, extracted: Extracted, reason: str) -> Document:
         """Re-read a document from its original (e.g. with a password); the original is untouched."""
+        self.refuse_writes()
         with self.db.atomic("IMMEDIATE"):
             document = self.get(document_id)
             document.title = extracted.title or document.title
@@ -359,6 +386,7 @@ class Archive:
 
     def update_document(self, document_id: int, **fields) -> Document:
         """Edit title, date or language (an archivist's correction), recorded in the audit trail."""
+        self.refuse_writes()
         allowed = {"title", "date", "language"}
         unknown = set(fields) - allowed
         if unknown:
@@ -378,6 +406,7 @@ class Archive:
 
     def delete_document(self, document_id: int) -> None:
         """Remove a document from the catalogue. Its original stays in the store (verify reports it)."""
+        self.refuse_writes()
         with self.db.atomic("IMMEDIATE"):
             document = self.get(document_id)
             search.remove_document(document_id)
@@ -510,10 +539,13 @@ class Archive:
         place: str = "",
     ) -> Tag:
         """The tag with these names, created if it does not exist yet."""
+        self.refuse_writes()
         if facet not in ("event", "region", "theme"):
             raise ArchiveError(_("Unknown facet {facet!r}: use event, region or theme.").format(facet=facet))
         if not (name_en or name_ar):
             raise ArchiveError(_("A tag needs a name in English or Arabic."))
+        if all(shows_nothing(name) for name in (name_en, name_ar) if name):  # from a bag, the GUI, a script
+            raise ArchiveError(_("A tag name needs visible letters, not only spaces or invisible marks."))
         existing = (name_en and self.find_tag(facet, name_en)) or (name_ar and self.find_tag(facet, name_ar))
         if existing:
             return existing
@@ -547,6 +579,7 @@ class Archive:
 
     def tag_documents(self, document_ids: Iterable[int], tag: Tag, suggested: bool = False) -> int:
         """Attach `tag` to documents (in one transaction); returns how many gained it."""
+        self.refuse_writes()
         wanted = list(dict.fromkeys(document_ids))
         with self.db.atomic("IMMEDIATE"):
             existing = self._existing_ids(wanted)
@@ -589,6 +622,7 @@ class Archive:
         return found
 
     def untag_documents(self, document_ids: Iterable[int], tag: Tag) -> int:
+        self.refuse_writes()
         removed = 0
         with self.db.atomic("IMMEDIATE"):
             for document_id in document_ids:
@@ -656,6 +690,7 @@ class Archive:
 
     # ---- provenance --------------------------------------------------------------------------------
     def audit(self, action: str, document_id: int | None, **details) -> None:
+        self.refuse_writes()
         self.db.execute_sql(
             "INSERT INTO auditevent (time, action, document_id, details) VALUES (?, ?, ?, ?)",
             (utcnow(), action, document_id, AuditEvent.details.db_value(details)),

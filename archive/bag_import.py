@@ -78,6 +78,7 @@ def import_bag(
     SHA-256) are reported as duplicates and gain the bag's tags. The restore is all or nothing: refused,
     failed or cancelled, it leaves the archive as it was.
     """
+    archive.refuse_writes()
     report = BagImportReport(str(bag_path))
     # Progress: checking the bag counts as the first half, writing as the second. Everything is checked
     # before the first write, so a refused bag leaves the archive as it was.

@@ -675,6 +675,7 @@ def import_paths(
     Reading is pipelined: while one batch is written (originals renamed into place, one disk flush, one
     transaction), worker processes read and extract the next files, so both cores stay busy.
     """
+    archive.refuse_writes()
     options = options or ImportOptions()
     # Never import the archive into itself (a folder import that contains the archive folder).
     files, missing = collect_files(paths, skip=archive.path, follow_symlinks=options.follow_symlinks)

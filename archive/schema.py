@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from playhouse.migrate import SqliteMigrator, migrate
 from qirtas.archive import search
 from qirtas.archive.models import MODELS, ReviewPair, SchemaInfo, database
 from qirtas.archive.store import text_digest
+from qirtas.i18n import _
 
 SCHEMA_VERSION = 4
 PRAGMAS = {
@@ -76,14 +78,34 @@ def _keep_text_digests(db: SqliteDatabase) -> None:
     )
 
 
-def connect(path: Path) -> SqliteDatabase:
+# A read-only archive (a DVD, a write-protected disk, a read-only share): no journal mode to set, and
+# SQLite refuses any write ("attempt to write a readonly database") however it is attempted.
+READ_ONLY_PRAGMAS = {
+    **{name: value for name, value in PRAGMAS.items() if name not in ("journal_mode", "synchronous")},
+    "query_only": 1,
+}
+
+
+def connect(path: Path, read_only: bool = False) -> SqliteDatabase:
     """Open (or create) the database file; the models use it in threads bound to it (and, by default,
-    in threads bound to none, until another archive opens)."""
-    db = SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=30)
+    in threads bound to none, until another archive opens).
+
+    Read-only: `mode=ro` where SQLite can still keep its shared-memory file beside the database, else
+    (a folder nobody can write to) `immutable=1`, which promises SQLite that nobody changes the file."""
+    if read_only:
+        wal = path.with_name(path.name + "-wal")
+        committed_in_wal = wal.exists() and wal.stat().st_size > 0  # `immutable` would not read it
+        mode = "mode=ro" if committed_in_wal or os.access(path.parent, os.W_OK) else "immutable=1"
+        db = SqliteDatabase(f"{path.as_uri()}?{mode}", uri=True, pragmas=READ_ONLY_PRAGMAS, timeout=30)
+    else:
+        db = SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=30)
     db.register_function(text_digest, DIGEST_FUNCTION, 2, deterministic=True)  # every connection
     db.connect(reuse_if_open=True)
     with database.bound(db):
-        prepare(db)
+        if read_only:
+            _check_readable(db, path.parent)
+        else:
+            prepare(db)
     database.opened(db)
     return db
 
@@ -109,6 +131,18 @@ def set_info(key: str, value: str) -> None:
 def get_info(key: str) -> str | None:
     row = SchemaInfo.get_or_none(SchemaInfo.key == key)
     return row.value if row else None
+
+
+def _check_readable(db: SqliteDatabase, folder: Path) -> None:
+    """A read-only archive cannot be migrated or re-indexed: it must be of this version already."""
+    version = schema_version(db)
+    if version != SCHEMA_VERSION or get_info("index_version") != search.INDEX_VERSION:
+        raise SchemaError(
+            _(
+                "The archive {folder} is read-only and was written by another version of Qirtas (schema "
+                "{version}); copy it to a disk you can write to and open the copy."
+            ).format(folder=folder, version=version)
+        )
 
 
 def prepare(db: SqliteDatabase) -> None:

@@ -183,6 +183,7 @@ def repair(
     Orphans are judged while holding the database's write lock too, so no document is committed
     meanwhile by a writer that does not take the store lock (one file added by the window, a bag).
     """
+    archive.refuse_writes()
     with archive.originals.exclusive() as alone:
         if not alone:
             raise ArchiveError(_("An import is running in this archive; try again when it ends."))

@@ -24,9 +24,9 @@ from qirtas.cli.main import (
     document_id,
     emit,
 )
-from qirtas.cli.output import escape_field, escape_text, shows_nothing
+from qirtas.cli.output import escape_field, escape_text
 from qirtas.i18n import _
-from qirtas.i18n.script import paragraph_language
+from qirtas.i18n.script import paragraph_language, shows_nothing
 
 
 def register(subparsers, common) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 
 # Lone surrogates are the undecodable bytes of a file name: printed raw, they would not even encode.
 _BIDI_AND_SEPARATORS = "\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff"
@@ -45,17 +44,3 @@ def json_text(payload: object) -> str:
     and lone surrogates as \\u escapes: still valid JSON, decoding to the very same values."""
     text = json.dumps(payload, ensure_ascii=False, indent=None, default=str)
     return _UNSAFE_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
-
-
-# Characters that show nothing alone: spaces, format characters (zero-width space, joiners, BOM, bidi
-# marks and controls), controls, lone combining marks, and the letters that are drawn as blanks.
-_INVISIBLE_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me"}
-_BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800", "\u180e"}
-
-
-def shows_nothing(name: str) -> bool:
-    """True for a name made only of spaces and invisible characters (it would look like no name)."""
-    return all(
-        char.isspace() or char in _BLANK_LETTERS or unicodedata.category(char) in _INVISIBLE_CATEGORIES
-        for char in name
-    )

@@ -21,6 +21,7 @@ from qirtas.desktop.qt import (
     Qt,
     QTranslator,
 )
+from qirtas.desktop.read_only import show_read_only_banner
 from qirtas.desktop.session import Session
 from qirtas.desktop.window import MainWindow
 from qirtas.i18n import _, current_language, setup_i18n
@@ -152,6 +153,8 @@ class Application:
         assert self.session is not None
         previous = self.window
         window = MainWindow(self.session, self.settings)
+        if self.session.archive.read_only:
+            show_read_only_banner(window)
         window.open_archive_requested.connect(self.open_archive)
         window.language_requested.connect(self.switch_language)
         window.digits_requested.connect(self.switch_digits)

@@ -22,6 +22,9 @@ def error_sentence(error: BaseException) -> str:
     """What went wrong, in words: archive and import errors carry their own sentence."""
     if isinstance(error, ArchiveError | ExtractionError):
         return str(error)
+    database = _database_sentence(error)
+    if database is not None:
+        return database
     if isinstance(error, PermissionError):
         return _("Qirtas is not allowed to read or write {path}.").format(path=error.filename or "")
     if isinstance(error, FileNotFoundError):
@@ -29,6 +32,24 @@ def error_sentence(error: BaseException) -> str:
     if isinstance(error, OSError):
         return _("The disk reported a problem: {reason}.").format(reason=error.strerror or str(error))
     return unexpected_sentence(error, current_log())
+
+
+def _database_sentence(error: BaseException) -> str | None:
+    """SQLite's refusals that a person can act on, found anywhere in the exception's chain."""
+    link: BaseException | None = error
+    for _depth in range(8):
+        if link is None:
+            return None
+        message = str(link).lower()
+        if "readonly database" in message or ("read-only" in message and "database" in message):
+            return _(
+                "This archive is read-only (on a disk Qirtas cannot write to): it can be read, searched, "
+                "verified and exported, not changed."
+            )
+        if "database or disk is full" in message:
+            return _("The disk holding the archive is full; free some space and try again.")
+        link = link.__cause__ or link.__context__
+    return None
 
 
 def unexpected_sentence(error: BaseException, log: Path | None) -> str:

@@ -229,3 +229,17 @@ def text_pieces(text: str) -> list[str]:
         if counted is text:
             return pieces
     return text.split()
+
+
+# Characters that show nothing alone: spaces, format characters (zero-width space, joiners, BOM, bidi
+# marks and controls), controls, lone combining marks, and the letters that are drawn as blanks.
+_INVISIBLE_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me"}
+_BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800", "\u180e"}
+
+
+def shows_nothing(name: str) -> bool:
+    """True for a name made only of spaces and invisible characters (it would look like no name)."""
+    return all(
+        char.isspace() or char in _BLANK_LETTERS or unicodedata.category(char) in _INVISIBLE_CATEGORIES
+        for char in name
+    )

@@ -70,8 +70,8 @@ def test_a_full_disk_is_one_sentence_not_a_chain_of_four_errors(tmp_path, capsys
     import_seeds(capsys, folder)
     connect = schema.connect
 
-    def no_room_to_grow(path):
-        db = connect(path)
+    def no_room_to_grow(path, read_only=False):
+        db = connect(path, read_only)
         pages = db.execute_sql("PRAGMA page_count").fetchone()[0]
         db.execute_sql(f"PRAGMA max_page_count = {pages}")
         return db
