@@ -56,7 +56,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
+    QAbstractSpinBox,
     QApplication,
     QComboBox,
     QCompleter,
@@ -80,6 +82,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSlider,
     QSplitter,
     QStackedWidget,
     QStatusBar,
@@ -109,7 +112,9 @@ except ImportError:  # pragma: no cover - depends on the installation
     QPdfView = None
 
 __all__ = [
+    "QAbstractButton",
     "QAbstractItemView",
+    "QAbstractSpinBox",
     "QAbstractTableModel",
     "QAction",
     "QActionGroup",
@@ -164,6 +169,7 @@ __all__ = [
     "QSelectionFlag",
     "QSettings",
     "QSize",
+    "QSlider",
     "QSortFilterProxyModel",
     "QSplitter",
     "QStackedWidget",
@@ -172,6 +178,7 @@ __all__ = [
     "QStatusBar",
     "QStringListModel",
     "QStyle",
+    "QTabBar",
     "QTableView",
     "QTest",
     "QTextBlockFormat",
