@@ -24,6 +24,7 @@ from qirtas.archive.models import (
     Tag,
     bound_database,
     database,
+    tuples,
     utcnow,
 )
 from qirtas.archive.store import OriginalsStore, sha256_bytes, text_digest
@@ -131,7 +132,7 @@ def _document_row(document_id: int, item: NewDocument, now: str) -> tuple:
         item.size,
         len(extracted.page_starts),
         _json(extracted.page_starts) if extracted.page_starts else "[]",
-        date.isoformat() if hasattr(date, "isoformat") else date,
+        date.isoformat() if isinstance(date, dt.date) else date,
         extracted.status,
         _json(extracted.metadata) if extracted.metadata else "{}",
         _json(extracted.warnings) if extracted.warnings else "[]",
@@ -276,9 +277,12 @@ class Archive:
                 to_store[item.sha256] = item
             elif item.staged is not None:
                 self.originals.discard(item.staged)  # a duplicate's temp file
-        written = self.originals.stage_many(
-            [(sha, item.data) for sha, item in to_store.items() if item.staged is None], durable=durable_each
-        )
+        written: list[str | Path] = [
+            *self.originals.stage_many(
+                [(sha, item.data) for sha, item in to_store.items() if item.staged is None],
+                durable=durable_each,
+            )
+        ]
         staged = [(sha, item.staged) for sha, item in to_store.items() if item.staged is not None]
         if durable_each:
             written += [self.originals.place(sha, incoming, durable=True) for sha, incoming in staged]
@@ -522,7 +526,7 @@ class Archive:
         wanted = _folded(name)
         if not wanted:
             return None
-        names = Tag.select(Tag.id, Tag.name_en, Tag.name_ar).where(Tag.facet == facet).tuples()
+        names = tuples(Tag.select(Tag.id, Tag.name_en, Tag.name_ar).where(Tag.facet == facet))
         for tag_id, name_en, name_ar in names:
             if wanted in (_folded(name_en), _folded(name_ar)):
                 return Tag.get_by_id(tag_id)
@@ -565,7 +569,7 @@ class Archive:
     def tag_ids_with_descendants(self, tag_ids: Iterable[int]) -> list[int]:
         """The tags and every tag below them (Central Asia → Tajikistan → Dushanbe)."""
         children: dict[int, list[int]] = {}
-        for tag_id, parent_id in Tag.select(Tag.id, Tag.parent).where(Tag.parent.is_null(False)).tuples():
+        for tag_id, parent_id in tuples(Tag.select(Tag.id, Tag.parent).where(Tag.parent.is_null(False))):
             children.setdefault(parent_id, []).append(tag_id)
         seen: list[int] = []
         pending = list(tag_ids)
@@ -589,9 +593,11 @@ class Archive:
             already = {
                 row[0]
                 for start in range(0, len(wanted), 500)
-                for row in DocumentTag.select(DocumentTag.document)
-                .where((DocumentTag.tag == tag) & DocumentTag.document.in_(wanted[start : start + 500]))
-                .tuples()
+                for row in tuples(
+                    DocumentTag.select(DocumentTag.document).where(
+                        (DocumentTag.tag == tag) & DocumentTag.document.in_(wanted[start : start + 500])
+                    )
+                )
             }
             new = [i for i in wanted if i not in already]
             now, label = utcnow(), tag.label()
@@ -616,9 +622,7 @@ class Archive:
         found: set[int] = set()
         for start in range(0, len(document_ids), 500):
             chunk = document_ids[start : start + 500]
-            found.update(
-                row[0] for row in Document.select(Document.id).where(Document.id.in_(chunk)).tuples()
-            )
+            found.update(row[0] for row in tuples(Document.select(Document.id).where(Document.id.in_(chunk))))
         return found
 
     def untag_documents(self, document_ids: Iterable[int], tag: Tag) -> int:

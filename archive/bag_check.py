@@ -12,6 +12,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeGuard
 
 from qirtas.archive.archive import ArchiveError
 from qirtas.archive.bag_export import BAG_FORMAT_VERSION
@@ -400,7 +401,7 @@ def _check_tags_of(record: dict, vocabulary: dict[int, dict]) -> None:
             )
 
 
-def _is_id(value) -> bool:
+def _is_id(value: object) -> TypeGuard[int]:
     return type(value) is int and 1 <= value <= MAX_ID
 
 

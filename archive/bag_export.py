@@ -10,6 +10,7 @@ import shutil
 import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import TextIO
 
 from qirtas.archive.archive import Archive, ArchiveError
 from qirtas.archive.export_records import (
@@ -162,7 +163,8 @@ class _LazyFile:
     """A JSON Lines file made only when the first line is written."""
 
     def __init__(self, path: Path) -> None:
-        self.path, self._out = path, None
+        self.path = path
+        self._out: TextIO | None = None
 
     def write(self, line: str) -> None:
         if self._out is None:

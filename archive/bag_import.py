@@ -31,6 +31,7 @@ from qirtas.archive.models import (
     DocumentTag,
     Tag,
     database,
+    tuples,
     uses_archive,
 )
 from qirtas.archive.store import sha256_bytes
@@ -164,9 +165,11 @@ def _remove_placed(archive: Archive, placed: list[str]) -> None:
         named = {
             sha
             for start in range(0, len(by_hash), 500)
-            for (sha,) in Document.select(Document.sha256)
-            .where(Document.sha256.in_(list(by_hash)[start : start + 500]))
-            .tuples()
+            for (sha,) in tuples(
+                Document.select(Document.sha256).where(
+                    Document.sha256.in_(list(by_hash)[start : start + 500])
+                )
+            )
         }
     except DatabaseError:
         return
@@ -281,11 +284,9 @@ def _restore_batch(
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     with archive.db.atomic("IMMEDIATE"):
         hashes = [record["sha256"] for record, _data, _text in prepared]
-        known = dict(
-            Document.select(Document.sha256, Document.id).where(Document.sha256.in_(hashes)).tuples()
-        )
+        known = dict(tuples(Document.select(Document.sha256, Document.id).where(Document.sha256.in_(hashes))))
         wanted_ids = [record["id"] for record, _data, _text in prepared]
-        taken = {i for (i,) in Document.select(Document.id).where(Document.id.in_(wanted_ids)).tuples()}
+        taken = {i for (i,) in tuples(Document.select(Document.id).where(Document.id.in_(wanted_ids)))}
         events: list[dict] = []
         attached: list[dict] = []
         for record, data, text in prepared:

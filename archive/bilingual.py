@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from peewee import fn
 from qirtas.archive.alignment import Bead, align
 from qirtas.archive.archive import Archive, ArchiveError
-from qirtas.archive.models import REVIEW_STATUSES, DocumentLink, ReviewPair, uses_archive, utcnow
+from qirtas.archive.models import REVIEW_STATUSES, DocumentLink, ReviewPair, tuples, uses_archive, utcnow
 from qirtas.archive.translation_candidates import archive_lexicon
 from qirtas.i18n.script import split_paragraphs
 
@@ -398,7 +398,7 @@ def review_progress(archive: Archive, document_ids: list[int] | None = None) -> 
     """
     wanted = None if document_ids is None else set(document_ids)
     progress: dict[int, Progress] = {}
-    for pair in DocumentLink.select(DocumentLink.document, DocumentLink.translation).tuples():
+    for pair in tuples(DocumentLink.select(DocumentLink.document, DocumentLink.translation)):
         for document_id in pair:
             if wanted is None or document_id in wanted:
                 progress[document_id] = Progress()
@@ -406,7 +406,7 @@ def review_progress(archive: Archive, document_ids: list[int] | None = None) -> 
         query = ReviewPair.select(column, ReviewPair.status, fn.COUNT(ReviewPair.id)).group_by(
             column, ReviewPair.status
         )
-        for document_id, status, count in query.tuples():
+        for document_id, status, count in tuples(query):
             if document_id not in progress:
                 continue
             tally = progress[document_id]

@@ -14,7 +14,7 @@ from qirtas.archive import schema
 from qirtas.archive.archive import DB_NAME, ORIGINALS, Archive, ArchiveError
 from qirtas.archive.bilingual import link
 from qirtas.archive.importing import ImportReport, import_paths
-from qirtas.archive.models import Document, DocumentLink, DocumentTag, ReviewPair, Tag
+from qirtas.archive.models import Document, DocumentLink, DocumentTag, ReviewPair, Tag, tuples
 from qirtas.archive.regions import ensure_region
 from qirtas.archive.suggest import rejected_keys
 from qirtas.archive.suggest_themes import KEYWORDS_INFO
@@ -147,8 +147,8 @@ def _difference(path: Path, fresh: Path) -> dict[str, int]:
 def _contents(path: Path) -> dict[str, set]:
     """The demo archive in `path` as sets of comparable values (by SHA-256 and names, not ids)."""
     with Archive.open(path, create=False) as archive:
-        sha = dict(Document.select(Document.id, Document.sha256).tuples())
-        rows = {tag.id: tag for tag in Tag.select()}
+        sha: dict[int, str] = dict(tuples(Document.select(Document.id, Document.sha256)))
+        rows: dict[int | None, Tag] = {tag.id: tag for tag in Tag.select()}  # None: no tag, no parent
 
         def tag_key(tag_id: int | None) -> tuple:
             tag = rows.get(tag_id)

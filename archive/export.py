@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -100,9 +100,12 @@ def export(
     remove_stale_partials(destination)
     ids = archive.document_ids() if document_ids is None else list(dict.fromkeys(document_ids))
     report = ExportReport(format, str(destination))
-    writer = {"csv": _write_csv, "jsonl": _write_jsonl, "bagit": partial(write_bag, damaged=report.damaged)}[
-        format
-    ]
+    writers: dict[str, Callable[..., int]] = {
+        "csv": _write_csv,
+        "jsonl": _write_jsonl,
+        "bagit": partial(write_bag, damaged=report.damaged),
+    }
+    writer = writers[format]
     try:
         report.documents = writer(archive, ids, destination, progress, cancel, whole=document_ids is None)
     except ExportCancelled:

@@ -487,7 +487,7 @@ class _Reader:
         self.files = files
         self.settings = settings
         self.pool = workers.pool if workers else None
-        count = workers.count if workers else 1
+        count = workers.processes if workers else 1
         self.chunk = max(4, min(_CHUNK_FILES, -(-len(files) // (count * 4))))
         self.ahead = max(ahead, self.chunk * count * 2)
         # Large files: results of a few chunks only (each at most `_CHUNK_BYTES` and a file) read ahead.
@@ -549,9 +549,11 @@ class _Reader:
             self.pending.append((paths, None if here else self._submit(paths)))
 
     def _start_workers(self, count: int) -> None:
+        pool = self.pool
         try:
-            for started in [self.pool.submit(_started) for _ in range(count)]:
-                started.result()
+            if pool is not None:  # None once `_submit` found the pool broken
+                for started in [pool.submit(_started) for _ in range(count)]:
+                    started.result()
         except Exception:  # a broken pool shows itself again on the first real task
             pass
         finally:
@@ -596,7 +598,7 @@ def _started() -> bool:
 
 class _Workers(NamedTuple):
     pool: ProcessPoolExecutor
-    count: int
+    processes: int
     started: bool  # ready now (forked), or still starting (from a fork server)
 
 

@@ -26,7 +26,7 @@ import ftfy
 import ftfy.bad_codecs  # registers the sloppy-windows-125x codecs
 from peewee import JOIN, CharField, DateTimeField, IntegerField
 from qirtas.archive.archive import Archive
-from qirtas.archive.models import BaseModel, Document, uses_archive, utcnow
+from qirtas.archive.models import BaseModel, Document, tuples, uses_archive, utcnow
 from qirtas.archive.suggest_text import excerpt
 from qirtas.i18n import N_
 from qirtas.i18n.script import script_of
@@ -139,7 +139,7 @@ def _reencode(piece: str) -> tuple[str, str] | None:
 
 
 def _code_page_chars(first: int, last: int) -> str:
-    chars = set()
+    chars: set[str] = set()
     for codec in ("sloppy-windows-1252", "sloppy-windows-1256"):
         chars.update(bytes(range(first, last + 1)).decode(codec))
     return "".join(sorted(chars))
@@ -378,7 +378,7 @@ def _refresh(
     )
     if ids is not None:
         stale_query = stale_query.where(Document.id.in_(list(ids)))
-    stale = [row[0] for row in stale_query.tuples()]
+    stale = [row[0] for row in tuples(stale_query)]
     for start in range(0, len(stale), 500):
         rows = []
         for document in Document.select().where(Document.id.in_(stale[start : start + 500])):
@@ -411,7 +411,7 @@ def document_ids_with(archive: Archive, kinds: Iterable[str] | None = None) -> l
             clause = IntegrityCheck.kinds.contains(f" {kind} ")
             condition = clause if condition is None else condition | clause
         query = query.where(condition)
-    return [row[0] for row in query.order_by(IntegrityCheck.document_id).tuples()]
+    return [row[0] for row in tuples(query.order_by(IntegrityCheck.document_id))]
 
 
 @uses_archive

@@ -7,13 +7,15 @@ import datetime as dt
 import functools
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any, cast
 
 from peewee import (
     SQL,
     AutoField,
+    BaseQuery,
     BooleanField,
     CharField,
     DatabaseProxy,
@@ -53,7 +55,7 @@ class ArchiveDatabase(DatabaseProxy):
         object.__setattr__(self, "_open_lock", threading.Lock())
         super().__init__()
 
-    @property  # type: ignore[override]
+    @property
     def obj(self):
         bound = _bound.get()
         if bound is not None:
@@ -113,6 +115,12 @@ def uses_archive(function: Callable) -> Callable:
     return bound_function
 
 
+def tuples(query: BaseQuery) -> Iterable[tuple[Any, ...]]:
+    """``query.tuples()``, typed as the rows it yields (peewee's stubs give it the query's own type, so a
+    model query's tuples would read as model instances)."""
+    return cast("Iterable[tuple[Any, ...]]", query.tuples())
+
+
 FACETS = ("event", "region", "theme")
 
 
@@ -161,6 +169,7 @@ class Tag(BaseModel):
     name_en = TextField(default="")
     name_ar = TextField(default="")
     parent = ForeignKeyField("self", null=True, backref="children", on_delete="SET NULL")
+    parent_id: int | None  # each foreign key's column, which peewee adds as `<name>_id` (declared for mypy)
     # Regions from CLDR carry their code (ISO 3166 country or UN M.49 region); events a date and place.
     code = CharField(null=True)
     date = DateField(null=True)
@@ -179,6 +188,8 @@ class Tag(BaseModel):
 class DocumentTag(BaseModel):
     document = ForeignKeyField(Document, backref="document_tags", on_delete="CASCADE")
     tag = ForeignKeyField(Tag, backref="document_tags", on_delete="CASCADE")
+    document_id: int
+    tag_id: int
     added_by = CharField(default="user")
     added_at = DateTimeField(default=utcnow)
     suggested = BooleanField(default=False)  # True when the user accepted a suggestion
@@ -192,6 +203,8 @@ class DocumentLink(BaseModel):
 
     document = ForeignKeyField(Document, backref="links_out", on_delete="CASCADE")
     translation = ForeignKeyField(Document, backref="links_in", on_delete="CASCADE")
+    document_id: int
+    translation_id: int
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
@@ -222,6 +235,8 @@ class ReviewPair(BaseModel):
     id = AutoField()
     document = ForeignKeyField(Document, backref="review_pairs", on_delete="CASCADE")
     translation = ForeignKeyField(Document, backref="reviewed_translations", on_delete="CASCADE")
+    document_id: int
+    translation_id: int
     position = IntegerField()
     en_first = IntegerField(default=0)
     en_count = IntegerField(default=1)

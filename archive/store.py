@@ -8,6 +8,7 @@ import itertools
 import os
 import random
 import stat
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -32,7 +33,7 @@ def text_digest(title: str | None, text: str | None) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_file(path: Path) -> str:
+def sha256_file(path: str | os.PathLike[str]) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         while chunk := handle.read(_CHUNK):
@@ -40,7 +41,7 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def flush_to_disk(paths: list[Path] | list[str]) -> None:
+def flush_to_disk(paths: Sequence[str | os.PathLike[str]]) -> None:
     """One durable flush for a batch of written files and their folders."""
     if hasattr(os, "sync"):
         os.sync()
@@ -139,13 +140,13 @@ class OriginalsStore:
         if len(files) < 8:
             return [self.stage(sha, data, durable=durable) for sha, data in files]
         with ThreadPoolExecutor(max_workers=4, thread_name_prefix="qirtas-store") as pool:
-            return list(pool.map(lambda file: self.stage(*file, durable=durable), files))
+            return list(pool.map(lambda file: self.stage(file[0], file[1], durable=durable), files))
 
-    def flush(self, paths: list[Path] | list[str]) -> None:
+    def flush(self, paths: Sequence[str | os.PathLike[str]]) -> None:
         flush_to_disk(paths)
 
     def flush_in_background(
-        self, paths: list[Path] | list[str], place: Sequence[tuple[str, str | os.PathLike]] = ()
+        self, paths: Sequence[str | os.PathLike[str]], place: Sequence[tuple[str, str | os.PathLike]] = ()
     ) -> Callable[[], None]:
         """Start in a thread `place()` of each (sha256, temp file) in `place`, then `flush()` of those and
         `paths` (system calls that mostly wait on the disk), and return the function that waits for it to
@@ -285,7 +286,7 @@ class ArchiveLock:
         if handle is None:
             return
         try:
-            if os.name == "nt":  # pragma: no cover - Windows
+            if sys.platform == "win32":  # pragma: no cover - Windows
                 import msvcrt
 
                 os.lseek(handle, self._range[0], os.SEEK_SET)
@@ -294,7 +295,7 @@ class ArchiveLock:
             os.close(handle)  # POSIX: closing drops the flock
 
     def _lock(self, handle: int, exclusive: bool, wait: bool) -> bool:
-        if os.name != "nt":
+        if sys.platform != "win32":
             import fcntl
 
             flags = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | (0 if wait else fcntl.LOCK_NB)
@@ -321,7 +322,7 @@ def process_alive(pid: int) -> bool:
     """Whether a process with this id runs on this machine (a leftover's owner, by the pid in its name)."""
     if pid <= 0:
         return False
-    if os.name == "nt":  # pragma: no cover - Windows: os.kill(pid, 0) would end the process there
+    if sys.platform == "win32":  # pragma: no cover - Windows: os.kill(pid, 0) would end the process there
         import ctypes
 
         handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # QUERY_LIMITED_INFORMATION

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from qirtas.archive import schema
 from qirtas.archive.archive import Archive, ArchiveError
-from qirtas.archive.models import AuditEvent, Document, DocumentTag, Tag, uses_archive
+from qirtas.archive.models import AuditEvent, Document, DocumentTag, Tag, tuples, uses_archive
 from qirtas.archive.regions import M49_PARENT, ensure_region, region_names
 from qirtas.archive.suggest_events import PlaceHit, find_events, name_key, similarity
 from qirtas.archive.suggest_places import (
@@ -159,6 +159,7 @@ class Suggester:
         by_name = {fold_phrase(n): p for p in places if p.city for n in (p.name_en, p.name_ar) if n}
         region_tags = self.archive.tags("region")
         labels = {tag.id: tag.label() for tag in region_tags}
+        place: Place | None  # a region tag may name no known place
         for place in places:
             parent = place.city.parent if place.city else M49_PARENT.get(place.code or "")
             if parent:
@@ -374,10 +375,8 @@ def known_for(documents: Sequence[Document]) -> dict[int, Known]:
     known = {document.id: Known() for document in documents}
     hashes = {document.id: document.sha256 for document in documents}
     ids = list(known)
-    for document_id, tag_id in (
-        DocumentTag.select(DocumentTag.document, DocumentTag.tag)
-        .where(DocumentTag.document.in_(ids))
-        .tuples()
+    for document_id, tag_id in tuples(
+        DocumentTag.select(DocumentTag.document, DocumentTag.tag).where(DocumentTag.document.in_(ids))
     ):
         known[document_id].tagged.add(tag_id)
     events = (
@@ -386,6 +385,7 @@ def known_for(documents: Sequence[Document]) -> dict[int, Known]:
         .order_by(AuditEvent.id)
     )
     for event in events:
+        assert event.document_id is not None  # the query selects these documents' events
         entry, details = known[event.document_id], event.details or {}
         if event.action == "untagged" and details.get("tag") is not None:
             entry.untagged.add(details["tag"])
@@ -408,7 +408,7 @@ _cached: tuple[tuple, Suggester] | None = None
 def vocabulary_signature(archive: Archive) -> tuple:
     """What a Suggester is built from: the tags and the theme keywords (a cheap read; compiling is not)."""
     tags = Tag.select(Tag.id, Tag.facet, Tag.name_en, Tag.name_ar, Tag.code, Tag.parent, Tag.date, Tag.place)
-    return (str(archive.db_path), hash(tuple(tags.tuples())), schema.get_info(KEYWORDS_INFO))
+    return (str(archive.db_path), hash(tuple(tuples(tags))), schema.get_info(KEYWORDS_INFO))
 
 
 @uses_archive

@@ -157,7 +157,11 @@ class Place:
 def cldr_places() -> list[Place]:
     places = []
     for code in Locale.parse("en").territories:
-        if code in NOT_PLACES or not ((code.isalpha() and len(code) == 2) or code in M49_PARENT):
+        if (
+            not isinstance(code, str)
+            or code in NOT_PLACES
+            or not ((code.isalpha() and len(code) == 2) or code in M49_PARENT)
+        ):
             continue
         name_en, name_ar = region_names(code)
         aliases_en, aliases_ar = ALIASES.get(code, ([], []))

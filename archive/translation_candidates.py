@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from peewee import fn
 from qirtas.archive.alignment import Lexicon, anchors
 from qirtas.archive.archive import Archive
-from qirtas.archive.models import Document, DocumentTag, Tag, uses_archive
+from qirtas.archive.models import Document, DocumentTag, Tag, tuples, uses_archive
 
 CANDIDATE_POOL = 400  # documents scored when suggesting translations
 PROFILE_CHARS = 30_000  # enough of a long text to tell what it is about, fast to read
@@ -40,8 +40,8 @@ class Candidate:
 
 def archive_lexicon() -> Lexicon:
     """Place names from CLDR plus every tag named in both languages (events, themes, cities)."""
-    names = Tag.select(Tag.name_en, Tag.name_ar).where((Tag.name_en != "") & (Tag.name_ar != "")).tuples()
-    return Lexicon(list(names))
+    names = Tag.select(Tag.name_en, Tag.name_ar).where((Tag.name_en != "") & (Tag.name_ar != ""))
+    return Lexicon(list(tuples(names)))
 
 
 def _opposite_languages(language: str) -> list[str] | None:
@@ -63,31 +63,31 @@ def candidates(archive: Archive, document_id: int, limit: int = 10) -> list[Cand
         pool = pool.where(Document.language.in_(languages))
     own_tags = {
         row[0]
-        for row in DocumentTag.select(DocumentTag.tag).where(DocumentTag.document == document_id).tuples()
+        for row in tuples(DocumentTag.select(DocumentTag.tag).where(DocumentTag.document == document_id))
     }
     # Score the likeliest first: same tags or date, then the nearest ids (imported together).
     tagged = set()
     if own_tags:
         tagged = {
             row[0]
-            for row in DocumentTag.select(DocumentTag.document)
-            .where(DocumentTag.tag.in_(list(own_tags)) & DocumentTag.document.in_(pool))
-            .tuples()
+            for row in tuples(
+                DocumentTag.select(DocumentTag.document).where(
+                    DocumentTag.tag.in_(list(own_tags)) & DocumentTag.document.in_(pool)
+                )
+            )
         }
     dated = set()
     if document.date:
-        dated = {row[0] for row in pool.where(Document.date == document.date).tuples()}
-    nearest = pool.order_by(fn.ABS(Document.id - document_id)).limit(CANDIDATE_POOL).tuples()
+        dated = {row[0] for row in tuples(pool.where(Document.date == document.date))}
+    nearest = tuples(pool.order_by(fn.ABS(Document.id - document_id)).limit(CANDIDATE_POOL))
     ids = list(dict.fromkeys([*tagged, *dated, *(row[0] for row in nearest)]))[:CANDIDATE_POOL]
     if not ids:
         return []
     lexicon = archive_lexicon()
     own = _profile(document, lexicon)
     tags_of: dict[int, set[int]] = {}
-    for doc, tag in (
-        DocumentTag.select(DocumentTag.document, DocumentTag.tag)
-        .where(DocumentTag.document.in_(ids))
-        .tuples()
+    for doc, tag in tuples(
+        DocumentTag.select(DocumentTag.document, DocumentTag.tag).where(DocumentTag.document.in_(ids))
     ):
         tags_of.setdefault(doc, set()).add(tag)
     found = []

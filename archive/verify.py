@@ -13,7 +13,7 @@ from pathlib import Path
 
 from qirtas.archive import search
 from qirtas.archive.archive import Archive, ArchiveError
-from qirtas.archive.models import Document, uses_archive
+from qirtas.archive.models import Document, tuples, uses_archive
 from qirtas.archive.store import sha256_file, text_digest
 from qirtas.i18n import _
 from qirtas.importers import STATUS_ENCRYPTED, ExtractionError
@@ -65,7 +65,7 @@ def verify(
     integrity = [row[0] for row in archive.db.execute_sql("PRAGMA integrity_check").fetchall()]
     if integrity != ["ok"]:
         report.problems.append(Problem("database", "; ".join(integrity)[:500]))
-    documents = list(Document.select(Document.id, Document.sha256).tuples())
+    documents = list(tuples(Document.select(Document.id, Document.sha256)))
     stored = archive.originals.all_hashes()
     for index, (document_id, sha) in enumerate(documents):
         if cancel and cancel():
@@ -165,7 +165,7 @@ def repair(
     found: VerifyReport,
     temp_grace_seconds: float = TEMP_GRACE_SECONDS,
     progress: Callable[[int, int], None] | None = None,
-    sources: Sequence[str | os.PathLike] = (),
+    sources: Sequence[str | os.PathLike[str]] = (),
 ) -> RepairReport:
     """Fix what `verify` found that can be fixed without losing anything.
 
@@ -195,7 +195,7 @@ def _repair(
     found: VerifyReport,
     temp_grace_seconds: float,
     progress: Callable[[int, int], None] | None,
-    sources: Sequence[str | os.PathLike],
+    sources: Sequence[str | os.PathLike[str]],
 ) -> RepairReport:
     result = RepairReport()
     steps = 3
@@ -210,7 +210,7 @@ def _repair(
     _rederive_texts(archive, found, result)
     # The write lock keeps another process from committing a document while its original is judged.
     with archive.db.atomic("IMMEDIATE"):
-        referenced = {sha for (sha,) in Document.select(Document.sha256).tuples()}
+        referenced = {sha for (sha,) in tuples(Document.select(Document.sha256))}
         for sha in sorted(archive.originals.all_hashes() - referenced):
             orphan_folder.mkdir(exist_ok=True)
             os.replace(archive.originals.path_for(sha), orphan_folder / sha)
@@ -274,14 +274,16 @@ def _rederive_texts(archive: Archive, found: VerifyReport, result: RepairReport)
 
 
 @uses_archive
-def heal_originals(archive: Archive, found: VerifyReport, sources: Sequence[str | os.PathLike]) -> list[dict]:
+def heal_originals(
+    archive: Archive, found: VerifyReport, sources: Sequence[str | os.PathLike[str]]
+) -> list[dict]:
     """Put back each missing or damaged original from the first file in `sources` (walked; only regular
     files of a size some needed original has are hashed) that has its SHA-256."""
     damaged = {p.sha256 for p in found.problems if p.kind == "corrupted-original" and p.sha256}
     stored = archive.originals.all_hashes()
     needed = {
         sha: size
-        for sha, size in Document.select(Document.sha256, Document.size).tuples()
+        for sha, size in tuples(Document.select(Document.sha256, Document.size))
         if sha not in stored or sha in damaged
     }
     sizes = Counter(needed.values())
@@ -302,7 +304,7 @@ def heal_originals(archive: Archive, found: VerifyReport, sources: Sequence[str 
     return healed
 
 
-def _files(sources: Sequence[str | os.PathLike]) -> Iterator[str]:
+def _files(sources: Sequence[str | os.PathLike[str]]) -> Iterator[str]:
     for source in sources:
         if os.path.isfile(source):
             yield os.fspath(source)

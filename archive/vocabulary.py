@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from qirtas.archive.archive import Archive, ArchiveError
-from qirtas.archive.models import DocumentTag, Tag, uses_archive
+from qirtas.archive.models import DocumentTag, Tag, tuples, uses_archive
 
 
 def _tag(tag_id: int) -> Tag:
@@ -31,9 +31,8 @@ def document_tag_ids(archive: Archive, document_ids: Sequence[int]) -> dict[int,
         DocumentTag.select(DocumentTag.document, DocumentTag.tag)
         .where(DocumentTag.document.in_(list(result)))
         .order_by(DocumentTag.document, DocumentTag.tag)
-        .tuples()
     )
-    for document_id, tag_id in query:
+    for document_id, tag_id in tuples(query):
         result[document_id].append(tag_id)
     return result
 
