@@ -4,17 +4,18 @@ English on the left and Arabic on the right (mirrored with the Arabic UI), each 
 and font; both sides share one row, so they scroll in step and the current pair is highlighted on both.
 Keys: A approve, R needs revision (then type the comment, Enter), U unreviewed, N next unreviewed,
 J / ↓ next pair, K / ↑ previous pair, M merge with the next pair, S split, Escape closes.
+Every change (and the alignment itself, which reading the pairs may store) runs on the session's write
+thread: the view moves on at once and shows the result when the write returns.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtGui import QAbstractTextDocumentLayout, QPen
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
-from qirtas.archive.archive import Archive, ArchiveError
+from qirtas.archive.archive import ArchiveError
 from qirtas.archive.bilingual import (
     APPROVED,
     NEEDS_REVISION,
@@ -25,13 +26,14 @@ from qirtas.archive.bilingual import (
     progress_of,
 )
 from qirtas.archive.models import ReviewPair
-from qirtas.archive.review_report import write_csv
+from qirtas.archive.review_report import ReviewReport, build_report, record_report, write_csv
 from qirtas.archive.translation_candidates import Candidate, candidates
 from qirtas.desktop.accessible import name_view
 from qirtas.desktop.fonts import ARABIC_READING_FAMILIES, LATIN_READING_FAMILIES, register_fonts
 from qirtas.desktop.qt import (
     QAbstractItemView,
     QAbstractTableModel,
+    QAbstractTextDocumentLayout,
     QAction,
     QApplication,
     QColor,
@@ -41,6 +43,7 @@ from qirtas.desktop.qt import (
     QFont,
     QHBoxLayout,
     QHeaderView,
+    QItemSelectionModel,
     QKeySequence,
     QLabel,
     QLineEdit,
@@ -48,11 +51,14 @@ from qirtas.desktop.qt import (
     QListWidgetItem,
     QModelIndex,
     QPalette,
+    QPen,
     QProgressBar,
     QPushButton,
     QSize,
     QStackedWidget,
     QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     Qt,
     QTableView,
     QTextDocument,
@@ -62,7 +68,8 @@ from qirtas.desktop.qt import (
     QWidget,
     Signal,
 )
-from qirtas.desktop.review_report_pdf import STATUS_LABELS, write_pdf
+from qirtas.desktop.review_report_pdf import STATUS_LABELS, render_pdf
+from qirtas.desktop.session import Session
 from qirtas.i18n import _, current_language
 from qirtas.i18n.formatting import format_count, format_number
 from qirtas.i18n.script import Direction, paragraph_direction
@@ -102,7 +109,10 @@ class PairTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def update_pair(self, pair: ReviewPair) -> None:  # a status or comment: the texts are unchanged
-        self.pairs[pair.position] = pair
+        position = pair.position
+        if position >= len(self.pairs) or self.pairs[position].en_text != pair.en_text:
+            return  # the pairs were read again meanwhile (a merge, a split): they already hold it
+        self.pairs[position] = pair
         self.dataChanged.emit(self.index(pair.position, 0), self.index(pair.position, STATUS_COLUMN))
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -225,14 +235,18 @@ class BilingualView(QWidget):
     """Review a document and its translation pair by pair. `document_id` may be either side."""
 
     changed = Signal()  # a status, comment, link or alignment was written (refresh filters and counts)
+    pairs_shown = Signal()  # the pairs arrived from the write thread (aligned if they had to be)
+    report_written = Signal(str)  # the path of a review report, once written and recorded
 
-    def __init__(self, archive: Archive, document_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, document_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         register_fonts()
-        self.archive = archive
+        self.session = session
+        self.archive = session.archive  # read here; written only through session.write()
         self.document_id = document_id
         self.review: Review | None = None
         self._loading = False
+        self._closed = False  # writes that return after the window closed touch no widget
         self.setWindowTitle(_("Translation review"))
 
         self.pages = QStackedWidget()
@@ -442,20 +456,33 @@ class BilingualView(QWidget):
         label.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
         label.setText(text)
 
-    def reload(self, row: int | None = None) -> None:
-        """Read the pairs again (re-aligned if either text changed) and keep the place."""
-        if self.review is None:
+    def reload(self, row: int | None = None, notice: str = "") -> None:
+        """Read the pairs again (re-aligned, on the write thread, if either text changed); keep the place
+        and, once they are shown, say `notice` under the table."""
+        review = self.review
+        if review is None:
             return
         row = self.current_row() if row is None else row
+
+        def read(pairs: list[ReviewPair]) -> None:
+            self._show_pairs(pairs, row, review)
+            self._say(notice)
+
+        self._write(review.pairs, read)
+
+    def _show_pairs(self, pairs: list[ReviewPair], row: int, review: Review | None = None) -> None:
+        if review is not None and review is not self.review:
+            return  # another translation was chosen meanwhile
         self._loading = True
         try:
-            self.model.set_pairs(self.review.pairs())
+            self.model.set_pairs(pairs)
         finally:
             self._loading = False
         self._update_progress()
         self.table.resizeRowsToContents()
         if self.model.rowCount():
             self.select_row(min(max(row, 0), self.model.rowCount() - 1))
+        self.pairs_shown.emit()
 
     def _show_candidates(self) -> None:
         document = self.archive.get(self.document_id)
@@ -498,9 +525,13 @@ class BilingualView(QWidget):
         item = self.candidate_list.currentItem()
         if item is None:
             return
-        link(self.archive, self.document_id, item.data(Qt.ItemDataRole.UserRole))
-        self.changed.emit()
-        self.open_document(self.document_id)
+        archive, document_id, other = self.archive, self.document_id, item.data(Qt.ItemDataRole.UserRole)
+
+        def linked(_made: bool) -> None:
+            self.changed.emit()
+            self.open_document(document_id)
+
+        self._write(lambda: link(archive, document_id, other), linked)
 
     # ---- moving ------------------------------------------------------------------------------------
     def current_row(self) -> int:
@@ -558,20 +589,16 @@ class BilingualView(QWidget):
 
     # ---- reviewing ---------------------------------------------------------------------------------
     def set_status(self, status: str) -> None:
-        """Set the current pair's status; approving moves on, needing revision asks for a comment."""
-        pair = self.current_pair()
-        if self.review is None or pair is None:
+        """Set the current pair's status; approving moves on, needing revision asks for a comment.
+        The view moves at once, so a run of A keys reviews a run of pairs while the writes follow."""
+        pair, review = self.current_pair(), self.review
+        if review is None or pair is None:
             return
-        updated = self._write(
-            lambda: self.review.set_review(
-                pair.position, status=status, comment=self.comment.text(), expected=pair
-            )
+        comment = self.comment.text()
+        self._write(
+            lambda: review.set_review(pair.position, status=status, comment=comment, expected=pair),
+            self._pair_written,
         )
-        if updated is None:
-            return
-        self.model.update_pair(updated)
-        self._update_progress()
-        self.changed.emit()
         if status == NEEDS_REVISION:
             self.comment.setFocus()
             self.comment.selectAll()
@@ -579,58 +606,67 @@ class BilingualView(QWidget):
             self.move(1)
 
     def save_comment(self) -> None:
-        pair = self.current_pair()
-        if self.review is None or pair is None or self.comment.text().strip() == pair.comment:
+        pair, review = self.current_pair(), self.review
+        if review is None or pair is None or self.comment.text().strip() == pair.comment:
             return
-        updated = self._write(
-            lambda: self.review.set_review(pair.position, comment=self.comment.text(), expected=pair)
+        comment = self.comment.text()
+        self._write(
+            lambda: review.set_review(pair.position, comment=comment, expected=pair), self._pair_written
         )
-        if updated is not None:
-            self.model.update_pair(updated)
-            self.changed.emit()
+
+    def _pair_written(self, updated: ReviewPair) -> None:
+        self.model.update_pair(updated)
+        self._update_progress()
+        self.changed.emit()
 
     def _comment_entered(self) -> None:
         self.save_comment()
         self.table.setFocus()
 
     def merge_with_next(self) -> None:
-        if self.review is None:
-            return
-        row = self.current_row()
-        if self._write(lambda: self.review.merge(row)) is not None:
-            self.reload(row)
-            self.changed.emit()
+        self._change_pairs(lambda review, row: review.merge(row))
 
     def split_current(self) -> None:
-        if self.review is None:
-            return
-        row = self.current_row()
-        if self._write(lambda: self.review.split(row)) is not None:
-            self.reload(row)
-            self.changed.emit()
+        self._change_pairs(lambda review, row: review.split(row))
 
     def realign(self) -> None:
-        if self.review is None:
+        self._change_pairs(lambda review, _row: review.realign())
+
+    def _change_pairs(self, change) -> None:
+        """Merge, split or re-align on the write thread; show the pairs it returns, at the same row."""
+        review, row = self.review, self.current_row()
+        if review is None:
             return
-        if self._write(lambda: self.review.realign()) is not None:
-            self.reload()
+
+        def changed(pairs: list[ReviewPair]) -> None:
+            self._show_pairs(pairs, row, review)
             self.changed.emit()
 
-    def _write(self, change):
-        """Run one change to the archive; a refusal is shown under the table, not raised."""
-        try:
-            result = change()
-        except AlignmentChanged:
-            self.reload()
-            self._say(
-                _("One of the texts has changed, so the pairs were aligned again. Nothing was changed.")
-            )
-            return None
-        except ArchiveError as error:
-            self._say(str(error))
-            return None
-        self._say("")
-        return result
+        self._write(lambda: change(review, row), changed)
+
+    def _write(self, change: Callable[[], Any], on_success: Callable[[Any], None]) -> None:
+        """Run one change on the session's write thread; a refusal is shown under the table, not raised."""
+
+        def succeeded(result: Any) -> None:
+            if not self._closed:
+                self._say("")
+                on_success(result)
+
+        def failed(error: BaseException) -> None:
+            if self._closed:  # the window has gone: the main window says it
+                self.session.failed.emit(error)
+            elif isinstance(error, AlignmentChanged):
+                self.reload(
+                    notice=_(
+                        "One of the texts has changed, so the pairs were aligned again. Nothing was changed."
+                    )
+                )
+            elif isinstance(error, ArchiveError):
+                self._say(str(error))
+            else:
+                self.session.failed.emit(error)
+
+        self.session.write(change, succeeded, failed)
 
     def _say(self, message: str) -> None:
         self.notice.setText(message)
@@ -658,21 +694,41 @@ class BilingualView(QWidget):
 
     def closeEvent(self, event) -> None:
         self.save_comment()  # a comment typed but not yet entered is kept, as when moving to another pair
+        self._closed = True
         super().closeEvent(event)
 
     # ---- report ------------------------------------------------------------------------------------
-    def export_report(self, destination: str | Path) -> Path:
-        """Write the review report: PDF when the name ends in .pdf, else CSV."""
-        if self.review is None:
-            raise ArchiveError(_("There is nothing to report: this document has no linked translation."))
+    def export_report(self, destination: str | Path) -> None:
+        """Write the review report: PDF when the name ends in .pdf, else CSV. The report is read and
+        recorded on the write thread (reading may align); a PDF is laid out here, between the two."""
+        review = self.review
+        if review is None:
+            self._say(_("There is nothing to report: this document has no linked translation."))
+            return
         self.save_comment()
         destination = Path(destination)
-        if destination.suffix.lower() == ".pdf":
-            write_pdf(self.review, destination)
-        else:
-            write_csv(self.review, destination)
+        if destination.suffix.lower() != ".pdf":
+            self._write(
+                lambda: write_csv(review, destination), lambda _report: self._report_written(destination)
+            )
+            return
+
+        def built(report: ReviewReport) -> None:
+            try:
+                render_pdf(report, destination)
+            except OSError as error:
+                self._say(str(error))
+                return
+            self._write(
+                lambda: record_report(review, report, "pdf", destination),
+                lambda _none: self._report_written(destination),
+            )
+
+        self._write(lambda: build_report(review), built)
+
+    def _report_written(self, destination: Path) -> None:
         self._say(_("Report written to {path}").format(path=destination))
-        return destination
+        self.report_written.emit(str(destination))
 
     def _ask_export(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
@@ -682,4 +738,4 @@ class BilingualView(QWidget):
             _("PDF (*.pdf);;CSV spreadsheet (*.csv)"),
         )
         if path:
-            self._write(lambda: self.export_report(path))
+            self.export_report(path)

@@ -9,16 +9,10 @@ from pathlib import Path
 from qirtas.archive.bilingual import Review
 from qirtas.archive.review_report import ReviewReport, build_report, record_report
 from qirtas.desktop.fonts import LATIN_READING_FAMILIES, register_fonts
+from qirtas.desktop.qt import QFont, QMarginsF, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from qirtas.i18n import N_, _, current_language
 from qirtas.i18n.formatting import format_count, format_number
 from qirtas.i18n.script import Direction, paragraph_direction
-
-try:
-    from qirtas.desktop.qt import QFont, QTextDocument
-except ImportError:  # pragma: no cover - desktop/qt.py names what the app uses
-    from PySide6.QtGui import QFont, QTextDocument
-from PySide6.QtCore import QMarginsF
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
 
 STATUS_LABELS = {
     "unreviewed": N_("Unreviewed"),
@@ -95,10 +89,17 @@ def report_html(report: ReviewReport) -> str:
 
 def write_pdf(review: Review, destination: str | os.PathLike) -> ReviewReport:
     """Write the review report of `review` as a PDF (A4 landscape); recorded in the audit trail."""
-    register_fonts()
     report = build_report(review)
-    destination = Path(destination)
-    writer = QPdfWriter(str(destination))
+    render_pdf(report, destination)
+    record_report(review, report, "pdf", destination)
+    return report
+
+
+def render_pdf(report: ReviewReport, destination: str | os.PathLike) -> None:
+    """Lay `report` out as a PDF file; reads and writes nothing in the archive (the window renders on
+    the GUI thread, between building the report and recording it on the write thread)."""
+    register_fonts()
+    writer = QPdfWriter(str(Path(destination)))
     writer.setTitle(_("Translation review report"))
     writer.setCreator("Qirtas")
     writer.setResolution(150)
@@ -118,5 +119,3 @@ def write_pdf(review: Review, destination: str | os.PathLike) -> ReviewReport:
     document.setHtml(report_html(report))
     document.print_(writer)
     del writer  # finishes the file
-    record_report(review, report, "pdf", destination)
-    return report

@@ -411,7 +411,7 @@ class MainWindow(QMainWindow):
             return
         from qirtas.desktop.bilingual_view import BilingualView  # loaded when first used, not at start-up
 
-        view = BilingualView(self.archive, document_id, self)
+        view = BilingualView(self.session, document_id, self)
         view.setWindowFlag(Qt.WindowType.Window)
         view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         view.resize(initial_size(available_size(self), view.minimumSizeHint(), QSize(1100, 700)))

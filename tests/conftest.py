@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -68,8 +70,82 @@ def gui_settings(tmp_path):
     return QSettings(str(tmp_path / "qirtas-settings.ini"), QSettings.Format.IniFormat)
 
 
+class WriterThreadGuard:
+    """Records every statement that changes a database (INSERT, UPDATE, DELETE, REPLACE, CREATE, DROP,
+    ALTER, BEGIN IMMEDIATE/EXCLUSIVE) issued with a `qirtas.desktop` module on the calling stack, and which
+    thread issued it: the desktop may change an archive only on the session's write thread
+    ("qirtas-writer…"). Checked at the SQL, not at a list of functions, so a read that stores something on
+    the way (a review's first alignment) is caught as well as a direct call. Opening an archive
+    (`schema.connect`: create, migrate) comes before any session exists and is not counted."""
+
+    WRITING = re.compile(
+        r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|BEGIN\s+(IMMEDIATE|EXCLUSIVE))\b", re.I
+    )
+
+    def __init__(self) -> None:
+        self.writes: list[tuple[str, str, str]] = []  # (thread name, statement, the desktop frame)
+        self.lock = threading.Lock()
+
+    @property
+    def off_the_writer(self) -> list[tuple[str, str, str]]:
+        return [write for write in self.writes if not write[0].startswith("qirtas-writer")]
+
+    def install(self, monkeypatch) -> None:
+        """Trace every statement of every connection (SQLite calls back for each one it runs, cached
+        statements and peewee's own BEGIN included) by hooking where peewee hands out cursors."""
+        import peewee
+
+        original = peewee.SqliteDatabase.cursor
+
+        def cursor(db, *args, **kwargs):
+            made = original(db, *args, **kwargs)
+            if db.database not in ("", ":memory:"):  # an archive's file, not a scratch table in memory
+                made.connection.set_trace_callback(self.trace)
+            return made
+
+        monkeypatch.setattr(peewee.SqliteDatabase, "cursor", cursor)
+
+    def trace(self, sql: str) -> None:
+        if self.WRITING.match(sql) and not re.match(r"\s*CREATE\s+TEMP", sql, re.I):
+            self.record(sql)
+
+    def record(self, sql: str) -> None:
+        desktop_frame = None
+        frame = sys._getframe(1)
+        while frame is not None:
+            filename = frame.f_code.co_filename
+            if filename == SCHEMA_FILE and frame.f_code.co_name == "connect":
+                return  # opening (creating, migrating) an archive
+            if desktop_frame is None and filename.startswith(DESKTOP_DIR) and not filename.endswith("qt.py"):
+                desktop_frame = f"{Path(filename).name}:{frame.f_lineno} {frame.f_code.co_name}"
+            frame = frame.f_back
+        if desktop_frame is not None:
+            with self.lock:
+                self.writes.append(
+                    (threading.current_thread().name, " ".join(sql.split())[:80], desktop_frame)
+                )
+
+    def check(self) -> None:
+        assert not self.off_the_writer, "desktop writes off the write thread:\n" + "\n".join(
+            f"  {thread}: {statement}  (from {where})" for thread, statement, where in self.off_the_writer
+        )
+
+
+DESKTOP_DIR = str(REPO / "desktop") + os.sep
+SCHEMA_FILE = str(REPO / "archive" / "schema.py")
+
+
 @pytest.fixture
-def gui_app(qapp, gui_settings):
+def writer_guard(monkeypatch):
+    """The WriterThreadGuard of this test, checked when it ends (every desktop fixture uses it)."""
+    guard = WriterThreadGuard()
+    guard.install(monkeypatch)
+    yield guard
+    guard.check()
+
+
+@pytest.fixture
+def gui_app(qapp, gui_settings, writer_guard):
     """The desktop Application (fonts registered, English UI) without an archive yet; shut down after."""
     from qirtas.desktop.app import Application, create_qapplication
 
@@ -100,3 +176,14 @@ def wait_for_writes(qtbot):
         qtbot.waitUntil(lambda: not session.queue.busy, timeout=timeout)
 
     return wait
+
+
+@pytest.fixture
+def demo_session(demo_archive, writer_guard):
+    """A desktop Session on the private demo archive (its write and read threads), for a view on its own."""
+    from qirtas.desktop.session import Session
+
+    session = Session(demo_archive)
+    yield session
+    session.reads.shutdown()
+    session.queue.shutdown()  # the archive itself is closed by demo_archive

@@ -102,7 +102,7 @@ def test_the_review_window_names_every_control(window, qtbot):
         for i in window.model.ids()
         if not window.archive.translations(i) and window.archive.get(i).language in ("en", "ar")
     )
-    view = BilingualView(window.archive, lonely)
+    view = BilingualView(window.session, lonely)
     qtbot.addWidget(view)
     view.show()
     assert_all_named(view, qtbot, least=1)
@@ -153,7 +153,7 @@ def test_the_import_report_and_export_dialog_name_every_control(window, qtbot, t
         dialog.close()
 
 
-def test_escape_closes_the_review_window_keeping_a_typed_comment(window, qtbot):
+def test_escape_closes_the_review_window_keeping_a_typed_comment(window, qtbot, wait_for_writes):
     from qirtas.archive.bilingual import Review
 
     translated = next(i for i in window.model.ids() if window.archive.translations(i))
@@ -161,19 +161,21 @@ def test_escape_closes_the_review_window_keeping_a_typed_comment(window, qtbot):
     window.review_translation()
     view = window.review_window
     qtbot.waitExposed(view)
+    wait_for_writes(window.session)  # the pairs arrive from the write thread
     view.select_row(0)
     view.comment.setFocus()
     view.comment.setText("check the date")  # typed, Enter not pressed
     with qtbot.waitSignal(view.destroyed, timeout=3000):  # WA_DeleteOnClose
         QTest.keyClick(view.comment, Qt.Key.Key_Escape)
+    wait_for_writes(window.session)
     pairs = Review.open(window.archive, translated).pairs()
     assert pairs[0].comment == "check the date"
 
 
-def test_escape_from_the_pair_table_closes_the_review(demo_archive, qtbot):
+def test_escape_from_the_pair_table_closes_the_review(demo_session, qtbot):
     from qirtas.desktop.bilingual_view import BilingualView
 
-    view = BilingualView(demo_archive, 6)
+    view = BilingualView(demo_session, 6)
     qtbot.addWidget(view)
     view.show()
     view.activateWindow()

@@ -150,6 +150,9 @@ def take_screenshots(out_dir: Path, screen: tuple[int, int] | None = None) -> in
         select(win, "ar")  # the Arabic seed has its English original linked
         win.review_translation()
         if win.review_window is not None:
+            deadline = time.monotonic() + 20
+            while win.session.queue.busy and time.monotonic() < deadline:  # the pairs come from the writer
+                settle(0.1)
             if screen is None:
                 win.review_window.resize(1100, 700)
             QWidget.move(win.review_window, 0, 0)  # BilingualView.move(step) moves between pairs
