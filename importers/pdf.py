@@ -265,7 +265,7 @@ def _without_glyphs(layout: PageLayout) -> PageLayout:
     how many each line had (its units, geometry and direction stay). Glyphs were most of the memory a long
     document held: 20,000 pages of 10 lines needed over 4 GB with them."""
     for line in layout.lines:
-        line.glyphs = range(len(line.glyphs))  # type: ignore[assignment]  (a count that len() reads)
+        line.glyphs = range(len(line.glyphs))  # type: ignore[assignment]  # a count that len() reads
     return layout
 
 
@@ -291,7 +291,7 @@ def _assemble(layouts: list[PageLayout], producer: str, warnings: list[str]) -> 
     page_starts = []
     last_lines = None  # the lines of the previous page's last paragraph
     for layout in layouts:
-        paragraphs = []
+        paragraphs: list[str] = []
         page_start = None
         for lines in paragraphs_of(layout, pitch):
             paragraph = unicodedata.normalize("NFC", paragraph_text(lines, mirror, vocabulary)).strip()

@@ -85,7 +85,7 @@ class GlyphDevice(PDFTextDevice):
         self.crop = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
         self.width, self.height = abs(x1 - x0), abs(y1 - y0)
         self.glyphs = []
-        self.turned: dict[int, list[Glyph]] = {}  # glyphs of turned text, by angle in degrees
+        self.turned = {}  # glyphs of turned text, by angle in degrees
         self.images = 0
         self._drawn = set()
 

@@ -137,11 +137,11 @@ def _continues(paragraph: list[Line], line: Line, pitch_ratio: float) -> bool:
     letters = sum(len(item.glyphs) for item in paragraph)
     if sum(item.rtl * len(item.glyphs) for item in paragraph) > letters / 2:
         short = prev.x0 - min(min(item.x0 for item in paragraph), line.x0) > 2 * size
-        ends = _SENTENCE_END.search(prev.visual_text) or _SENTENCE_START.match(prev.visual_text)
+        ends = bool(_SENTENCE_END.search(prev.visual_text) or _SENTENCE_START.match(prev.visual_text))
     else:
         short = max(max(item.x1 for item in paragraph), line.x1) - prev.x1 > 2 * size
         # In ragged-right text a short line is common; a small letter next says the sentence goes on.
-        ends = _SENTENCE_END.search(prev.visual_text) and not line.visual_text.lstrip()[:1].islower()
+        ends = bool(_SENTENCE_END.search(prev.visual_text)) and not line.visual_text.lstrip()[:1].islower()
     return not (short and ends)
 
 
