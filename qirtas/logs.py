@@ -44,25 +44,30 @@ def setup_logging() -> Path | None:
     return Path(handler.baseFilename) if handler is not None else None
 
 
-def file_handler() -> logging.handlers.RotatingFileHandler | None:
+class LogFileHandler(logging.handlers.RotatingFileHandler):
+    """The handler writing `qirtas.log`: its own class, so that it is told from the others on the logger."""
+
+    qirtas_log = True
+
+
+def file_handler() -> LogFileHandler | None:
     """The handler writing `qirtas.log` in today's log folder, created on first use."""
     wanted = log_path()
-    for handler in list(logger.handlers):
-        if getattr(handler, "qirtas_log", False):
-            if Path(handler.baseFilename) == wanted:
-                return handler
-            logger.removeHandler(handler)  # the log folder moved (QIRTAS_LOG_DIR in tests)
-            handler.close()
+    for existing in list(logger.handlers):
+        if isinstance(existing, LogFileHandler):
+            if Path(existing.baseFilename) == wanted:
+                return existing
+            logger.removeHandler(existing)  # the log folder moved (QIRTAS_LOG_DIR in tests)
+            existing.close()
     try:
         wanted.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
+        handler = LogFileHandler(
             wanted, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True
         )
         if not os.access(wanted.parent, os.W_OK):
             raise PermissionError(wanted.parent)
     except OSError:
         return None
-    handler.qirtas_log = True
     handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     logger.addHandler(handler)
@@ -71,7 +76,7 @@ def file_handler() -> logging.handlers.RotatingFileHandler | None:
 
 def current_log() -> Path | None:
     """The log file `setup_logging` set up, or None before it (or when it could not)."""
-    handlers = [handler for handler in logger.handlers if getattr(handler, "qirtas_log", False)]
+    handlers = [handler for handler in logger.handlers if isinstance(handler, LogFileHandler)]
     return Path(handlers[0].baseFilename) if handlers else None
 
 
@@ -82,7 +87,7 @@ def log_exception(message: str, error: BaseException) -> Path | None:
         if handler is None:
             return None
         record = logger.makeRecord(
-            logger.name, logging.ERROR, __file__, 0, message, None, (type(error), error, error.__traceback__)
+            logger.name, logging.ERROR, __file__, 0, message, (), (type(error), error, error.__traceback__)
         )
         handler.handle(record)
         handler.flush()
