@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from typing import Any
 
 from qirtas.archive.archive import Archive, DocumentFilter
 from qirtas.archive.demo import build_demo, lost_sentence, what_a_rebuild_loses
@@ -281,7 +282,7 @@ def run_tag(args) -> int:
     # show as no name at all.
     if any(shows_nothing(name) for facet in FACETS for name in getattr(args, facet)):
         raise UsageError(_("A tag name needs visible letters, not only spaces or invisible marks."))
-    changed = []
+    changed: list[dict[str, Any]] = []
     with _open(args) as archive:
         for document_id in args.ids:
             archive.get(document_id)
