@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_ARCHIVE ?= .demo-archive
 LOCALES := i18n/locale
 
-.PHONY: run test lint catalogs extract-messages update-catalogs demo clean lock bundle bundle-test
+.PHONY: run test typecheck lint catalogs extract-messages update-catalogs demo clean lock bundle bundle-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,7 +54,12 @@ run: demo
 
 test: catalogs
 	$(BIN)/ruff check .
+	$(BIN)/python tools/typecheck.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# mypy on archive/, importers/, i18n/, cli/ and qirtas/*.py (desktop/ is not checked yet).
+typecheck: $(STAMP)
+	$(BIN)/python tools/typecheck.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
