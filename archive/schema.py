@@ -106,6 +106,7 @@ def connect(path: Path, read_only: bool = False) -> SqliteDatabase:
             _check_readable(db, path.parent)
         else:
             prepare(db)
+        search.check_ranking(db)  # bm25 computed from FTS5's tables, or FTS5's own for this archive
     database.opened(db)
     return db
 

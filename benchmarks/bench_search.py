@@ -318,7 +318,7 @@ def run(archive: Archive, query_list: list[str]) -> dict:
         started = time.perf_counter()
         archive.search(text, limit=1, quick=True)  # what the window asks (it shows no snippets)
         timings["search_desktop"].append(time.perf_counter() - started)
-        search._counted.clear()  # as if no earlier query had weighed its phrases
+        search.state_of(archive.db).forget_weights()  # as if no earlier query had weighed its phrases
         started = time.perf_counter()
         archive.search(text, limit=50, quick=True)
         timings["search_cold_weights"].append(time.perf_counter() - started)

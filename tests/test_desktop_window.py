@@ -187,7 +187,7 @@ def test_qt_widgets_count_in_the_digits_chosen_for_arabic(gui_app):
 def test_a_broad_search_shows_its_first_rows_at_once_and_the_rest_follow_without_moving_them(
     demo_window, qtbot, monkeypatch
 ):
-    from qirtas.archive import search
+    from qirtas.archive.search import results as search
 
     archive = demo_window.archive
     exact = archive.search("the", limit=0).ids

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from qirtas.archive import search
 from qirtas.archive.archive import NewDocument
+from qirtas.archive.search import ranking, results
 from qirtas.archive.vocabulary import delete_tag, merge_tags
 from qirtas.importers import Extracted
 
@@ -82,8 +83,8 @@ def test_typed_words_never_match_the_filter_tokens(archive):
 def broad(archive, monkeypatch):
     """Twelve documents matching "river" (the word more or less often, texts of different lengths), with
     the quick-search limits made small enough to reach: counted up to 8 matches, the 6 newest ranked."""
-    monkeypatch.setattr(search, "COUNT_LIMIT", 8)
-    monkeypatch.setattr(search, "CANDIDATES", 6)
+    monkeypatch.setattr(results, "COUNT_LIMIT", 8)
+    monkeypatch.setattr(results, "CANDIDATES", 6)
     ids = [
         _add(
             archive, " ".join(["river"] * (1 + number % 5) + ["bank"] * (3 + number)), title=f"Note {number}"
@@ -113,9 +114,9 @@ def test_a_quick_search_of_a_broad_query_ranks_its_newest_matches_and_says_there
 def test_a_broad_two_word_search_weighs_its_words_by_estimates_that_keep_bm25s_order(archive, monkeypatch):
     """The head of a broad result weighs each word by how common it is, estimated from its first matches
     when counting them all would cost more than the ranking (here: more than 5)."""
-    monkeypatch.setattr(search, "COUNT_LIMIT", 30)
-    monkeypatch.setattr(search, "CANDIDATES", 10)
-    monkeypatch.setattr(search, "_DF_SAMPLE", 5)
+    monkeypatch.setattr(results, "COUNT_LIMIT", 30)
+    monkeypatch.setattr(results, "CANDIDATES", 10)
+    monkeypatch.setattr(ranking, "_DF_SAMPLE", 5)
     # "bank" in every document, "river" in every third: a river match weighs more than a bank match
     ids = []
     for number in range(60):
@@ -127,14 +128,14 @@ def test_a_broad_two_word_search_weighs_its_words_by_estimates_that_keep_bm25s_o
     assert quick.ids == [i for i in exact_order if i in set(quick.ids)]
     assert set(quick.ids) == set(ids[::3][-10:])  # the ten newest with both words
     weights = {
-        term: search._document_frequency(search._Phrase((term,), False), 60, exact=False)
+        term: ranking.document_frequency(archive.db, ranking.Phrase((term,), False), 60, exact=False)
         for term in ("bank", "river")
     }
     assert 45 <= weights["bank"] <= 60 and 15 <= weights["river"] <= 25  # 60 and 20 in truth
 
 
 def test_a_quick_search_counts_exactly_up_to_its_limit(archive, broad, monkeypatch):
-    monkeypatch.setattr(search, "COUNT_LIMIT", 12)
+    monkeypatch.setattr(results, "COUNT_LIMIT", 12)
     quick = archive.search("river", limit=3, quick=True)
     assert quick.total == 12 and quick.total_exact and not quick.complete and len(quick.ids) == 6
 
@@ -237,10 +238,10 @@ def test_a_quick_search_falls_back_to_fts5_ranking_when_the_index_cannot_be_read
 ):
     from peewee import OperationalError
 
-    def unreadable():
+    def unreadable(db):
         raise OperationalError("no such table: document_fts_docsize")
 
-    monkeypatch.setattr(search, "_averages", unreadable)
+    monkeypatch.setattr(ranking, "averages", unreadable)
     quick = archive.search("river", limit=3, quick=True)
     exact = archive.search("river")
     assert quick.ids == [i for i in exact.ids if i in set(broad[-6:])]
