@@ -19,6 +19,7 @@ from qirtas.archive.verify import VerifyReport, repair, verify
 from qirtas.desktop.accessible import name_form_fields
 from qirtas.desktop.browse import all_ids
 from qirtas.desktop.errors import error_sentence
+from qirtas.desktop.feature import Feature
 from qirtas.desktop.job_outcomes import (
     affected_documents,
     backup_sentence,
@@ -39,7 +40,6 @@ from qirtas.desktop.qt import (
     QFileDialog,
     QFormLayout,
     QLabel,
-    QMenu,
     QMessageBox,
     QObject,
     QProgressBar,
@@ -172,12 +172,14 @@ class ExportDialog(QDialog):
 # ---- the controller ---------------------------------------------------------------------------------
 
 
-class ArchiveJobs(QObject):
+class ArchiveJobs(QObject, Feature):
     """The window's export, backup, bag import and verify commands. One runs at a time.
 
     The `start_*` methods take their destination as arguments (tests and scripts call them); the
     menu commands ask for it first. `outcome` is the last sentence shown, `outcome_box` its message box.
     """
+
+    key = "archive_jobs"
 
     def __init__(self, window) -> None:
         super().__init__(window)
@@ -200,6 +202,12 @@ class ArchiveJobs(QObject):
         self.verify_action = QAction(_("&Verify archive…"), window)
         self.verify_action.triggered.connect(self.start_verify)
         window.installEventFilter(self)
+
+    def file_actions(self) -> list[QAction]:
+        return [self.export_action, self.backup_action, self.import_bag_action]
+
+    def tools_actions(self) -> list[QAction]:
+        return [self.verify_action]
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Close and self.job is not None:
@@ -276,7 +284,7 @@ class ArchiveJobs(QObject):
     # export ------------------------------------------------------------------------------------------
     def export_scopes(self) -> dict[str, int]:
         return {
-            "all": self.window._archive_total or self.session.archive.count(),
+            "all": self.window.archive_total or self.session.archive.count(),
             "result": self.window.result.total
             if (self.window.state.query or self.window.state.has_facets())
             else 0,
@@ -419,30 +427,3 @@ class ArchiveJobs(QObject):
                 _("Repair archive"), repair_sentence(report, archive.path), warning=bool(report.remaining)
             ),
         )
-
-
-def install_archive_jobs(window) -> ArchiveJobs:
-    """Add the commands to the window's File and Tools menus."""
-    jobs = ArchiveJobs(window)
-    window.archive_jobs = jobs
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if menu is not None and window.commands.quit in menu.actions():
-            separator = menu.insertSeparator(window.commands.quit)
-            menu.insertActions(separator, [jobs.export_action, jobs.backup_action, jobs.import_bag_action])
-            break
-    tools_menu(window).addAction(jobs.verify_action)
-    return jobs
-
-
-def tools_menu(window):
-    """The window's Tools menu, made (before Help) by the first module that needs it."""
-    menu = getattr(window, "tools_menu", None)
-    if menu is None:
-        actions = window.menuBar().actions()
-        menu = window.menuBar().addMenu(_("&Tools")) if not actions else None
-        if menu is None:
-            menu = QMenu(_("&Tools"), window)
-            window.menuBar().insertMenu(actions[-1], menu)  # the last menu is Help
-        window.tools_menu = menu
-    return menu

@@ -12,6 +12,7 @@ from qirtas.archive.integrity import (
     repaired_reading,
 )
 from qirtas.archive.models import Document
+from qirtas.desktop.feature import Feature
 from qirtas.desktop.labels import count_text, in_own_direction
 from qirtas.desktop.lifetime import Lifetime
 from qirtas.desktop.list_filter import ListFilter
@@ -210,10 +211,12 @@ class IntegrityBar(QWidget):
 ANY = "any"  # the integrity filter's choice of every kind
 
 
-class IntegrityFilter(ListFilter):
+class IntegrityFilter(ListFilter, Feature):
     """View › Documents with integrity findings: restricts the document list to the documents with them.
 
     The first audit of an archive reads every text: it runs on the write thread (it fills a cache)."""
+
+    key = "integrity"
 
     def __init__(self, window) -> None:
         super().__init__(
@@ -222,6 +225,9 @@ class IntegrityFilter(ListFilter):
             [(_("Any finding"), ANY), *((kind_label(kind), kind) for kind in KINDS)],
         )
         self.kind_actions = {kind: self.actions[kind] for kind in KINDS}
+
+    def view_filters(self) -> list[tuple[str, ListFilter]]:
+        return [(_("Documents with &integrity findings"), self)]
 
     def looking(self, choice) -> None:
         self.window.statusBar().showMessage(_("Looking for integrity findings…"))
@@ -238,11 +244,3 @@ class IntegrityFilter(ListFilter):
             "{count} documents with integrity findings ({kinds}).",
             len(ids),
         ).format(count=count_text(len(ids)), kinds=names)
-
-
-def install_integrity(window) -> IntegrityFilter:
-    """Add the filter to the View menu (the menu that holds Clear search and filters)."""
-    integrity_filter = IntegrityFilter(window)
-    integrity_filter.install(window.commands.view_menu, _("Documents with &integrity findings"))
-    window.integrity_filter = integrity_filter
-    return integrity_filter

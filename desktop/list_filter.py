@@ -29,7 +29,6 @@ class ListFilter(QObject):
         self.all_action.setChecked(True)
         self.choice: Hashable | None = None
         window.session.changed.connect(self._archive_changed)
-        window.list_filters = [*getattr(window, "list_filters", []), self]
 
     # ---- what a subclass says ----------------------------------------------------------------------
     def find(self, choice: Hashable, done: Callable[[list[int]], None]) -> None:
@@ -74,7 +73,8 @@ class ListFilter(QObject):
             window.state.ids = None
             window.refresh()
             return
-        for other in window.list_filters:  # this choice replaces another filter's restriction
+        for other in window.list_filters:  # this choice replaces another filter's restriction (the window
+            # lists every feature's filters)
             if other is not self:
                 other._reset()
         self.looking(choice)

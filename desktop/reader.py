@@ -208,7 +208,8 @@ class Reader(QWidget):
         for button in (self.open_button, self.folder_button, self.page_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        self.button_row = buttons  # panels add their own buttons here (desktop/unlocking.py)
+        self.button_row = buttons
+        self.extra_buttons: dict[str, QPushButton] = {}  # a feature's buttons (add_button)
 
         self.browser = QTextBrowser()
         self.browser.setAccessibleName(_("Document text"))
@@ -242,6 +243,16 @@ class Reader(QWidget):
         self.clear()
 
     # ---- showing ------------------------------------------------------------------------------------
+    def add_button(self, name: str, button: QPushButton) -> None:
+        """Put a feature's button in the row, after the reader's own three (the main window calls this)."""
+        self.button_row.insertWidget(3 + len(self.extra_buttons), button)
+        self.extra_buttons[name] = button
+
+    @property
+    def unlock_button(self) -> QPushButton | None:
+        """The unlocking feature's "Unlock with password…" (desktop/unlocking.py), when the window has it."""
+        return self.extra_buttons.get("unlock")
+
     def clear(self) -> None:
         self.document = None
         self.page_positions, self.highlights = [], []

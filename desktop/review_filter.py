@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qirtas.archive.bilingual import documents_in_review_state
+from qirtas.desktop.feature import Feature
 from qirtas.desktop.labels import count_text
 from qirtas.desktop.list_filter import ListFilter
 from qirtas.i18n import N_, _, ngettext
@@ -16,8 +17,11 @@ STATE_LABELS = {
 }
 
 
-class ReviewFilter(ListFilter):
-    """One checkable choice per review state; "All documents" takes the filter off."""
+class ReviewFilter(ListFilter, Feature):
+    """View › Documents by review state: one checkable choice per review state; "All documents" takes the
+    filter off."""
+
+    key = "review_filter"
 
     def __init__(self, window) -> None:
         super().__init__(
@@ -25,6 +29,9 @@ class ReviewFilter(ListFilter):
             _("All documents (no review filter)"),
             [(_(label), state) for state, label in STATE_LABELS.items()],
         )
+
+    def view_filters(self) -> list[tuple[str, ListFilter]]:
+        return [(_("Documents by &review state"), self)]
 
     def show_state(self, state: str | None) -> None:
         """Show only the documents in review `state` (None: every document again)."""
@@ -38,11 +45,3 @@ class ReviewFilter(ListFilter):
         return ngettext("{count} document: {state}.", "{count} documents: {state}.", len(ids)).format(
             count=count_text(len(ids)), state=_(STATE_LABELS[state])
         )
-
-
-def install_review_filter(window) -> ReviewFilter:
-    """Add the filter to the View menu (the menu that holds Clear search and filters)."""
-    review_filter = ReviewFilter(window)
-    review_filter.install(window.commands.view_menu, _("Documents by &review state"))
-    window.review_filter = review_filter
-    return review_filter

@@ -12,7 +12,7 @@ from qirtas.archive.regions import code_for_name, region_names
 from qirtas.archive.suggest import DocumentSuggestions, Suggestion
 from qirtas.archive.suggest_places import CITY_BY_KEY
 from qirtas.desktop.accessible import name_view
-from qirtas.desktop.archive_jobs import tools_menu
+from qirtas.desktop.feature import Feature, FeatureHost
 from qirtas.desktop.labels import count_text, facet_name, in_own_direction, long_date_text
 from qirtas.desktop.lifetime import Lifetime
 from qirtas.desktop.qt import (
@@ -448,17 +448,34 @@ def offer_import_suggestions(session: Session, report_dialog) -> None:
     report_dialog.suggest_button = button
 
 
-def install_suggestions(window) -> SuggestionsPanel:
-    """The pane under the tag editor, following the reader, and Tools › Suggest tags."""
-    panel = SuggestionsPanel(window.session)
-    window.right_splitter.addWidget(panel)
-    window.right_splitter.setStretchFactor(2, 0)  # its share of the height: window.RIGHT_SHARES
-    window.reader.shown.connect(panel.show_document)
-    action = QAction(_("&Suggest tags"), window)
-    action.setShortcut(QKeySequence("Ctrl+Shift+G"))
-    action.setToolTip(_("Show the regions, events and themes this document's text suggests"))
+class Suggestions(Feature):
+    """The pane under the tag editor, following the reader; Tools › Suggest tags and › Theme keywords."""
 
-    def suggest_now() -> None:
+    key = "suggestions"
+
+    def __init__(self, window: FeatureHost) -> None:
+        self.window = window
+        self.panel = SuggestionsPanel(window.session)
+        window.reader.shown.connect(self.panel.show_document)
+        self.suggest_action = QAction(_("&Suggest tags"), self.panel)
+        self.suggest_action.setShortcut(QKeySequence("Ctrl+Shift+G"))
+        self.suggest_action.setToolTip(_("Show the regions, events and themes this document's text suggests"))
+        self.suggest_action.triggered.connect(lambda _checked=False: self.suggest_now())
+        self.keywords_action = QAction(_("&Theme keywords…"), self.panel)
+        self.keywords_action.setToolTip(
+            _("The words and phrases, in English and Arabic, that suggest each theme")
+        )
+        self.keywords_action.triggered.connect(lambda _checked=False: self.edit_keywords())
+        self.keywords_dialog: ThemeKeywordsDialog | None = None  # the last one opened
+
+    def side_panels(self) -> list[QWidget]:
+        return [self.panel]
+
+    def tools_actions(self) -> list[QAction]:
+        return [self.suggest_action, self.keywords_action]
+
+    def suggest_now(self) -> None:
+        window, panel = self.window, self.panel
         if window.current_id() is None:
             window.statusBar().showMessage(_("Select a document to suggest tags for it."), 8000)
             return
@@ -469,19 +486,8 @@ def install_suggestions(window) -> SuggestionsPanel:
         panel.document_id = window.current_id()
         panel.reload()
 
-    action.triggered.connect(lambda _checked=False: suggest_now())
-    keywords_action = QAction(_("&Theme keywords…"), window)
-    keywords_action.setToolTip(_("The words and phrases, in English and Arabic, that suggest each theme"))
-
-    def edit_keywords() -> None:
-        dialog = ThemeKeywordsDialog(window.session, window)
+    def edit_keywords(self) -> None:
+        dialog = ThemeKeywordsDialog(self.window.session, self.panel.window())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.theme_keywords_dialog = dialog
+        self.keywords_dialog = dialog
         dialog.show()
-
-    keywords_action.triggered.connect(lambda _checked=False: edit_keywords())
-    tools_menu(window).addActions([action, keywords_action])
-    window.theme_keywords_action = keywords_action
-    window.suggestions_panel = panel
-    window.suggest_action = action
-    return panel

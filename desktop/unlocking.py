@@ -3,40 +3,48 @@
 from __future__ import annotations
 
 from qirtas.archive.unlocking import unlock
+from qirtas.desktop.feature import Feature, FeatureHost
 from qirtas.desktop.qt import QInputDialog, QLineEdit, QPushButton
 from qirtas.i18n import _
 
 
-def install_unlocking(window) -> None:
-    """Add an "Unlock with password…" button to the reader, shown for encrypted documents only."""
-    reader = window.reader
-    button = QPushButton(_("Unlock with password…"))
-    button.setToolTip(_("Read the text of this encrypted PDF with its password; the original is not changed"))
-    button.hide()
-    reader.button_row.insertWidget(3, button)
+class Unlocking(Feature):
+    """An "Unlock with password…" button in the reader's row, shown for encrypted documents only."""
 
-    def follow(document_id: int) -> None:
-        document = reader.document
-        button.setVisible(bool(document_id) and document is not None and document.status == "encrypted")
+    key = "unlocking"
 
-    def ask() -> None:
+    def __init__(self, window: FeatureHost) -> None:
+        self.window = window
+        self.button = QPushButton(_("Unlock with password…"))
+        self.button.setToolTip(
+            _("Read the text of this encrypted PDF with its password; the original is not changed")
+        )
+        self.button.hide()
+        window.reader.shown.connect(self._follow)
+        self.button.clicked.connect(self.ask)
+
+    def reader_buttons(self) -> dict[str, QPushButton]:
+        return {"unlock": self.button}
+
+    def _follow(self, document_id: int) -> None:
+        document = self.window.reader.document
+        self.button.setVisible(bool(document_id) and document is not None and document.status == "encrypted")
+
+    def ask(self) -> None:
+        reader = self.window.reader
         if reader.document is None:
             return
         password, accepted = QInputDialog.getText(
-            window,
+            self.button.window(),
             _("Unlock document"),
             _("Password that opens “{title}”:").format(title=reader.document.title),
             QLineEdit.EchoMode.Password,
         )
         if accepted and password:
-            start_unlock(window, reader.document.id, password)
-
-    reader.shown.connect(follow)
-    button.clicked.connect(ask)
-    reader.unlock_button = button
+            start_unlock(self.window, reader.document.id, password)
 
 
-def start_unlock(window, document_id: int, password: str) -> None:
+def start_unlock(window: FeatureHost, document_id: int, password: str) -> None:
     """Re-read the document with `password` off the GUI thread, then show its text (errors: a dialog)."""
     session = window.session
 

@@ -6,22 +6,26 @@ from dataclasses import replace
 
 from qirtas.desktop.accessible import name_clear_button
 from qirtas.desktop.actions import MainActions
-from qirtas.desktop.archive_jobs import install_archive_jobs
+from qirtas.desktop.archive_jobs import ArchiveJobs
 from qirtas.desktop.browse import BrowseResult, BrowseState, all_ids, browse, facet_counts
 from qirtas.desktop.dialogs import search_syntax_text, show_search_syntax
 from qirtas.desktop.document_table import build_document_table, fit_columns
 from qirtas.desktop.errors import show_error
+from qirtas.desktop.feature import Feature
 from qirtas.desktop.importing import ImportController
-from qirtas.desktop.integrity import install_integrity
+from qirtas.desktop.integrity import IntegrityFilter
 from qirtas.desktop.labels import count_text
+from qirtas.desktop.list_filter import ListFilter
 from qirtas.desktop.models import COLUMNS, ID_ROLE, DocumentTableModel
 from qirtas.desktop.qt import (
+    QAction,
     QHBoxLayout,
     QItemSelection,
     QItemSelectionModel,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSettings,
     QSize,
@@ -35,13 +39,14 @@ from qirtas.desktop.qt import (
     Signal,
 )
 from qirtas.desktop.reader import Reader
-from qirtas.desktop.review_filter import install_review_filter
+from qirtas.desktop.review_filter import ReviewFilter
 from qirtas.desktop.screen_fit import available_size, fit_to_screen, initial_size, keep_on_screen
 from qirtas.desktop.session import Session
 from qirtas.desktop.sidebar import FacetSidebar
-from qirtas.desktop.suggestions import install_suggestions
+from qirtas.desktop.suggestions import Suggestions, SuggestionsPanel
 from qirtas.desktop.tagging import TagEditor
-from qirtas.desktop.unlocking import install_unlocking
+from qirtas.desktop.theme_keywords import ThemeKeywordsDialog
+from qirtas.desktop.unlocking import Unlocking
 from qirtas.desktop.vocabulary import VocabularyManager
 from qirtas.i18n import _, ngettext
 
@@ -49,6 +54,9 @@ SEARCH_DELAY_MS = 250
 FIRST_ROWS = 200  # rows shown at once; the rest of a larger result follows from the read thread
 SPLITTER_SHARES = [230, 580, 420]  # facets, table, reader: proportions of whatever width the window has
 RIGHT_SHARES = [640, 130, 130]  # reader, tag editor, suggested tags: proportions of the height
+# What the window is built with, in menu order: each adds its actions, filters, panels and buttons through
+# the Feature interface (desktop/feature.py) and is kept in `window.features` by its key.
+FEATURES: tuple[type[Feature], ...] = (Suggestions, IntegrityFilter, ArchiveJobs, ReviewFilter, Unlocking)
 
 
 class MainWindow(QMainWindow):
@@ -110,13 +118,11 @@ class MainWindow(QMainWindow):
 
         self.commands = MainActions(self)
         self.commands.add_menus(self.menuBar())
-        install_suggestions(self)  # Tools › Suggest tags and the suggestions pane (desktop/suggestions.py)
-        install_integrity(self)  # View › Documents with integrity findings (desktop/integrity.py)
-        install_archive_jobs(self)  # Export, Back up, Import bag, Verify (desktop/archive_jobs.py)
-        install_review_filter(self)  # View › Documents by review state (desktop/review_filter.py)
-        install_unlocking(
-            self
-        )  # the reader's "Unlock with password…" for encrypted PDFs (desktop/unlocking.py)
+        self.features: dict[str, Feature] = {}
+        self.list_filters: list[ListFilter] = []  # one restricts the list at a time
+        self.tools_menu: QMenu | None = None  # made (before Help) when a feature has Tools actions
+        for feature_class in FEATURES:
+            self._attach(feature_class(self))
         session.changed.connect(self.refresh)
         session.vocabulary_changed.connect(self.sidebar.rebuild)
         session.failed.connect(self._write_failed)
@@ -124,6 +130,70 @@ class MainWindow(QMainWindow):
         self._share_room()
         self._restore_settings()
         self.refresh()
+
+    # ---- features ------------------------------------------------------------------------------------
+    def _attach(self, feature: Feature) -> None:
+        """Place what `feature` declares: its File and Tools actions, View filters, panels and buttons."""
+        self.features[feature.key] = feature
+        file_actions = feature.file_actions()
+        if file_actions:
+            file_menu = next(
+                a.menu() for a in self.menuBar().actions() if self.commands.quit in a.menu().actions()
+            )
+            separator = file_menu.insertSeparator(self.commands.quit)
+            file_menu.insertActions(separator, file_actions)
+        tools_actions = feature.tools_actions()
+        if tools_actions:
+            if self.tools_menu is None:
+                self.tools_menu = QMenu(_("&Tools"), self)
+                self.menuBar().insertMenu(self.menuBar().actions()[-1], self.tools_menu)  # before Help
+            self.tools_menu.addActions(tools_actions)
+        for title, list_filter in feature.view_filters():
+            list_filter.install(self.commands.view_menu, title)
+            self.list_filters.append(list_filter)
+        for panel in feature.side_panels():
+            self.right_splitter.addWidget(panel)
+            self.right_splitter.setStretchFactor(self.right_splitter.count() - 1, 0)  # share: RIGHT_SHARES
+        for name, button in feature.reader_buttons().items():
+            self.reader.add_button(name, button)
+
+    # The features tests and other modules reach by name.
+    @property
+    def archive_jobs(self) -> ArchiveJobs:
+        return self.features[ArchiveJobs.key]  # type: ignore[return-value]
+
+    @property
+    def integrity_filter(self) -> IntegrityFilter:
+        return self.features[IntegrityFilter.key]  # type: ignore[return-value]
+
+    @property
+    def review_filter(self) -> ReviewFilter:
+        return self.features[ReviewFilter.key]  # type: ignore[return-value]
+
+    @property
+    def suggestions(self) -> Suggestions:
+        return self.features[Suggestions.key]  # type: ignore[return-value]
+
+    @property
+    def suggestions_panel(self) -> SuggestionsPanel:
+        return self.suggestions.panel
+
+    @property
+    def suggest_action(self) -> QAction:
+        return self.suggestions.suggest_action
+
+    @property
+    def theme_keywords_action(self) -> QAction:
+        return self.suggestions.keywords_action
+
+    @property
+    def theme_keywords_dialog(self) -> ThemeKeywordsDialog | None:
+        return self.suggestions.keywords_dialog
+
+    @property
+    def archive_total(self) -> int | None:
+        """The number of documents in the archive, when the last refresh counted them."""
+        return self._archive_total
 
     # ---- building ------------------------------------------------------------------------------------
     def _build_search_bar(self) -> None:
@@ -239,6 +309,8 @@ class MainWindow(QMainWindow):
     def retire(self) -> None:
         """Ignore results still on their way (the window is closing or being replaced)."""
         self._generation += 1
+        for feature in self.features.values():
+            feature.retire()
 
     def _restore_selection(self, selected: list[int], current: int | None) -> bool:
         """Select the same documents again; False when some are not (yet) among the rows."""
