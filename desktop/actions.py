@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from qirtas.desktop.about import show_about
 from qirtas.desktop.dialogs import show_search_syntax
@@ -12,16 +12,41 @@ from qirtas.i18n import _, current_language
 from qirtas.i18n.formatting import digits_setting
 
 if TYPE_CHECKING:
-    from qirtas.desktop.window import MainWindow
+    from qirtas.desktop.importing import ImportController
+    from qirtas.desktop.qt import QTableView
+    from qirtas.desktop.reader import Reader
+    from qirtas.desktop.session import Session
 
 MAX_RECENT = 8
 LANGUAGES = (("en", "English"), ("ar", "العربية"))  # each named in its own language
 
 
+class CommandsHost(Protocol):
+    """The main window as its commands see it (desktop/window.py builds MainActions with itself; this
+    module does not import the window, which imports it)."""
+
+    session: Session
+    reader: Reader
+    imports: ImportController
+    table: QTableView
+    settings: QSettings
+    open_archive_requested: Any  # Signal(str, bool)
+    language_requested: Any  # Signal(str)
+    digits_requested: Any  # Signal(bool)
+
+    def close(self) -> bool: ...
+    def focus_search(self) -> None: ...
+    def focus_tag_editor(self) -> None: ...
+    def delete_selected(self) -> None: ...
+    def review_translation(self) -> None: ...
+    def show_vocabulary(self) -> None: ...
+    def clear_filters(self) -> None: ...
+
+
 class MainActions:
     """Every command of the main window, with its shortcut; `add_menus` puts them in the menu bar."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: CommandsHost) -> None:
         self.window = window
         session, reader = window.session, window.reader
         self.new_archive = self._action(

@@ -8,15 +8,26 @@ names what tests and other features reach (`window.archive_jobs`, `window.sugges
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 if TYPE_CHECKING:  # types only: the modules named here import nothing of the features
     from qirtas.archive.archive import Archive
+    from qirtas.archive.models import Document
     from qirtas.desktop.browse import BrowseResult, BrowseState
     from qirtas.desktop.list_filter import ListFilter
     from qirtas.desktop.qt import QAction, QObject, QPushButton, QSettings, QSplitter, QStatusBar, QWidget
-    from qirtas.desktop.reader import Reader
     from qirtas.desktop.session import Session
+
+
+class ReaderSlots(Protocol):
+    """The reader (desktop/reader.py, not imported: the reader shows a feature's findings)."""
+
+    shown: Any  # Signal(int): a document is shown (0: none)
+    document: Document | None
+    query: str
+
+    def show_document(self, document_id: int, query: str = "") -> None: ...
+    def add_button(self, name: str, button: QPushButton) -> None: ...
 
 
 class FeatureHost(Protocol):
@@ -27,7 +38,7 @@ class FeatureHost(Protocol):
     settings: QSettings
     state: BrowseState
     result: BrowseResult
-    reader: Reader
+    reader: ReaderSlots
     right_splitter: QSplitter
 
     @property
