@@ -54,6 +54,7 @@ run: demo
 
 test: catalogs
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python tools/typecheck.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
