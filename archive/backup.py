@@ -15,7 +15,6 @@ import sqlite3
 import stat
 import tempfile
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,8 +22,7 @@ from qirtas.archive.archive import DB_NAME, ORIGINALS, Archive, ArchiveError
 from qirtas.archive.store import LOCK_NAME, ArchiveLock, OriginalsStore, flush_to_disk
 from qirtas.i18n.catalog import _
 
-ProgressFn = Callable[[int, int], None]
-CancelFn = Callable[[], bool]
+from qirtas.jobs import Cancel, Progress
 
 ORPHANS = "orphans"  # where `verify --repair` sets orphan originals aside
 IDENTITY = "archive_id"  # key of the archive's identity in its metadata (the schemainfo table)
@@ -138,8 +136,8 @@ def _check_destination(source: Path, destination: Path, identity: str) -> bool:
 def backup(
     archive_path: str | os.PathLike | Archive,
     destination: str | os.PathLike,
-    progress: ProgressFn | None = None,
-    cancel: CancelFn | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> BackupReport:
     """Copy the archive at `archive_path` to `destination`, consistently, while others may write to it.
 
@@ -208,8 +206,8 @@ def _backup(
     destination: Path,
     created: bool,
     made_folder: bool,
-    progress: ProgressFn | None,
-    cancel: CancelFn | None,
+    progress: Progress | None,
+    cancel: Cancel | None,
 ) -> BackupReport:
     report = BackupReport(str(destination))
     handle, partial_name = tempfile.mkstemp(prefix=_PARTIAL_DATABASE, suffix=".sqlite3", dir=destination)

@@ -9,7 +9,6 @@ import json
 import os
 import re
 import stat
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeGuard
@@ -21,8 +20,7 @@ from qirtas.archive.store import sha256_file
 from qirtas.i18n.catalog import _
 from qirtas.i18n.formatting import format_file_size
 
-ProgressFn = Callable[[int, int], None]
-CancelFn = Callable[[], bool]
+from qirtas.jobs import Cancel, Progress
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -52,7 +50,7 @@ class VerifiedBag:
 
 
 def read_verified_bag(
-    path: str | os.PathLike, progress: ProgressFn | None = None, cancel: CancelFn | None = None
+    path: str | os.PathLike, progress: Progress | None = None, cancel: Cancel | None = None
 ) -> VerifiedBag | None:
     """The bag at `path` and its metadata, after every check; None when cancelled. Raises BagRejected."""
     bag = open_verified_bag(path, progress, cancel)
@@ -180,7 +178,7 @@ def _validation_message(error: Exception) -> str:
 
 
 def open_verified_bag(
-    path: str | os.PathLike, progress: ProgressFn | None = None, cancel: CancelFn | None = None
+    path: str | os.PathLike, progress: Progress | None = None, cancel: Cancel | None = None
 ):
     """The bag at `path`, after every check: no links, no names outside it, complete, every checksum right.
 

@@ -15,7 +15,6 @@ from typing import TextIO
 from qirtas.archive.archive import Archive, ArchiveError
 from qirtas.archive.export_records import (
     Vocabulary,
-    check_cancel,
     iso,
     iter_records,
     tag_record,
@@ -24,6 +23,8 @@ from qirtas.archive.export_records import (
 )
 from qirtas.archive.models import FACETS, AuditEvent, uses_archive
 from qirtas.i18n.catalog import _
+
+from qirtas.jobs import stop_if_cancelled
 
 BAG_FORMAT_VERSION = "1"
 BAG_CHECKSUMS = ["sha256", "sha512"]
@@ -84,7 +85,7 @@ def write_bag(
     os.chmod(staging, 0o777 & ~umask())
     try:
         count = _fill_bag(archive, ids, staging, progress, cancel, whole, [] if damaged is None else damaged)
-        check_cancel(cancel)
+        stop_if_cancelled(cancel)
         _make_bag(staging, count)
         if destination.exists():
             destination.rmdir()

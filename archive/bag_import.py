@@ -14,8 +14,6 @@ from qirtas.archive.archive import Archive
 from qirtas.archive.bag_check import (
     MAX_ID,
     BagRejected,
-    CancelFn,
-    ProgressFn,
     parse_date,
     parse_time,
     payload_file,
@@ -36,6 +34,8 @@ from qirtas.archive.models import (
 )
 from qirtas.archive.store import sha256_bytes
 from qirtas.i18n.catalog import _
+
+from qirtas.jobs import Cancel, Cancelled, Progress, stop_if_cancelled
 
 __all__ = ["BagImportReport", "BagRejected", "import_bag"]
 
@@ -69,8 +69,8 @@ class BagImportReport:
 def import_bag(
     archive: Archive,
     bag_path: str | os.PathLike,
-    progress: ProgressFn | None = None,
-    cancel: CancelFn | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> BagImportReport:
     """Verify the bag completely, then add its documents, originals, tags, links and review state.
 
@@ -95,7 +95,7 @@ def import_bag(
             _restore(archive, checked, report, placed, _scaled(progress, 1), cancel)
     except BaseException as error:
         _remove_placed(archive, placed)
-        if isinstance(error, _Cancelled):
+        if isinstance(error, Cancelled):
             return BagImportReport(str(bag_path), cancelled=True)
         if isinstance(error, BagRejected) or not isinstance(error, Exception):
             raise
@@ -103,10 +103,6 @@ def import_bag(
             _("The bag could not be restored ({error}); nothing of it was kept.").format(error=error)
         ) from error
     return report
-
-
-class _Cancelled(Exception):
-    """Raised inside the restore's transaction, to roll it back."""
 
 
 def _restore(archive: Archive, checked, report, placed: list[str], write_progress, cancel) -> None:
@@ -119,8 +115,7 @@ def _restore(archive: Archive, checked, report, placed: list[str], write_progres
         if type(event.get("document")) is int:
             events_by_document.setdefault(event["document"], []).append(event)
     for start in range(0, len(records), BATCH):
-        if cancel and cancel():
-            raise _Cancelled
+        stop_if_cancelled(cancel)  # inside the restore's transaction: rolls it back
         batch = records[start : start + BATCH]
         _restore_batch(
             archive, bag, batch, tag_ids, keep_ids, events_by_document, document_ids, report, placed
@@ -180,10 +175,12 @@ def _remove_placed(archive: Archive, placed: list[str]) -> None:
                 Path(path).parent.rmdir()
 
 
-def _scaled(progress: ProgressFn | None, half: int) -> ProgressFn | None:
+def _scaled(progress: Progress | None, half: int) -> Progress | None:
     if progress is None:
         return None
-    return lambda done, total: progress(half * 1000 + (done * 1000 // max(total, 1)), 2000)
+    return lambda done, total, current="": progress(
+        half * 1000 + (done * 1000 // max(total, 1)), 2000, current
+    )
 
 
 def _restore_vocabulary(archive: Archive, vocabulary: list[dict], keep_ids: bool, report) -> dict[int, int]:

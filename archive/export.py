@@ -20,9 +20,6 @@ from pathlib import Path
 from qirtas.archive.archive import Archive, ArchiveError
 from qirtas.archive.bag_export import partial_prefix, write_bag
 from qirtas.archive.export_records import (
-    CancelFn,
-    ExportCancelled,
-    ProgressFn,
     iter_records,
     tick,
     umask,
@@ -30,6 +27,8 @@ from qirtas.archive.export_records import (
 from qirtas.archive.models import uses_archive
 from qirtas.archive.store import OriginalsStore, process_alive
 from qirtas.i18n.catalog import _
+
+from qirtas.jobs import Cancel, Cancelled, Progress
 
 FORMATS = ("csv", "jsonl", "bagit")
 # Spreadsheet programs run a cell that starts with one of these as a formula.
@@ -84,8 +83,8 @@ def export(
     format: str,
     destination: str | os.PathLike,
     document_ids: Sequence[int] | None = None,
-    progress: ProgressFn | None = None,
-    cancel: CancelFn | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> ExportReport:
     """Export the whole archive, or the documents `document_ids` (a search result, a selection).
 
@@ -108,7 +107,7 @@ def export(
     writer = writers[format]
     try:
         report.documents = writer(archive, ids, destination, progress, cancel, whole=document_ids is None)
-    except ExportCancelled:
+    except Cancelled:
         report.cancelled = True
         return report
     except (OSError, RuntimeError) as error:  # RuntimeError: from bagit.make_bag

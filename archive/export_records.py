@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
-from qirtas.archive.archive import ArchiveError
 from qirtas.archive.models import FACETS, Document, DocumentLink, DocumentTag, Tag, database
-from qirtas.i18n.catalog import _
 
-ProgressFn = Callable[[int, int], None]  # done, total
-CancelFn = Callable[[], bool]
+from qirtas.jobs import Cancel, Progress, stop_if_cancelled
 
 _CHUNK = 500
 
 
-class ExportCancelled(ArchiveError):
-    pass
-
-
-def check_cancel(cancel: CancelFn | None) -> None:
-    if cancel and cancel():
-        raise ExportCancelled(_("The export was cancelled."))
-
-
-def tick(done: int, total: int, progress: ProgressFn | None, cancel: CancelFn | None) -> None:
+def tick(done: int, total: int, progress: Progress | None, cancel: Cancel | None) -> None:
     """Report progress and honour Cancel every 100 documents (and at the end)."""
     if done % 100 == 0 or done == total:
-        check_cancel(cancel)
+        stop_if_cancelled(cancel)
         if progress:
             progress(done, total)
 

@@ -13,11 +13,10 @@ import multiprocessing
 import os
 import signal
 import stat
-import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -32,14 +31,13 @@ from qirtas.i18n import _, current_language, setup_i18n
 from qirtas.i18n.normalize import folded_words, index_text_of_pieces, record_new_pieces
 from qirtas.i18n.script import text_pieces
 from qirtas.importers import SNIFF_BYTES, Extracted, ExtractionError, Importer, extract, importer_for
-from qirtas.importers.workers import extract_isolated
+from qirtas.importers.workers import ReaderHooks, extract_isolated
+
+from qirtas.jobs import Cancel, Progress
 
 DEFAULT_BATCH = 1000  # files per transaction at most ...
 BATCH_BYTES = 32 * 1024 * 1024  # ... and bytes of new originals (one disk flush per batch: ≈50 ms)
 DEFAULT_MAX_BYTES = int(os.environ.get("QIRTAS_MAX_FILE_MB", "256")) * 1024 * 1024
-
-ProgressFn = Callable[[int, int, str], None]  # done, total, current file
-CancelFn = Callable[[], bool]
 
 
 @dataclass
@@ -98,6 +96,11 @@ class ImportOptions:
     password: str | None = None
     workers: int | None = None
     follow_symlinks: bool = False  # links out of an imported folder (else reported, not followed)
+    # How the reading processes start: the caller's choice, since only it knows whether forking is safe
+    # (the command line, one thread and no Qt: "fork", ready in milliseconds). None: a fork server where
+    # there is one (a threaded Qt process must not fork), else spawn.
+    start_method: str | None = None
+    reader_hooks: ReaderHooks | None = None  # tests only: see importers.workers.ReaderHooks
 
 
 def collect_files(
@@ -605,7 +608,7 @@ class _Workers(NamedTuple):
 @contextlib.contextmanager
 def _extraction_pool(total: int, options: ImportOptions) -> Iterator[_Workers | None]:
     count = options.workers or min(4, os.cpu_count() or 1)
-    context = _pool_context() if total >= _PARALLEL_MIN and count >= 2 else None
+    context = _pool_context(options.start_method) if total >= _PARALLEL_MIN and count >= 2 else None
     if context is None:
         yield None
         return
@@ -619,19 +622,12 @@ def _extraction_pool(total: int, options: ImportOptions) -> Iterator[_Workers | 
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _pool_context() -> multiprocessing.context.BaseContext | None:
-    """How workers start. fork() where it is safe, in a process with no other thread and no Qt (the
-    command line): workers are ready in milliseconds, with the importers loaded. Else a fork server,
-    which first imports the importers (≈0.4 s): the GUI imports from a thread, and forking a threaded
-    Qt process is unsafe."""
+def _pool_context(start_method: str | None) -> multiprocessing.context.BaseContext | None:
+    """How workers start: as the caller chose (`ImportOptions.start_method`), else a fork server, which
+    first imports the importers (≈0.4 s) and is safe in a threaded Qt process. None: read here."""
     methods = multiprocessing.get_all_start_methods()
-    if (
-        sys.platform.startswith("linux")
-        and "fork" in methods
-        and threading.active_count() == 1
-        and "PySide6" not in sys.modules
-    ):
-        return multiprocessing.get_context("fork")
+    if start_method is not None and start_method in methods and start_method != "forkserver":
+        return multiprocessing.get_context(start_method)
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["qirtas.importers", "qirtas.archive.importing"])
@@ -669,8 +665,8 @@ def import_paths(
     archive: Archive,
     paths: Iterable[str | os.PathLike],
     options: ImportOptions | None = None,
-    progress: ProgressFn | None = None,
-    cancel: CancelFn | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> ImportReport:
     """Import files and folders. Each batch is one transaction; cancelling keeps the batches committed.
 
@@ -782,7 +778,7 @@ def _write_batch(
     batch: list[tuple[Path, FileRead]],
     settings: ReadSettings,
     options: ImportOptions,
-    cancel: CancelFn | None,
+    cancel: Cancel | None,
     report: ImportReport,
 ) -> None:
     """Write one batch: duplicates set aside, isolated formats extracted, then `Archive.add_batch` (the
@@ -822,6 +818,7 @@ def _write_batch(
             workers=options.workers,
             cancel=cancel,
             names={copy: ready[index][0] for index, copy in copies.items()},
+            hooks=options.reader_hooks,
         )
     items: list[tuple[Path, NewDocument]] = []
     for index, (path, read) in enumerate(ready):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import ftfy
@@ -30,6 +30,8 @@ from qirtas.archive.models import BaseModel, Document, tuples, uses_archive, utc
 from qirtas.archive.suggest_text import excerpt
 from qirtas.i18n import N_
 from qirtas.i18n.script import script_of
+
+from qirtas.jobs import Progress
 
 KINDS = ("unexpected-script", "mojibake", "replacement-character", "presentation-forms", "visual-order")
 # Badge texts; translate with `_` where shown.
@@ -349,9 +351,7 @@ class AuditReport(dict):
     checked: int = 0
 
 
-def _refresh(
-    archive: Archive, ids: Sequence[int] | None = None, progress: Callable[[int, int], None] | None = None
-) -> int:
+def _refresh(archive: Archive, ids: Sequence[int] | None = None, progress: Progress | None = None) -> int:
     """Check the documents (of `ids`, or all) added or modified since their last check; returns how many.
 
     Writes only when something changed, so badges and filters cost one query on an audited archive.
@@ -430,7 +430,7 @@ def audit_archive(
     archive: Archive,
     ids: Sequence[int] | None = None,
     kinds: Iterable[str] | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> AuditReport:
     """Findings of every document (or of `ids`), optionally only of some kinds."""
     _refresh(archive, progress=progress)

@@ -7,7 +7,7 @@ import os
 import stat
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +18,8 @@ from qirtas.archive.store import sha256_file, text_digest
 from qirtas.i18n import _
 from qirtas.importers import STATUS_ENCRYPTED, ExtractionError
 from qirtas.importers.workers import DEFAULT_TIMEOUT, reread
+
+from qirtas.jobs import Cancel, Progress
 
 ORPHANS = "orphans"  # <archive>/orphans/: originals no document refers to, set aside by a repair
 # A temporary file younger than this may be an import still writing in another process: a repair
@@ -57,8 +59,8 @@ class VerifyReport:
 @uses_archive
 def verify(
     archive: Archive,
-    progress: Callable[[int, int], None] | None = None,
-    cancel: Callable[[], bool] | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> VerifyReport:
     """Re-hash every original, run SQLite's integrity check, and compare originals, documents and index."""
     report = VerifyReport()
@@ -164,7 +166,7 @@ def repair(
     archive: Archive,
     found: VerifyReport,
     temp_grace_seconds: float = TEMP_GRACE_SECONDS,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
     sources: Sequence[str | os.PathLike[str]] = (),
 ) -> RepairReport:
     """Fix what `verify` found that can be fixed without losing anything.
@@ -194,7 +196,7 @@ def _repair(
     archive: Archive,
     found: VerifyReport,
     temp_grace_seconds: float,
-    progress: Callable[[int, int], None] | None,
+    progress: Progress | None,
     sources: Sequence[str | os.PathLike[str]],
 ) -> RepairReport:
     result = RepairReport()

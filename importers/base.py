@@ -14,9 +14,6 @@ STATUS_NEEDS_OCR = "needs_ocr"
 STATUS_ENCRYPTED = "encrypted"
 STATUSES = (STATUS_OK, STATUS_NEEDS_OCR, STATUS_ENCRYPTED)
 
-ProgressFn = Callable[[float], None]
-CancelFn = Callable[[], bool]
-
 
 @dataclass
 class Extracted:

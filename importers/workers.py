@@ -24,13 +24,15 @@ import os
 import signal
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from qirtas.i18n.catalog import _, current_language, setup_i18n
 from qirtas.importers.base import Extracted, ExtractionError
+
+from qirtas.jobs import Cancel
 
 DEFAULT_TIMEOUT = 120.0
 # Address space allowed to the workers together (MB), at most MEMORY_SHARE of the machine's memory,
@@ -45,12 +47,20 @@ MEMORY_FLOOR_MB = 512
 # (Arabic, ≈11 pages/s), so a 20,000-page document finishes, while a file that stalls is stopped
 # within the limit and one built to crawl page by page within its pages' allowance.
 PAGE_ALLOWANCE = 0.01
-# Test hooks, read by the caller and passed with each task: a worker stalls (sleeps) on, or hogs memory
-# for, the file whose name is given, so tests can prove the limits without a hostile PDF; STALL_PAGE_ENV
-# ("name:page") stalls on one page of that file.
-STALL_ENV = "QIRTAS_TEST_WORKER_STALL"
-STALL_PAGE_ENV = "QIRTAS_TEST_WORKER_STALL_PAGE"
-HOG_ENV = "QIRTAS_TEST_WORKER_HOG"
+
+
+@dataclass(frozen=True)
+class ReaderHooks:
+    """Misbehaviour a test asks of the readers, to prove the limits without a hostile PDF: stall (sleep)
+    on, or hog memory for, the file with this name, or stall on one page of a file. Given by the caller
+    (a test) with `extract_isolated(…, hooks=…)` or `ImportOptions(reader_hooks=…)`; nothing else sets
+    them, and the readers read no environment for them."""
+
+    stall: str = ""
+    hog: str = ""
+    stall_page: tuple[str, int] = ("", 0)
+
+
 _POLL_SECONDS = 0.25
 _PAGE, _DONE = "page", "done"  # what a worker sends: a page read, then the outcome
 
@@ -231,8 +241,9 @@ def extract_isolated(
     timeout: float = DEFAULT_TIMEOUT,
     password: str | None = None,
     workers: int | None = None,
-    cancel: Callable[[], bool] | None = None,
+    cancel: Cancel | None = None,
     names: Mapping[Path, Path] | None = None,
+    hooks: ReaderHooks | None = None,
 ) -> dict[Path, Extracted | ExtractionError]:
     """Extract each file in a worker process; every path gets an outcome unless the batch is cancelled
     (then only the files finished so far have one). `names`: for a path that is a copy (the bytes an
@@ -245,8 +256,7 @@ def extract_isolated(
     size = max(1, min(workers or os.cpu_count() or 1, len(queue)))
     memory_mb = memory_limit_mb(size)
     shared = memory_mb < configured_memory_mb() and readers_memory_mb()
-    stall_name, hog_name = os.environ.get(STALL_ENV), os.environ.get(HOG_ENV)
-    stall_page_name, _colon, stall_page = os.environ.get(STALL_PAGE_ENV, "").rpartition(":")
+    hooks = hooks or ReaderHooks()
     language = current_language()
     context = _context()
     pool: list[_Worker] = []
@@ -267,9 +277,9 @@ def extract_isolated(
                         str(name),
                         password,
                         language,
-                        name.name == stall_name,
-                        name.name == hog_name,
-                        int(stall_page) if name.name == stall_page_name else 0,
+                        bool(hooks.stall) and name.name == hooks.stall,
+                        bool(hooks.hog) and name.name == hooks.hog,
+                        hooks.stall_page[1] if name.name == hooks.stall_page[0] else 0,
                     )
                     try:
                         worker.connection.send(task)

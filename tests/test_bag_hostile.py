@@ -127,7 +127,7 @@ def test_a_restore_that_fails_while_writing_is_undone_without_touching_what_was_
 def test_a_cancel_while_writing_keeps_nothing(big_bag, tmp_path):
     writing = []
 
-    def progress(done: int, total: int) -> None:
+    def progress(done: int, total: int, _current: str = "") -> None:  # qirtas.jobs.Progress
         if done > total // 2:  # the second half of the progress is the writing
             writing.append(done)
 

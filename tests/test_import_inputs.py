@@ -18,7 +18,7 @@ from qirtas.archive.models import Document
 from qirtas.archive.verify import verify
 from qirtas.cli.main import main
 from qirtas.importers import Extracted, ExtractionError, extract, workers
-from qirtas.importers.workers import HOG_ENV, MEMORY_LIMIT_ENV, extract_isolated
+from qirtas.importers.workers import MEMORY_LIMIT_ENV, ReaderHooks, extract_isolated
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 ENGLISH_PDF = FIXTURES / "libreoffice" / "en_conference.pdf"
@@ -228,10 +228,11 @@ def test_the_command_line_follows_links_out_of_the_folder_only_when_asked(tmp_pa
 # ---- 12. PDF workers: memory shared out, time by the page --------------------------------------------
 def test_the_readers_memory_limits_add_up_to_half_the_machines_memory(monkeypatch):
     hungry = FIXTURES / "chromium" / "columns_en.pdf"
-    monkeypatch.setenv(HOG_ENV, hungry.name)
     monkeypatch.delenv(MEMORY_LIMIT_ENV, raising=False)  # the default: 4096 MB for the readers at most
     monkeypatch.setattr(workers, "physical_memory_mb", lambda: 3200)
-    outcomes = extract_isolated([hungry, ENGLISH_PDF, OTHER_PDF], workers=2)
+    outcomes = extract_isolated(
+        [hungry, ENGLISH_PDF, OTHER_PDF], workers=2, hooks=ReaderHooks(hog=hungry.name)
+    )
     # 3200 MB of memory: 1600 for the readers, 800 each.
     assert "more memory than a reader may use (800 MB: the readers share 1600 MB" in str(outcomes[hungry])
     assert isinstance(outcomes[ENGLISH_PDF], Extracted) and isinstance(outcomes[OTHER_PDF], Extracted)
@@ -249,9 +250,9 @@ def test_a_long_pdf_finishes_though_its_pages_together_take_longer_than_the_time
 def test_a_pdf_that_stalls_after_its_first_pages_is_stopped_within_the_time_limit(tmp_path, monkeypatch):
     long_pdf = tmp_path / "stalls.pdf"
     long_pdf.write_bytes(many_page_pdf(30))
-    monkeypatch.setenv(workers.STALL_PAGE_ENV, "stalls.pdf:20")
     started = time.monotonic()
-    outcome = extract_isolated([long_pdf], timeout=2.0, workers=1)[long_pdf]
+    hooks = ReaderHooks(stall_page=("stalls.pdf", 20))
+    outcome = extract_isolated([long_pdf], timeout=2.0, workers=1, hooks=hooks)[long_pdf]
     assert time.monotonic() - started < 2.0 * 1.19 + 1.5  # the limit and 1 % of it for each of 19 pages
     assert isinstance(outcome, ExtractionError)
     # Which of the two limits ends it first depends on how fast the first 19 pages were read.

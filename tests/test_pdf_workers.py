@@ -10,7 +10,7 @@ import pytest
 from qirtas.archive.importing import ImportOptions, import_paths
 from qirtas.importers import Extracted, ExtractionError
 from qirtas.importers.base import STATUSES
-from qirtas.importers.workers import HOG_ENV, MEMORY_LIMIT_ENV, STALL_ENV, extract_isolated
+from qirtas.importers.workers import MEMORY_LIMIT_ENV, ReaderHooks, extract_isolated
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 GOOD = [FIXTURES / "libreoffice" / "en_conference.pdf", FIXTURES / "chromium" / "bilingual.pdf"]
@@ -19,8 +19,9 @@ SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "pdfminer
 
 def test_a_stalling_file_is_stopped_at_the_time_limit_and_the_others_are_read(monkeypatch):
     stalling = FIXTURES / "chromium" / "columns_en.pdf"
-    monkeypatch.setenv(STALL_ENV, stalling.name)
-    outcomes = extract_isolated([stalling, *GOOD], timeout=1.5, workers=2)
+    outcomes = extract_isolated(
+        [stalling, *GOOD], timeout=1.5, workers=2, hooks=ReaderHooks(stall=stalling.name)
+    )
     assert isinstance(outcomes[stalling], ExtractionError)
     assert "longer than the 1.5 seconds allowed" in str(outcomes[stalling])
     assert all(isinstance(outcomes[path], Extracted) for path in GOOD)
@@ -29,31 +30,31 @@ def test_a_stalling_file_is_stopped_at_the_time_limit_and_the_others_are_read(mo
 
 def test_a_file_that_needs_too_much_memory_is_stopped_and_reported(monkeypatch):
     hungry = FIXTURES / "chromium" / "columns_en.pdf"
-    monkeypatch.setenv(HOG_ENV, hungry.name)
     monkeypatch.setenv(MEMORY_LIMIT_ENV, "400")
-    outcomes = extract_isolated([hungry, *GOOD], workers=1)
+    outcomes = extract_isolated([hungry, *GOOD], workers=1, hooks=ReaderHooks(hog=hungry.name))
     assert "more memory than a reader may use (400 MB)" in str(outcomes[hungry])
     assert all(isinstance(outcomes[path], Extracted) for path in GOOD)
 
 
 def test_cancel_ends_the_batch_without_waiting_for_a_stalled_file(monkeypatch):
     stalling = GOOD[0]
-    monkeypatch.setenv(STALL_ENV, stalling.name)
     calls = []
 
     def cancel() -> bool:
         calls.append(1)
         return len(calls) > 3
 
-    outcomes = extract_isolated([stalling], timeout=600, workers=1, cancel=cancel)
+    outcomes = extract_isolated(
+        [stalling], timeout=600, workers=1, cancel=cancel, hooks=ReaderHooks(stall=stalling.name)
+    )
     assert outcomes == {}
     assert not multiprocessing.active_children()
 
 
 def test_the_import_goes_on_past_a_runaway_file(archive, monkeypatch, tmp_path):
     stalling = FIXTURES / "chromium" / "ar_news.pdf"
-    monkeypatch.setenv(STALL_ENV, stalling.name)
-    report = import_paths(archive, [stalling, *GOOD], ImportOptions(timeout=1.5, workers=2))
+    options = ImportOptions(timeout=1.5, workers=2, reader_hooks=ReaderHooks(stall=stalling.name))
+    report = import_paths(archive, [stalling, *GOOD], options)
     assert [Path(item.path).name for item in report.failed] == ["ar_news.pdf"]
     assert "stopped" in report.failed[0].error
     assert len(report.imported) == 2
