@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from qirtas.archive import bilingual
 from qirtas.archive.archive import Archive, DocumentFilter
@@ -56,6 +57,9 @@ def register(subparsers, common) -> None:
         "--realign", action="store_true", help="align again (reviewed, unchanged pairs are kept)"
     )
     rev.add_argument("--csv", metavar="OUT", help="write the review report as CSV (UTF-8 with BOM)")
+    rev.add_argument(
+        "--pdf", metavar="OUT", help="write the review report as PDF (laid out by Qt, offscreen)"
+    )
 
     revs = add("reviews", run_reviews, "documents with translations and their review state")
     revs.add_argument("--state", choices=bilingual.REVIEW_STATES, help="only documents in this state")
@@ -136,8 +140,13 @@ def run_review(args) -> int:
             review.realign()
         if args.pair is not None:
             review.set_review(args.pair - 1, status=args.status, comment=args.comment)
+        report = None
         if args.csv:
             write_csv(review, args.csv)
+            report = {"format": "csv", "path": args.csv}
+        if args.pdf:
+            write_pdf_report(review, args.pdf)
+            report = {"format": "pdf", "path": args.pdf}
         pairs = review.pairs()
         progress = bilingual.progress_of(pairs)
         en_title, ar_title = review.titles()
@@ -147,6 +156,8 @@ def run_review(args) -> int:
         "pairs": [pair_json(p) for p in pairs],
         "progress": progress.to_json(),
     }
+    if report is not None:
+        payload["report"] = report
     lines = [
         f"{escape_field(en_title)}  ⇄  {escape_field(ar_title)}",
         f"{progress.reviewed} of {progress.total} pairs reviewed",
@@ -157,6 +168,15 @@ def run_review(args) -> int:
         lines.append(f"  AR: {escape_text(pair.ar_text)}")
     emit(args, payload, "\n".join(lines))
     return EXIT_OK
+
+
+def write_pdf_report(review: bilingual.Review, destination: str) -> None:
+    """The PDF review report, laid out by Qt on the offscreen platform (no window, no display needed)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from qirtas.desktop.review_report_pdf import gui_application, write_pdf
+
+    gui_application()
+    write_pdf(review, destination)
 
 
 def run_reviews(args) -> int:
