@@ -24,12 +24,15 @@ from qirtas.desktop.qt import (
     QColor,
     QDesktopServices,
     QFont,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPdfDocument,
     QPdfView,
     QPointF,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QSplitter,
     Qt,
     QTextBlockFormat,
@@ -50,6 +53,9 @@ PDF_MEDIA_TYPE = "application/pdf"
 BASE_POINT_SIZE = 11.0
 ARABIC_SCALE = 1.3  # Amiri's letters sit small on the line; this reads like the Latin size
 HIGHLIGHT = QColor("#ffd54f")
+
+
+HEADER_SHARE = 0.38  # of the reader's height, at most, for the title and details above the text
 
 
 def _label(word_wrap: bool = True) -> QLabel:
@@ -233,14 +239,43 @@ class Reader(QWidget):
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setStyleSheet("color: #777;")
 
+        # Title, details, tags and findings scroll on their own when they would take more than
+        # HEADER_SHARE of the reader's height: on a 768-pixel screen a two-line Arabic title and five
+        # lines of details left the text itself two lines.
+        header = QWidget()
+        header_layout = QVBoxLayout(header)
+        header_layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.title, self.details, self.tags, self.warnings, self.integrity):
+            header_layout.addWidget(widget)
+        self.header = QScrollArea()
+        self.header.setWidget(header)
+        self.header.setWidgetResizable(True)
+        self.header.setFrameShape(QFrame.Shape.NoFrame)
+        self.header.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.header.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.header.setAccessibleName(_("Document details"))
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 0, 0, 0)
-        for widget in (self.title, self.details, self.tags, self.warnings, self.integrity):
-            layout.addWidget(widget)
+        layout.addWidget(self.header)
         layout.addLayout(buttons)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.placeholder, 1)
         self.clear()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_header()
+
+    def _fit_header(self) -> None:
+        """As tall as the title and details need, at most HEADER_SHARE of the reader (then it scrolls)."""
+        content = self.header.widget()
+        layout = content.layout()
+        width = self.header.viewport().width() or self.width()
+        needed = (
+            layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else content.sizeHint().height()
+        )
+        self.header.setFixedHeight(max(0, min(needed, max(60, int(self.height() * HEADER_SHARE)))))
 
     # ---- showing ------------------------------------------------------------------------------------
     def add_button(self, name: str, button: QPushButton) -> None:
@@ -294,11 +329,13 @@ class Reader(QWidget):
         if self.page_button.isChecked():
             self._load_pdf()
         self.integrity.show_document(document)
+        self._fit_header()
         self.shown.emit(document.id)
 
     def refresh_tags(self) -> None:
         if self.document is not None:
             self._show_tags(self.document.id)
+            self._fit_header()
 
     def _show_header(self, document: Document) -> None:
         self.title.setText(document.title)
