@@ -116,3 +116,32 @@ def test_opening_another_archive_during_an_import_asks_and_stops_it_or_stays(
     assert 10 <= committed < 400 and committed == len(job.report.imported)
     assert search_total(first, "qanat") == committed  # every committed document is in the index
     first.close()
+
+
+def test_documents_and_tags_copied_from_one_open_archive_to_another_land_whole(demo_archive, tmp_path):
+    from qirtas.archive.archive import NewDocument
+    from qirtas.importers import Extracted
+
+    target = Archive.open(tmp_path / "copy")
+    try:
+        for listed in demo_archive.list_documents()[1]:
+            document = demo_archive.get(listed.id)
+            data = demo_archive.original_path(document).read_bytes()
+            extracted = Extracted(
+                document.text, document.media_type, title=document.title, language=document.language
+            )
+            added = target.add(NewDocument(data, extracted, document.source_name))
+            for facet, tags in demo_archive.document_tags(document.id).items():
+                for tag in tags:
+                    copy = target.ensure_tag(facet, tag.name_en, tag.name_ar)
+                    target.tag_documents([added.id], copy)
+        assert target.count() == demo_archive.count() == 6
+        assert sorted(d.sha256 for d in target.list_documents()[1]) == sorted(
+            d.sha256 for d in demo_archive.list_documents()[1]
+        )
+        assert target.search("Dushanbe").total == demo_archive.search("Dushanbe").total > 0
+        central = target.find_tag("region", "Central Asia")
+        assert central is not None and demo_archive.find_tag("region", "Central Asia") is not None
+        assert len(demo_archive.audit_trail()) != len(target.audit_trail())  # each kept its own trail
+    finally:
+        target.close()
