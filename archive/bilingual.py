@@ -336,6 +336,10 @@ class Review:
             )
         return pair
 
+    def audit(self, action: str, **details) -> None:
+        """Record `action` in the audit trail of both documents (exports and imports of the review use it)."""
+        self._audit(action, **details)
+
     def _audit(self, action: str, **details) -> None:
         self.archive.audit(action, self.en_id, translation=self.ar_id, **details)
         self.archive.audit(action, self.ar_id, translation=self.en_id, **details)
@@ -387,6 +391,22 @@ def _find_run(paragraphs: list[str], text: str, count: int, start: int, near: in
     """Where `count` paragraphs joined read `text`, at or after `start`, the one nearest `near`."""
     places = [i for i in range(start, len(paragraphs) - count + 1) if _join(paragraphs, i, count) == text]
     return min(places, key=lambda i: abs(i - near)) if places else None
+
+
+@uses_archive
+def linked_reviews(archive: Archive, document_ids: list[int] | None = None) -> list[Review]:
+    """The review of every translation link (of those touching `document_ids`, when given), by ids."""
+    wanted = None if document_ids is None else set(document_ids)
+    links = tuples(
+        DocumentLink.select(DocumentLink.document, DocumentLink.translation).order_by(
+            DocumentLink.document, DocumentLink.translation
+        )
+    )
+    return [
+        Review(archive, *sides(archive, first, second))
+        for first, second in links
+        if wanted is None or first in wanted or second in wanted
+    ]
 
 
 # ---- review state of documents -----------------------------------------------------------------------

@@ -10,7 +10,17 @@ from qirtas.archive.archive import Archive, DocumentFilter
 from qirtas.archive.models import REVIEW_STATUSES, ReviewPair
 from qirtas.archive.review_report import write_csv
 from qirtas.archive.translation_candidates import candidates
-from qirtas.cli.main import EXIT_OK, CommandError, archive_path, count, document_id, emit, position
+from qirtas.archive.translation_memory import ImportReport, export_tmx, export_xliff, import_review
+from qirtas.cli.main import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    CommandError,
+    archive_path,
+    count,
+    document_id,
+    emit,
+    position,
+)
 from qirtas.cli.output import escape_field, escape_text
 
 STATUS_WORDS = {"approved": "approved", "needs_revision": "needs revision", "unreviewed": "unreviewed"}
@@ -60,9 +70,26 @@ def register(subparsers, common) -> None:
     rev.add_argument(
         "--pdf", metavar="OUT", help="write the review report as PDF (laid out by Qt, offscreen)"
     )
+    rev.add_argument(
+        "--import",
+        dest="import_file",
+        metavar="FILE",
+        help="set statuses and comments from a TMX or XLIFF 2.0 file (pairs matched by their texts)",
+    )
+    add_memory_options(rev)
 
     revs = add("reviews", run_reviews, "documents with translations and their review state")
     revs.add_argument("--state", choices=bilingual.REVIEW_STATES, help="only documents in this state")
+    add_memory_options(revs)
+
+
+def add_memory_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tmx", metavar="OUT", help="write the approved pairs as TMX 1.4b")
+    parser.add_argument("--xliff", metavar="OUT", help="write every pair and its review as XLIFF 2.0")
+    parser.add_argument("--all-pairs", action="store_true", help="with --tmx: every pair, not only approved")
+    parser.add_argument(
+        "--source", choices=("en", "ar"), default="en", help="with --xliff: the source language (default en)"
+    )
 
 
 def _open(args) -> Archive:
@@ -140,6 +167,8 @@ def run_review(args) -> int:
             review.realign()
         if args.pair is not None:
             review.set_review(args.pair - 1, status=args.status, comment=args.comment)
+        imported = import_review(review, args.import_file) if args.import_file else None
+        exported = export_memory(args, [review])
         report = None
         if args.csv:
             write_csv(review, args.csv)
@@ -158,6 +187,7 @@ def run_review(args) -> int:
     }
     if report is not None:
         payload["report"] = report
+    payload.update(exported)
     lines = [
         f"{escape_field(en_title)}  ⇄  {escape_field(ar_title)}",
         f"{progress.reviewed} of {progress.total} pairs reviewed",
@@ -166,8 +196,41 @@ def run_review(args) -> int:
         lines.append(f"\n[{pair.position + 1}] {STATUS_WORDS[pair.status]}  {escape_field(pair.comment)}")
         lines.append(f"  EN: {escape_text(pair.en_text)}")
         lines.append(f"  AR: {escape_text(pair.ar_text)}")
+    lines += memory_lines(exported)
+    if imported is not None:
+        payload["import"] = imported.to_json()
+        lines += import_lines(args.import_file, imported)
     emit(args, payload, "\n".join(lines))
-    return EXIT_OK
+    return EXIT_PROBLEMS if imported is not None and imported.unmatched else EXIT_OK
+
+
+def export_memory(args, reviews: list[bilingual.Review]) -> dict:
+    """--tmx and --xliff: write the files; their JSON entries ({"tmx": {"path", "units"}, …})."""
+    written = {}
+    if args.tmx:
+        written["tmx"] = {"path": args.tmx, "units": export_tmx(reviews, args.tmx, args.all_pairs)}
+    if args.xliff:
+        written["xliff"] = {"path": args.xliff, "units": export_xliff(reviews, args.xliff, args.source)}
+    return written
+
+
+def memory_lines(written: dict) -> list[str]:
+    return [
+        f"{kind.upper()} written to {escape_field(entry['path'])}: "
+        + (f"{entry['units']} pair" if entry["units"] == 1 else f"{entry['units']} pairs")
+        for kind, entry in written.items()
+    ]
+
+
+def import_lines(path: str, imported: ImportReport) -> list[str]:
+    summary = imported.to_json()
+    lines = [
+        f"\nImported {escape_field(path)} ({imported.format.upper()}): {summary['units']} units, "
+        f"{len(imported.updated)} updated, {imported.unchanged} unchanged, {len(imported.unmatched)} not matched"
+    ]
+    for segment in imported.unmatched:
+        lines.append(f"  not matched: {escape_field(segment.unit)}  EN: {escape_field(segment.en[:80])}")
+    return lines
 
 
 def write_pdf_report(review: bilingual.Review, destination: str) -> None:
@@ -188,6 +251,7 @@ def run_reviews(args) -> int:
         else:
             ids = sorted(i for i, state in states.items() if args.state in (None, state))
         _total, documents = archive.list_documents(DocumentFilter(ids=ids))
+        exported = export_memory(args, bilingual.linked_reviews(archive, None if args.state is None else ids))
         rows = [
             {
                 "id": d.id,
@@ -199,9 +263,6 @@ def run_reviews(args) -> int:
             }
             for d in documents
         ]
-    emit(
-        args,
-        {"total": len(rows), "documents": rows},
-        "\n".join(f"{r['id']:>6}  {r['review_state']:15}  {escape_field(r['title'])}" for r in rows),
-    )
+    lines = [f"{r['id']:>6}  {r['review_state']:15}  {escape_field(r['title'])}" for r in rows]
+    emit(args, {"total": len(rows), "documents": rows, **exported}, "\n".join(lines + memory_lines(exported)))
     return EXIT_OK

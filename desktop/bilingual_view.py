@@ -28,6 +28,7 @@ from qirtas.archive.bilingual import (
 from qirtas.archive.models import ReviewPair
 from qirtas.archive.review_report import ReviewReport, build_report, record_report, write_csv
 from qirtas.archive.translation_candidates import Candidate, candidates
+from qirtas.archive.translation_memory import ImportReport, export_tmx, export_xliff, import_review
 from qirtas.desktop.accessible import name_view
 from qirtas.desktop.fonts import ARABIC_READING_FAMILIES, LATIN_READING_FAMILIES, register_fonts
 from qirtas.desktop.qt import (
@@ -49,6 +50,7 @@ from qirtas.desktop.qt import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QModelIndex,
     QPalette,
     QPen,
@@ -70,7 +72,7 @@ from qirtas.desktop.qt import (
 )
 from qirtas.desktop.review_report_pdf import STATUS_LABELS, render_pdf
 from qirtas.desktop.session import Session
-from qirtas.i18n import _, current_language
+from qirtas.i18n import _, current_language, ngettext
 from qirtas.i18n.formatting import format_count, format_number
 from qirtas.i18n.script import Direction, paragraph_direction
 
@@ -237,6 +239,8 @@ class BilingualView(QWidget):
     changed = Signal()  # a status, comment, link or alignment was written (refresh filters and counts)
     pairs_shown = Signal()  # the pairs arrived from the write thread (aligned if they had to be)
     report_written = Signal(str)  # the path of a review report, once written and recorded
+    memory_written = Signal(str)  # the path of a TMX or XLIFF file, once written
+    memory_imported = Signal(object)  # the ImportReport of a TMX or XLIFF file read back
 
     def __init__(self, session: Session, document_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -320,6 +324,8 @@ class BilingualView(QWidget):
         self.split_button = QPushButton(_("Split (S)"))
         self.realign_button = QPushButton(_("Re-align"))
         self.export_button = QPushButton(_("Export report…"))
+        self.memory_button = QPushButton(_("Translation memory"))
+        self.memory_button.setMenu(self._build_memory_menu())
         self.approve_button.clicked.connect(lambda: self.set_status(APPROVED))
         self.revise_button.clicked.connect(lambda: self.set_status(NEEDS_REVISION))
         self.next_unreviewed_button.clicked.connect(self.next_unreviewed)
@@ -335,13 +341,20 @@ class BilingualView(QWidget):
             self.split_button,
             self.realign_button,
             self.export_button,
+            self.memory_button,
         ):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys keep going to the table
         buttons = QHBoxLayout()
         for button in (self.approve_button, self.revise_button, self.next_unreviewed_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        for button in (self.merge_button, self.split_button, self.realign_button, self.export_button):
+        for button in (
+            self.merge_button,
+            self.split_button,
+            self.realign_button,
+            self.export_button,
+            self.memory_button,
+        ):
             buttons.addWidget(button)
         self.notice = QLabel()
         self.notice.setWordWrap(True)
@@ -357,6 +370,15 @@ class BilingualView(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.notice)
         return page
+
+    def _build_memory_menu(self) -> QMenu:
+        menu = QMenu(self)
+        menu.addAction(_("Export approved pairs as TMX…"), lambda: self._ask_memory_export("tmx", False))
+        menu.addAction(_("Export all pairs as TMX…"), lambda: self._ask_memory_export("tmx", True))
+        menu.addAction(_("Export for review as XLIFF 2.0…"), lambda: self._ask_memory_export("xliff", True))
+        menu.addSeparator()
+        menu.addAction(_("Import statuses and comments from TMX or XLIFF…"), self._ask_memory_import)
+        return menu
 
     def _build_link_page(self) -> QWidget:
         page = QWidget()
@@ -729,6 +751,79 @@ class BilingualView(QWidget):
     def _report_written(self, destination: Path) -> None:
         self._say(_("Report written to {path}").format(path=destination))
         self.report_written.emit(str(destination))
+
+    # ---- translation memory ------------------------------------------------------------------------
+    def export_memory(self, kind: str, destination: str | Path, all_pairs: bool = False) -> None:
+        """Write the pairs as TMX ("tmx": approved ones unless `all_pairs`) or XLIFF 2.0, on the write thread."""
+        review = self.review
+        if review is None:
+            return
+        self.save_comment()
+        destination = Path(destination)
+
+        def export() -> int:
+            if kind == "tmx":
+                return export_tmx([review], destination, all_pairs)
+            return export_xliff([review], destination)
+
+        def written(units: int) -> None:
+            self._say(
+                ngettext("{count} pair written to {path}", "{count} pairs written to {path}", units).format(
+                    count=format_count(units), path=destination
+                )
+            )
+            self.memory_written.emit(str(destination))
+
+        self._write(export, written)
+
+    def import_memory(self, source: str | Path) -> None:
+        """Set statuses and comments from a TMX or XLIFF 2.0 file; says what matched nothing."""
+        review = self.review
+        if review is None:
+            return
+        self.save_comment()
+
+        def imported(report: ImportReport) -> None:
+            self.reload(notice=self._import_notice(report))
+            self.changed.emit()
+            self.memory_imported.emit(report)
+
+        self._write(lambda: import_review(review, source), imported)
+
+    @staticmethod
+    def _import_notice(report: ImportReport) -> str:
+        notice = ngettext(
+            "{updated} pair updated from the file, {unchanged} unchanged.",
+            "{updated} pairs updated from the file, {unchanged} unchanged.",
+            len(report.updated),
+        ).format(updated=format_count(len(report.updated)), unchanged=format_count(report.unchanged))
+        if report.unmatched:
+            units = ", ".join(segment.unit for segment in report.unmatched[:10])
+            notice += " " + ngettext(
+                "{count} unit matches no pair of this document: {units}",
+                "{count} units match no pair of this document: {units}",
+                len(report.unmatched),
+            ).format(count=format_count(len(report.unmatched)), units=units)
+        return notice
+
+    def _ask_memory_export(self, kind: str, all_pairs: bool) -> None:
+        if kind == "tmx":
+            name, filter = "review.tmx", _("TMX translation memory (*.tmx)")
+        else:
+            name, filter = "review.xlf", _("XLIFF 2.0 (*.xlf *.xliff)")
+        path, _filter = QFileDialog.getSaveFileName(self, _("Export translation memory"), name, filter)
+        if path:
+            self.export_memory(kind, path, all_pairs)
+
+    def _ask_memory_import(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self,
+            _("Import statuses and comments"),
+            "",
+            _("TMX or XLIFF 2.0 (*.tmx *.xlf *.xliff *.xml)"),
+        )
+        if path:
+            self.import_memory(path)
 
     def _ask_export(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
