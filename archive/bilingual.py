@@ -27,6 +27,14 @@ class AlignmentChanged(ArchiveError):
     """The pairs were re-aligned (a text changed) since the caller read them."""
 
 
+class SameLanguage(ArchiveError):
+    """Two documents in the same language asked to be linked as translations without saying it is meant."""
+
+    def __init__(self, first: int, second: int, language: str) -> None:
+        super().__init__(f"Documents {first} and {second} are both in the same language ({language}).")
+        self.language = language
+
+
 # ---- linking -----------------------------------------------------------------------------------------
 def _link_row(first: int, second: int) -> DocumentLink | None:
     low, high = sorted((first, second))
@@ -45,10 +53,22 @@ def sides(archive: Archive, first: int, second: int) -> tuple[int, int]:
 
 
 @uses_archive
-def link(archive: Archive, first: int, second: int) -> bool:
-    """Link two documents as translations of each other and align them; False when already linked."""
+def shared_language(archive: Archive, first: int, second: int) -> str | None:
+    """The language two documents are both known to be in (None when they differ or one is unknown)."""
+    one, other = archive.get(first).language, archive.get(second).language
+    return one if one == other and one not in ("", "und") else None
+
+
+@uses_archive
+def link(archive: Archive, first: int, second: int, allow_same_language: bool = True) -> bool:
+    """Link two documents as translations of each other and align them; False when already linked.
+
+    With `allow_same_language` False, two documents in the same language are refused (SameLanguage)."""
     if first == second:
         raise ArchiveError("A document cannot be its own translation.")
+    language = shared_language(archive, first, second)
+    if language is not None and not allow_same_language and _link_row(first, second) is None:
+        raise SameLanguage(first, second, language)
     en_id, ar_id = sides(archive, first, second)
     with archive.db.atomic("IMMEDIATE"):
         if _link_row(first, second) is not None:

@@ -35,6 +35,7 @@ def register(subparsers, common) -> None:
     lnk = add("link", run_link, "link two documents as translations of each other (and align them)")
     lnk.add_argument("first", type=document_id, metavar="A")
     lnk.add_argument("second", type=document_id, metavar="B")
+    lnk.add_argument("--force", action="store_true", help="link them even if both are in the same language")
 
     unl = add("unlink", run_unlink, "remove a translation link (its aligned pairs and their review go too)")
     unl.add_argument("first", type=document_id, metavar="A")
@@ -98,7 +99,13 @@ def _open(args) -> Archive:
 
 def run_link(args) -> int:
     with _open(args) as archive:
-        created = bilingual.link(archive, args.first, args.second)
+        try:
+            created = bilingual.link(archive, args.first, args.second, allow_same_language=args.force)
+        except bilingual.SameLanguage as error:
+            raise CommandError(
+                f"Documents {args.first} and {args.second} are both in the same language ({error.language}), "
+                "so neither looks like the other's translation; add --force to link them anyway."
+            ) from None
         review = bilingual.Review.open(archive, args.first, args.second)
         pairs = review.pairs()
         payload = {

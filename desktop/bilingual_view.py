@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from qirtas.archive.archive import ArchiveError
+from qirtas.archive.archive import ArchiveError, DocumentFilter
 from qirtas.archive.bilingual import (
     APPROVED,
     NEEDS_REVISION,
@@ -24,6 +24,7 @@ from qirtas.archive.bilingual import (
     Review,
     link,
     progress_of,
+    shared_language,
 )
 from qirtas.archive.models import ReviewPair
 from qirtas.archive.review_report import ReviewReport, build_report, record_report, write_csv
@@ -51,6 +52,7 @@ from qirtas.desktop.qt import (
     QListWidget,
     QListWidgetItem,
     QMenu,
+    QMessageBox,
     QModelIndex,
     QPalette,
     QPen,
@@ -73,7 +75,7 @@ from qirtas.desktop.qt import (
 from qirtas.desktop.review_report_pdf import STATUS_LABELS, render_pdf
 from qirtas.desktop.session import Session
 from qirtas.i18n import _, current_language, ngettext
-from qirtas.i18n.formatting import format_count, format_number
+from qirtas.i18n.formatting import format_count, format_date, format_number
 from qirtas.i18n.script import Direction, paragraph_direction
 
 EN_COLUMN, AR_COLUMN, STATUS_COLUMN = range(3)
@@ -384,6 +386,11 @@ class BilingualView(QWidget):
         page = QWidget()
         self.link_intro = QLabel()
         self.link_intro.setWordWrap(True)
+        self.link_search = QLineEdit()
+        self.link_search.setAccessibleName(_("Find a document to link"))
+        self.link_search.setPlaceholderText(_("Find any document by title, id or words (Enter)"))
+        self.link_search.setClearButtonEnabled(True)
+        self.link_search.returnPressed.connect(lambda: self.find_documents(self.link_search.text()))
         self.candidate_list = QListWidget()
         name_view(self.candidate_list, _("Possible translations"))
         self.candidate_list.itemActivated.connect(lambda _item: self.link_selected())
@@ -391,6 +398,7 @@ class BilingualView(QWidget):
         self.link_button.clicked.connect(self.link_selected)
         layout = QVBoxLayout(page)
         layout.addWidget(self.link_intro)
+        layout.addWidget(self.link_search)
         layout.addWidget(self.candidate_list, 1)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -508,26 +516,57 @@ class BilingualView(QWidget):
 
     def _show_candidates(self) -> None:
         document = self.archive.get(self.document_id)
-        self.candidate_list.clear()
         found: list[Candidate] = candidates(self.archive, self.document_id)
-        for candidate in found:
-            item = QListWidgetItem(candidate.title)
-            item.setData(Qt.ItemDataRole.UserRole, candidate.id)
-            item.setToolTip(self._evidence_text(candidate))
-            rtl = paragraph_direction(candidate.title) == Direction.RTL
+        self._list_documents([(c.id, c) for c in found])
+        if found:
+            intro = _("“{title}” has no linked translation yet. These documents may be its translation:")
+        else:
+            intro = _("“{title}” has no linked translation, and no document in the archive looks like one.")
+        self.link_intro.setText(intro.format(title=document.title))
+        self.link_search.clear()
+        self.pages.setCurrentWidget(self.link_page)
+
+    def find_documents(self, query: str) -> None:
+        """List the documents a search finds (an id, a title, words), any of them can be linked; an empty
+        query lists the finder's candidates again."""
+        query = query.strip()
+        if not query:
+            self._list_documents([(c.id, c) for c in candidates(self.archive, self.document_id)])
+            return
+        ids: list[int] = []
+        number = query.lstrip("#")
+        if number.isdigit() and self.archive.document_ids(DocumentFilter(ids=[int(number)])):
+            ids.append(int(number))
+        ids += [i for i in self.archive.search_ids(query)[:50] if i not in ids]
+        scores = {c.id: c for c in candidates(self.archive, self.document_id)}
+        self._list_documents([(i, scores.get(i)) for i in ids if i != self.document_id])
+
+    def _list_documents(self, rows: list[tuple[int, Candidate | None]]) -> None:
+        """One item per document: its title, then id, date, language, file name and the evidence score."""
+        self.candidate_list.clear()
+        for document_id, candidate in rows:
+            document = self.archive.get(document_id)
+            details = [
+                f"#{document.id}",
+                format_date(document.date, format="medium") if document.date else "—",
+                document.language,
+                document.source_name or "—",
+            ]
+            if candidate is not None:
+                details.append(_("score {score}").format(score=format_number(round(candidate.score, 1))))
+            item = QListWidgetItem(f"{document.title}\n{' · '.join(details)}")
+            item.setData(Qt.ItemDataRole.UserRole, document.id)
+            if candidate is not None:
+                item.setToolTip(self._evidence_text(candidate))
+            rtl = paragraph_direction(document.title) == Direction.RTL
             item.setTextAlignment(
                 (Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft)
                 | Qt.AlignmentFlag.AlignAbsolute
             )
             self.candidate_list.addItem(item)
-        if found:
+        if rows:
             self.candidate_list.setCurrentRow(0)
-            intro = _("“{title}” has no linked translation yet. These documents may be its translation:")
-        else:
-            intro = _("“{title}” has no linked translation, and no document in the archive looks like one.")
-        self.link_intro.setText(intro.format(title=document.title))
-        self.link_button.setEnabled(bool(found))
-        self.pages.setCurrentWidget(self.link_page)
+        self.link_button.setEnabled(bool(rows))
 
     @staticmethod
     def _evidence_text(candidate: Candidate) -> str:
@@ -548,12 +587,26 @@ class BilingualView(QWidget):
         if item is None:
             return
         archive, document_id, other = self.archive, self.document_id, item.data(Qt.ItemDataRole.UserRole)
+        if shared_language(archive, document_id, other) is not None and not self.confirm_same_language(other):
+            return
 
         def linked(_made: bool) -> None:
             self.changed.emit()
             self.open_document(document_id)
 
         self._write(lambda: link(archive, document_id, other), linked)
+
+    def confirm_same_language(self, other: int) -> bool:
+        """Whether the person means to link two documents in the same language (asked first)."""
+        answer = QMessageBox.question(
+            self,
+            _("Link two documents in the same language?"),
+            _(
+                "“{first}” and “{second}” are in the same language, so one is unlikely to be the other's "
+                "translation. Link them anyway?"
+            ).format(first=self.archive.get(self.document_id).title, second=self.archive.get(other).title),
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     # ---- moving ------------------------------------------------------------------------------------
     def current_row(self) -> int:
