@@ -206,7 +206,8 @@ def test_the_report_exports_as_csv_and_pdf_from_the_view(view, qtbot, tmp_path, 
     qtbot.keyClick(view.table, Qt.Key.Key_A)
     with qtbot.waitSignal(view.report_written) as report:
         view.export_report(tmp_path / "review.csv")
-    rows = list(csv.DictReader(open(report.args[0], encoding="utf-8-sig", newline="")))
+    with open(report.args[0], encoding="utf-8-sig", newline="") as written_csv:
+        rows = list(csv.DictReader(written_csv))
     assert [r["status"] for r in rows[:2]] == [APPROVED, UNREVIEWED]
     with qtbot.waitSignal(view.report_written):
         view.export_report(tmp_path / "review.pdf")
