@@ -17,7 +17,7 @@ from qirtas.archive.importing import ImportReport, import_paths
 from qirtas.archive.models import Document, DocumentLink, DocumentTag, ReviewPair, Tag, tuples
 from qirtas.archive.regions import ensure_region
 from qirtas.archive.suggest import rejected_keys
-from qirtas.archive.suggest_themes import KEYWORDS_INFO
+from qirtas.archive.suggest.themes import KEYWORDS_INFO
 from qirtas.i18n import _
 from qirtas.seeds import METADATA, SEEDS_DIR
 

@@ -1,6 +1,6 @@
 """Export documents as CSV (for spreadsheets), JSON Lines (every field) or a BagIt bag (for preservation).
 
-The records are built in `export_records`, the bag in `bag_export`; this module picks the format.
+The records are built in `export_records`, the bag in `bags.export`; this module picks the format.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from qirtas.archive.archive import Archive, ArchiveError
-from qirtas.archive.bag_export import partial_prefix, write_bag
+from qirtas.archive.bags.export import partial_prefix, write_bag
 from qirtas.archive.export_records import (
     iter_records,
     tick,

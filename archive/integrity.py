@@ -27,7 +27,7 @@ import ftfy.bad_codecs  # registers the sloppy-windows-125x codecs
 from peewee import JOIN, CharField, DateTimeField, IntegerField
 from qirtas.archive.archive import Archive
 from qirtas.archive.models import BaseModel, Document, tuples, uses_archive, utcnow
-from qirtas.archive.suggest_text import excerpt
+from qirtas.archive.suggest.text import excerpt
 from qirtas.i18n import N_
 from qirtas.i18n.script import script_of
 

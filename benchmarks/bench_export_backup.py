@@ -12,7 +12,7 @@ from pathlib import Path
 
 from qirtas.archive.archive import Archive
 from qirtas.archive.backup import backup
-from qirtas.archive.bag_import import import_bag
+from qirtas.archive.bags.restore import import_bag
 from qirtas.archive.export import export
 from qirtas.archive.importing import import_paths
 from qirtas.archive.verify import repair, verify

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from qirtas.archive.archive import DB_NAME, ORIGINALS, Archive, DocumentFilter
 from qirtas.archive.backup import backup
-from qirtas.archive.bag_import import BagRejected, import_bag
+from qirtas.archive.bags.restore import BagRejected, import_bag
 from qirtas.archive.export import FORMATS, export
 from qirtas.archive.verify import repair, verify
 from qirtas.cli.main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, archive_path, emit

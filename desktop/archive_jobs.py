@@ -13,7 +13,7 @@ from typing import Any
 
 from qirtas.archive.archive import ArchiveError
 from qirtas.archive.backup import backup
-from qirtas.archive.bag_import import import_bag
+from qirtas.archive.bags.restore import import_bag
 from qirtas.archive.export import export
 from qirtas.archive.verify import VerifyReport, repair, verify
 from qirtas.desktop.accessible import name_form_fields

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from qirtas.archive.archive import ArchiveError
 from qirtas.archive.backup import BackupReport
-from qirtas.archive.bag_import import BagImportReport
+from qirtas.archive.bags.restore import BagImportReport
 from qirtas.archive.export import ExportReport
 from qirtas.archive.verify import RepairReport, VerifyReport
 from qirtas.desktop.labels import count_text, in_own_direction

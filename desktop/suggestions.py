@@ -10,7 +10,7 @@ from functools import lru_cache
 from qirtas.archive import suggest as suggesting
 from qirtas.archive.regions import code_for_name, region_names
 from qirtas.archive.suggest import DocumentSuggestions, Suggestion
-from qirtas.archive.suggest_places import CITY_BY_KEY
+from qirtas.archive.suggest.places import CITY_BY_KEY
 from qirtas.desktop.accessible import name_view
 from qirtas.desktop.feature import Feature, FeatureHost
 from qirtas.desktop.labels import count_text, facet_name, in_own_direction, long_date_text

@@ -100,7 +100,7 @@ def verify_clean(path) -> bool:
 # ---- item 17: leftovers of killed commands ---------------------------------------------------------------
 KILL_BAG_EXPORT = """
 import os, signal, sys
-from qirtas.archive import bag_export
+from qirtas.archive.bags import export as bag_export
 from qirtas.cli.main import main
 bag_export._make_bag = lambda *args: os.kill(os.getpid(), signal.SIGKILL)
 main(["--archive", sys.argv[1], "export", "--format", "bagit", sys.argv[2]])

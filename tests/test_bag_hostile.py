@@ -9,9 +9,9 @@ import time
 
 import bagit
 import pytest
-from qirtas.archive import bag_import
 from qirtas.archive.archive import Archive, NewDocument
-from qirtas.archive.bag_import import BagRejected, import_bag
+from qirtas.archive.bags import restore as bag_import
+from qirtas.archive.bags.restore import BagRejected, import_bag
 from qirtas.archive.export import export
 from qirtas.archive.models import Document, DocumentLink, DocumentTag, Tag, database
 from qirtas.archive.verify import verify

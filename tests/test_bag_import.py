@@ -9,7 +9,7 @@ import shutil
 import bagit
 import pytest
 from qirtas.archive.archive import Archive, NewDocument
-from qirtas.archive.bag_import import BagRejected, import_bag
+from qirtas.archive.bags.restore import BagRejected, import_bag
 from qirtas.archive.export import export
 from qirtas.archive.export_records import review_tables
 from qirtas.archive.models import AuditEvent, Document, DocumentLink, DocumentTag, Tag, database

@@ -18,7 +18,6 @@ import threading
 import pytest
 from qirtas.archive import (
     backup,
-    bag_import,
     bilingual,
     export,
     importing,
@@ -29,6 +28,7 @@ from qirtas.archive import (
     vocabulary,
 )
 from qirtas.archive.archive import Archive
+from qirtas.archive.bags import restore as bag_import
 from qirtas.desktop.qt import QDialog, QSelectionFlag
 
 from tests.conftest import DESKTOP_DIR, REPO

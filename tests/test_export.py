@@ -12,7 +12,7 @@ from pathlib import Path
 
 import bagit
 import pytest
-from qirtas.archive.bag_export import DC
+from qirtas.archive.bags.export import DC
 from qirtas.archive.export import export
 from qirtas.archive.models import Document, DocumentLink, Tag
 from qirtas.cli.main import main

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from qirtas.archive.archive import Archive
 from qirtas.archive.backup import backup
-from qirtas.archive.bag_import import import_bag
+from qirtas.archive.bags.restore import import_bag
 from qirtas.archive.export import export
 from qirtas.archive.importing import ImportOptions, import_paths
 from qirtas.archive.verify import verify

@@ -16,7 +16,7 @@ import pytest
 from qirtas.archive.importing import import_paths
 from qirtas.archive.models import AuditEvent, DocumentTag
 from qirtas.archive.suggest import Suggester
-from qirtas.archive.suggest_text import fold_phrase
+from qirtas.archive.suggest.text import fold_phrase
 from qirtas.seeds import METADATA
 
 from tests.conftest import SEED_FILES

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeGuard
 
 from qirtas.archive.archive import ArchiveError
-from qirtas.archive.bag_export import BAG_FORMAT_VERSION
+from qirtas.archive.bags.export import BAG_FORMAT_VERSION
 from qirtas.archive.models import FACETS
 from qirtas.archive.store import sha256_file
 from qirtas.i18n.catalog import _

@@ -22,8 +22,8 @@ from qirtas.archive import schema
 from qirtas.archive.archive import Archive, ArchiveError
 from qirtas.archive.models import AuditEvent, Document, DocumentTag, Tag, tuples, uses_archive
 from qirtas.archive.regions import M49_PARENT, ensure_region, region_names
-from qirtas.archive.suggest_events import PlaceHit, find_events, name_key, similarity
-from qirtas.archive.suggest_places import (
+from qirtas.archive.suggest.events import PlaceHit, find_events, name_key, similarity
+from qirtas.archive.suggest.places import (
     CITY_BY_KEY,
     DATELINE_ALIASES,
     NOT_PLACES_PHRASES,
@@ -32,7 +32,7 @@ from qirtas.archive.suggest_places import (
     city_places,
     cldr_places,
 )
-from qirtas.archive.suggest_text import (
+from qirtas.archive.suggest.text import (
     FoldedText,
     excerpt,
     find_phrases,
@@ -42,7 +42,7 @@ from qirtas.archive.suggest_text import (
     part_of_a_name,
     phrase_pattern,
 )
-from qirtas.archive.suggest_themes import (
+from qirtas.archive.suggest.themes import (
     KEYWORDS_INFO,
     ThemeKeywords,
     reset_theme_keywords,

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from qirtas.archive.suggest_text import fold_phrase, sentence_bounds
+from qirtas.archive.suggest.text import fold_phrase, sentence_bounds
 from qirtas.i18n.dates import find_dates
 
 _KW_EN = (

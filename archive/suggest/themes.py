@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from qirtas.archive import schema
 from qirtas.archive.archive import Archive, ArchiveError
 from qirtas.archive.models import Tag, uses_archive
-from qirtas.archive.suggest_text import fold_phrase
+from qirtas.archive.suggest.text import fold_phrase
 
 KEYWORDS_INFO = "suggest.theme_keywords"
 

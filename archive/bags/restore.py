@@ -11,7 +11,7 @@ from pathlib import Path
 from peewee import DatabaseError
 from qirtas.archive import search
 from qirtas.archive.archive import Archive
-from qirtas.archive.bag_check import (
+from qirtas.archive.bags.check import (
     MAX_ID,
     BagRejected,
     parse_date,
