@@ -346,18 +346,20 @@ class BilingualView(QWidget):
             self.memory_button,
         ):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys keep going to the table
-        buttons = QHBoxLayout()
+        # Reviewing on the first row; correcting the alignment and the deliverables on the second, so the
+        # window still fits a small screen.
+        buttons = QVBoxLayout()
+        review_row, output_row = QHBoxLayout(), QHBoxLayout()
         for button in (self.approve_button, self.revise_button, self.next_unreviewed_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        for button in (
-            self.merge_button,
-            self.split_button,
-            self.realign_button,
-            self.export_button,
-            self.memory_button,
-        ):
-            buttons.addWidget(button)
+            review_row.addWidget(button)
+        review_row.addStretch(1)
+        for button in (self.merge_button, self.split_button, self.realign_button):
+            output_row.addWidget(button)
+        output_row.addStretch(1)
+        for button in (self.export_button, self.memory_button):
+            output_row.addWidget(button)
+        buttons.addLayout(review_row)
+        buttons.addLayout(output_row)
         self.notice = QLabel()
         self.notice.setWordWrap(True)
 
@@ -554,7 +556,9 @@ class BilingualView(QWidget):
             ]
             if candidate is not None:
                 details.append(_("score {score}").format(score=format_number(round(candidate.score, 1))))
-            item = QListWidgetItem(f"{document.title}\n{' · '.join(details)}")
+            # Isolated in the UI's direction: after an Arabic title, "#6" would otherwise read "6#".
+            isolate = "\u2067" if self._ui_direction() == Direction.RTL else "\u2066"
+            item = QListWidgetItem(f"{document.title}\n{isolate}{' · '.join(details)}\u2069")
             item.setData(Qt.ItemDataRole.UserRole, document.id)
             if candidate is not None:
                 item.setToolTip(self._evidence_text(candidate))

@@ -25,7 +25,11 @@ def link_page(demo_session, qtbot, wait_for_writes):
 
 
 def items(widget) -> list[str]:
-    return [widget.candidate_list.item(row).text() for row in range(widget.candidate_list.count())]
+    """Each row's text, without the isolate (LRI … PDI) that keeps the details in the UI's direction."""
+    texts = [widget.candidate_list.item(row).text() for row in range(widget.candidate_list.count())]
+    for text in texts:
+        assert text.split("\n")[1][0] == "\u2066" and text.endswith("\u2069")
+    return [text.replace("\u2066", "").replace("\u2069", "") for text in texts]
 
 
 def test_candidates_show_id_date_language_file_name_and_score(link_page):
