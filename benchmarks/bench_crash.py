@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from qirtas.archive.archive import Archive
 
-from benchmarks.corpus import write_files
-from benchmarks.crash import QIRTAS, REPO, consistent_count, kill_trials
+from tests.support.corpus import write_files
+from tests.support.crash import QIRTAS, REPO, consistent_count, kill_trials
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ python -m benchmarks.bench_export_backup [--documents 2000]
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -17,7 +18,9 @@ from qirtas.archive.export import export
 from qirtas.archive.importing import import_paths
 from qirtas.archive.verify import repair, verify
 
-from benchmarks.corpus import write_files
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: tests/ importable
+
+from tests.support.corpus import write_files
 
 
 def main() -> None:

@@ -12,13 +12,16 @@ import argparse
 import cProfile
 import pstats
 import random
+import sys
 import time
 from pathlib import Path
 
 from qirtas.archive.search import prepare_index
 from qirtas.importers.text import extract_text
 
-from benchmarks.corpus import generate_texts
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: tests/ importable
+
+from tests.support.corpus import generate_texts
 
 _PATH = Path("doc.txt")
 

@@ -61,7 +61,7 @@ def generate(path: Path, count: int) -> None:
     from qirtas.archive.regions import ensure_region
     from qirtas.importers import Extracted
 
-    from benchmarks.corpus import generate_texts
+    from tests.support.corpus import generate_texts
 
     archive = Archive.open(path)
     start, rng = time.perf_counter(), random.Random(11)

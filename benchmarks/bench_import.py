@@ -32,7 +32,7 @@ from qirtas.archive import importing, store
 from qirtas.archive.archive import Archive
 from qirtas.archive.importing import DEFAULT_BATCH, ImportOptions, import_paths
 
-from benchmarks.corpus import write_files
+from tests.support.corpus import write_files
 
 
 def raw_fts5(texts: list[str], folder: Path) -> float:

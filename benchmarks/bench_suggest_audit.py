@@ -29,7 +29,7 @@ from qirtas.archive.suggest import suggest_on_import
 from qirtas.i18n.script import document_language
 from qirtas.importers import Extracted
 
-from benchmarks.corpus import generate_texts
+from tests.support.corpus import generate_texts
 
 
 def main() -> None:

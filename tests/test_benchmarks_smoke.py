@@ -39,7 +39,7 @@ def test_every_benchmark_is_listed_here():
 def test_the_benchmark_runs_at_a_tiny_size(name, tmp_path):
     environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QIRTAS_LOG_DIR": str(tmp_path / "log")}
     run = subprocess.run(
-        [sys.executable, "-m", f"benchmarks.{name}", *TINY[name]],
+        [sys.executable, str(REPO / "benchmarks" / f"{name}.py"), *TINY[name]],  # as the README runs them
         cwd=REPO,
         env=environment,
         capture_output=True,

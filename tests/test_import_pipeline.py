@@ -16,7 +16,7 @@ from qirtas.archive import importing
 from qirtas.archive.importing import ImportOptions, import_paths
 from qirtas.archive.models import AuditEvent, Document
 
-from benchmarks.corpus import write_files
+from tests.support.corpus import write_files
 
 PARALLEL = ImportOptions(workers=2)  # with at least `_PARALLEL_MIN` files, worker processes read them
 

@@ -103,3 +103,14 @@ def test_the_contract_catches_each_kind_of_wrong_import(tmp_path, room, source, 
     found = violations(room, module.rename(REPO / room / "_contract_probe.py"))
     (REPO / room / "_contract_probe.py").unlink()
     assert any(complaint in problem for problem in found), found
+
+
+def test_tests_share_their_helpers_from_tests_not_from_the_benchmarks():
+    borrowed = [
+        f"{path.relative_to(REPO).as_posix()}:{line} imports {name}"
+        for path in sorted((REPO / "tests").rglob("*.py"))
+        if path.name != "test_layers.py"
+        for line, name in imported_names(path)
+        if name.split(".")[0] == "benchmarks"
+    ]
+    assert borrowed == [], "\n".join(borrowed)

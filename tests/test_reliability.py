@@ -10,9 +10,9 @@ import sys
 import pytest
 from qirtas.archive.archive import Archive
 
-from benchmarks.corpus import write_files
-from benchmarks.crash import consistent_count, kill_trials
 from tests.conftest import REPO
+from tests.support.corpus import write_files
+from tests.support.crash import consistent_count, kill_trials
 
 QIRTAS = [sys.executable, "-m", "qirtas.cli.main"]
 

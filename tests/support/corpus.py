@@ -6,7 +6,7 @@ import random
 import re
 from pathlib import Path
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def _words(language: str) -> list[str]:

@@ -1,0 +1,1 @@
+"""What tests and benchmarks share: generated corpora (corpus) and the kill-and-check trials (crash)."""
