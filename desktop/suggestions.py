@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from qirtas.archive import suggest as suggesting
+from qirtas.archive.archive import ArchiveError
 from qirtas.archive.regions import code_for_name, region_names
 from qirtas.archive.suggest import DocumentSuggestions, Suggestion
 from qirtas.archive.suggest.places import CITY_BY_KEY
@@ -217,7 +218,7 @@ class SuggestionsPanel(QWidget):
         def work() -> DocumentSuggestions | None:
             try:
                 return suggesting.suggest(archive, document_id)
-            except suggesting.ArchiveError:  # deleted meanwhile
+            except ArchiveError:  # deleted meanwhile
                 return None
 
         self.session.read(work, lambda found: self._arrived(generation, found))
@@ -351,7 +352,7 @@ class ImportSuggestionsDialog(QDialog):
                 continue
             try:
                 title = self.session.archive.get(document_id).title
-            except suggesting.ArchiveError:
+            except ArchiveError:
                 continue
             top = QTreeWidgetItem([in_own_direction(title), ""])
             top.setData(0, SUGGESTION_ROLE, document_id)
