@@ -187,3 +187,23 @@ def demo_session(demo_archive, writer_guard):
     yield session
     session.reads.shutdown()
     session.queue.shutdown()  # the archive itself is closed by demo_archive
+
+
+@pytest.fixture(autouse=True)
+def no_unanswered_message_box(monkeypatch):
+    """A message box nobody answers would wait forever under the offscreen platform: a test that does
+    not answer one itself (by patching it) fails at once, naming the message, instead of hanging CI."""
+    if "PySide6.QtWidgets" not in sys.modules:
+        yield
+        return
+    from PySide6.QtWidgets import QMessageBox
+
+    def unexpected(kind: str):
+        def show(_parent, title, text, *_args, **_kwargs):
+            raise AssertionError(f"unexpected {kind} message box: {title}: {text}")
+
+        return show
+
+    for kind in ("warning", "critical", "information", "question"):
+        monkeypatch.setattr(QMessageBox, kind, unexpected(kind))
+    yield
