@@ -247,3 +247,43 @@ def test_a_quick_search_falls_back_to_fts5_ranking_when_the_index_cannot_be_read
     assert quick.ids == [i for i in exact.ids if i in set(broad[-6:])]
     small = archive.search("river note 3", quick=True)
     assert small.complete and small.ids == archive.search("river note 3").ids
+
+
+def _title_and_text_tokens(archive) -> set[str]:
+    archive.db.execute_sql(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.v USING fts5vocab(main, document_fts, 'col')"
+    )
+    rows = archive.db.execute_sql("SELECT term FROM temp.v WHERE col IN ('title', 'body')").fetchall()
+    return {term for (term,) in rows}
+
+
+def test_the_term_list_holds_every_token_of_titles_and_texts_also_after_a_rollback(archive):
+    from qirtas.archive.models import database
+
+    _add(archive, "O'Neil's e-mail: Café 3.5 x_y ﷺ حُفظت الإرهاب", title="ABC-def")
+    terms = lambda: {term for (term,) in archive.db.execute_sql("SELECT term FROM search_terms")}  # noqa: E731
+    assert _title_and_text_tokens(archive) <= terms()
+    with database.bound(archive.db), pytest.raises(RuntimeError), archive.db.atomic():
+        search.index_documents([(999, "rolled", "zanzibar quokka", "en", None, None)])
+        raise RuntimeError("the import failed")
+    assert "zanzibar" not in terms()
+    _add(archive, "zanzibar quokka again")
+    assert _title_and_text_tokens(archive) <= terms()
+    # an index made before the term list gets it filled in from FTS5's own list when opened
+    archive.db.execute_sql("DROP TABLE search_terms")
+    search.create_index(archive.db)
+    assert _title_and_text_tokens(archive) <= terms()
+
+
+def test_a_quick_search_lists_a_prefix_as_its_terms_and_finds_what_fts5s_prefix_finds(archive, broad):
+    from qirtas.archive.query import parse
+    from qirtas.archive.search.plan import make_plan
+
+    _add(archive, "rivers riverside riveting rive", title="Other")
+    with archive.bound():
+        plan = make_plan(parse("rive* -bank"))
+    assert plan.listed_text and '"riversid"' in plan.listed_text and "*" not in plan.listed_text
+    for query in ("rive*", "riv* -bank", "rive* OR lake", "nothingstarts*", "bank rive*"):
+        quick, exact = archive.search(query, limit=3, quick=True), archive.search(query)
+        assert quick.total == min(exact.total, 8), query
+        assert set(quick.ids) <= set(exact.ids), query

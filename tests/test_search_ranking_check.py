@@ -30,7 +30,9 @@ def two_rivers(tmp_path):
     return path, short, long
 
 
-def test_a_probe_ranked_wrongly_hands_the_archive_to_fts5s_bm25_with_a_warning(two_rivers, monkeypatch, caplog):
+def test_a_probe_ranked_wrongly_hands_the_archive_to_fts5s_bm25_with_a_warning(
+    two_rivers, monkeypatch, caplog
+):
     path, short, long = two_rivers
     right = ranking.decode_averages
     monkeypatch.setattr(

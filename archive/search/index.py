@@ -8,6 +8,7 @@ Arabic at harakat), so the `ascii` tokenizer only splits at spaces. The archive 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ FACETS = "facets"  # the index column of filter tokens (see `_facets_of`)
 COLUMNS = f"title, body, {FACETS}"
 TOKENIZER = "ascii"
 LEXICON = "search_lexicon"
+TERMS = "search_terms"  # every term of the titles and texts (see `_record_terms`)
 FACTS = "search_facts"  # language and date of each indexed document: small rows, cheap to probe
 DOCUMENT_TAG = DocumentTag._meta.table_name
 TITLE_WEIGHT = 5.0  # bm25 weight of a title match against 1.0 for the text (the facets weigh nothing)
@@ -34,6 +36,13 @@ def create_index(db: SqliteDatabase) -> None:
     db.execute_sql(f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5({COLUMNS}, tokenize='{TOKENIZER}')")
     # Words whose stem is not a prefix of them (radicalisation → radic): what `radical*` must also find.
     db.execute_sql(f"CREATE TABLE IF NOT EXISTS {LEXICON} (word TEXT PRIMARY KEY, stem TEXT) WITHOUT ROWID")
+    # Every term ever indexed in a title or text, so that a query can name the terms a prefix stands for.
+    if not db.table_exists(TERMS):
+        db.execute_sql(f"CREATE TABLE {TERMS} (term TEXT PRIMARY KEY) WITHOUT ROWID")
+        # an index made before the table: its terms, read once off FTS5's own list (1 s for 100,000 documents)
+        db.execute_sql(f"CREATE VIRTUAL TABLE temp.{TERMS}_vocabulary USING fts5vocab(main, {FTS}, 'row')")
+        db.execute_sql(f"INSERT INTO {TERMS}(term) SELECT term FROM temp.{TERMS}_vocabulary")
+        db.execute_sql(f"DROP TABLE temp.{TERMS}_vocabulary")
     # Filters read these instead of document rows, which each hold a whole text.
     db.execute_sql(
         f"CREATE TABLE IF NOT EXISTS {FACTS} (id INTEGER PRIMARY KEY, language TEXT, date TEXT, terms_sha256 TEXT)"
@@ -57,7 +66,10 @@ def create_index(db: SqliteDatabase) -> None:
         "CREATE TRIGGER IF NOT EXISTS search_facets_on_tag_update AFTER UPDATE OF document_id, tag_id ON "
         f"{DOCUMENT_TAG} BEGIN {_refresh_facets('OLD.document_id')}; {_refresh_facets('NEW.document_id')}; END"
     )
-    state_of(db).known_words.clear()
+    state = state_of(db)
+    state.known_words.clear()
+    state.known_terms.clear()
+    state.last_term = None
 
 
 # The facet column of a document's index row: its language (l + code), year (y2018) and tags (t + id),
@@ -107,6 +119,47 @@ def _record_words(words: Iterable[str], entries: Iterable[tuple[str, str]] = ())
         known.clear()
 
 
+# What the `ascii` tokenizer splits at (ASCII that is not a letter or digit) or folds (A-Z), besides spaces:
+# terms never hold them but for rare characters, so a term is split like FTS5 splits it only when needed.
+_SPLIT_BY_FTS5 = re.compile(r"[\x00-\x1f!-/:-@A-Z\[-`{-\x7f]")
+_FTS5_TOKEN = re.compile(r"[^\x00-/:-@\[-`{-\x7f]+")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _tokens(terms: str) -> list[str]:
+    """The tokens FTS5's `ascii` tokenizer makes of indexed terms (usually the terms themselves)."""
+    if _SPLIT_BY_FTS5.search(terms) is None:
+        return terms.split()
+    return [token.translate(_ASCII_LOWER) for token in _FTS5_TOKEN.findall(terms)]
+
+
+def _forget_rolled_back() -> None:
+    """A quick search lists a prefix as the terms it stands for (`plan.Plan.expression`), so the term list
+    must hold every term. The words and terms this process wrote are skipped, but if the last term written
+    is missing (its transaction rolled back), all of them are forgotten and written again as they come."""
+    state = state_of(database.obj)
+    if (
+        state.last_term is not None
+        and not database.execute_sql(f"SELECT 1 FROM {TERMS} WHERE term = ?", (state.last_term,)).fetchone()
+    ):
+        state.known_terms.clear()
+        state.known_words.clear()
+        state.last_term = None
+
+
+def _record_terms(terms: set[str]) -> None:
+    state = state_of(database.obj)
+    fresh = terms - state.known_terms
+    if fresh:
+        database.cursor().executemany(
+            f"INSERT OR IGNORE INTO {TERMS}(term) VALUES (?)", [(t,) for t in fresh]
+        )
+        state.known_terms.update(fresh)
+        state.last_term = next(iter(fresh))
+    if len(state.known_terms) > 1_000_000:
+        state.known_terms.clear()
+
+
 @dataclass(frozen=True)
 class PreparedIndex:
     """A document's index terms, computed ahead (by an import worker process) for the title given."""
@@ -145,7 +198,8 @@ def index_documents(
     """Index (or re-index) documents given as (id, title, text, language, date, prepared), with one
     statement per table for all of them (a batch import). Call inside the transaction that writes them.
     `lexicon`: `lexicon_entries` computed ahead for words left out of the documents' `prepared.words`."""
-    facts, terms, words = [], [], set()
+    _forget_rolled_back()
+    facts, terms, words, distinct = [], [], set(), set()
     for document_id, title, text, language, date, prepared in documents:
         if prepared is None or prepared.title != (title or ""):
             prepared = prepare_index(title or "", text or "")
@@ -154,7 +208,10 @@ def index_documents(
             (document_id, language, day or None, text_digest(prepared.title_terms, prepared.body_terms))
         )
         terms.append((document_id, prepared.title_terms, prepared.body_terms, document_id))
-        words |= prepared.words
+        if prepared.words:  # the terms of those not written before are added below
+            words |= prepared.words
+        else:  # an import worker left out the words: the terms as FTS5 splits them
+            distinct.update(_tokens(f"{prepared.title_terms} {prepared.body_terms}"))
     cursor = database.cursor()
     cursor.executemany(
         f"INSERT OR REPLACE INTO {FACTS}(id, language, date, terms_sha256) VALUES (?, ?, ?, ?)", facts
@@ -163,7 +220,10 @@ def index_documents(
         f"INSERT OR REPLACE INTO {FTS}(rowid, title, body, {FACETS}) VALUES (?, ?, ?, {_facets_of('?')})",
         terms,
     )
-    _record_words(words - state_of(database.obj).known_words, lexicon)
+    new_words = words - state_of(database.obj).known_words
+    distinct.update(token for word in new_words for token in _tokens(stem(word)))
+    _record_terms(distinct)
+    _record_words(new_words, lexicon)
 
 
 def remove_document(document_id: int) -> None:
@@ -177,6 +237,7 @@ def rebuild_index(db: SqliteDatabase) -> None:
         db.execute_sql(f"DROP TABLE IF EXISTS {FTS}")
         db.execute_sql(f"DROP TABLE IF EXISTS {LEXICON}")
         db.execute_sql(f"DROP TABLE IF EXISTS {FACTS}")
+        db.execute_sql(f"DROP TABLE IF EXISTS {TERMS}")
         for trigger in ("insert", "delete", "update"):
             db.execute_sql(f"DROP TRIGGER IF EXISTS search_facets_on_tag_{trigger}")
         create_index(db)
@@ -215,8 +276,8 @@ def index_size() -> int:
     """Bytes the search index takes in the database file (needs SQLite's dbstat; 0 without it)."""
     try:
         row = database.execute_sql(
-            "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE ? OR name IN (?, ?)",
-            (f"{FTS}%", LEXICON, FACTS),
+            "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE ? OR name IN (?, ?, ?)",
+            (f"{FTS}%", LEXICON, FACTS, TERMS),
         ).fetchone()
     except OperationalError:
         return 0

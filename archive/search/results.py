@@ -44,6 +44,7 @@ def _fetch(plan: Plan, build: Callable[[], tuple[str, list]]) -> list[tuple]:
             raise
     terms = plan.parsed.terms()
     plan.rewritten = True
+    plan.listed_text = None
     plan.text = " AND ".join(quoted([term]) for term in terms) if terms else None
     plan.text_excluded = None
     plan.notes.append(_("Part of the query could not be understood; searched for its words."))

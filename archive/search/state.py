@@ -18,6 +18,9 @@ class SearchState:
     # Words this process already wrote to the archive's prefix lexicon (writes skip them); emptied when
     # the index is created or rebuilt.
     known_words: set[str] = field(default_factory=set)
+    # ... and the terms it wrote to the term list, the last one to find out whether they were rolled back.
+    known_terms: set[str] = field(default_factory=set)
+    last_term: str | None = None
     # phrase expression → (documents holding it, exact?), valid while the index is as `counted_for` says
     # (its averages and structure records, which change with every write to it).
     counted: dict[str, tuple[float, bool]] = field(default_factory=dict)
