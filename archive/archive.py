@@ -32,6 +32,7 @@ from qirtas.i18n import _
 from qirtas.i18n.normalize import normalize
 from qirtas.i18n.script import shows_nothing
 from qirtas.importers import Extracted
+from qirtas.importers.notices import stored
 from qirtas.importers.text import readable_file_name
 
 DB_NAME = "qirtas.sqlite3"
@@ -135,7 +136,7 @@ def _document_row(document_id: int, item: NewDocument, now: str) -> tuple:
         date.isoformat() if isinstance(date, dt.date) else date,
         extracted.status,
         _json(extracted.metadata) if extracted.metadata else "{}",
-        _json(extracted.warnings) if extracted.warnings else "[]",
+        _json([stored(w) for w in extracted.warnings]) if extracted.warnings else "[]",
         now,
         now,
         text_digest(title, extracted.text),
@@ -381,7 +382,7 @@ class Archive:
             document.date = extracted.date or document.date
             document.status = extracted.status
             document.metadata = extracted.metadata
-            document.warnings = extracted.warnings
+            document.warnings = [stored(w) for w in extracted.warnings]
             document.modified_at = utcnow()
             document.save()
             search.index_document(document)

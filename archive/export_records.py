@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import Iterator, Sequence
 
 from qirtas.archive.models import FACETS, Document, DocumentLink, DocumentTag, Tag, database
+from qirtas.importers.notices import codes, english_texts
 
 from qirtas.jobs import Cancel, Progress, stop_if_cancelled
 
@@ -142,7 +143,8 @@ def document_record(
         "pages": document.pages,
         "page_starts": document.page_starts,
         "metadata": document.metadata,
-        "warnings": document.warnings,
+        "warnings": english_texts(document.warnings),
+        "warning_codes": codes(document.warnings),
         "imported_at": iso(document.imported_at),
         "modified_at": iso(document.modified_at),
         "text_sha256": document.text_sha256,  # SHA-256 of title, NUL, text (UTF-8)

@@ -31,6 +31,7 @@ from qirtas.i18n import _, current_language, setup_i18n
 from qirtas.i18n.normalize import folded_words, index_text_of_pieces, record_new_pieces
 from qirtas.i18n.script import text_pieces
 from qirtas.importers import SNIFF_BYTES, Extracted, ExtractionError, Importer, extract, importer_for
+from qirtas.importers.notices import codes, english_texts
 from qirtas.importers.workers import ReaderHooks, extract_isolated
 
 from qirtas.jobs import Cancel, Progress
@@ -72,7 +73,14 @@ class ImportReport:
 
     def to_json(self) -> dict:
         return {
-            "imported": [vars(item) for item in self.imported],
+            "imported": [
+                {
+                    **vars(item),
+                    "warnings": english_texts(item.warnings),
+                    "warning_codes": codes(item.warnings),
+                }
+                for item in self.imported
+            ],
             # "restored" only when true: the keys a plain duplicate has always had stay the same
             "duplicates": [
                 {**vars(d)} if d.restored else {"path": d.path, "id": d.id} for d in self.duplicates

@@ -26,8 +26,9 @@ from qirtas.cli.main import (
     emit,
 )
 from qirtas.cli.output import escape_field, escape_text
-from qirtas.i18n import _
+from qirtas.i18n import _, ngettext
 from qirtas.i18n.script import paragraph_language, shows_nothing
+from qirtas.importers.notices import codes, english_texts
 
 
 def register(subparsers, common) -> None:
@@ -234,7 +235,8 @@ def document_json(archive: Archive, document) -> dict:
         "tags": {
             facet: [{"id": t.id, "en": t.name_en, "ar": t.name_ar} for t in tags[facet]] for facet in FACETS
         },
-        "warnings": document.warnings,
+        "warnings": english_texts(document.warnings),
+        "warning_codes": codes(document.warnings),
         "source_name": document.source_name,
         "media_type": document.media_type,
         "size": document.size,
@@ -316,9 +318,15 @@ def run_tag(args) -> int:
                         "documents": count,
                     }
                 )
-    verb = "removed from" if args.remove else "added to"
+    singular, plural = (
+        ("{tag}: removed from {count} document", "{tag}: removed from {count} documents")
+        if args.remove
+        else ("{tag}: added to {count} document", "{tag}: added to {count} documents")
+    )
     text = "\n".join(
-        f"{escape_field(c['tag']['en'] or c['tag']['ar'])}: {verb} {c['documents']} document(s)"
+        ngettext(singular, plural, c["documents"]).format(
+            tag=escape_field(c["tag"]["en"] or c["tag"]["ar"]), count=c["documents"]
+        )
         for c in changed
     )
     emit(args, {"changed": changed}, text)

@@ -13,7 +13,7 @@ from qirtas.archive.bags.restore import BagRejected, import_bag
 from qirtas.archive.export import FORMATS, export
 from qirtas.archive.verify import repair, verify
 from qirtas.cli.main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, archive_path, emit
-from qirtas.i18n import _
+from qirtas.i18n import _, ngettext
 
 
 def register(subparsers, common) -> None:
@@ -69,7 +69,13 @@ def run_export(args) -> int:
         args,
         report.to_json(),
         "\n".join(
-            [f"exported {report.documents} document(s) as {report.format} to {report.destination}"]
+            [
+                ngettext(
+                    "exported {count} document as {format} to {path}",
+                    "exported {count} documents as {format} to {path}",
+                    report.documents,
+                ).format(count=report.documents, format=report.format, path=report.destination)
+            ]
             + [f"  left out, document {item['id']}: {item['detail']}" for item in report.damaged]
         ),
     )
@@ -107,8 +113,15 @@ def _remove_new_archive(path: Path, remove_folder: bool) -> None:
 def run_backup(args) -> int:
     report = backup(archive_path(args), args.destination)
     lines = [
-        f"backed up {report.documents} document(s) to {report.destination}: "
-        f"{report.originals_copied} original(s) copied, {report.originals_present} already there"
+        ngettext(
+            "backed up {count} document to {path}", "backed up {count} documents to {path}", report.documents
+        ).format(count=report.documents, path=report.destination)
+        + ": "
+        + ngettext(
+            "{count} original copied, {present} already there",
+            "{count} originals copied, {present} already there",
+            report.originals_copied,
+        ).format(count=report.originals_copied, present=report.originals_present)
     ]
     lines += [f"  missing from the archive: {sha}" for sha in report.missing]
     lines += [f"  damaged in the archive, not copied: {sha}" for sha in report.damaged]

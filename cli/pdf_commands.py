@@ -6,7 +6,8 @@ from qirtas.archive.archive import Archive
 from qirtas.archive.unlocking import unlock
 from qirtas.cli.main import EXIT_OK, archive_path, document_id, emit
 from qirtas.cli.output import escape_field
-from qirtas.i18n import _
+from qirtas.i18n import ngettext
+from qirtas.importers.notices import codes, english_texts
 from qirtas.importers.workers import DEFAULT_TIMEOUT
 
 
@@ -30,13 +31,16 @@ def run_unlock(args) -> int:
         "status": document.status,
         "pages": document.pages,
         "language": document.language,
-        "warnings": document.warnings,
+        "warnings": english_texts(document.warnings),
+        "warning_codes": codes(document.warnings),
     }
     emit(
         args,
         payload,
-        _("Document {id} unlocked: {title} ({pages} pages)").format(
-            id=document.id, title=escape_field(document.title), pages=document.pages
-        ),
+        ngettext(
+            "Document {id} unlocked: {title} ({pages} page)",
+            "Document {id} unlocked: {title} ({pages} pages)",
+            document.pages,
+        ).format(id=document.id, title=escape_field(document.title), pages=document.pages),
     )
     return EXIT_OK

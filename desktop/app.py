@@ -14,13 +14,13 @@ from qirtas.desktop.fonts import register_fonts, ui_font
 from qirtas.desktop.qt import (
     QApplication,
     QIcon,
-    QLibraryInfo,
     QLocale,
     QMessageBox,
     QSettings,
     Qt,
     QTranslator,
 )
+from qirtas.desktop.qt_translations import install_qt_catalogs
 from qirtas.desktop.read_only import show_read_only_banner
 from qirtas.desktop.session import Session
 from qirtas.desktop.window import MainWindow
@@ -74,15 +74,7 @@ class Application:
         language = setup_i18n(language)
         for translator in self._translators:
             self.qapp.removeTranslator(translator)
-        self._translators = []
-        if language != "en":
-            folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-            for name in ("qtbase", "qt"):
-                translator = QTranslator(self.qapp)
-                if translator.load(QLocale(language), name, "_", folder):
-                    self.qapp.installTranslator(translator)
-                    self._translators.append(translator)
-                    break
+        self._translators = install_qt_catalogs(self.qapp, language)
         QLocale.setDefault(qt_locale(language))
         self.qapp.setLayoutDirection(
             Qt.LayoutDirection.RightToLeft if language == "ar" else Qt.LayoutDirection.LeftToRight

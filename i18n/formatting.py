@@ -10,6 +10,7 @@ from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import format_decimal
+from babel.numbers import format_percent as _babel_percent
 from babel.units import format_unit
 from qirtas.i18n.catalog import current_language, ngettext
 
@@ -124,8 +125,21 @@ def document_count(count: int, locale: str | None = None, digits: Digits | None 
     }
 
 
+def format_percent(
+    fraction: float, locale: str | None = None, digits: Digits | None = None, decimals: int = 1
+) -> str:
+    """A share as a percentage in the locale's way ("23.1%"; Arabic-Indic "٢٣٫١٪"); `fraction` 0.231."""
+    language = _language(locale)
+    arabic = _arabic_digits(language, digits)
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "") + "%"
+    text = _babel_percent(fraction, pattern, locale=language, numbering_system="arab" if arabic else "latn")
+    if arabic:
+        text = text.replace("%", "\u066a")  # CLDR's Arabic percent sign for Arabic-Indic digits
+    return _finish(text, language, digits, bidi_marks=False)
+
+
 def format_file_size(size: int, locale: str | None = None, digits: Digits | None = None) -> str:
-    """A file size in SI units ("512 byte", "12.3 kB", "3.2 MB")."""
+    """A file size in SI units ("1 byte", "475 bytes", "12.3 kB", "3.2 MB"), plural forms from CLDR."""
     language = _language(locale)
     value: float = size
     unit = "digital-byte"
@@ -134,7 +148,9 @@ def format_file_size(size: int, locale: str | None = None, digits: Digits | None
             break
         value, unit = value / 1000, step
     numbering = "arab" if _arabic_digits(language, digits) else "latn"
-    text = format_unit(value, unit, "short", "#,##0.#", locale=language, numbering_system=numbering)
+    # Bytes are counted in words ("475 bytes", "475 بايت"): CLDR's short form has no plural ("475 byte")
+    length: Literal["short", "long"] = "long" if unit == "digital-byte" else "short"
+    text = format_unit(value, unit, length, "#,##0.#", locale=language, numbering_system=numbering)
     return _finish(text, language, digits, bidi_marks=False)
 
 
@@ -165,6 +181,7 @@ __all__ = [
     "format_datetime",
     "format_file_size",
     "format_number",
+    "format_percent",
     "language_name",
     "set_digits",
     "text_direction",

@@ -18,7 +18,7 @@ from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser, PDFSyntaxError
 from pdfminer.psexceptions import PSEOF, PSException
-from qirtas.i18n.catalog import _, ngettext
+from qirtas.i18n.catalog import _
 from qirtas.i18n.dates import find_date
 from qirtas.i18n.script import document_language
 from qirtas.importers.base import (
@@ -30,6 +30,7 @@ from qirtas.importers.base import (
     Importer,
     registry,
 )
+from qirtas.importers.notices import warning
 from qirtas.importers.pdf_info import meaningful_title, read_info
 from qirtas.importers.pdf_layout import GlyphDevice, PageLayout, layout_page
 from qirtas.importers.pdf_paragraphs import (
@@ -110,12 +111,7 @@ def extract_pdf(
         warnings: list[str] = []
         layouts, drawn, unknown = _layout_pages(document, warnings, progress)
     if damage.messages:
-        warnings.append(
-            _(
-                "Parts of this PDF are damaged and were skipped or guessed, so some text may be missing "
-                "(pdfminer: {reasons})."
-            ).format(reasons="; ".join(damage.messages))
-        )
+        warnings.append(warning("pdf.damaged", reasons="; ".join(damage.messages)))
     text, page_starts, heading = _assemble(layouts, metadata.get("producer", ""), warnings)
     # Imported here, not at the top: importing the text importer first would register it before this
     # one, and a PDF written without binary streams would then be taken for a text file.
@@ -126,47 +122,20 @@ def extract_pdf(
         status = STATUS_NEEDS_OCR
         text, page_starts = "", [0] * len(layouts)
         if any(layout.pictures for layout in layouts):
-            warning = _(
-                "This PDF has no text layer (it looks like a scan or pictures of pages): it is archived, "
-                "but its text can be searched only after OCR."
-            )
+            no_text = warning("pdf.no-text-layer.pictures")
         else:
-            warning = _(
-                "This PDF has no text layer (its pages are blank, drawn as shapes, or damaged): it is "
-                "archived, but its text can be searched only after OCR."
-            )
-        warnings.insert(0, warning)
+            no_text = warning("pdf.no-text-layer.blank")
+        warnings.insert(0, no_text)
     elif blank := [
         number for number, layout in enumerate(layouts, 1) if layout.pictures and not layout.lines
     ]:
-        pages = ", ".join(map(str, blank[:10])) + (" …" if len(blank) > 10 else "")
-        warnings.append(
-            ngettext(
-                "{count} of {total} pages is a picture without a text layer (page {pages}); it needs OCR "
-                "before its text can be searched.",
-                "{count} of {total} pages are pictures without a text layer (page {pages}); they need OCR "
-                "before their text can be searched.",
-                len(blank),
-            ).format(count=len(blank), total=len(layouts), pages=pages)
-        )
+        pages: list[int | str] = [*blank[:10], *(["…"] if len(blank) > 10 else [])]
+        warnings.append(warning("pdf.picture-pages", count=len(blank), total=len(layouts), pages=pages))
     if status == STATUS_OK and unknown > drawn / 2:
         status = STATUS_NEEDS_OCR
-        warnings.append(
-            _(
-                "Most of this PDF's characters come from fonts that do not say which letters they draw; "
-                "the text is incomplete and needs OCR."
-            )
-        )
+        warnings.append(warning("pdf.unknown-fonts.most"))
     elif status == STATUS_OK and unknown:
-        warnings.append(
-            ngettext(
-                "{count} of {total} characters comes from a font that does not say which letter it draws; "
-                "it is missing from the text.",
-                "{count} of {total} characters come from fonts that do not say which letters they draw; "
-                "they are missing from the text.",
-                unknown,
-            ).format(count=unknown, total=drawn)
-        )
+        warnings.append(warning("pdf.unknown-fonts.some", count=unknown, total=drawn))
     first_page = text[: page_starts[1]] if len(page_starts) > 1 else text
     if "creation_date" in metadata:
         metadata["pdf_creation_date"] = metadata.pop("creation_date")
@@ -196,21 +165,12 @@ def _open(data: bytes, password: str | None) -> PDFDocument:
 
 def _encrypted(password: str | None, unsupported: str = "") -> Extracted:
     if unsupported:
-        warning = _(
-            "This PDF is encrypted with a method that cannot be read here ({method}); the original is "
-            "archived, without its text."
-        ).format(method=unsupported)
+        notice = warning("pdf.encrypted.unsupported", method=unsupported)
     elif password:
-        warning = _(
-            "This PDF is protected by a password and the password given does not open it; the original "
-            "is archived without its text. Supply the right one with `qirtas unlock ID --password …`."
-        )
+        notice = warning("pdf.encrypted.wrong-password")
     else:
-        warning = _(
-            "This PDF is protected by a password; the original is archived without its text. Supply the "
-            "password with `qirtas unlock ID --password …` (or import with --password)."
-        )
-    return Extracted(text="", media_type=MEDIA_TYPE, status=STATUS_ENCRYPTED, warnings=[warning])
+        notice = warning("pdf.encrypted.password")
+    return Extracted(text="", media_type=MEDIA_TYPE, status=STATUS_ENCRYPTED, warnings=[notice])
 
 
 def _safe_info(document: PDFDocument) -> dict[str, str]:
@@ -237,21 +197,13 @@ def _layout_pages(
         except Exception as error:
             if not layouts:
                 raise ExtractionError(explain(error)) from error
-            warnings.append(
-                _("The PDF's page list is damaged after page {page}: {reason}").format(
-                    page=len(layouts), reason=explain(error)
-                )
-            )
+            warnings.append(warning("pdf.page-list-damaged", page=len(layouts), reason=explain(error)))
             break
         try:
             interpreter.process_page(page)
             layouts.append(_without_glyphs(layout_page(device)))
         except Exception as error:
-            warnings.append(
-                _("Page {page} could not be read and is left empty: {reason}").format(
-                    page=len(layouts) + 1, reason=explain(error)
-                )
-            )
+            warnings.append(warning("pdf.page-unreadable", page=len(layouts) + 1, reason=explain(error)))
             layouts.append(PageLayout(width=0, height=0, lines=[]))
         if progress:
             progress(len(layouts))
@@ -274,13 +226,7 @@ def _assemble(layouts: list[PageLayout], producer: str, warnings: list[str]) -> 
     first page's heading."""
     removed = remove_running_lines(layouts)
     if removed:
-        warnings.append(
-            ngettext(
-                "{count} repeated header, footer or page-number line was left out of the text.",
-                "{count} repeated header, footer or page-number lines were left out of the text.",
-                removed,
-            ).format(count=removed)
-        )
+        warnings.append(warning("pdf.running-lines", count=removed))
     pitch = line_pitch_ratio(layouts)
     vocabulary = vocabulary_of(layouts, producer)
     mirror = sum(bracket_vote(layout.lines) for layout in layouts) > 0

@@ -13,6 +13,7 @@ from qirtas.i18n import _
 from qirtas.i18n.dates import find_date
 from qirtas.i18n.script import document_language
 from qirtas.importers.base import Extracted, ExtractionError, Importer, registry
+from qirtas.importers.notices import warning
 
 MEDIA_TYPE = "text/plain"
 _BOMS = (
@@ -159,11 +160,9 @@ def extract_text(path: Path, data: bytes | None = None, **_options) -> Extracted
         raise ExtractionError(_("This does not look like text: it is full of control characters."))
     if not text or text.isspace():
         raise ExtractionError(_("The file holds only white space; there is no text to archive."))
-    warnings = []
+    warnings: list[str] = []
     if "\ufffd" in text:
-        warnings.append(
-            _("The text contains replacement characters (�): some characters were lost before import.")
-        )
+        warnings.append(warning("text.replacement-characters"))
     return Extracted(
         text=text,
         media_type=MEDIA_TYPE,

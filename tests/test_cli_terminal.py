@@ -124,7 +124,7 @@ def test_a_tag_name_with_a_newline_stays_on_the_tag_line(hostile, capsys):
     assert "theme: x\\n region: fake" in lines[2]
     added = plain(capsys, "--archive", hostile, "tag", "2", "--theme", FAKE_LINE_TAG)
     assert_terminal_safe(added)
-    assert added.strip() == "x\\n region: fake: added to 1 document(s)"
+    assert added.strip() == "x\\n region: fake: added to 1 document"
 
 
 def test_a_title_with_a_newline_is_one_line_of_the_listing(hostile, capsys):

@@ -110,7 +110,8 @@ def test_to_arabic_indic_maps_only_digits():
 
 
 def test_file_sizes():
-    assert format_file_size(512, "en") == "512 byte"
+    assert format_file_size(512, "en") == "512 bytes"
+    assert format_file_size(1, "en") == "1 byte"
     assert format_file_size(12_345, "en") == "12.3 kB"
     assert format_file_size(3_200_000, "en") == "3.2 MB"
     assert format_file_size(12_345, "ar") == "12.3 كيلوبايت"
