@@ -7,6 +7,7 @@ import sqlite3  # only for its version number
 from importlib import metadata
 from pathlib import Path
 
+from qirtas.desktop.labels import isolated_code
 from qirtas.desktop.qt import QMessageBox, QWidget, qVersion
 from qirtas.i18n import _
 
@@ -52,8 +53,8 @@ def about_text(archive: Path | None) -> str:
             qt=qVersion(),
             sqlite=sqlite3.sqlite_version,
         ),
-        _("Archive: {path}").format(path=archive if archive is not None else "—"),
-        _("Log file: {path}").format(path=log_path()),
+        _("Archive: {path}").format(path=isolated_code(archive) if archive is not None else "—"),
+        _("Log file: {path}").format(path=isolated_code(log_path())),
         "",
         _("Licences of what Qirtas ships:"),
     ]

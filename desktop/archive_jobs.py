@@ -29,7 +29,7 @@ from qirtas.desktop.job_outcomes import (
     repair_sentence,
     verify_sentence,
 )
-from qirtas.desktop.labels import count_text
+from qirtas.desktop.labels import count_text, percent_text
 from qirtas.desktop.lifetime import Lifetime
 from qirtas.desktop.qt import (
     QAction,
@@ -119,6 +119,7 @@ class JobDialog(QDialog):
         if total:
             self.bar.setRange(0, total)
             self.bar.setValue(done)
+            self.bar.setFormat(percent_text(done, total))
 
     def cancel(self) -> None:
         self.job.cancel()

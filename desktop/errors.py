@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from qirtas.archive.archive import ArchiveError
+from qirtas.desktop.labels import isolated, isolated_code
 from qirtas.desktop.qt import QMessageBox, QObject, QWidget, Signal
 from qirtas.i18n import _
 from qirtas.importers import ExtractionError
@@ -26,11 +27,15 @@ def error_sentence(error: BaseException) -> str:
     if database is not None:
         return database
     if isinstance(error, PermissionError):
-        return _("Qirtas is not allowed to read or write {path}.").format(path=error.filename or "")
+        return _("Qirtas is not allowed to read or write {path}.").format(
+            path=isolated_code(error.filename or "")
+        )
     if isinstance(error, FileNotFoundError):
-        return _("The file or folder {path} does not exist.").format(path=error.filename or "")
+        return _("The file or folder {path} does not exist.").format(path=isolated_code(error.filename or ""))
     if isinstance(error, OSError):
-        return _("The disk reported a problem: {reason}.").format(reason=error.strerror or str(error))
+        return _("The disk reported a problem: {reason}.").format(
+            reason=isolated(error.strerror or str(error))
+        )
     return unexpected_sentence(error, current_log())
 
 
@@ -58,9 +63,9 @@ def unexpected_sentence(error: BaseException, log: Path | None) -> str:
     if log is None:
         return _(
             "Something unexpected went wrong ({kind}). Nothing was lost; the details are in the log."
-        ).format(kind=kind)
+        ).format(kind=isolated_code(kind))
     return _("Something unexpected went wrong ({kind}). Nothing was lost; the details are in {path}.").format(
-        kind=kind, path=log
+        kind=isolated_code(kind), path=isolated_code(log)
     )
 
 

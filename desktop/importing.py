@@ -11,7 +11,14 @@ from qirtas.archive.importing import ImportOptions, ImportReport, import_paths
 from qirtas.archive.models import FACETS
 from qirtas.desktop.accessible import name_view
 from qirtas.desktop.errors import show_error
-from qirtas.desktop.labels import count_text, facet_name, in_own_direction
+from qirtas.desktop.labels import (
+    count_text,
+    facet_name,
+    in_own_direction,
+    isolated,
+    percent_text,
+    warning_sentence,
+)
 from qirtas.desktop.qt import (
     QComboBox,
     QDialog,
@@ -39,6 +46,17 @@ from qirtas.importers.text import readable_file_name
 
 DOCUMENT_ROLE = Qt.ItemDataRole.UserRole
 REFRESH_SECONDS = 2.0  # while importing, the table shows the committed rows this often
+
+
+def progress_text(current: str, done: int, total: int) -> str:
+    """ "Importing report.pdf (3 of 12)": the file's name isolated, so an Arabic name in the English UI (or
+    a Latin one in the Arabic UI) neither turns the sentence round nor is turned round by it."""
+    name = Path(current).name if current else ""
+    if not name:
+        return _("Imported {done} of {total}").format(done=count_text(done), total=count_text(total))
+    return _("Importing {name} ({done} of {total})").format(
+        name=isolated(readable_file_name(name)[0]), done=count_text(done), total=count_text(total)
+    )
 
 
 class ImportJob(QObject):
@@ -125,14 +143,8 @@ class ImportProgress(QWidget):
         self.bar.setValue(done)
         if self.job is not None and self.job.cancelling:
             return
-        name = Path(current).name if current else ""
-        self.label.setText(
-            _("Importing {name} ({done} of {total})").format(
-                name=name, done=count_text(done), total=count_text(total)
-            )
-            if name
-            else _("Imported {done} of {total}").format(done=count_text(done), total=count_text(total))
-        )
+        self.bar.setFormat(percent_text(done, total))
+        self.label.setText(progress_text(current, done, total))
         self.label.setToolTip(current)
 
     def cancel(self) -> None:
@@ -230,14 +242,14 @@ class ImportReportDialog(QDialog):
             "duplicates",
             _("Already in the archive ({count})").format(count=count_text(duplicates)),
             [
-                (item.path, _("same file as document {id}").format(id=item.id), item.id)
+                (item.path, _("same file as document {id}").format(id=count_text(item.id)), item.id)
                 for item in report.duplicates
             ],
         )
         self._add_group(
             "failed",
             _("Failed ({count})").format(count=count_text(failed)),
-            [(item.path, item.error, None) for item in report.failed],
+            [(item.path, isolated(item.error), None) for item in report.failed],
         )
         self.tree.itemActivated.connect(self._activated)
         self.tree.itemClicked.connect(self._activated)
@@ -264,7 +276,8 @@ class ImportReportDialog(QDialog):
         else:
             text = item.status
         if item.warnings:
-            text = _("{outcome} ({warnings})").format(outcome=text, warnings="; ".join(item.warnings))
+            warnings = _("; ").join(warning_sentence(w) for w in item.warnings)
+            text = _("{outcome} ({warnings})").format(outcome=text, warnings=warnings)
         return text
 
     def _add_group(self, key: str, title: str, rows: list[tuple[str, str, int | None]]) -> None:
@@ -275,7 +288,7 @@ class ImportReportDialog(QDialog):
         self.tree.addTopLevelItem(group)
         for raw_path, outcome, document_id in rows:
             path = readable_file_name(raw_path)[0]  # a name that is not UTF-8, shown as it was meant
-            item = QTreeWidgetItem([in_own_direction(path), in_own_direction(outcome)])
+            item = QTreeWidgetItem([in_own_direction(path), outcome])
             item.setToolTip(0, path)
             item.setToolTip(1, outcome)
             item.setData(0, DOCUMENT_ROLE, document_id)

@@ -13,7 +13,7 @@ from qirtas.archive.integrity import (
 )
 from qirtas.archive.models import Document
 from qirtas.desktop.feature import Feature
-from qirtas.desktop.labels import count_text, in_own_direction
+from qirtas.desktop.labels import count_text, in_own_direction, isolated
 from qirtas.desktop.lifetime import Lifetime
 from qirtas.desktop.list_filter import ListFilter
 from qirtas.desktop.operations import WorkQueue
@@ -55,7 +55,7 @@ def finding_sentence(finding: Finding, document: Document | None = None, limit: 
 
     With `limit`, the quoted passage is cut to about that many characters (the reader's short form)."""
     count = finding.count
-    quoted = shortened(finding.excerpt, limit) if limit else finding.excerpt
+    quoted = isolated(shortened(finding.excerpt, limit) if limit else finding.excerpt)
     if finding.kind == "unexpected-script":
         source = (document.title if finding.field == "title" else document.text) if document else ""
         run = source[finding.start : finding.end] if source else ""

@@ -10,13 +10,14 @@ from qirtas.archive.backup import BackupReport
 from qirtas.archive.bags.restore import BagImportReport
 from qirtas.archive.export import ExportReport
 from qirtas.archive.verify import RepairReport, VerifyReport
-from qirtas.desktop.labels import count_text, in_own_direction
+from qirtas.desktop.labels import count_text, isolated, isolated_code
 from qirtas.i18n import _, ngettext
 
 
 def path_text(path: str | Path) -> str:
-    """A path that reads left to right inside a sentence of either language."""
-    return in_own_direction(str(path))
+    """A path that reads left to right inside a sentence of either language (an isolate, so the sentence
+    keeps its own direction and the path its order: /home/أرشيف/export stays in that order)."""
+    return isolated_code(str(path))
 
 
 def format_name(format: str) -> str:
@@ -142,7 +143,7 @@ def affected_documents(problems: Sequence, archive=None, limit: int = 8) -> str:
         except ArchiveError:  # deleted meanwhile, or an index entry of a deleted document
             title = ""
         title = title if len(title) <= 60 else title[:59].rstrip() + "…"
-        names.append(f"“{in_own_direction(title)}”" if title else count_text(document_id))
+        names.append(f"“{isolated(title)}”" if title else count_text(document_id))
     shown = _("; ").join(names) + (" …" if len(ids) > limit else "")
     return _("Documents concerned: {ids}.").format(ids=shown)
 

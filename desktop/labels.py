@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from qirtas.i18n import N_, _, current_language
-from qirtas.i18n.formatting import format_count, format_date, language_name
+from qirtas.i18n.bidi import isolate, isolate_ltr
+from qirtas.i18n.formatting import format_count, format_date, format_percent, language_name
 from qirtas.i18n.script import Direction, paragraph_direction
+from qirtas.importers.notices import warning_code, warning_text
 
 FACET_TITLES = {"event": N_("Events"), "region": N_("Regions"), "theme": N_("Themes")}
 FACET_NAMES = {"event": N_("Event"), "region": N_("Region"), "theme": N_("Theme")}
@@ -50,7 +52,8 @@ def document_language_name(code: str) -> str:
 
 
 def date_text(date: dt.date | None) -> str:
-    return format_date(date, format="medium") if date else ""
+    """A date for a table cell: "9 Dec 2020", "9 ديسمبر 2020" (CLDR's medium Arabic date is 09/12/2020)."""
+    return format_date(date, format="d MMM y") if date else ""
 
 
 def long_date_text(date: dt.date | None) -> str:
@@ -59,6 +62,11 @@ def long_date_text(date: dt.date | None) -> str:
 
 def count_text(count: int) -> str:
     return format_count(count)
+
+
+def percent_text(done: int, total: int) -> str:
+    """A progress bar's text: "23.1%" through Babel ("٢٣٫١٪" with Arabic-Indic digits), not Qt's "%p%"."""
+    return format_percent(done / total if total > 0 else 0.0)
 
 
 def ui_direction() -> Direction:
@@ -74,6 +82,33 @@ def in_own_direction(text: str) -> str:
     return f"{start}{text}{end}"
 
 
+def isolated(text: object) -> str:
+    """A title, a name, a file name or a reason to put inside a message: isolated (FSI … PDI), it keeps its
+    own direction and the message keeps the one of its own words — “مؤتمر” has no linked translation. stays
+    a left-to-right sentence in the English UI, and a Latin title a right-to-left one in the Arabic UI.
+    Use it for every value formatted into a translated sentence: `_("“{title}” …").format(title=isolated(t))`."""
+    return isolate(text)
+
+
+def isolated_code(text: object) -> str:
+    """Query syntax, a command, a path or a code inside a message: always left to right (LRI … PDI), so
+    `terror*` does not become `*terror` in an Arabic sentence."""
+    return isolate_ltr(text)
+
+
 def joined(names) -> str:
     """Names listed in the interface language's way: "a, b" in English, "a، b" in Arabic."""
     return ("، " if current_language() == "ar" else ", ").join(names)
+
+
+def warning_sentence(entry) -> str:
+    """An import warning in the interface language, from its code and parameters (titles and reasons
+    inside isolated); a sentence stored before warnings had codes (English) shown as it is, isolated."""
+    if warning_code(entry) is None:
+        return isolated(warning_text(entry))
+    return warning_text(entry, wrap=isolated)
+
+
+def warning_lines(warnings) -> list[str]:
+    """The reader's "Warning: …" lines of a document."""
+    return [_("Warning: {text}").format(text=warning_sentence(entry)) for entry in warnings or []]

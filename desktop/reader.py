@@ -15,10 +15,12 @@ from qirtas.desktop.labels import (
     document_language_name,
     facet_title,
     in_own_direction,
+    isolated,
     joined,
     long_date_text,
     status_name,
     tag_label,
+    warning_lines,
 )
 from qirtas.desktop.qt import (
     QColor,
@@ -358,7 +360,7 @@ class Reader(QWidget):
         self.details.show()
         self._show_tags(document.id)
         if document.warnings:
-            self.warnings.setText("\n".join(_("Warning: {text}").format(text=w) for w in document.warnings))
+            self.warnings.setText("\n".join(warning_lines(document.warnings)))
             self.warnings.show()
         else:
             self.warnings.hide()
@@ -367,7 +369,7 @@ class Reader(QWidget):
         tags = self.archive.document_tags(document_id)
         lines = [
             _("{facet}: {names}").format(
-                facet=facet_title(facet), names=joined(in_own_direction(tag_label(t)) for t in tags[facet])
+                facet=facet_title(facet), names=joined(isolated(tag_label(t)) for t in tags[facet])
             )
             for facet in FACETS
             if tags[facet]
@@ -399,7 +401,7 @@ class Reader(QWidget):
             return
         copy = self.original_copy()
         if copy is not None and not self.open_url(QUrl.fromLocalFile(str(copy))):
-            self.message.emit(_("No program is set up to open {name}.").format(name=copy.name))
+            self.message.emit(_("No program is set up to open {name}.").format(name=isolated(copy.name)))
 
     def show_in_folder(self) -> None:
         if self.document is not None:

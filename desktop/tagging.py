@@ -9,7 +9,13 @@ from qirtas.archive.archive import Archive
 from qirtas.archive.models import FACETS, Tag
 from qirtas.archive.vocabulary import document_tag_ids, get_tag
 from qirtas.desktop.accessible import name_form_fields, name_view
-from qirtas.desktop.labels import count_text, facet_name, in_own_direction, tag_both_names, tag_label
+from qirtas.desktop.labels import (
+    count_text,
+    facet_name,
+    isolated,
+    tag_both_names,
+    tag_label,
+)
 from qirtas.desktop.qt import (
     QAbstractItemView,
     QComboBox,
@@ -292,9 +298,7 @@ class TagEditor(QWidget):
                     tags[tag_id] = tag
         total = len(self.document_ids)
         for tag_id, tag in sorted(tags.items(), key=lambda item: (item[1].facet, tag_label(item[1]))):
-            text = _("{facet}: {name}").format(
-                facet=facet_name(tag.facet), name=in_own_direction(tag_label(tag))
-            )
+            text = _("{facet}: {name}").format(facet=facet_name(tag.facet), name=isolated(tag_label(tag)))
             if counts[tag_id] < total:
                 text = _("{tag} (on {count} of {total})").format(
                     tag=text, count=count_text(counts[tag_id]), total=count_text(total)

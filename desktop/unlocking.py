@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from qirtas.archive.unlocking import unlock
 from qirtas.desktop.feature import Feature, FeatureHost
+from qirtas.desktop.labels import isolated
 from qirtas.desktop.qt import QInputDialog, QLineEdit, QPushButton
 from qirtas.i18n import _
 
@@ -37,11 +38,15 @@ class Unlocking(Feature):
         password, accepted = QInputDialog.getText(
             self.button.window(),
             _("Unlock document"),
-            _("Password that opens “{title}”:").format(title=reader.document.title),
+            _("Password that opens “{title}”:").format(title=isolated(reader.document.title)),
             QLineEdit.EchoMode.Password,
         )
         if accepted and password:
             start_unlock(self.window, reader.document.id, password)
+
+
+def unlocked_message(title: str) -> str:
+    return _("“{title}” unlocked.").format(title=isolated(title))
 
 
 def start_unlock(window: FeatureHost, document_id: int, password: str) -> None:
@@ -49,7 +54,7 @@ def start_unlock(window: FeatureHost, document_id: int, password: str) -> None:
     session = window.session
 
     def done(document) -> None:
-        window.statusBar().showMessage(_("“{title}” unlocked.").format(title=document.title), 8000)
+        window.statusBar().showMessage(unlocked_message(document.title), 8000)
         if window.reader.document is not None and window.reader.document.id == document_id:
             window.reader.show_document(document_id, window.reader.query)
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from qirtas.archive import vocabulary
 from qirtas.archive.models import FACETS, Tag
 from qirtas.desktop.accessible import name_form_fields, name_view
-from qirtas.desktop.labels import count_text, facet_title, in_own_direction, tag_both_names, tag_label
+from qirtas.desktop.labels import (
+    count_text,
+    facet_title,
+    in_own_direction,
+    isolated,
+    tag_both_names,
+    tag_label,
+)
 from qirtas.desktop.qt import (
     QAbstractItemView,
     QDialog,
@@ -27,6 +34,22 @@ from qirtas.desktop.session import Session
 from qirtas.i18n import _, ngettext
 
 TAG_ROLE = Qt.ItemDataRole.UserRole
+
+
+def merge_prompt(tag) -> str:
+    return _("Merge “{name}” into:").format(name=isolated(tag_label(tag)))
+
+
+def move_prompt(tag) -> str:
+    return _("Place “{name}” inside:").format(name=isolated(tag_label(tag)))
+
+
+def delete_question(tag, touched: int) -> str:
+    return ngettext(
+        "Delete the tag “{name}”? It is removed from {count} document; the document itself stays.",
+        "Delete the tag “{name}”? It is removed from {count} documents; the documents themselves stay.",
+        touched,
+    ).format(name=isolated(tag_label(tag)), count=count_text(touched))
 
 
 class RenameDialog(QDialog):
@@ -179,7 +202,7 @@ class VocabularyManager(QDialog):
             return
         ok, target_id = self._choose(
             _("Merge tags"),
-            _("Merge “{name}” into:").format(name=tag_label(tag)),
+            merge_prompt(tag),
             others,
         )
         if ok and target_id is not None:
@@ -197,9 +220,7 @@ class VocabularyManager(QDialog):
             for region in sorted(archive.tags("region"), key=lambda t: tag_label(t).casefold())
             if region.id not in below
         ]
-        ok, parent_id = self._choose(
-            _("Move region"), _("Place “{name}” inside:").format(name=tag_label(tag)), choices
-        )
+        ok, parent_id = self._choose(_("Move region"), move_prompt(tag), choices)
         if ok:
             self._write(lambda: vocabulary.move_region(archive, tag.id, parent_id))
 
@@ -209,11 +230,7 @@ class VocabularyManager(QDialog):
             return
         archive = self.session.archive
         touched = vocabulary.documents_touched(archive, tag.id)
-        question = ngettext(
-            "Delete the tag “{name}”? It is removed from {count} document; the document itself stays.",
-            "Delete the tag “{name}”? It is removed from {count} documents; the documents themselves stay.",
-            touched,
-        ).format(name=tag_label(tag), count=count_text(touched))
+        question = delete_question(tag, touched)
         answer = QMessageBox.question(
             self,
             _("Delete tag"),

@@ -8,13 +8,13 @@ from qirtas.desktop.accessible import name_clear_button
 from qirtas.desktop.actions import MainActions
 from qirtas.desktop.archive_jobs import ArchiveJobs
 from qirtas.desktop.browse import BrowseResult, BrowseState, all_ids, browse, facet_counts
-from qirtas.desktop.dialogs import search_syntax_text, show_search_syntax
+from qirtas.desktop.dialogs import search_placeholder, search_syntax_text, show_search_syntax
 from qirtas.desktop.document_table import build_document_table, fit_columns
 from qirtas.desktop.errors import show_error
 from qirtas.desktop.feature import Feature
 from qirtas.desktop.importing import ImportController
 from qirtas.desktop.integrity import IntegrityFilter
-from qirtas.desktop.labels import count_text
+from qirtas.desktop.labels import count_text, isolated
 from qirtas.desktop.list_filter import ListFilter
 from qirtas.desktop.models import COLUMNS, ID_ROLE, DocumentTableModel
 from qirtas.desktop.qt import (
@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self._generation = 0  # which refresh a result arriving from the read thread belongs to
         self.vocabulary_dialog: VocabularyManager | None = None
         self.review_window: QWidget | None = None
-        self.setWindowTitle(_("Qirtas — {archive}").format(archive=self.archive.path.name))
+        self.setWindowTitle(_("Qirtas — {archive}").format(archive=isolated(self.archive.path.name)))
         self.setAcceptDrops(True)
 
         self._build_search_bar()
@@ -201,11 +201,7 @@ class MainWindow(QMainWindow):
         self.search_field.setAccessibleName(_("Search"))
         self.search_field.setClearButtonEnabled(True)
         name_clear_button(self.search_field, _("Clear the search"))
-        self.search_field.setPlaceholderText(
-            _(
-                'Search — words, "a phrase", prefix*, -exclude, region:, theme:, event:, lang:ar, date:2018..2020'
-            )
-        )
+        self.search_field.setPlaceholderText(search_placeholder())
         self.search_field.setToolTip(search_syntax_text())
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)

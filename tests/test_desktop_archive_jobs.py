@@ -9,13 +9,14 @@ import threading
 import pytest
 from qirtas.archive.models import Document
 from qirtas.desktop.qt import QMessageBox, QSelectionFlag
+from qirtas.i18n.bidi import without_isolates
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
 
 def finish(qtbot, jobs, timeout=20_000):
     qtbot.waitUntil(lambda: not jobs.busy, timeout=timeout)
-    return jobs.outcome
+    return without_isolates(jobs.outcome)  # paths and titles come isolated (FSI/LRI … PDI) in the sentence
 
 
 def test_export_csv_of_the_whole_archive_has_a_bom(demo_window, qtbot, tmp_path):
@@ -28,7 +29,7 @@ def test_export_csv_of_the_whole_archive_has_a_bom(demo_window, qtbot, tmp_path)
     data = destination.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     assert "مندوب الصين" in data.decode("utf-8-sig")
-    assert jobs.outcome_box.isVisible() and jobs.outcome_box.text() == outcome
+    assert jobs.outcome_box.isVisible() and without_isolates(jobs.outcome_box.text()) == outcome
     assert jobs.dialog is None
 
 
@@ -67,7 +68,7 @@ def test_verify_finds_a_corrupted_original_and_offers_repair(demo_window, qtbot)
     outcome = finish(qtbot, jobs)
     assert outcome == "Checked 6 originals: 1 original changed since it was imported."
     title = document.title[:59].rstrip()  # a long title is shortened
-    assert jobs.outcome_box.informativeText() == f"Documents concerned: “{title}…”."
+    assert without_isolates(jobs.outcome_box.informativeText()) == f"Documents concerned: “{title}…”."
     assert jobs.repair_button is not None and jobs.repair_button.text() == "Repair"
     jobs.repair_button.click()
     outcome = finish(qtbot, jobs)

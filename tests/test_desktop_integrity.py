@@ -77,8 +77,8 @@ def test_repaired_reading_is_shown_beside_the_stored_text_never_instead(demo_win
 
 def test_a_finding_reads_as_a_sentence_of_our_own_not_the_archive_detail():
     finding = Finding("replacement-character", "English detail", "a � b", count=2, field="title")
-    assert finding_sentence(finding) == (
-        "In the title: 2 characters were lost when the file was read (shown as �): “a � b”."
+    assert finding_sentence(finding) == (  # the excerpt isolated: it keeps its own direction
+        "In the title: 2 characters were lost when the file was read (shown as �): “\u2068a � b\u2069”."
     )
 
 
