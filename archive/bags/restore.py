@@ -34,6 +34,7 @@ from qirtas.archive.models import (
 )
 from qirtas.archive.store import sha256_bytes
 from qirtas.i18n.catalog import _
+from qirtas.importers.notices import from_records
 
 from qirtas.jobs import Cancel, Cancelled, Progress, stop_if_cancelled
 
@@ -346,7 +347,7 @@ def _insert_document(record: dict, size: int, text: str, keep_id: bool) -> Docum
         "date": parse_date(record.get("date")),
         "status": record["status"],
         "metadata": record["metadata"],
-        "warnings": record["warnings"],
+        "warnings": from_records(record["warnings"], record.get("warning_codes")),
         "imported_at": parse_time(record.get("imported_at")),
         "modified_at": parse_time(record.get("modified_at")),
     }
