@@ -31,7 +31,9 @@ from qirtas.archive.review_report import ReviewReport, build_report, record_repo
 from qirtas.archive.translation_candidates import Candidate, candidates
 from qirtas.archive.translation_memory import ImportReport, export_tmx, export_xliff, import_review
 from qirtas.desktop.accessible import name_view
+from qirtas.desktop.errors import error_sentence
 from qirtas.desktop.fonts import ARABIC_READING_FAMILIES, LATIN_READING_FAMILIES, register_fonts
+from qirtas.desktop.labels import isolated, isolated_code
 from qirtas.desktop.qt import (
     QAbstractItemView,
     QAbstractTableModel,
@@ -75,7 +77,7 @@ from qirtas.desktop.qt import (
 from qirtas.desktop.review_report_pdf import STATUS_LABELS, render_pdf
 from qirtas.desktop.session import Session
 from qirtas.i18n import _, current_language, ngettext
-from qirtas.i18n.formatting import format_count, format_date, format_number
+from qirtas.i18n.formatting import format_count, format_date, format_number, format_percent
 from qirtas.i18n.script import Direction, paragraph_direction
 
 EN_COLUMN, AR_COLUMN, STATUS_COLUMN = range(3)
@@ -524,7 +526,7 @@ class BilingualView(QWidget):
             intro = _("“{title}” has no linked translation yet. These documents may be its translation:")
         else:
             intro = _("“{title}” has no linked translation, and no document in the archive looks like one.")
-        self.link_intro.setText(intro.format(title=document.title))
+        self.link_intro.setText(intro.format(title=isolated(document.title)))
         self.link_search.clear()
         self.pages.setCurrentWidget(self.link_page)
 
@@ -608,7 +610,10 @@ class BilingualView(QWidget):
             _(
                 "“{first}” and “{second}” are in the same language, so one is unlikely to be the other's "
                 "translation. Link them anyway?"
-            ).format(first=self.archive.get(self.document_id).title, second=self.archive.get(other).title),
+            ).format(
+                first=isolated(self.archive.get(self.document_id).title),
+                second=isolated(self.archive.get(other).title),
+            ),
         )
         return answer == QMessageBox.StandardButton.Yes
 
@@ -741,7 +746,7 @@ class BilingualView(QWidget):
                     )
                 )
             elif isinstance(error, ArchiveError):
-                self._say(str(error))
+                self._say(error_sentence(error))
             else:
                 self.session.failed.emit(error)
 
@@ -754,7 +759,7 @@ class BilingualView(QWidget):
         progress = progress_of(self.model.pairs)
         self.progress_bar.setRange(0, max(progress.total, 1))
         self.progress_bar.setValue(progress.reviewed)
-        self.progress_bar.setFormat(f"{format_number(progress.percent)}%")
+        self.progress_bar.setFormat(format_percent(progress.percent / 100))
         self.progress_label.setText(
             _("{reviewed} of {total} pairs reviewed: {approved} approved, {revision} need revision").format(
                 reviewed=format_count(progress.reviewed),
@@ -796,7 +801,7 @@ class BilingualView(QWidget):
             try:
                 render_pdf(report, destination)
             except OSError as error:
-                self._say(str(error))
+                self._say(error_sentence(error))
                 return
             self._write(
                 lambda: record_report(review, report, "pdf", destination),
@@ -806,7 +811,7 @@ class BilingualView(QWidget):
         self._write(lambda: build_report(review), built)
 
     def _report_written(self, destination: Path) -> None:
-        self._say(_("Report written to {path}").format(path=destination))
+        self._say(_("Report written to {path}").format(path=isolated_code(destination)))
         self.report_written.emit(str(destination))
 
     # ---- translation memory ------------------------------------------------------------------------
@@ -826,7 +831,7 @@ class BilingualView(QWidget):
         def written(units: int) -> None:
             self._say(
                 ngettext("{count} pair written to {path}", "{count} pairs written to {path}", units).format(
-                    count=format_count(units), path=destination
+                    count=format_count(units), path=isolated_code(destination)
                 )
             )
             self.memory_written.emit(str(destination))
@@ -860,7 +865,7 @@ class BilingualView(QWidget):
                 "{count} unit matches no pair of this document: {units}",
                 "{count} units match no pair of this document: {units}",
                 len(report.unmatched),
-            ).format(count=format_count(len(report.unmatched)), units=units)
+            ).format(count=format_count(len(report.unmatched)), units=isolated_code(units))
         return notice
 
     def _ask_memory_export(self, kind: str, all_pairs: bool) -> None:
