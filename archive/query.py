@@ -179,7 +179,7 @@ def parse(query: str) -> ParsedQuery:
         negate_next = False
         if token.facet is not None:
             pending_or = False
-            _add_filter(parsed, token, negated)
+            _add_filter(parsed, token, token.facet, negated)
             continue
         clause = _clause(token)
         if clause is None:
@@ -199,11 +199,11 @@ def parse(query: str) -> ParsedQuery:
     return parsed
 
 
-def _add_filter(parsed: ParsedQuery, token: _Token, negated: bool) -> None:
+def _add_filter(parsed: ParsedQuery, token: _Token, facet: str, negated: bool) -> None:
     value = token.text.strip()
     if not value:
         return
-    if token.facet == "lang":
+    if facet == "lang":
         code = language_code(value)
         if code is None:
             parsed.notes.append(
@@ -213,7 +213,7 @@ def _add_filter(parsed: ParsedQuery, token: _Token, negated: bool) -> None:
         else:
             (parsed.excluded_languages if negated else parsed.languages).append(code)
         return
-    if token.facet == "date":
+    if facet == "date":
         span = date_range(value)
         if span is None:
             parsed.notes.append(
@@ -228,7 +228,7 @@ def _add_filter(parsed: ParsedQuery, token: _Token, negated: bool) -> None:
         if end and (parsed.date_to is None or end < parsed.date_to):
             parsed.date_to = end
         return
-    parsed.facets.append(FacetFilter(token.facet, value, negated, token.quoted, token.index))
+    parsed.facets.append(FacetFilter(facet, value, negated, token.quoted, token.index))
 
 
 # ---- values ------------------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ def facet_counts(
     plan, _empty = prepared(query or "")
     if plan is None:
         return {}
-    conditions, parameters = [], []
+    conditions: list[str] = []
+    parameters: list = []
     parsed = plan.parsed
     if parsed.groups or parsed.has_filters:
         matching, parameters = plan.select(order=False)

@@ -199,11 +199,13 @@ def index_documents(
     statement per table for all of them (a batch import). Call inside the transaction that writes them.
     `lexicon`: `lexicon_entries` computed ahead for words left out of the documents' `prepared.words`."""
     _forget_rolled_back()
-    facts, terms, words, distinct = [], [], set(), set()
+    facts, terms = [], []
+    words: set[str] = set()
+    distinct: set[str] = set()
     for document_id, title, text, language, date, prepared in documents:
         if prepared is None or prepared.title != (title or ""):
             prepared = prepare_index(title or "", text or "")
-        day = date.isoformat() if hasattr(date, "isoformat") else date
+        day = date.isoformat() if isinstance(date, dt.date) else date  # a datetime is a date too
         facts.append(
             (document_id, language, day or None, text_digest(prepared.title_terms, prepared.body_terms))
         )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from peewee import OperationalError
 from qirtas.archive import query as query_language
-from qirtas.archive.models import Tag, database
+from qirtas.archive.models import Tag, database, tuples
 from qirtas.archive.query import Clause, ParsedQuery
 from qirtas.archive.search.index import BM25, DOCUMENT_TAG, FACETS, FACTS, FTS, LEXICON, TERMS, language_token
 from qirtas.i18n.catalog import _
@@ -83,9 +83,11 @@ def _groups_expression(groups, expansions, joiner: str, listed: dict | None = No
 
 def _tag_choices(facets: set[str]) -> list[tuple[int, str, str, str, str | None, int | None]]:
     return list(
-        Tag.select(Tag.id, Tag.facet, Tag.name_en, Tag.name_ar, Tag.code, Tag.parent)
-        .where(Tag.facet.in_(sorted(facets)))
-        .tuples()
+        tuples(
+            Tag.select(Tag.id, Tag.facet, Tag.name_en, Tag.name_ar, Tag.code, Tag.parent).where(
+                Tag.facet.in_(sorted(facets))
+            )
+        )
     )
 
 
@@ -177,7 +179,9 @@ class Plan:
         if not (start or end):
             return None
         whole_years = (
-            self._years() is not None
+            start is not None
+            and end is not None
+            and self._years() is not None
             and (start.month, start.day) == (1, 1)
             and (end.month, end.day) == (12, 31)
         )
@@ -291,7 +295,7 @@ class Plan:
         def marks(values: list) -> str:
             return ", ".join("?" for _value in values)
 
-        included = [(lambda ids=ids: tagged(ids)) for ids in self.tag_sets]
+        included: list[Callable[[], str]] = [functools.partial(tagged, ids) for ids in self.tag_sets]
         if self.languages:
             included.append(lambda: documents(f"language IN ({marks(self.languages)})", self.languages))
         dates = self._exact_dates() or (
@@ -304,7 +308,7 @@ class Plan:
         )
         if dates:
             included.append(lambda: documents(*dates))
-        excluded = []
+        excluded: list[Callable[[], str]] = []
         if self.excluded_languages:
             excluded.append(
                 lambda: documents(f"language IN ({marks(self.excluded_languages)})", self.excluded_languages)
@@ -312,12 +316,12 @@ class Plan:
         if self.excluded_tags:
             excluded.append(lambda: tagged(self.excluded_tags))
         if self.text_excluded:
-            excluded.append(
-                lambda: (
-                    parameters.append(f"{{title body}} : ({self.text_excluded})")
-                    or f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH ?"
-                )
-            )
+
+            def excluded_text() -> str:
+                parameters.append(f"{{title body}} : ({self.text_excluded})")
+                return f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH ?"
+
+            excluded.append(excluded_text)
         identity, conditions = "b.id", []
         # from the first set, or every document
         source = f"(SELECT DISTINCT id FROM ({included.pop(0)()})) AS b" if included else f"{FACTS} AS b"

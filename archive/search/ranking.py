@@ -195,7 +195,8 @@ def check_ranking(db: SqliteDatabase) -> bool:
     (when an archive opens, else by its first quick search); when they disagree FTS5 ranks from then on,
     and a warning says why."""
     state = state_of(db)
-    checked_for = (peewee.sqlite3.sqlite_version, index.INDEX_VERSION)
+    # peewee's stubs leave out the driver module it picked (sqlite3, or pysqlite3 when that is newer)
+    checked_for = (peewee.sqlite3.sqlite_version, index.INDEX_VERSION)  # type: ignore[attr-defined]
     if state.ranking_checked_for == checked_for:
         return state.ranking_here
     try:

@@ -54,7 +54,7 @@ def _fetch(plan: Plan, build: Callable[[], tuple[str, list]]) -> list[tuple]:
     return database.execute_sql(sql, parameters).fetchall()
 
 
-def prepared(query: str) -> tuple[Plan | None, SearchResult | None]:
+def prepared(query: str) -> tuple[Plan, None] | tuple[None, SearchResult]:
     """The plan of a query, or the (empty) result that says why there is nothing to run."""
     parsed = query_language.parse(query if isinstance(query, str) else "")
     if not parsed.blank and not parsed.groups and not parsed.has_filters:
@@ -78,9 +78,10 @@ def search(query: str, limit: int = 50, offset: int = 0, quick: bool = False) ->
     a smaller result is ranked whole, in bm25's order). `ranked_ids(query)` gives the complete ranking
     (the desktop reads it on a worker thread).
     """
-    plan, empty = prepared(query)
-    if plan is None:
-        return empty
+    planned = prepared(query)
+    if planned[0] is None:  # indexed, not unpacked: mypy narrows the pair, not two separate names
+        return planned[1]
+    plan = planned[0]
     limit, offset = max(0, int(limit)), max(0, int(offset))
     ranked_among, total_exact = None, True
     if quick and plan.expression() and offset + limit <= CANDIDATES:

@@ -71,7 +71,7 @@ class Marker:
                 recent.append((term, start, end))
                 if len(recent) > self.longest:
                     del recent[0]
-                for terms, prefix, number in self.phrases:
+                for terms, prefix, clause in self.phrases:
                     size = len(terms)
                     if len(recent) < size:
                         continue
@@ -80,7 +80,7 @@ class Marker:
                         window[-1][0].startswith(terms[-1]) if prefix else window[-1][0] == terms[-1]
                     ):
                         for _term, word_start, word_end in window:
-                            yield word_start, word_end, number
+                            yield word_start, word_end, clause
             number = self.single.get(term)
             if number is None:
                 number = next((n for prefix, n in self.prefixes if term.startswith(prefix)), None)
@@ -201,8 +201,8 @@ def _indexed_matches(indexed: str, marker: Marker, most: int) -> list[tuple[int,
         scan(f" {term} ", clause)
     for prefix, clause in marker.prefixes:
         scan(f" {prefix}", clause)
-    for terms, prefix, clause in marker.phrases:
-        scan(" " + " ".join(terms) + ("" if prefix else " "), clause)
+    for terms, last_is_prefix, clause in marker.phrases:
+        scan(" " + " ".join(terms) + ("" if last_is_prefix else " "), clause)
     found.sort()
     marked: list[tuple[int, str, int]] = []
     token, counted = -1, 0
@@ -223,8 +223,8 @@ def _word_spans(text: str, marked: list[tuple[int, str]]) -> list[tuple[int, int
     for token, term in marked:
         if token <= current:  # two clauses matched the same word
             continue
-        position = _after_words(text, position, token - current - 1)
-        match = None if position is None else WORD_PATTERN.search(text, position)
+        after = _after_words(text, position, token - current - 1)
+        match = None if after is None else WORD_PATTERN.search(text, after)
         if match is None or term not in word_terms(match.group()):
             return None
         spans.append(match.span())
