@@ -101,7 +101,7 @@ def _slow_normalize(text: str) -> str:
 # single-letter clitics ف ب ك ل added beside و. A clitic is removed only when what is left stems to at
 # least `minimum` letters, and what is left is stemmed by the same rules, so a word and its clitic forms
 # always share one stem (كتاب, الكتاب, وكتاب). Short words keep their first letter (بحث, لعب, وطن).
-# The measurement against over-stemming is in tests/test_normalize_stemming.py.
+# The measurement against over-stemming is in tests/i18n/test_normalize_stemming.py.
 ARABIC_CLITIC_MINIMUM = 3  # letters a stem keeps when clitics without the article are removed
 ARABIC_ARTICLE_MINIMUM = 2  # ... and when the article (ال) is among them
 _ARABIC_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
@@ -253,7 +253,7 @@ def folded_words(text: str) -> list[str]:
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split()
     # White space is in no word and every white-space character normalises on its own, whatever stands
-    # beside it (checked for every character; tests/test_fast_paths.py keeps checking), so a text's words
+    # beside it (checked for every character; tests/archive/test_fast_paths.py keeps checking), so a text's words
     # are the words of its pieces between white space, in order.
     pieces = text.split()
     if len(pieces) <= _PIECES_PER_BLOCK:

@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parent.parent
 HEADER = """\
 # Qirtas's lock: the exact versions `make run` and `make test` install (pip install -c constraints.txt).
 # Made by `make lock` (packaging/lock.py: a fresh venv, `pip install -e '.[test]'` unpinned, pip freeze),
-# then checked with `make test`; tests/test_constraints.py fails when the venv drifts from these pins.
+# then checked with `make test`; tests/project/test_constraints.py fails when the venv drifts from these pins.
 """
 # Installed for development only, never by `make run`/`make test`: left out of the lock.
 LEFT_OUT = {"pip", "pyinstaller", "pyinstaller-hooks-contrib", "altgraph", "py-spy"}

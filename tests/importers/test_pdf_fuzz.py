@@ -13,7 +13,7 @@ from qirtas.importers.base import STATUSES
 from qirtas.importers.pdf_arabic import reorder
 from qirtas.importers.workers import extract_isolated
 
-FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "pdf"
 SOURCES = [
     FIXTURES / "libreoffice" / "ar_news.pdf",
     FIXTURES / "chromium" / "bilingual.pdf",

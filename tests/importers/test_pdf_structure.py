@@ -12,7 +12,7 @@ from qirtas.importers import registry
 from qirtas.importers.pdf_info import decode_string, meaningful_title, parse_pdf_date
 from qirtas.importers.pdf_paragraphs import join_lines
 
-FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "pdf"
 sys.path.insert(0, str(FIXTURES))
 import fidelity  # noqa: E402
 

@@ -1,6 +1,6 @@
 """Arabic light stemming measured on a hand-made gold set: forms that must share a stem, words that must not.
 
-Run `python tests/test_normalize_stemming.py` to print the figures for our rules beside plain light10.
+Run `python tests/i18n/test_normalize_stemming.py` to print the figures for our rules beside plain light10.
 """
 
 from __future__ import annotations

@@ -109,7 +109,7 @@ def test_a_dropped_pdf_is_imported_and_its_page_shows_beside_the_text(empty_wind
     from qirtas.desktop.qt import QDropEvent, QMimeData, QPointF, Qt, QUrl
 
     window = empty_window
-    pdf = Path(__file__).parent / "fixtures" / "pdf" / "chromium" / "bilingual.pdf"
+    pdf = Path(__file__).parents[1] / "fixtures" / "pdf" / "chromium" / "bilingual.pdf"
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(pdf))])
     drop = QDropEvent(

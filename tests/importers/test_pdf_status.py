@@ -10,7 +10,7 @@ from qirtas.cli.main import main
 from qirtas.importers import STATUS_ENCRYPTED, STATUS_NEEDS_OCR, STATUS_OK, ExtractionError
 from qirtas.importers.pdf import extract_pdf
 
-STATUS = Path(__file__).parent / "fixtures" / "pdf" / "status"
+STATUS = Path(__file__).parents[1] / "fixtures" / "pdf" / "status"
 
 
 def run(capsys, *argv: str) -> tuple[int, dict]:

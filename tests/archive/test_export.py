@@ -141,7 +141,7 @@ def test_a_cancelled_export_leaves_nothing_behind(demo_archive, tmp_path):
 
 
 def test_a_bag_never_holds_a_damaged_original_and_names_it(demo_archive, tmp_path):
-    """(Issue 15, item 9: the rest of the archive is exported; tests/test_heal.py has the whole story.)"""
+    """(Issue 15, item 9: the rest of the archive is exported; tests/archive/test_heal.py has the whole story.)"""
     path = demo_archive.original_path(demo_archive.get(2))
     os.chmod(path, 0o600)
     path.write_bytes(path.read_bytes() + b" tampered")

@@ -12,9 +12,9 @@ from qirtas.importers import Extracted, ExtractionError
 from qirtas.importers.base import STATUSES
 from qirtas.importers.workers import MEMORY_LIMIT_ENV, ReaderHooks, extract_isolated
 
-FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "pdf"
 GOOD = [FIXTURES / "libreoffice" / "en_conference.pdf", FIXTURES / "chromium" / "bilingual.pdf"]
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "pdfminer-samples"
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "pdfminer-samples"
 
 
 def test_a_stalling_file_is_stopped_at_the_time_limit_and_the_others_are_read(monkeypatch):

@@ -20,7 +20,7 @@ from qirtas.cli.main import main
 from qirtas.importers import Extracted, ExtractionError, extract, workers
 from qirtas.importers.workers import MEMORY_LIMIT_ENV, ReaderHooks, extract_isolated
 
-FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "pdf"
 ENGLISH_PDF = FIXTURES / "libreoffice" / "en_conference.pdf"
 OTHER_PDF = FIXTURES / "chromium" / "bilingual.pdf"
 WORDS = b"river canal delta flood treaty harvest basin spring meadow orchard".split()

@@ -10,7 +10,7 @@ import pytest
 from pdfminer.high_level import extract_text
 from qirtas.importers.pdf_arabic import bracket_errors, reorder, repair_glyph, repair_text
 
-FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "pdf"
 sys.path.insert(0, str(FIXTURES))
 import fidelity  # noqa: E402
 
