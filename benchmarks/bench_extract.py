@@ -27,7 +27,7 @@ _PATH = Path("doc.txt")
 
 
 def worker_cost(data: bytes):
-    """What `archive.importing._extract_and_prepare` runs per text file (without the process hop)."""
+    """What `archive.importing.reading.read_file` runs per text file (without the process hop)."""
     extracted = extract_text(_PATH, data)
     return extracted, prepare_index(extracted.title or _PATH.stem, extracted.text)
 

@@ -28,9 +28,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from qirtas.archive import archive as archive_module
-from qirtas.archive import importing, store
+from qirtas.archive import store
 from qirtas.archive.archive import Archive
-from qirtas.archive.importing import DEFAULT_BATCH, ImportOptions, import_paths
+from qirtas.archive.importing import DEFAULT_BATCH, ImportOptions, import_paths, pipeline, writing
 
 from tests.support.corpus import write_files
 
@@ -91,8 +91,8 @@ class Phases:
         setattr(owner, name, timed)
 
     def install(self) -> None:
-        self.time(importing._Reader, "_results", "waiting for the workers")
-        self.time(importing, "_write_batch", "writing batches")
+        self.time(pipeline._Reader, "_results", "waiting for the workers")
+        self.time(writing, "_write_batch", "writing batches")
         self.time(archive_module.Archive, "add_batch", "  add_batch")
         self.time(store.OriginalsStore, "place", "    renames into the store (thread)")
         self.time(archive_module.Archive, "_insert_documents", "    inserts (one statement per table)")
@@ -111,7 +111,7 @@ class Phases:
             return timed_wait
 
         store.OriginalsStore.flush_in_background = timed_flush
-        pool = importing._extraction_pool
+        pool = writing._extraction_pool
 
         @contextlib.contextmanager
         def measured_pool(total, options):
@@ -122,7 +122,7 @@ class Phases:
                     for pid in list(getattr(workers and workers.pool, "_processes", None) or ()):
                         self.worker_cpu += _cpu_seconds(pid)
 
-        importing._extraction_pool = measured_pool
+        writing._extraction_pool = measured_pool
 
 
 def _cpu_seconds(pid: int) -> float:

@@ -297,14 +297,15 @@ def test_text_full_of_control_characters_or_only_white_space_is_refused():
     )
 )
 def test_a_worker_sends_the_index_terms_and_the_lexicon_rows_of_every_word_of_an_import(documents):
-    from qirtas.archive import importing, search
+    from qirtas.archive import search
+    from qirtas.archive.importing import reading
 
     normalize.index_text("words met before the import began")
-    sent = importing._Sent(normalize.record_new_pieces(), set())  # as a worker does for each import
+    sent = reading._Sent(normalize.record_new_pieces(), set())  # as a worker does for each import
     rows = set()
     try:
         for title, text in documents:
-            prepared, lexicon = importing._prepare_index_and_lexicon(title, text, sent)
+            prepared, lexicon = reading._prepare_index_and_lexicon(title, text, sent)
             whole = search.prepare_index(title, text)
             assert (prepared.title_terms, prepared.body_terms) == (whole.title_terms, whole.body_terms)
             assert whole.words == set(normalize._slow_folded_words(f"{title} {text}"))

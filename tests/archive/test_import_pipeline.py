@@ -12,8 +12,7 @@ from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 
 import pytest
-from qirtas.archive import importing
-from qirtas.archive.importing import ImportOptions, import_paths
+from qirtas.archive.importing import ImportOptions, import_paths, pipeline, writing
 from qirtas.archive.models import AuditEvent, Document
 
 from tests.support.corpus import write_files
@@ -117,8 +116,8 @@ def test_cancel_in_a_parallel_import_keeps_committed_batches_and_removes_every_t
 
 
 def test_large_files_come_back_in_smaller_chunks_and_every_file_is_imported(archive, tmp_path, monkeypatch):
-    monkeypatch.setattr(importing, "_CHUNK_BYTES", 10_000)  # a worker returns after about 3 files
-    monkeypatch.setattr(importing, "BATCH_BYTES", 40_000)  # and a batch is committed every dozen or so
+    monkeypatch.setattr(writing, "_CHUNK_BYTES", 10_000)  # a worker returns after about 3 files
+    monkeypatch.setattr(writing, "BATCH_BYTES", 40_000)  # and a batch is committed every dozen or so
     paths = write_files(tmp_path / "in", 50)
     seen: list[int] = []
     report = import_paths(archive, [tmp_path / "in"], PARALLEL, progress=lambda d, t, c: seen.append(d))
@@ -133,7 +132,7 @@ def test_a_broken_worker_pool_leaves_the_files_to_be_read_here(archive, tmp_path
         future.set_exception(BrokenProcessPool("a worker was killed"))
         return future
 
-    monkeypatch.setattr(importing._Reader, "_submit", broken)
+    monkeypatch.setattr(pipeline._Reader, "_submit", broken)
     write_files(tmp_path / "in", 40)
     report = import_paths(archive, [tmp_path / "in"], PARALLEL)
     assert len(report.imported) == 40 and report.failed == []

@@ -12,8 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from qirtas.archive import importing
-from qirtas.archive.importing import ImportOptions, import_paths
+from qirtas.archive.importing import ImportOptions, import_paths, writing
 from qirtas.archive.models import Document
 from qirtas.archive.verify import verify
 from qirtas.cli.main import main
@@ -274,13 +273,13 @@ def test_a_pdf_replaced_while_it_is_imported_keeps_the_text_of_the_bytes_archive
     folder.mkdir()
     document_path = folder / "report.pdf"
     document_path.write_bytes(ENGLISH_PDF.read_bytes())
-    real_extract_isolated = importing.extract_isolated
+    real_extract_isolated = writing.extract_isolated
 
     def replaced_before_extraction(paths, **options):
         document_path.write_bytes(OTHER_PDF.read_bytes())  # the user saves another version meanwhile
         return real_extract_isolated(paths, **options)
 
-    monkeypatch.setattr(importing, "extract_isolated", replaced_before_extraction)
+    monkeypatch.setattr(writing, "extract_isolated", replaced_before_extraction)
     report = import_paths(archive, [folder])
     [imported] = report.imported
     document = archive.get(imported.id)
