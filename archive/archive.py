@@ -2,43 +2,36 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import gc
-import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from peewee import DatabaseError, SqliteDatabase, fn
-from qirtas.archive import schema, search
+from peewee import DatabaseError, SqliteDatabase
+from qirtas.archive import documents, schema, search, tags
+from qirtas.archive.documents import Added, DocumentFilter, NewDocument, document_title
 from qirtas.archive.models import (
+    FACETS,
     AuditEvent,
     Document,
     DocumentLink,
-    DocumentTag,
     Tag,
     bound_database,
     database,
-    tuples,
     utcnow,
 )
-from qirtas.archive.store import OriginalsStore, sha256_bytes, text_digest
+from qirtas.archive.store import OriginalsStore
 from qirtas.i18n import _
-from qirtas.i18n.normalize import normalize
 from qirtas.i18n.script import shows_nothing
 from qirtas.importers import Extracted
 from qirtas.importers.notices import stored
-from qirtas.importers.text import readable_file_name
 
 DB_NAME = "qirtas.sqlite3"
 ORIGINALS = "originals"
-
-_folded = lru_cache(maxsize=16384)(normalize)  # tag names, compared across spellings
 
 
 class ArchiveError(Exception):
@@ -47,100 +40,6 @@ class ArchiveError(Exception):
 
 class DocumentNotFound(ArchiveError):
     pass
-
-
-@dataclass
-class NewDocument:
-    """A file ready to be added: its bytes, what was extracted from it, and where it came from."""
-
-    data: bytes
-    extracted: Extracted
-    source_name: str
-    sha256: str = ""
-    prepared_index: search.PreparedIndex | None = None  # index terms computed ahead by an import worker
-    # The original already written by an import worker (`OriginalsStore.write_incoming`): `data` is then
-    # left empty and `size` and `sha256` say what the file holds.
-    staged: str | os.PathLike | None = None
-    size: int = -1
-
-    def __post_init__(self) -> None:
-        readable, raw = readable_file_name(self.source_name)
-        if raw is not None:  # not UTF-8: stored readable, its bytes kept in the document's metadata
-            self.source_name = readable
-            metadata = {**self.extracted.metadata, "source_name_bytes": raw.hex()}
-            self.extracted = dataclasses.replace(self.extracted, metadata=metadata)
-        if not self.sha256:
-            self.sha256 = sha256_bytes(self.data)
-        if self.size < 0:
-            self.size = len(self.data)
-
-
-def document_title(extracted: Extracted, source_name: str) -> str:
-    """The title a new document gets: the one extracted, else the file name without its extension."""
-    return extracted.title or Path(readable_file_name(source_name)[0]).stem
-
-
-@dataclass
-class Added:
-    """The outcome of adding one file: its document id and whether it was already there."""
-
-    id: int
-    sha256: str
-    duplicate: bool
-
-
-@dataclass
-class DocumentFilter:
-    """What `list_documents` and facet counts restrict to. Tags are ids; a region includes its children."""
-
-    tags: dict[str, list[int]] | None = None
-    language: str | None = None
-    status: str | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    ids: Sequence[int] | None = None
-
-
-_DOCUMENT_FIELDS = [f for name, f in Document._meta.fields.items() if name != "id"]
-_INSERT_DOCUMENT = "INSERT INTO document (id, {}) VALUES (?, {})".format(
-    ", ".join(f.column_name for f in _DOCUMENT_FIELDS), ", ".join("?" for _f in _DOCUMENT_FIELDS)
-)
-_INSERT_AUDIT = "INSERT INTO auditevent (time, action, document_id, details) VALUES (?, ?, ?, ?)"
-
-
-_json = json.JSONEncoder(ensure_ascii=False).encode  # what JSONField.db_value writes, without its set-up
-_ROW_FIELDS = [  # the order of `_document_row`
-    *("title", "language", "text", "source_name", "media_type", "sha256", "size", "pages", "page_starts"),
-    *("date", "status", "metadata", "warnings", "imported_at", "modified_at", "text_sha256"),
-]
-assert [f.name for f in _DOCUMENT_FIELDS] == _ROW_FIELDS, "Document changed: update _document_row"
-
-
-def _document_row(document_id: int, item: NewDocument, now: str) -> tuple:
-    """The `document` row of a new file, in `_INSERT_DOCUMENT`'s order, with the values the model's
-    fields would write (built directly: 16 `db_value` calls per row were a tenth of a batch's cost)."""
-    extracted = item.extracted
-    date = extracted.date
-    title = document_title(extracted, item.source_name)
-    return (
-        document_id,
-        title,
-        extracted.language,
-        extracted.text,
-        item.source_name,
-        extracted.media_type,
-        item.sha256,
-        item.size,
-        len(extracted.page_starts),
-        _json(extracted.page_starts) if extracted.page_starts else "[]",
-        date.isoformat() if isinstance(date, dt.date) else date,
-        extracted.status,
-        _json(extracted.metadata) if extracted.metadata else "{}",
-        _json([stored(w) for w in extracted.warnings]) if extracted.warnings else "[]",
-        now,
-        now,
-        text_digest(title, extracted.text),
-    )
 
 
 @lru_cache(maxsize=1)
@@ -317,44 +216,9 @@ class Archive:
     def _insert_documents(
         self, items: list[NewDocument], lexicon: Iterable[tuple[str, str]] = ()
     ) -> list[int]:
-        """Insert new documents, their index rows and audit events: one statement per table for the lot.
-
-        Call inside an IMMEDIATE transaction. Ids count on from the largest, which is what SQLite itself
-        would give (the table has no AUTOINCREMENT); nobody else can insert until the commit.
-        """
-        if not items:  # every file was a duplicate: the lexicon rows sent with them are still new words
-            search.index_documents([], lexicon)
-            return []
-        now = utcnow().isoformat(" ")  # as sqlite3 writes a datetime
-        (last,) = self.db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM document").fetchone()
-        ids = list(range(last + 1, last + 1 + len(items)))
-        # Prepared statements instead of Model.create(): peewee's SQL generation and model objects were
-        # most of a batch import's cost (measured with cProfile on generated documents).
-        rows = [_document_row(document_id, item, now) for document_id, item in zip(ids, items, strict=True)]
-        cursor = self.db.cursor()
-        cursor.executemany(_INSERT_DOCUMENT, rows)
-        search.index_documents(
-            [
-                (document_id, row[1], row[3], row[2], item.extracted.date, item.prepared_index)
-                for document_id, row, item in zip(ids, rows, items, strict=True)
-            ],
-            lexicon,
-        )
-        cursor.executemany(
-            _INSERT_AUDIT,
-            [
-                (
-                    now,
-                    "imported",
-                    document_id,
-                    _json(
-                        {"source": item.source_name, "sha256": item.sha256, "status": item.extracted.status}
-                    ),
-                )
-                for document_id, item in zip(ids, items, strict=True)
-            ],
-        )
-        return ids
+        """Insert new documents, their index rows and audit events (`documents.insert_documents`); call
+        inside an IMMEDIATE transaction."""
+        return documents.insert_documents(self.db, items, lexicon)
 
     def _ids_for_hashes(self, hashes: list[str]) -> dict[str, int]:
         found: dict[str, int] = {}
@@ -431,27 +295,6 @@ class Archive:
     def count(self) -> int:
         return Document.select().count()
 
-    def _filtered(self, query, where: DocumentFilter | None):
-        if where is None:
-            return query
-        if where.ids is not None:
-            query = query.where(Document.id.in_(list(where.ids)))
-        if where.language:
-            query = query.where(Document.language == where.language)
-        if where.status:
-            query = query.where(Document.status == where.status)
-        if where.date_from:
-            query = query.where(Document.date >= where.date_from)
-        if where.date_to:
-            query = query.where(Document.date <= where.date_to)
-        for _facet, tag_ids in (where.tags or {}).items():
-            if not tag_ids:
-                continue
-            wanted = self.tag_ids_with_descendants(tag_ids)
-            tagged = DocumentTag.select(DocumentTag.document).where(DocumentTag.tag.in_(wanted))
-            query = query.where(Document.id.in_(tagged))
-        return query
-
     def list_documents(
         self,
         where: DocumentFilter | None = None,
@@ -462,7 +305,8 @@ class Archive:
     ) -> tuple[int, list[Document]]:
         """Documents matching the filter (total, one page). Only light columns are loaded."""
         columns = [c for name, c in Document._meta.fields.items() if name != "text"]
-        query = self._filtered(Document.select(*columns), where)
+        query = Document.select(*columns)
+        query = where.restrict(query) if where is not None else query
         total = query.count()
         sort = getattr(Document, order, Document.id)
         query = query.order_by(sort.desc() if descending else sort, Document.id)
@@ -474,7 +318,8 @@ class Archive:
         self, where: DocumentFilter | None = None, order: str = "id", descending: bool = False
     ) -> list[int]:
         sort = getattr(Document, order, Document.id)
-        query = self._filtered(Document.select(Document.id), where)
+        query = Document.select(Document.id)
+        query = where.restrict(query) if where is not None else query
         query = query.order_by(sort.desc() if descending else sort, Document.id)
         # A plain cursor: peewee's row wrapping took 0.6 s of 0.8 s for 100,000 ids.
         sql, params = query.sql()
@@ -500,7 +345,7 @@ class Archive:
         """Every id matching `query`, best first."""
         return search.ranked_ids(query)
 
-    # ---- tags --------------------------------------------------------------------------------------
+    # ---- tags (their queries: `archive.tags`) ---------------------------------------------------------
     def tags(self, facet: str | None = None) -> list[Tag]:
         query = Tag.select().order_by(Tag.facet, Tag.name_en, Tag.name_ar)
         if facet:
@@ -509,29 +354,7 @@ class Archive:
 
     def find_tag(self, facet: str, name: str) -> Tag | None:
         """A tag by its English or Arabic name (case-insensitive), or its CLDR code."""
-        name = name.strip()
-        if not name:
-            return None
-        lowered = name.casefold()
-        exact = (
-            Tag.select()
-            .where(
-                (Tag.facet == facet)
-                & ((fn.lower(Tag.name_en) == lowered) | (Tag.name_ar == name) | (Tag.code == name))
-            )
-            .first()
-        )
-        if exact is not None:
-            return exact
-        # Spelling variants: "الامارات" finds "الإمارات", "turkiye" finds "Türkiye".
-        wanted = _folded(name)
-        if not wanted:
-            return None
-        names = tuples(Tag.select(Tag.id, Tag.name_en, Tag.name_ar).where(Tag.facet == facet))
-        for tag_id, name_en, name_ar in names:
-            if wanted in (_folded(name_en), _folded(name_ar)):
-                return Tag.get_by_id(tag_id)
-        return None
+        return tags.find_tag(facet, name)
 
     def ensure_tag(
         self,
@@ -545,7 +368,7 @@ class Archive:
     ) -> Tag:
         """The tag with these names, created if it does not exist yet."""
         self.refuse_writes()
-        if facet not in ("event", "region", "theme"):
+        if facet not in FACETS:
             raise ArchiveError(_("Unknown facet {facet!r}: use event, region or theme.").format(facet=facet))
         if not (name_en or name_ar):
             raise ArchiveError(_("A tag needs a name in English or Arabic."))
@@ -569,73 +392,31 @@ class Archive:
 
     def tag_ids_with_descendants(self, tag_ids: Iterable[int]) -> list[int]:
         """The tags and every tag below them (Central Asia → Tajikistan → Dushanbe)."""
-        children: dict[int, list[int]] = {}
-        for tag_id, parent_id in tuples(Tag.select(Tag.id, Tag.parent).where(Tag.parent.is_null(False))):
-            children.setdefault(parent_id, []).append(tag_id)
-        seen: list[int] = []
-        pending = list(tag_ids)
-        while pending:
-            tag_id = pending.pop()
-            if tag_id in seen:
-                continue
-            seen.append(tag_id)
-            pending.extend(children.get(tag_id, []))
-        return seen
+        return tags.tag_ids_with_descendants(tag_ids)
 
     def tag_documents(self, document_ids: Iterable[int], tag: Tag, suggested: bool = False) -> int:
         """Attach `tag` to documents (in one transaction); returns how many gained it."""
         self.refuse_writes()
         wanted = list(dict.fromkeys(document_ids))
         with self.db.atomic("IMMEDIATE"):
-            existing = self._existing_ids(wanted)
+            existing = documents.existing_ids(wanted)
             missing = [i for i in wanted if i not in existing]
             if missing:
                 raise DocumentNotFound(_("There is no document {id} in this archive.").format(id=missing[0]))
-            already = {
-                row[0]
-                for start in range(0, len(wanted), 500)
-                for row in tuples(
-                    DocumentTag.select(DocumentTag.document).where(
-                        (DocumentTag.tag == tag) & DocumentTag.document.in_(wanted[start : start + 500])
-                    )
-                )
-            }
-            new = [i for i in wanted if i not in already]
-            now, label = utcnow(), tag.label()
-            for start in range(0, len(new), 500):
-                DocumentTag.insert_many(
-                    [(i, tag.id, "user", now, suggested) for i in new[start : start + 500]],
-                    fields=[
-                        DocumentTag.document,
-                        DocumentTag.tag,
-                        DocumentTag.added_by,
-                        DocumentTag.added_at,
-                        DocumentTag.suggested,
-                    ],
-                ).execute()
+            new = tags.attach(wanted, tag, suggested)
+            label = tag.label()
             for document_id in new:
                 self.audit("tagged", document_id, tag=tag.id, facet=tag.facet, name=label)
         if len(new) >= search.BULK_REWRITES:
             search.optimize_index()
         return len(new)
 
-    def _existing_ids(self, document_ids: list[int]) -> set[int]:
-        found: set[int] = set()
-        for start in range(0, len(document_ids), 500):
-            chunk = document_ids[start : start + 500]
-            found.update(row[0] for row in tuples(Document.select(Document.id).where(Document.id.in_(chunk))))
-        return found
-
     def untag_documents(self, document_ids: Iterable[int], tag: Tag) -> int:
         self.refuse_writes()
         removed = 0
         with self.db.atomic("IMMEDIATE"):
             for document_id in document_ids:
-                count = (
-                    DocumentTag.delete()
-                    .where((DocumentTag.document == document_id) & (DocumentTag.tag == tag))
-                    .execute()
-                )
+                count = tags.detach(document_id, tag)
                 if count:
                     removed += count
                     self.audit("untagged", document_id, tag=tag.id, facet=tag.facet, name=tag.label())
@@ -644,29 +425,11 @@ class Archive:
         return removed
 
     def document_tags(self, document_id: int) -> dict[str, list[Tag]]:
-        grouped: dict[str, list[Tag]] = {"event": [], "region": [], "theme": []}
-        query = (
-            Tag.select()
-            .join(DocumentTag)
-            .where(DocumentTag.document == document_id)
-            .order_by(Tag.facet, Tag.name_en)
-        )
-        for tag in query:
-            grouped[tag.facet].append(tag)
-        return grouped
+        return tags.document_tags(document_id)
 
     def tags_for_documents(self, document_ids: Sequence[int]) -> dict[int, list[Tag]]:
         """Tags of many documents in one query (for table rows)."""
-        result: dict[int, list[Tag]] = {i: [] for i in document_ids}
-        query = (
-            DocumentTag.select(DocumentTag.document, Tag)
-            .join(Tag)
-            .where(DocumentTag.document.in_(list(document_ids)))
-            .order_by(Tag.facet, Tag.name_en)
-        )
-        for row in query:
-            result[row.document_id].append(row.tag)
-        return result
+        return tags.tags_for_documents(document_ids)
 
     def facet_counts(
         self,
@@ -681,7 +444,7 @@ class Archive:
         facet filters included) and the filter `where`; both optional. For a search result call
         `facet_counts(query=text)` — not `DocumentFilter(ids=result.ids)`, which is slow on large sets.
         """
-        within = self._filtered(Document.select(Document.id), where).sql() if where is not None else None
+        within = where.restrict(Document.select(Document.id)).sql() if where is not None else None
         return search.facet_counts(query, within=within, include_descendants=include_descendants)
 
     # ---- links -------------------------------------------------------------------------------------
@@ -708,4 +471,12 @@ class Archive:
         return list(query)
 
 
-__all__ = ["Archive", "ArchiveError", "DocumentFilter", "DocumentNotFound", "NewDocument"]
+__all__ = [
+    "Added",
+    "Archive",
+    "ArchiveError",
+    "DocumentFilter",
+    "DocumentNotFound",
+    "NewDocument",
+    "document_title",
+]

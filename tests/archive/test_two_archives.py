@@ -145,3 +145,48 @@ def test_documents_and_tags_copied_from_one_open_archive_to_another_land_whole(d
         assert len(demo_archive.audit_trail()) != len(target.audit_trail())  # each kept its own trail
     finally:
         target.close()
+
+
+def test_every_archive_method_runs_bound_to_its_own_database(tmp_path):
+    """The tag and filter queries live in archive.tags and archive.documents; called through `Archive`
+    from a thread bound to none while two archives are open, they still reach the right one."""
+    from qirtas.archive import archive as archive_module
+    from qirtas.archive.archive import DocumentFilter, NewDocument
+    from qirtas.importers import Extracted
+
+    unwrapped = [
+        name
+        for name, value in vars(Archive).items()
+        if callable(value)
+        and not isinstance(value, type)
+        and name not in archive_module._UNBOUND_METHODS
+        and not hasattr(value, "__wrapped__")
+    ]
+    assert unwrapped == []
+    first, second = Archive.open(tmp_path / "first"), Archive.open(tmp_path / "second")
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            added = first.add(NewDocument(b"Dushanbe", Extracted("Dushanbe", "text/plain"), "note.txt"))
+            asia = first.ensure_tag("region", "Central Asia")
+            tajikistan = first.ensure_tag("region", "Tajikistan", parent=asia)
+            first.tag_documents([added.id], tajikistan)
+            outcome["found"] = first.find_tag("region", "central asia") == asia
+            outcome["tree"] = sorted(first.tag_ids_with_descendants([asia.id])) == [asia.id, tajikistan.id]
+            outcome["tags"] = first.document_tags(added.id)["region"] == [tajikistan]
+            outcome["rows"] = first.tags_for_documents([added.id]) == {added.id: [tajikistan]}
+            outcome["listed"] = first.document_ids(DocumentFilter(tags={"region": [asia.id]})) == [added.id]
+            outcome["untagged"] = first.untag_documents([added.id], tajikistan) == 1
+        except BaseException as error:
+            outcome["error"] = error
+
+    try:
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join(60)
+        assert outcome == dict.fromkeys(("found", "tree", "tags", "rows", "listed", "untagged"), True)
+        assert (first.count(), second.count(), second.tags()) == (1, 0, [])
+    finally:
+        first.close()
+        second.close()
