@@ -254,6 +254,23 @@ class OriginalsStore:
                 lock.release()
 
 
+# Lock files held by this process. A forked child (an import's reader) gets copies of their descriptors,
+# and an flock lives as long as any copy: an import killed with SIGKILL left its readers holding the
+# archive for a moment, and the repair that came next was refused. Children close their copies at once.
+_held_locks: set[int] = set()
+
+
+def _forget_locks_in_child() -> None:
+    for handle in list(_held_locks):
+        with contextlib.suppress(OSError):
+            os.close(handle)
+    _held_locks.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_locks_in_child)
+
+
 class ArchiveLock:
     """An advisory lock file, shared or exclusive; the operating system drops it when a process dies.
 
@@ -279,12 +296,14 @@ class ArchiveLock:
             os.close(handle)
             return False
         self._handle = handle
+        _held_locks.add(handle)
         return True
 
     def release(self) -> None:
         handle, self._handle = self._handle, None
         if handle is None:
             return
+        _held_locks.discard(handle)
         try:
             if sys.platform == "win32":  # pragma: no cover - Windows
                 import msvcrt

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -138,3 +139,29 @@ def test_repairs_looping_during_a_2000_file_import_lose_nothing(tmp_path):
             document = archive.get(item["id"])
             assert sha256_file(archive.original_path(document)) == item["sha256"]
         assert archive.count() == 2000
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork() is POSIX")
+def test_a_forked_reader_does_not_keep_the_archive_locked_after_its_import_ends(tmp_path):
+    """An import's readers are forked while it holds the lock: when the import ends (or is killed), a
+    repair may run at once, whatever its readers are still doing."""
+    from qirtas.archive.store import ArchiveLock
+
+    path = tmp_path / ".qirtas-lock"
+    importing = ArchiveLock(path)
+    assert importing.acquire(exclusive=False, wait=False)
+    started, say_started = os.pipe()
+    reader = os.fork()
+    if reader == 0:  # the reader: running (its fork hooks have run), still busy when the import ends
+        os.write(say_started, b"1")
+        time.sleep(3)
+        os._exit(0)
+    try:
+        assert os.read(started, 1) == b"1"
+        importing.release()
+        repair_lock = ArchiveLock(path)
+        assert repair_lock.acquire(exclusive=True, wait=False), "the forked reader still holds the lock"
+        repair_lock.release()
+    finally:
+        os.kill(reader, signal.SIGKILL)
+        os.waitpid(reader, 0)
