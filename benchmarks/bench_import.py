@@ -30,7 +30,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from qirtas.archive import archive as archive_module
 from qirtas.archive import store
 from qirtas.archive.archive import Archive
-from qirtas.archive.importing import DEFAULT_BATCH, ImportOptions, import_paths, pipeline, writing
+from qirtas.archive.importing import (
+    DEFAULT_BATCH,
+    ImportOptions,
+    fork_when_alone,
+    import_paths,
+    pipeline,
+    writing,
+)
 
 from tests.support.corpus import write_files
 
@@ -164,12 +171,16 @@ def main() -> None:
         with Archive.open(folder / "archive") as archive:
             cpu_before = resource.getrusage(resource.RUSAGE_SELF)
             start = time.perf_counter()
-            report = import_paths(archive, [folder / "in"], ImportOptions(batch_size=args.batch))
+            report = import_paths(
+                archive, [folder / "in"], ImportOptions(batch_size=args.batch, start_method=fork_when_alone())
+            )
             elapsed = time.perf_counter() - start
             cpu_after = resource.getrusage(resource.RUSAGE_SELF)
             assert len(report.imported) == args.files, report.failed[:3]
             start = time.perf_counter()
-            rerun = import_paths(archive, [folder / "in"], ImportOptions(batch_size=args.batch))
+            rerun = import_paths(
+                archive, [folder / "in"], ImportOptions(batch_size=args.batch, start_method=fork_when_alone())
+            )
             rerun_elapsed = time.perf_counter() - start
             assert len(rerun.duplicates) == args.files
             creation = file_creation_ms(archive.originals.root)

@@ -9,7 +9,7 @@ from typing import Any
 
 from qirtas.archive.archive import Archive, DocumentFilter
 from qirtas.archive.demo import build_demo, lost_sentence, what_a_rebuild_loses
-from qirtas.archive.importing import DEFAULT_BATCH, ImportOptions, import_paths
+from qirtas.archive.importing import DEFAULT_BATCH, ImportOptions, fork_when_alone, import_paths
 from qirtas.archive.models import FACETS, Tag
 from qirtas.archive.query import parse as parse_query
 from qirtas.archive.regions import code_for_name, ensure_region
@@ -146,30 +146,13 @@ def run_demo(args) -> int:
     return EXIT_OK
 
 
-def _safe_to_fork() -> str | None:
-    """The command line forks its readers (ready in milliseconds, the importers already loaded) when it
-    can: on Linux, with no other thread running (the command line never loads Qt for an import). Else
-    the import's default, a fork server."""
-    import multiprocessing
-    import sys
-    import threading
-
-    if (
-        sys.platform.startswith("linux")
-        and "fork" in multiprocessing.get_all_start_methods()
-        and threading.active_count() == 1
-    ):
-        return "fork"
-    return None
-
-
 def run_import(args) -> int:
     options = ImportOptions(
         password=args.password,
         timeout=args.timeout,
         batch_size=max(1, args.batch_size),
         follow_symlinks=args.follow_symlinks,
-        start_method=_safe_to_fork(),
+        start_method=fork_when_alone(),
     )
     with _open(args, create=True) as archive:
         report = import_paths(archive, args.paths, options=options)

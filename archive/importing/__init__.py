@@ -10,7 +10,13 @@ batches; `options` and `report` are what an import is asked and what it answers.
 """
 
 from qirtas.archive.importing.collect import collect_files
-from qirtas.archive.importing.options import BATCH_BYTES, DEFAULT_BATCH, DEFAULT_MAX_BYTES, ImportOptions
+from qirtas.archive.importing.options import (
+    BATCH_BYTES,
+    DEFAULT_BATCH,
+    DEFAULT_MAX_BYTES,
+    ImportOptions,
+    fork_when_alone,
+)
 from qirtas.archive.importing.reading import (
     EXTRACTED,
     FAILED,
@@ -42,6 +48,7 @@ __all__ = [
     "ReadSettings",
     "collect_files",
     "extract_in_process",
+    "fork_when_alone",
     "import_paths",
     "read_file",
     "read_files",

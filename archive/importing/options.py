@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sys
+import threading
 from dataclasses import dataclass
 
 from qirtas.importers.workers import ReaderHooks
@@ -25,3 +28,16 @@ class ImportOptions:
     # there is one (a threaded Qt process must not fork), else spawn.
     start_method: str | None = None
     reader_hooks: ReaderHooks | None = None  # tests only: see importers.workers.ReaderHooks
+
+
+def fork_when_alone() -> str | None:
+    """ "fork" for a caller that knows it is a plain process (the command line, a script, a benchmark): on
+    Linux, with no other thread running, forked readers are ready in milliseconds with the importers
+    already loaded. None (the fork server) otherwise. A caller with Qt or threads passes None itself."""
+    if (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    ):
+        return "fork"
+    return None
