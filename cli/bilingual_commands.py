@@ -11,10 +11,12 @@ from qirtas.archive.models import REVIEW_STATUSES, ReviewPair
 from qirtas.archive.review_report import write_csv
 from qirtas.archive.translation_candidates import candidates
 from qirtas.archive.translation_memory import ImportReport, export_tmx, export_xliff, import_review
+from qirtas.cli.export_commands import parse_ids
 from qirtas.cli.main import (
     EXIT_OK,
     EXIT_PROBLEMS,
     CommandError,
+    UsageError,
     archive_path,
     count,
     document_id,
@@ -81,6 +83,9 @@ def register(subparsers, common) -> None:
 
     revs = add("reviews", run_reviews, "documents with translations and their review state")
     revs.add_argument("--state", choices=bilingual.REVIEW_STATES, help="only documents in this state")
+    revs.add_argument(
+        "--ids", metavar="1,2,7-9", help="only these documents (with --tmx/--xliff: a selection)"
+    )
     add_memory_options(revs)
 
 
@@ -250,6 +255,10 @@ def write_pdf_report(review: bilingual.Review, destination: str) -> None:
 
 
 def run_reviews(args) -> int:
+    try:
+        selection = set(parse_ids(args.ids)) if args.ids else None
+    except ValueError as error:
+        raise UsageError(f"--ids takes numbers and ranges like 1,2,7-9 (not {error})") from None
     with _open(args) as archive:
         progress = bilingual.review_progress(archive)
         states = {i: bilingual.review_state(p) for i, p in progress.items()}
@@ -257,8 +266,11 @@ def run_reviews(args) -> int:
             ids = bilingual.documents_in_review_state(archive, "none")
         else:
             ids = sorted(i for i, state in states.items() if args.state in (None, state))
+        if selection is not None:
+            ids = [i for i in ids if i in selection]
         _total, documents = archive.list_documents(DocumentFilter(ids=ids))
-        exported = export_memory(args, bilingual.linked_reviews(archive, None if args.state is None else ids))
+        chosen = None if args.state is None and selection is None else ids
+        exported = export_memory(args, bilingual.linked_reviews(archive, chosen))
         rows = [
             {
                 "id": d.id,

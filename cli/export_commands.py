@@ -40,8 +40,11 @@ def _open(args, create: bool = False) -> Archive:
     return Archive.open(archive_path(args), create=create)
 
 
+MAX_IDS = 1_000_000  # in one --ids list: `1-99999999999` would otherwise build 10^11 numbers in memory
+
+
 def parse_ids(text: str) -> list[int]:
-    """`1,2,7-9` → [1, 2, 7, 8, 9]."""
+    """`1,2,7-9` → [1, 2, 7, 8, 9]; ValueError (naming the part) for anything else or too many ids."""
     ids: list[int] = []
     for part in text.replace(" ", "").split(","):
         if not part:
@@ -49,7 +52,10 @@ def parse_ids(text: str) -> list[int]:
         first, _dash, last = part.partition("-")
         if not first.isdigit() or (last and not last.isdigit()):
             raise ValueError(part)
-        ids.extend(range(int(first), int(last or first) + 1))
+        start, end = int(first), int(last or first)
+        if end - start + len(ids) >= MAX_IDS:
+            raise ValueError(f"{part}: more than {MAX_IDS:,} ids")
+        ids.extend(range(start, end + 1))
     return ids
 
 

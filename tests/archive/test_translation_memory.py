@@ -158,6 +158,24 @@ def test_export_from_the_command_line_exactly_as_scripts_call_it(reviewed, tmp_p
     assert status == 0 and payload["xliff"]["units"] == 13  # the archive's one linked entry
 
 
+def test_a_selection_of_entries_exports_only_their_pairs(reviewed, tmp_path, capsys):
+    folder = str(reviewed.archive.path)
+    others = [d.id for d in reviewed.archive.list_documents()[1] if d.id not in (5, 6)]
+    reviewed.archive.close()
+    xliff = tmp_path / "selection.xlf"
+    status, payload = run(
+        capsys, "--archive", folder, "reviews", "--ids", "5", "--xliff", str(xliff), "--json"
+    )
+    assert status == 0 and payload["xliff"]["units"] == 13 and [d["id"] for d in payload["documents"]] == [5]
+    chosen = ",".join(map(str, others))
+    status, payload = run(
+        capsys, "--archive", folder, "reviews", "--ids", chosen, "--xliff", str(xliff), "--json"
+    )
+    assert status == 0 and payload["xliff"]["units"] == 0  # none of those has a translation
+    assert main(["--archive", folder, "reviews", "--ids", "1-99999999999", "--tmx", str(xliff)]) == 2
+    assert "more than 1,000,000 ids" in capsys.readouterr().err
+
+
 def test_hostile_xml_is_refused_without_expanding_entities(reviewed, tmp_path):
     laughs = "<!DOCTYPE tmx [<!ENTITY a 'aaaaaaaaaa'>" + "".join(
         f"<!ENTITY {chr(98 + i)} '&{chr(97 + i)};&{chr(97 + i)};&{chr(97 + i)};&{chr(97 + i)};'>"
