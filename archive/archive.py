@@ -161,9 +161,10 @@ class Archive:
         items: Sequence[NewDocument],
         durable_each: bool = False,
         lexicon: Iterable[tuple[str, str]] = (),
+        sent: search.SentTerms | None = None,
     ) -> list[Added]:
-        """Store many files in one transaction with one flush of their originals. (`lexicon`: prefix
-        lexicon rows computed ahead by import workers, see `search.index_documents`.)
+        """Store many files in one transaction with one flush of their originals. (`lexicon`, `sent`:
+        prefix lexicon rows and index terms sent ahead by import workers, see `search.index_documents`.)
 
         Order of writes keeps a crash harmless: originals are written and flushed first (an original
         without a document is an orphan that `verify --repair` sets aside), then the documents are
@@ -198,7 +199,7 @@ class Archive:
             with self.db.atomic("IMMEDIATE"):
                 known.update(self._ids_for_hashes(list(to_store)))  # another process may have won the race
                 new = [item for sha, item in to_store.items() if sha not in known]
-                for item, document_id in zip(new, self._insert_documents(new, lexicon), strict=True):
+                for item, document_id in zip(new, self._insert_documents(new, lexicon, sent), strict=True):
                     known[item.sha256] = document_id
                     added.add(item.sha256)
                 if flushed:
@@ -214,11 +215,14 @@ class Archive:
         return results
 
     def _insert_documents(
-        self, items: list[NewDocument], lexicon: Iterable[tuple[str, str]] = ()
+        self,
+        items: list[NewDocument],
+        lexicon: Iterable[tuple[str, str]] = (),
+        sent: search.SentTerms | None = None,
     ) -> list[int]:
         """Insert new documents, their index rows and audit events (`documents.insert_documents`); call
         inside an IMMEDIATE transaction."""
-        return documents.insert_documents(self.db, items, lexicon)
+        return documents.insert_documents(self.db, items, lexicon, sent)
 
     def _ids_for_hashes(self, hashes: list[str]) -> dict[str, int]:
         found: dict[str, int] = {}

@@ -145,15 +145,18 @@ def _document_row(document_id: int, item: NewDocument, now: str) -> tuple:
 
 
 def insert_documents(
-    db: SqliteDatabase, items: list[NewDocument], lexicon: Iterable[tuple[str, str]] = ()
+    db: SqliteDatabase,
+    items: list[NewDocument],
+    lexicon: Iterable[tuple[str, str]] = (),
+    sent: search.SentTerms | None = None,
 ) -> list[int]:
     """Insert new documents, their index rows and audit events: one statement per table for the lot.
 
     Call inside an IMMEDIATE transaction on `db`, bound to it. Ids count on from the largest, which is
     what SQLite itself would give (the table has no AUTOINCREMENT); nobody else can insert until the commit.
     """
-    if not items:  # every file was a duplicate: the lexicon rows sent with them are still new words
-        search.index_documents([], lexicon)
+    if not items:  # every file was a duplicate: the lexicon rows and terms sent with them are still new
+        search.index_documents([], lexicon, sent)
         return []
     now = utcnow().isoformat(" ")  # as sqlite3 writes a datetime
     (last,) = db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM document").fetchone()
@@ -169,6 +172,7 @@ def insert_documents(
             for document_id, row, item in zip(ids, rows, items, strict=True)
         ],
         lexicon,
+        sent,
     )
     cursor.executemany(
         _INSERT_AUDIT,

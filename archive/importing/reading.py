@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from qirtas.archive.archive import document_title
-from qirtas.archive.search import PreparedIndex, lexicon_entries, prepare_index
+from qirtas.archive.search import PreparedIndex, index_terms, lexicon_entries, prepare_index
 from qirtas.archive.store import OriginalsStore, sha256_bytes
 from qirtas.i18n import _, current_language, setup_i18n
 from qirtas.i18n.normalize import folded_words, index_text_of_pieces, record_new_pieces
@@ -127,7 +127,13 @@ class FileRead(NamedTuple):
             None if extracted is None else tuple(map(vars(extracted).__getitem__, _EXTRACTED_FIELDS)),
             None
             if prepared is None
-            else (prepared.title, prepared.title_terms, prepared.body_terms, prepared.words),
+            else (
+                prepared.title,
+                prepared.title_terms,
+                prepared.body_terms,
+                prepared.words,
+                prepared.new_terms,
+            ),
             self.error,
             self.lexicon,
         )
@@ -160,13 +166,15 @@ class ReadSettings(NamedTuple):
 
 class _Sent(NamedTuple):
     """What a worker process has sent with earlier files of one import. The writer needs each word once
-    (for the prefix lexicon), and a document's whole vocabulary was most of what a worker sent back.
-    Words come from pieces of text (`str.split()`): `pieces` are those the index terms' cache folded
-    anew since the import began (`i18n.normalize.record_new_pieces`), the only ones that can hold a word
-    not sent yet, so a document of known pieces costs nothing more."""
+    (for the prefix lexicon) and each index term once (for the term list, `search.SentTerms`), and a
+    document's whole vocabulary was most of what a worker sent back. Words come from pieces of text
+    (`str.split()`): `pieces` are those the index terms' cache folded anew since the import began
+    (`i18n.normalize.record_new_pieces`), the only ones that can hold a word not sent yet, so a document
+    of known pieces costs nothing more; a document's terms are those of its words."""
 
     pieces: list[str]
     words: set[str]
+    terms: set[str]
 
 
 _stores: dict[str, OriginalsStore] = {}  # one per archive in each process (it remembers its folders)
@@ -184,7 +192,7 @@ def read_files(paths: list[str], settings: ReadSettings) -> list[FileRead]:
     )
     if _in_worker and settings.import_id not in _sent:
         _sent.clear()
-        _sent[settings.import_id] = _Sent(record_new_pieces(), set())
+        _sent[settings.import_id] = _Sent(record_new_pieces(), set(), set())
     results: list[FileRead] = []
     read = 0
     for path in paths:
@@ -238,18 +246,20 @@ def read_file(
 def _prepare_index_and_lexicon(
     title: str, text: str, sent: _Sent
 ) -> tuple[PreparedIndex, tuple[tuple[str, str], ...]]:
-    """`prepare_index` without the document's words, and the lexicon rows of those not sent before in
-    this import (stemmed here, where the stems are cached, so the writer only inserts them)."""
+    """`prepare_index` without the document's words but with its index terms not sent before in this
+    import, and the lexicon rows of its words not sent before (stemmed here, where the stems are cached,
+    so the writer only inserts them)."""
     title_pieces, pieces = title.split(), text_pieces(text)  # split already when its language was counted
-    prepared = PreparedIndex(
-        title, index_text_of_pieces(title_pieces), index_text_of_pieces(pieces), frozenset()
-    )
+    title_terms, body_terms = index_text_of_pieces(title_pieces), index_text_of_pieces(pieces)
     if not sent.pieces:  # every piece of this document was met before in this import
-        return prepared, ()
+        return PreparedIndex(title, title_terms, body_terms, frozenset(), frozenset()), ()
     # The words of a text are those of its pieces (see `i18n.normalize`).
     words = set(folded_words(" ".join(sent.pieces))).difference(sent.words)
     sent.pieces.clear()
     sent.words.update(words)
+    terms = index_terms(words).difference(sent.terms)
+    sent.terms.update(terms)
+    prepared = PreparedIndex(title, title_terms, body_terms, frozenset(), frozenset(terms))
     return prepared, tuple(lexicon_entries(words))
 
 

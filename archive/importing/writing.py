@@ -23,6 +23,7 @@ from qirtas.archive.importing.reading import (
 )
 from qirtas.archive.importing.report import DuplicateFile, FailedFile, ImportedFile, ImportReport
 from qirtas.archive.models import uses_archive
+from qirtas.archive.search import SentTerms
 from qirtas.archive.store import OriginalsStore, sha256_file
 from qirtas.i18n import current_language
 from qirtas.importers import Extracted, ExtractionError
@@ -62,6 +63,7 @@ def import_paths(
         import_id=os.urandom(8).hex(),
     )
     batch: list[tuple[Path, FileRead]] = []
+    sent = SentTerms()  # the index terms the workers send once each in this import
     # Shared with other imports; a repair waits for none to run (it would take our files for leftovers).
     with archive.originals.importing(), _extraction_pool(total, options) as workers:
         reader = _Reader(files, settings, workers, ahead=options.batch_size)
@@ -80,7 +82,7 @@ def import_paths(
                     or new_bytes >= BATCH_BYTES
                     or (len(batch) >= smallest and reader.waiting())
                 ):
-                    _write_batch(archive, batch, settings, options, cancel, report)
+                    _write_batch(archive, batch, settings, options, cancel, report, sent)
                     done += len(batch)
                     batch, new_bytes = [], 0
                     if progress:
@@ -89,7 +91,7 @@ def import_paths(
                         report.cancelled = True
                         break
             if batch and not report.cancelled:
-                _write_batch(archive, batch, settings, options, cancel, report)
+                _write_batch(archive, batch, settings, options, cancel, report, sent)
                 batch = []
         finally:
             for _path, read in batch:  # read but never committed (cancel, or an error)
@@ -151,9 +153,10 @@ def _write_batch(
     options: ImportOptions,
     cancel: Cancel | None,
     report: ImportReport,
+    sent: SentTerms | None = None,
 ) -> None:
     """Write one batch: duplicates set aside, isolated formats extracted, then `Archive.add_batch` (the
-    originals renamed into place, one flush, one transaction)."""
+    originals renamed into place, one flush, one transaction). `sent`: the import's (see `SentTerms`)."""
     stored = [read.sha256 for _path, read in batch if read.kind == STORED]
     known = archive._ids_for_hashes(stored) if stored else {}
     ready: list[tuple[Path, FileRead]] = []
@@ -202,7 +205,14 @@ def _write_batch(
         if outcome is not None:  # None: the isolated reading was cancelled
             report.failed.append(FailedFile(str(path), str(outcome)))
     lexicon = [entry for _path, read in ready for entry in read.lexicon]
-    added = archive.add_batch([item for _path, item in items], lexicon=lexicon)
+    if sent is not None:  # those of every file read, written as a document or not (a duplicate)
+        sent.batch = {
+            term
+            for _p, read in ready
+            if read.prepared and read.prepared.new_terms
+            for term in read.prepared.new_terms
+        }
+    added = archive.add_batch([item for _path, item in items], lexicon=lexicon, sent=sent)
     for (path, item), result in zip(items, added, strict=True):
         if result.duplicate:  # a missing original is why the store did not know it
             restored = not archive.originals.has(item.sha256) and _restore(

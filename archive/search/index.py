@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from peewee import OperationalError, SqliteDatabase
 from qirtas.archive.models import Document, DocumentTag, database
@@ -70,6 +70,7 @@ def create_index(db: SqliteDatabase) -> None:
     state.known_words.clear()
     state.known_terms.clear()
     state.last_term = None
+    state.terms_forgotten += 1  # an import's workers may have sent terms the table no longer holds
 
 
 # The facet column of a document's index row: its language (l + code), year (y2018) and tags (t + id),
@@ -133,10 +134,16 @@ def _tokens(terms: str) -> list[str]:
     return [token.translate(_ASCII_LOWER) for token in _FTS5_TOKEN.findall(terms)]
 
 
+def index_terms(words: Iterable[str]) -> set[str]:
+    """The index terms (as FTS5 splits them) of these words: a document's are those of its words."""
+    return {token for word in words for token in _tokens(stem(word))}
+
+
 def _forget_rolled_back() -> None:
     """A quick search lists a prefix as the terms it stands for (`plan.Plan.expression`), so the term list
     must hold every term. The words and terms this process wrote are skipped, but if the last term written
-    is missing (its transaction rolled back), all of them are forgotten and written again as they come."""
+    is missing (its transaction rolled back), all of them are forgotten and written again as they come
+    (and the terms import workers sent before, see `SentTerms`, are no longer relied on)."""
     state = state_of(database.obj)
     if (
         state.last_term is not None
@@ -145,6 +152,7 @@ def _forget_rolled_back() -> None:
         state.known_terms.clear()
         state.known_words.clear()
         state.last_term = None
+        state.terms_forgotten += 1
 
 
 def _record_terms(terms: set[str]) -> None:
@@ -168,6 +176,25 @@ class PreparedIndex:
     title_terms: str
     body_terms: str
     words: frozenset[str]
+    # Left out with `words` by an import worker: the document's terms it had not sent before in this
+    # import (each is sent once, see `SentTerms`). None: the writer finds the terms itself.
+    new_terms: frozenset[str] | None = None
+
+
+@dataclass(eq=False)
+class SentTerms:
+    """What the importing process keeps of the index terms an import's workers send (each once per
+    worker, with the first document that has it: `PreparedIndex.new_terms`). One per import, handed to
+    `index_documents` with each of its batches.
+
+    The writer relies on a document's terms having come before only while every batch of the import
+    that wrote terms was committed: once terms written are found rolled back (`_forget_rolled_back`),
+    it splits that import's documents itself again, as it does a document that comes without them."""
+
+    # the terms sent with the files of the batch being written, whether their documents are written
+    # or not (a duplicate): the workers do not send them again
+    batch: set[str] = field(default_factory=set)
+    forgotten: int | None = None  # `SearchState.terms_forgotten` when the import first wrote
 
 
 def prepare_index(title: str, text: str) -> PreparedIndex:
@@ -194,14 +221,24 @@ def index_document(document: Document, prepared: PreparedIndex | None = None) ->
 def index_documents(
     documents: Iterable[tuple[int, str, str, str, dt.date | str | None, PreparedIndex | None]],
     lexicon: Iterable[tuple[str, str]] = (),
+    sent: SentTerms | None = None,
 ) -> None:
     """Index (or re-index) documents given as (id, title, text, language, date, prepared), with one
     statement per table for all of them (a batch import). Call inside the transaction that writes them.
-    `lexicon`: `lexicon_entries` computed ahead for words left out of the documents' `prepared.words`."""
+    `lexicon`: `lexicon_entries` computed ahead for words left out of the documents' `prepared.words`;
+    `sent`: the import's terms sent by its workers (a document whose `prepared.new_terms` is not None
+    is split here unless they are given and none of those written before was rolled back)."""
     _forget_rolled_back()
+    state = state_of(database.obj)
     facts, terms = [], []
     words: set[str] = set()
     distinct: set[str] = set()
+    sent_before = False  # every term the import's workers sent with its earlier batches is written
+    if sent is not None:
+        if sent.forgotten is None:
+            sent.forgotten = state.terms_forgotten
+        sent_before = sent.forgotten == state.terms_forgotten
+        distinct.update(sent.batch)
     for document_id, title, text, language, date, prepared in documents:
         if prepared is None or prepared.title != (title or ""):
             prepared = prepare_index(title or "", text or "")
@@ -212,6 +249,8 @@ def index_documents(
         terms.append((document_id, prepared.title_terms, prepared.body_terms, document_id))
         if prepared.words:  # the terms of those not written before are added below
             words |= prepared.words
+        elif prepared.new_terms is not None and sent_before:  # those not sent before come with it
+            distinct.update(prepared.new_terms)
         else:  # an import worker left out the words: the terms as FTS5 splits them
             distinct.update(_tokens(f"{prepared.title_terms} {prepared.body_terms}"))
     cursor = database.cursor()
@@ -222,8 +261,8 @@ def index_documents(
         f"INSERT OR REPLACE INTO {FTS}(rowid, title, body, {FACETS}) VALUES (?, ?, ?, {_facets_of('?')})",
         terms,
     )
-    new_words = words - state_of(database.obj).known_words
-    distinct.update(token for word in new_words for token in _tokens(stem(word)))
+    new_words = words - state.known_words
+    distinct.update(index_terms(new_words))
     _record_terms(distinct)
     _record_words(new_words, lexicon)
 

@@ -21,6 +21,9 @@ class SearchState:
     # ... and the terms it wrote to the term list, the last one to find out whether they were rolled back.
     known_terms: set[str] = field(default_factory=set)
     last_term: str | None = None
+    # How many times the terms written were forgotten (found rolled back, or the index made again): an
+    # import relies on the terms its workers sent before only while this is what it was (`SentTerms`).
+    terms_forgotten: int = 0
     # phrase expression → (documents holding it, exact?), valid while the index is as `counted_for` says
     # (its averages and structure records, which change with every write to it).
     counted: dict[str, tuple[float, bool]] = field(default_factory=dict)

@@ -180,6 +180,7 @@ def test_documents_read_by_workers_equal_documents_added_one_at_a_time(archive, 
                 "SELECT source_name, title, language, text, date, status, warnings, metadata, size FROM document",
                 "SELECT d.source_name, f.title, f.body, f.facets FROM document_fts f JOIN document d ON d.id = f.rowid",
                 "SELECT word, stem FROM search_lexicon",
+                "SELECT term FROM search_terms",
             )
         )
 
@@ -191,6 +192,7 @@ def test_documents_read_by_workers_equal_documents_added_one_at_a_time(archive, 
             single.add(NewDocument(data, extract(path, data=data), path.name))
         assert contents() == parallel
     assert len(parallel[0]) == 47 and any(stem == "radic" for _word, stem in parallel[2])
+    assert ("radic",) in parallel[3] and ("dushanb",) in parallel[3]
     assert {language for _n, _t, language, *_rest in parallel[0]} == {"en", "ar", "mixed"}
 
 
@@ -218,3 +220,40 @@ def test_words_sent_with_a_batch_of_duplicates_still_reach_the_prefix_lexicon(ar
     assert [item.duplicate for item in added] == [True]
     (later,) = archive.add_batch([read_by_a_worker(b"They were radicalised online", "later.txt")])
     assert archive.search("radicalise*").ids == [later.id]
+
+
+def test_a_prefix_search_after_a_parallel_import_finds_what_fts5s_own_prefix_finds(archive, tmp_path):
+    # The workers send each index term once per import and the writer lists a prefix as the terms of its
+    # term list: the listed terms must find every document FTS5's `prefix*` finds, in every batch.
+    from qirtas.archive.models import database
+    from qirtas.archive.query import parse
+    from qirtas.archive.search.plan import make_plan
+
+    write_files(tmp_path / "in", 240)
+    report = import_paths(archive, [tmp_path / "in"], ImportOptions(workers=3, batch_size=20))
+    assert len(report.imported) == 240
+    with archive.bound():
+        database.execute_sql("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, document_fts, 'col')")
+        vocabulary = {
+            term for (term,) in database.execute_sql("SELECT term FROM temp.v WHERE col IN ('title', 'body')")
+        }
+        listed = {term for (term,) in database.execute_sql("SELECT term FROM search_terms")}
+        assert vocabulary <= listed
+        prefixes = sorted({term[:3] for term in vocabulary if len(term) > 3})
+        compared = 0
+        for prefix in prefixes:
+            plan = make_plan(parse(f"{prefix}*"))
+            if plan.listed_text is None:  # a prefix of too many terms is left to FTS5
+                continue
+            found = [
+                {
+                    row
+                    for (row,) in database.execute_sql(
+                        "SELECT rowid FROM document_fts WHERE document_fts MATCH ?", (expression,)
+                    )
+                }
+                for expression in (plan.expression(), plan.expression(listing=True))
+            ]
+            assert found[0] == found[1], prefix
+            compared += 1
+        assert compared > 100

@@ -287,3 +287,44 @@ def test_a_quick_search_lists_a_prefix_as_its_terms_and_finds_what_fts5s_prefix_
         quick, exact = archive.search(query, limit=3, quick=True), archive.search(query)
         assert quick.total == min(exact.total, 8), query
         assert set(quick.ids) <= set(exact.ids), query
+
+
+def test_terms_sent_by_import_workers_reach_the_term_list_also_after_a_rolled_back_batch(archive):
+    # Import workers send each term once per import (`PreparedIndex.new_terms`); when the batch that
+    # brought some is rolled back, the writer splits that import's later documents itself again.
+    import dataclasses
+
+    from qirtas.archive.models import database
+
+    def by_a_worker(text: str, new_terms: set[str]) -> search.PreparedIndex:
+        prepared = search.prepare_index(text[:20], text)
+        return dataclasses.replace(prepared, words=frozenset(), new_terms=frozenset(new_terms))
+
+    def row(document_id: int, text: str, new_terms: set[str]):
+        return (document_id, text[:20], text, "en", None, by_a_worker(text, new_terms))
+
+    terms = lambda: {term for (term,) in archive.db.execute_sql("SELECT term FROM search_terms")}  # noqa: E731
+    sent = search.SentTerms()
+    with database.bound(archive.db):
+        with archive.db.atomic():
+            sent.batch = {"alpha", "bravo"}
+            search.index_documents([row(901, "alpha bravo", {"alpha", "bravo"})], sent=sent)
+        with pytest.raises(RuntimeError), archive.db.atomic():
+            sent.batch = {"zanzibar", "quokka"}
+            search.index_documents([row(902, "zanzibar quokka", {"zanzibar", "quokka"})], sent=sent)
+            raise RuntimeError("the batch failed")
+        assert {"alpha", "bravo"} <= terms() and "zanzibar" not in terms()
+        with archive.db.atomic():  # its terms were sent with the rolled-back batch: not again
+            sent.batch = set()
+            search.index_documents([row(903, "zanzibar quokka alpha", set())], sent=sent)
+        assert {"zanzibar", "quokka", "alpha"} <= terms()
+        # a duplicate's terms (its document not written) are written with its batch all the same
+        other = search.SentTerms()
+        with archive.db.atomic():
+            other.batch = {"yodel"}
+            search.index_documents([], sent=other)
+        assert "yodel" in terms()
+        # without `sent`, a document whose terms were left out is split here
+        with archive.db.atomic():
+            search.index_documents([row(904, "xylophone", set())])
+        assert "xylophon" in terms()
