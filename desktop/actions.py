@@ -5,24 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from qirtas.desktop.about import show_about
-from qirtas.desktop.dialogs import show_search_syntax
+from qirtas.desktop.dialogs.about import show_about
+from qirtas.desktop.dialogs.dialogs import show_search_syntax
 from qirtas.desktop.qt import QAction, QActionGroup, QFileDialog, QKeySequence, QMenuBar, QSettings, Qt
 from qirtas.i18n import _, current_language
 from qirtas.i18n.formatting import digits_setting
 
 if TYPE_CHECKING:
-    from qirtas.desktop.importing import ImportController
+    from qirtas.desktop.jobs.importing import ImportController
+    from qirtas.desktop.jobs.session import Session
     from qirtas.desktop.qt import QTableView
-    from qirtas.desktop.reader import Reader
-    from qirtas.desktop.session import Session
+    from qirtas.desktop.views.reader import Reader
 
 MAX_RECENT = 8
 LANGUAGES = (("en", "English"), ("ar", "العربية"))  # each named in its own language
 
 
 class CommandsHost(Protocol):
-    """The main window as its commands see it (desktop/window.py builds MainActions with itself; this
+    """The main window as its commands see it (desktop/views/window.py builds MainActions with itself; this
     module does not import the window, which imports it)."""
 
     session: Session

@@ -11,6 +11,7 @@ from qirtas.archive.archive import Archive, ArchiveError
 from qirtas.desktop.actions import remember_archive
 from qirtas.desktop.errors import UncaughtExceptions, error_sentence
 from qirtas.desktop.fonts import register_fonts, ui_font
+from qirtas.desktop.jobs.session import Session
 from qirtas.desktop.qt import (
     QApplication,
     QIcon,
@@ -21,9 +22,8 @@ from qirtas.desktop.qt import (
     QTranslator,
 )
 from qirtas.desktop.qt_translations import install_qt_catalogs
-from qirtas.desktop.read_only import show_read_only_banner
-from qirtas.desktop.session import Session
-from qirtas.desktop.window import MainWindow
+from qirtas.desktop.views.read_only import show_read_only_banner
+from qirtas.desktop.views.window import MainWindow
 from qirtas.i18n import _, current_language, setup_i18n
 from qirtas.i18n.formatting import digits_setting, set_digits
 

@@ -26,6 +26,7 @@ from qirtas.archive.bilingual import (
 from qirtas.archive.models import ReviewPair
 from qirtas.desktop.errors import error_sentence
 from qirtas.desktop.fonts import register_fonts
+from qirtas.desktop.jobs.session import Session
 from qirtas.desktop.labels import isolated, ui_direction
 from qirtas.desktop.qt import (
     QAbstractItemView,
@@ -45,7 +46,6 @@ from qirtas.desktop.review.exports import ReviewExports
 from qirtas.desktop.review.linking import LinkPage
 from qirtas.desktop.review.page import ReviewPage
 from qirtas.desktop.review.pairs import AR_COLUMN, DIRECTION_ROLE, EN_COLUMN
-from qirtas.desktop.session import Session
 from qirtas.i18n import _
 from qirtas.i18n.script import Direction, paragraph_direction
 

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 if TYPE_CHECKING:  # types only: the modules named here import nothing of the features
     from qirtas.archive.archive import Archive
     from qirtas.archive.models import Document
-    from qirtas.desktop.browse import BrowseResult, BrowseState
-    from qirtas.desktop.list_filter import ListFilter
+    from qirtas.desktop.jobs.session import Session
     from qirtas.desktop.qt import QAction, QObject, QPushButton, QSettings, QSplitter, QStatusBar, QWidget
-    from qirtas.desktop.session import Session
+    from qirtas.desktop.views.browse import BrowseResult, BrowseState
+    from qirtas.desktop.views.list_filter import ListFilter
 
 
 class ReaderSlots(Protocol):
-    """The reader (desktop/reader.py, not imported: the reader shows a feature's findings)."""
+    """The reader (desktop/views/reader.py, not imported: the reader shows a feature's findings)."""
 
     shown: Any  # Signal(int): a document is shown (0: none)
     document: Document | None

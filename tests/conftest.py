@@ -181,7 +181,7 @@ def wait_for_writes(qtbot):
 @pytest.fixture
 def demo_session(demo_archive, writer_guard):
     """A desktop Session on the private demo archive (its write and read threads), for a view on its own."""
-    from qirtas.desktop.session import Session
+    from qirtas.desktop.jobs.session import Session
 
     session = Session(demo_archive)
     yield session

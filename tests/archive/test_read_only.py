@@ -13,7 +13,7 @@ import pytest
 from qirtas.archive.archive import Archive, ArchiveError
 from qirtas.cli.main import main
 from qirtas.desktop.qt import QToolBar
-from qirtas.desktop.read_only import BANNER_NAME
+from qirtas.desktop.views.read_only import BANNER_NAME
 
 from tests.conftest import SEED_FILES
 

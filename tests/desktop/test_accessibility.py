@@ -109,10 +109,10 @@ def test_the_review_window_names_every_control(window, qtbot):
 
 
 def test_the_vocabulary_and_tag_dialogs_name_every_control(window, qtbot):
-    from qirtas.desktop.importing import QuickTagDialog
-    from qirtas.desktop.tagging import NewTagDialog
-    from qirtas.desktop.theme_keywords import ThemeKeywordsDialog
-    from qirtas.desktop.vocabulary import RenameDialog
+    from qirtas.desktop.dialogs.tagging import NewTagDialog
+    from qirtas.desktop.dialogs.theme_keywords import ThemeKeywordsDialog
+    from qirtas.desktop.dialogs.vocabulary import RenameDialog
+    from qirtas.desktop.jobs.importing import QuickTagDialog
 
     window.show_vocabulary()
     assert_all_named(window.vocabulary_dialog, qtbot, least=5)
@@ -129,8 +129,8 @@ def test_the_vocabulary_and_tag_dialogs_name_every_control(window, qtbot):
 
 
 def test_the_import_report_and_export_dialog_name_every_control(window, qtbot, tmp_path, wait_for_writes):
-    from qirtas.desktop.archive_jobs import ExportDialog
-    from qirtas.desktop.suggestions import ImportSuggestionsDialog
+    from qirtas.desktop.jobs.archive_jobs import ExportDialog
+    from qirtas.desktop.views.suggestions import ImportSuggestionsDialog
 
     incoming = tmp_path / "incoming"
     incoming.mkdir()

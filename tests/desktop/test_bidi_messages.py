@@ -10,12 +10,13 @@ from types import SimpleNamespace
 
 import pytest
 from bidi import get_base_level, get_display
-from qirtas.desktop import dialogs, labels
+from qirtas.desktop import labels
+from qirtas.desktop.dialogs import dialogs
+from qirtas.desktop.dialogs.vocabulary import delete_question, merge_prompt, move_prompt
 from qirtas.desktop.errors import error_sentence, unexpected_sentence
-from qirtas.desktop.importing import ImportReportDialog, progress_text
-from qirtas.desktop.job_outcomes import affected_documents, export_sentence
-from qirtas.desktop.unlocking import unlocked_message
-from qirtas.desktop.vocabulary import delete_question, merge_prompt, move_prompt
+from qirtas.desktop.jobs.importing import ImportReportDialog, progress_text
+from qirtas.desktop.jobs.job_outcomes import affected_documents, export_sentence
+from qirtas.desktop.jobs.unlocking import unlocked_message
 from qirtas.i18n import setup_i18n
 from qirtas.importers.notices import warning
 

@@ -122,7 +122,7 @@ def test_backup_then_bag_round_trip_and_a_tampered_bag_is_refused(demo_window, q
 
 
 def test_file_export_asks_what_and_where_then_exports(demo_window, qtbot, tmp_path, monkeypatch):
-    from qirtas.desktop import archive_jobs
+    from qirtas.desktop.jobs import archive_jobs
     from qirtas.desktop.qt import QDialog, QFileDialog
 
     window = demo_window

@@ -65,7 +65,7 @@ def test_importing_a_folder_shows_the_rows_and_a_report(empty_window, tmp_path, 
 
 
 def test_tag_everything_just_imported_in_one_step(empty_window, tmp_path, qtbot, wait_for_writes):
-    from qirtas.desktop.tagging import TagSpec
+    from qirtas.desktop.dialogs.tagging import TagSpec
 
     window = empty_window
     job = window.imports.start([str(make_folder(tmp_path))])

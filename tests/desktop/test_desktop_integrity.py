@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from qirtas.archive.archive import NewDocument
 from qirtas.archive.integrity import Finding
-from qirtas.desktop.integrity import finding_sentence
+from qirtas.desktop.views.integrity import finding_sentence
 from qirtas.importers import Extracted
 
 pytestmark = pytest.mark.usefixtures("qapp")

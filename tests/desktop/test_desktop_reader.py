@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from qirtas.archive.archive import NewDocument
-from qirtas.desktop.models import PAGE_SIZE
 from qirtas.desktop.qt import QFontInfo, Qt
+from qirtas.desktop.views.models import PAGE_SIZE
 from qirtas.importers import Extracted
 
 pytestmark = pytest.mark.usefixtures("qapp")
@@ -155,9 +155,9 @@ def test_a_screenful_of_rows_costs_a_few_queries(window_with, monkeypatch, qtbot
 
 
 def test_a_large_result_shows_its_first_rows_at_once_and_the_rest_follows(window_with, monkeypatch, qtbot):
-    import qirtas.desktop.window
+    import qirtas.desktop.views.window
 
-    monkeypatch.setattr(qirtas.desktop.window, "FIRST_ROWS", 25)
+    monkeypatch.setattr(qirtas.desktop.views.window, "FIRST_ROWS", 25)
     documents = [
         Extracted(f"Memo {n:03}\n\nText {n}.", "text/plain", title=f"Memo {n:03}") for n in range(80)
     ]

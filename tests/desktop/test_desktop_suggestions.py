@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from qirtas.archive.models import DocumentTag, Tag
 from qirtas.archive.suggest import suggest
-from qirtas.desktop.suggestions import evidence_html
+from qirtas.desktop.views.suggestions import evidence_html
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -134,7 +134,7 @@ def test_after_an_import_the_report_offers_the_suggestions(demo_window, qtbot, w
 
 def test_in_the_arabic_ui_a_suggested_place_and_its_parent_read_in_arabic():
     from qirtas.archive.suggest import Suggestion
-    from qirtas.desktop.suggestions import suggestion_html
+    from qirtas.desktop.views.suggestions import suggestion_html
     from qirtas.i18n import setup_i18n
 
     region = Suggestion(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from qirtas.archive import vocabulary
 from qirtas.archive.archive import ArchiveError
+from qirtas.desktop.dialogs.tagging import TagSpec
 from qirtas.desktop.qt import QInputDialog, QMessageBox, QSelectionFlag
-from qirtas.desktop.tagging import TagSpec
 
 pytestmark = pytest.mark.usefixtures("qapp")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qirtas.archive.importing import import_paths
-from qirtas.desktop.unlocking import start_unlock
+from qirtas.desktop.jobs.unlocking import start_unlock
 
 from tests.conftest import REPO
 
@@ -33,7 +33,9 @@ def test_the_right_password_shows_the_text_and_a_wrong_one_changes_nothing(
 ):
     document_id = _open_locked(demo_window, wait_for_writes)
     errors = []
-    monkeypatch.setattr("qirtas.desktop.window.show_error", lambda _parent, error: errors.append(str(error)))
+    monkeypatch.setattr(
+        "qirtas.desktop.views.window.show_error", lambda _parent, error: errors.append(str(error))
+    )
     start_unlock(demo_window, document_id, "guess")
     wait_for_writes(demo_window.session, timeout=60_000)
     assert errors and "does not open" in errors[0]

@@ -187,7 +187,7 @@ def test_the_main_user_paths_write_only_on_the_write_thread(
         dialog.name_en.setText("Human rights (renamed)")
         return QDialog.DialogCode.Accepted
 
-    monkeypatch.setattr("qirtas.desktop.vocabulary.RenameDialog.exec", rename)
+    monkeypatch.setattr("qirtas.desktop.dialogs.vocabulary.RenameDialog.exec", rename)
     manager.rename()
     step("rename a tag")
     manager.close()
@@ -196,7 +196,7 @@ def test_the_main_user_paths_write_only_on_the_write_thread(
     window.imports.start([str(LOCKED)])
     step("import")
     locked = max(archive.document_ids())
-    from qirtas.desktop.unlocking import start_unlock
+    from qirtas.desktop.jobs.unlocking import start_unlock
 
     start_unlock(window, locked, "qirtas")
     step("unlock")

@@ -77,8 +77,8 @@ def test_a_geometry_saved_on_a_larger_monitor_is_brought_back_to_this_screen(win
 
 @pytest.mark.parametrize("size", [QSize(1280, 800), QSize(1152, 691)], ids=["maximised", "first-size"])
 def test_the_table_columns_read_without_scrolling_sideways_at_1280_by_800(window, qtbot, size):
-    from qirtas.desktop.document_table import column_samples
-    from qirtas.desktop.models import COLUMNS
+    from qirtas.desktop.views.document_table import column_samples
+    from qirtas.desktop.views.models import COLUMNS
 
     window.resize(size)
     qtbot.wait(100)

@@ -93,7 +93,7 @@ def test_every_module_keeps_to_its_layer():
         ("i18n", "from qirtas.importers import Extracted\n", "i18n/ may import only"),
         ("desktop", "from PySide6.QtWidgets import QWidget\n", "Qt only through"),
         ("desktop", "from archive.archive import Archive\n", "write qirtas.archive"),
-        ("cli", "from qirtas.desktop.window import MainWindow\n", "only the gui entry"),
+        ("cli", "from qirtas.desktop.views.window import MainWindow\n", "only the gui entry"),
         ("archive", "from benchmarks.corpus import make\n", "never imports tests"),
     ],
 )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from qirtas.archive.archive import Archive, DocumentFilter
 from qirtas.archive.models import FACETS
 from qirtas.archive.vocabulary import document_tag_ids
+from qirtas.desktop.jobs.session import TagIndex
 from qirtas.desktop.labels import (
     date_text,
     document_language_name,
@@ -23,7 +24,6 @@ from qirtas.desktop.labels import (
     tag_label,
 )
 from qirtas.desktop.qt import QAbstractTableModel, QModelIndex, Qt, Signal
-from qirtas.desktop.session import TagIndex
 from qirtas.i18n import N_, _
 from qirtas.i18n.script import Direction, paragraph_direction
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from qirtas.archive import vocabulary
 from qirtas.archive.models import FACETS, Tag
 from qirtas.desktop.accessible import name_form_fields, name_view
+from qirtas.desktop.jobs.session import Session
 from qirtas.desktop.labels import (
     count_text,
     facet_title,
@@ -30,7 +31,6 @@ from qirtas.desktop.qt import (
     QVBoxLayout,
     QWidget,
 )
-from qirtas.desktop.session import Session
 from qirtas.i18n import _, ngettext
 
 TAG_ROLE = Qt.ItemDataRole.UserRole

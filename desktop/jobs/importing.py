@@ -10,7 +10,9 @@ from pathlib import Path
 from qirtas.archive.importing import ImportOptions, ImportReport, import_paths
 from qirtas.archive.models import FACETS
 from qirtas.desktop.accessible import name_view
+from qirtas.desktop.dialogs.tagging import NewTagDialog, TagCompleter, TagDocumentsCommand, TagSpec
 from qirtas.desktop.errors import show_error
+from qirtas.desktop.jobs.session import Session
 from qirtas.desktop.labels import (
     count_text,
     facet_name,
@@ -38,9 +40,7 @@ from qirtas.desktop.qt import (
     QWidget,
     Signal,
 )
-from qirtas.desktop.session import Session
-from qirtas.desktop.suggestions import offer_import_suggestions
-from qirtas.desktop.tagging import NewTagDialog, TagCompleter, TagDocumentsCommand, TagSpec
+from qirtas.desktop.views.suggestions import offer_import_suggestions
 from qirtas.i18n import _, ngettext
 from qirtas.importers.text import readable_file_name
 
@@ -384,7 +384,7 @@ class ImportController(QObject):
         self.job = None
         self.report_dialog = ImportReportDialog(self.session, report, self.window)
         self.report_dialog.document_chosen.connect(self.document_chosen.emit)
-        offer_import_suggestions(self.session, self.report_dialog)  # desktop/suggestions.py
+        offer_import_suggestions(self.session, self.report_dialog)  # desktop/views/suggestions.py
         self.report_dialog.show()
 
     def _failed(self, error: BaseException) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from qirtas.archive.bilingual import documents_in_review_state
 from qirtas.desktop.feature import Feature
 from qirtas.desktop.labels import count_text
-from qirtas.desktop.list_filter import ListFilter
+from qirtas.desktop.views.list_filter import ListFilter
 from qirtas.i18n import N_, _, ngettext
 
 STATE_LABELS = {

@@ -13,10 +13,9 @@ from qirtas.archive.integrity import (
 )
 from qirtas.archive.models import Document
 from qirtas.desktop.feature import Feature
+from qirtas.desktop.jobs.operations import WorkQueue
 from qirtas.desktop.labels import count_text, in_own_direction, isolated
 from qirtas.desktop.lifetime import Lifetime
-from qirtas.desktop.list_filter import ListFilter
-from qirtas.desktop.operations import WorkQueue
 from qirtas.desktop.qt import (
     QHBoxLayout,
     QLabel,
@@ -25,6 +24,7 @@ from qirtas.desktop.qt import (
     QVBoxLayout,
     QWidget,
 )
+from qirtas.desktop.views.list_filter import ListFilter
 from qirtas.i18n import _, ngettext
 
 # Kinds whose damage `repaired_reading` can undo.

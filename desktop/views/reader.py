@@ -10,7 +10,6 @@ from qirtas.archive.archive import Archive, DocumentNotFound
 from qirtas.archive.models import FACETS, Document
 from qirtas.archive.search import highlight
 from qirtas.desktop.fonts import ARABIC_READING_FAMILIES, LATIN_READING_FAMILIES
-from qirtas.desktop.integrity import IntegrityBar
 from qirtas.desktop.labels import (
     document_language_name,
     facet_title,
@@ -47,6 +46,7 @@ from qirtas.desktop.qt import (
     QWidget,
     Signal,
 )
+from qirtas.desktop.views.integrity import IntegrityBar
 from qirtas.i18n import _, ngettext
 from qirtas.i18n.formatting import format_count, format_file_size
 from qirtas.i18n.script import Direction, paragraph_direction
@@ -200,7 +200,7 @@ class Reader(QWidget):
         self.tags = _label()
         self.warnings = _label()
         self.warnings.setStyleSheet("color: #a15c00;")
-        self.integrity = IntegrityBar(self)  # badges of the text-integrity audit (desktop/integrity.py)
+        self.integrity = IntegrityBar(self)  # badges of the text-integrity audit (desktop/views/integrity.py)
 
         self.open_button = QPushButton(_("Open original"))
         self.open_button.setToolTip(_("Open a read-only copy of the imported file in its usual program"))
@@ -287,7 +287,7 @@ class Reader(QWidget):
 
     @property
     def unlock_button(self) -> QPushButton | None:
-        """The unlocking feature's "Unlock with password…" (desktop/unlocking.py), when the window has it."""
+        """The unlocking feature's "Unlock with password…" (desktop/jobs/unlocking.py), when the window has it."""
         return self.extra_buttons.get("unlock")
 
     def clear(self) -> None:

@@ -6,8 +6,8 @@ import datetime as dt
 
 from qirtas.desktop.accessible import name_view
 from qirtas.desktop.labels import STATUS_NAMES, date_text, document_language_name, status_name
-from qirtas.desktop.models import COLUMNS, DocumentTableModel
 from qirtas.desktop.qt import QAbstractItemView, QHeaderView, Qt, QTableView
+from qirtas.desktop.views.models import COLUMNS, DocumentTableModel
 from qirtas.i18n import _
 
 DOCUMENT_LANGUAGES = ("en", "ar", "mixed", "und")

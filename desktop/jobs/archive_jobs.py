@@ -17,10 +17,9 @@ from qirtas.archive.bags.restore import import_bag
 from qirtas.archive.export import export
 from qirtas.archive.verify import VerifyReport, repair, verify
 from qirtas.desktop.accessible import name_form_fields
-from qirtas.desktop.browse import all_ids
 from qirtas.desktop.errors import error_sentence
 from qirtas.desktop.feature import Feature
-from qirtas.desktop.job_outcomes import (
+from qirtas.desktop.jobs.job_outcomes import (
     affected_documents,
     backup_sentence,
     bag_sentence,
@@ -48,6 +47,7 @@ from qirtas.desktop.qt import (
     QWidget,
     Signal,
 )
+from qirtas.desktop.views.browse import all_ids
 from qirtas.i18n import _
 
 log = logging.getLogger(__name__)

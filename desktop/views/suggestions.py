@@ -13,7 +13,9 @@ from qirtas.archive.regions import code_for_name, region_names
 from qirtas.archive.suggest import DocumentSuggestions, Suggestion
 from qirtas.archive.suggest.places import CITY_BY_KEY
 from qirtas.desktop.accessible import name_view
+from qirtas.desktop.dialogs.theme_keywords import ThemeKeywordsDialog
 from qirtas.desktop.feature import Feature, FeatureHost
+from qirtas.desktop.jobs.session import Session
 from qirtas.desktop.labels import count_text, facet_name, in_own_direction, long_date_text
 from qirtas.desktop.lifetime import Lifetime
 from qirtas.desktop.qt import (
@@ -34,8 +36,6 @@ from qirtas.desktop.qt import (
     QWidget,
     Signal,
 )
-from qirtas.desktop.session import Session
-from qirtas.desktop.theme_keywords import ThemeKeywordsDialog
 from qirtas.i18n import _, current_language, ngettext
 from qirtas.i18n.script import Direction, paragraph_direction
 

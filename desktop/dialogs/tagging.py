@@ -9,6 +9,7 @@ from qirtas.archive.archive import Archive
 from qirtas.archive.models import FACETS, Tag
 from qirtas.archive.vocabulary import document_tag_ids, get_tag
 from qirtas.desktop.accessible import name_form_fields, name_view
+from qirtas.desktop.jobs.session import Session
 from qirtas.desktop.labels import (
     count_text,
     facet_name,
@@ -36,7 +37,6 @@ from qirtas.desktop.qt import (
     QVBoxLayout,
     QWidget,
 )
-from qirtas.desktop.session import Session
 from qirtas.i18n import _, ngettext
 from qirtas.i18n.normalize import normalize
 from qirtas.i18n.script import paragraph_language

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from qirtas.archive.suggest import ThemeKeywords, reset_theme_keywords, set_theme_keywords, theme_keywords
 from qirtas.desktop.accessible import name_form_fields, name_view
+from qirtas.desktop.jobs.session import Session
 from qirtas.desktop.labels import in_own_direction
 from qirtas.desktop.qt import (
     QDialog,
@@ -20,7 +21,6 @@ from qirtas.desktop.qt import (
     QVBoxLayout,
     QWidget,
 )
-from qirtas.desktop.session import Session
 from qirtas.i18n import _, current_language
 
 THEME_ROLE = Qt.ItemDataRole.UserRole

@@ -7,7 +7,7 @@ from typing import Any
 
 from qirtas.archive.archive import Archive
 from qirtas.archive.models import Tag
-from qirtas.desktop.operations import WorkQueue
+from qirtas.desktop.jobs.operations import WorkQueue
 from qirtas.desktop.qt import QEventLoop, QObject, QUndoStack, Signal
 
 

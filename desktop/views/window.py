@@ -6,17 +6,17 @@ from dataclasses import replace
 
 from qirtas.desktop.accessible import name_clear_button
 from qirtas.desktop.actions import MainActions
-from qirtas.desktop.archive_jobs import ArchiveJobs
-from qirtas.desktop.browse import BrowseResult, BrowseState, all_ids, browse, facet_counts
-from qirtas.desktop.dialogs import search_placeholder, search_syntax_text, show_search_syntax
-from qirtas.desktop.document_table import build_document_table, fit_columns
+from qirtas.desktop.dialogs.dialogs import search_placeholder, search_syntax_text, show_search_syntax
+from qirtas.desktop.dialogs.tagging import TagEditor
+from qirtas.desktop.dialogs.theme_keywords import ThemeKeywordsDialog
+from qirtas.desktop.dialogs.vocabulary import VocabularyManager
 from qirtas.desktop.errors import show_error
 from qirtas.desktop.feature import Feature
-from qirtas.desktop.importing import ImportController
-from qirtas.desktop.integrity import IntegrityFilter
+from qirtas.desktop.jobs.archive_jobs import ArchiveJobs
+from qirtas.desktop.jobs.importing import ImportController
+from qirtas.desktop.jobs.session import Session
+from qirtas.desktop.jobs.unlocking import Unlocking
 from qirtas.desktop.labels import count_text, isolated
-from qirtas.desktop.list_filter import ListFilter
-from qirtas.desktop.models import COLUMNS, ID_ROLE, DocumentTableModel
 from qirtas.desktop.qt import (
     QAction,
     QHBoxLayout,
@@ -38,16 +38,16 @@ from qirtas.desktop.qt import (
     QWidget,
     Signal,
 )
-from qirtas.desktop.reader import Reader
-from qirtas.desktop.review_filter import ReviewFilter
 from qirtas.desktop.screen_fit import available_size, fit_to_screen, initial_size, keep_on_screen
-from qirtas.desktop.session import Session
-from qirtas.desktop.sidebar import FacetSidebar
-from qirtas.desktop.suggestions import Suggestions, SuggestionsPanel
-from qirtas.desktop.tagging import TagEditor
-from qirtas.desktop.theme_keywords import ThemeKeywordsDialog
-from qirtas.desktop.unlocking import Unlocking
-from qirtas.desktop.vocabulary import VocabularyManager
+from qirtas.desktop.views.browse import BrowseResult, BrowseState, all_ids, browse, facet_counts
+from qirtas.desktop.views.document_table import build_document_table, fit_columns
+from qirtas.desktop.views.integrity import IntegrityFilter
+from qirtas.desktop.views.list_filter import ListFilter
+from qirtas.desktop.views.models import COLUMNS, ID_ROLE, DocumentTableModel
+from qirtas.desktop.views.reader import Reader
+from qirtas.desktop.views.review_filter import ReviewFilter
+from qirtas.desktop.views.sidebar import FacetSidebar
+from qirtas.desktop.views.suggestions import Suggestions, SuggestionsPanel
 from qirtas.i18n import _, ngettext
 
 SEARCH_DELAY_MS = 250

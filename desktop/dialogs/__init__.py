@@ -1,0 +1,1 @@
+"""Dialogs: tagging, the vocabulary, theme keywords, About and the small shared ones."""
