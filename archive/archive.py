@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import gc
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from functools import lru_cache
 from pathlib import Path
@@ -20,8 +19,8 @@ from qirtas.archive.models import (
     Document,
     DocumentLink,
     Tag,
-    bound_database,
     database,
+    uses_archive,
     utcnow,
 )
 from qirtas.archive.store import OriginalsStore
@@ -53,21 +52,11 @@ def _freeze_start_up_objects() -> None:
 
 
 def _bound_to_own_database(cls: type) -> type:
-    """Wrap every method of `cls` (not the opening and closing ones) so it runs bound to `self.db`."""
-
-    def wrap(method: Callable) -> Callable:
-        @functools.wraps(method)
-        def bound_method(self, *args, **kwargs):
-            if bound_database() is self.db:
-                return method(self, *args, **kwargs)
-            with database.bound(self.db):
-                return method(self, *args, **kwargs)
-
-        return bound_method
-
+    """Wrap every method of `cls` (not the opening and closing ones) so it runs bound to `self.db`:
+    `uses_archive`, the same wrapper as the core's functions that take an archive first."""
     for name, value in list(vars(cls).items()):
         if callable(value) and not isinstance(value, type) and name not in _UNBOUND_METHODS:
-            setattr(cls, name, wrap(value))
+            setattr(cls, name, uses_archive(value))
     return cls
 
 

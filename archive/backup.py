@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qirtas.archive.archive import DB_NAME, ORIGINALS, Archive, ArchiveError
-from qirtas.archive.store import LOCK_NAME, ArchiveLock, OriginalsStore, flush_to_disk
+from qirtas.archive.store import LOCK_NAME, ArchiveLock, OriginalsStore, flush_to_disk, fsync_folder
 from qirtas.i18n.catalog import _
 
 from qirtas.jobs import Cancel, Progress
@@ -238,7 +238,7 @@ def _backup(
         for suffix in ("-wal", "-shm", "-journal"):  # left by opening an earlier backup; stale now
             (destination / (DB_NAME + suffix)).unlink(missing_ok=True)
         os.replace(partial, destination / DB_NAME)
-        _fsync_folder(destination)
+        fsync_folder(destination)
         (destination / MAKING).unlink(missing_ok=True)  # the database now carries the identity
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -316,15 +316,6 @@ def _copy_original(
         raise
     copied.append(target)
     report.originals_copied += 1
-
-
-def _fsync_folder(path: Path) -> None:
-    with contextlib.suppress(OSError):  # some platforms cannot open folders
-        handle = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(handle)
-        finally:
-            os.close(handle)
 
 
 def _remove_new_backup(destination: Path, remove_folder: bool) -> None:

@@ -96,14 +96,10 @@ class ArchiveDatabase(DatabaseProxy):
 database = ArchiveDatabase()
 
 
-def bound_database():
-    """The database this thread is bound to, or None."""
-    return _bound.get()
-
-
 def uses_archive(function: Callable) -> Callable:
-    """For a function of the core whose first argument is an `Archive`: it runs bound to that archive's
-    database, from whichever thread calls it (a GUI job, the import's writer, a test's thread)."""
+    """For a function of the core whose first argument is an `Archive` (and for `Archive`'s own methods):
+    it runs bound to that archive's database, from whichever thread calls it (a GUI job, the import's
+    writer, a test's thread)."""
 
     @functools.wraps(function)
     def bound_function(archive, *args, **kwargs):

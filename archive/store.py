@@ -121,7 +121,7 @@ class OriginalsStore:
         else:
             os.replace(incoming, target)
             if durable:
-                _fsync_dir(Path(folder))
+                fsync_folder(Path(folder))
         return target
 
     @staticmethod
@@ -197,7 +197,7 @@ class OriginalsStore:
         except BaseException:
             self.discard(temp)
             raise
-        _fsync_dir(folder)
+        fsync_folder(folder)
         return True
 
     def read(self, sha256: str) -> bytes:
@@ -360,7 +360,8 @@ def process_alive(pid: int) -> bool:
     return True
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_folder(path: Path) -> None:
+    """Make a folder's new entries (renamed files) durable, where the platform lets a folder be opened."""
     with contextlib.suppress(OSError):  # some platforms cannot open folders
         fd = os.open(path, os.O_RDONLY)
         try:

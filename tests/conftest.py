@@ -207,3 +207,15 @@ def no_unanswered_message_box(monkeypatch):
     for kind in ("warning", "critical", "information", "question"):
         monkeypatch.setattr(QMessageBox, kind, unexpected(kind))
     yield
+
+
+def show_demo_window(gui_app, demo_template, tmp_path, qtbot, language: str):
+    """A copy of the demo archive open in a shown main window, in the English or the Arabic UI."""
+    path = tmp_path / f"demo-{language}"
+    shutil.copytree(demo_template, path)
+    gui_app.apply_language(language)
+    assert gui_app.open_archive(path, create=False)
+    main = gui_app.window
+    main.show()
+    qtbot.waitExposed(main)
+    return main

@@ -172,6 +172,25 @@ class TagCompleter(QCompleter):
         return None
 
 
+def tag_entry(
+    archive: Archive, parent: QWidget, placeholder: str
+) -> tuple[QComboBox, QLineEdit, TagCompleter]:
+    """The kind of tag and its name, completed from the vocabulary of that kind: what the tag editor and
+    the import's quick tagging both ask."""
+    facet_combo = QComboBox()
+    facet_combo.setAccessibleName(_("Kind of tag to add"))
+    for facet in FACETS:
+        facet_combo.addItem(facet_name(facet), facet)
+    field = QLineEdit()
+    field.setAccessibleName(_("Tag to add"))
+    field.setPlaceholderText(placeholder)
+    completer = TagCompleter(archive, parent)
+    completer.set_facet(FACETS[0])
+    field.setCompleter(completer)
+    facet_combo.currentIndexChanged.connect(lambda _index: completer.set_facet(facet_combo.currentData()))
+    return facet_combo, field, completer
+
+
 class NewTagDialog(QDialog):
     """Asks for a new tag's English and Arabic names (and, for a region, where it lies)."""
 
@@ -239,20 +258,10 @@ class TagEditor(QWidget):
         self.remove_button = QPushButton(_("Remove"))
         self.remove_button.setToolTip(_("Remove the chosen tags from every selected document"))
         self.remove_button.clicked.connect(self.remove_chosen)
-        self.facet_combo = QComboBox()
-        self.facet_combo.setAccessibleName(_("Kind of tag to add"))
-        for facet in FACETS:
-            self.facet_combo.addItem(facet_name(facet), facet)
-        self.field = QLineEdit()
-        self.field.setAccessibleName(_("Tag to add"))
-        self.field.setPlaceholderText(_("Add a tag (English or Arabic name)…"))
-        self.completer = TagCompleter(session.archive, self)
-        self.completer.set_facet(FACETS[0])
-        self.field.setCompleter(self.completer)
-        self.field.returnPressed.connect(self.add_typed)
-        self.facet_combo.currentIndexChanged.connect(
-            lambda _index: self.completer.set_facet(self.facet_combo.currentData())
+        self.facet_combo, self.field, self.completer = tag_entry(
+            session.archive, self, _("Add a tag (English or Arabic name)…")
         )
+        self.field.returnPressed.connect(self.add_typed)
         self.add_button = QPushButton(_("Add"))
         self.add_button.clicked.connect(self.add_typed)
         add_row = QHBoxLayout()

@@ -8,27 +8,23 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from qirtas.archive.importing import ImportOptions, ImportReport, import_paths
-from qirtas.archive.models import FACETS
 from qirtas.desktop.accessible import name_view
-from qirtas.desktop.dialogs.tagging import NewTagDialog, TagCompleter, TagDocumentsCommand, TagSpec
+from qirtas.desktop.dialogs.tagging import NewTagDialog, TagDocumentsCommand, TagSpec, tag_entry
 from qirtas.desktop.errors import show_error
 from qirtas.desktop.jobs.session import Session
 from qirtas.desktop.labels import (
     count_text,
-    facet_name,
     in_own_direction,
     isolated,
     percent_text,
     warning_sentence,
 )
 from qirtas.desktop.qt import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QObject,
     QProgressBar,
     QPushButton,
@@ -161,18 +157,8 @@ class QuickTagDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.setWindowTitle(_("Tag the imported documents"))
-        self.facet_combo = QComboBox()
-        self.facet_combo.setAccessibleName(_("Kind of tag to add"))
-        for facet in FACETS:
-            self.facet_combo.addItem(facet_name(facet), facet)
-        self.field = QLineEdit()
-        self.field.setAccessibleName(_("Tag to add"))
-        self.field.setPlaceholderText(_("Tag name in English or Arabic"))
-        self.completer = TagCompleter(session.archive, self)
-        self.completer.set_facet(FACETS[0])
-        self.field.setCompleter(self.completer)
-        self.facet_combo.currentIndexChanged.connect(
-            lambda _index: self.completer.set_facet(self.facet_combo.currentData())
+        self.facet_combo, self.field, self.completer = tag_entry(
+            session.archive, self, _("Tag name in English or Arabic")
         )
         row = QHBoxLayout()
         row.addWidget(self.facet_combo)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from qirtas.desktop.qt import (
     QAbstractButton,
@@ -19,6 +17,8 @@ from qirtas.desktop.qt import (
     QTextEdit,
     QWidget,
 )
+
+from tests.conftest import show_demo_window
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -66,14 +66,7 @@ def assert_all_named(root: QWidget, qtbot, least: int) -> None:
 
 @pytest.fixture(params=["en", "ar"])
 def window(request, gui_app, demo_template, tmp_path, qtbot):
-    path = tmp_path / f"demo-{request.param}"
-    shutil.copytree(demo_template, path)
-    gui_app.apply_language(request.param)
-    assert gui_app.open_archive(path, create=False)
-    main = gui_app.window
-    main.show()
-    qtbot.waitExposed(main)
-    return main
+    return show_demo_window(gui_app, demo_template, tmp_path, qtbot, request.param)
 
 
 def test_the_main_window_names_every_control(window, qtbot):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from qirtas.desktop.qt import QGuiApplication, QSize
+
+from tests.conftest import show_demo_window
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -20,13 +20,7 @@ def laptop(width: int, height: int) -> QSize:
 
 @pytest.fixture(params=["en", "ar"])
 def window(request, gui_app, demo_template, tmp_path, qtbot):
-    path = tmp_path / f"demo-{request.param}"
-    shutil.copytree(demo_template, path)
-    gui_app.apply_language(request.param)
-    assert gui_app.open_archive(path, create=False)
-    main = gui_app.window
-    main.show()
-    qtbot.waitExposed(main)
+    main = show_demo_window(gui_app, demo_template, tmp_path, qtbot, request.param)
     # the fullest state: a document with suggestions, integrity findings and tags, everything selected
     main.select_document(next(i for i in main.model.ids() if main.archive.translations(i)))
     qtbot.wait(400)
