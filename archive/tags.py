@@ -4,6 +4,7 @@ and the rows that attach tags to documents. Run them bound to the archive's data
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from peewee import fn
@@ -38,6 +39,40 @@ def find_tag(facet: str, name: str) -> Tag | None:
         if wanted in (_folded(name_en), _folded(name_ar)):
             return Tag.get_by_id(tag_id)
     return None
+
+
+# How alike two folded names must be (difflib's ratio) to be offered for a name that matched nothing:
+# one letter dropped from a country ("Tajikstan" 0.95, "طاجكستان" 0.94) or swapped ("Tajiksitan" 0.90)
+# is well above it; unrelated names stay below ("Atlantis" and "Antarctica": 0.44).
+CLOSE_ENOUGH = 0.75
+CLOSEST_SHOWN = 3
+
+
+def closest_tags(facet: str, name: str, limit: int = CLOSEST_SHOWN) -> list[Tag]:
+    """The tags of `facet` whose English or Arabic name is closest to `name` (compared on the search
+    normaliser's folding, so case, hamza forms and diacritics do not count), best first: what to offer
+    for a name that matches no tag ("Tajikstan" → Tajikistan)."""
+    wanted = _folded(name.strip())
+    if not wanted:
+        return []
+    matcher = SequenceMatcher(autojunk=False)
+    matcher.set_seq2(wanted)  # difflib caches what it learns about the second sequence
+    scored: list[tuple[float, int]] = []
+    names = tuples(Tag.select(Tag.id, Tag.name_en, Tag.name_ar).where(Tag.facet == facet))
+    for tag_id, name_en, name_ar in names:
+        best = 0.0
+        for candidate in (name_en, name_ar):
+            folded = _folded(candidate) if candidate else ""
+            if not folded:
+                continue
+            matcher.set_seq1(folded)
+            if matcher.real_quick_ratio() >= CLOSE_ENOUGH and matcher.quick_ratio() >= CLOSE_ENOUGH:
+                best = max(best, matcher.ratio())
+        if best >= CLOSE_ENOUGH:
+            scored.append((best, tag_id))
+    chosen = [tag_id for _score, tag_id in sorted(scored, key=lambda pair: -pair[0])[:limit]]
+    by_id = {tag.id: tag for tag in Tag.select().where(Tag.id.in_(chosen))} if chosen else {}
+    return [by_id[tag_id] for tag_id in chosen]
 
 
 def tag_ids_with_descendants(tag_ids: Iterable[int]) -> list[int]:
@@ -118,4 +153,12 @@ def tags_for_documents(document_ids: Sequence[int]) -> dict[int, list[Tag]]:
     return result
 
 
-__all__ = ["attach", "detach", "document_tags", "find_tag", "tag_ids_with_descendants", "tags_for_documents"]
+__all__ = [
+    "attach",
+    "closest_tags",
+    "detach",
+    "document_tags",
+    "find_tag",
+    "tag_ids_with_descendants",
+    "tags_for_documents",
+]

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 
+from qirtas.archive import tags
 from qirtas.archive.archive import Archive, ArchiveError
 from qirtas.archive.models import DocumentTag, Tag, tuples, uses_archive
+from qirtas.archive.regions import M49_PARENT, WORLD, region_names
+from qirtas.i18n import _
+from qirtas.i18n.normalize import normalize
+from qirtas.i18n.script import paragraph_language, shows_nothing
 
 
 def _tag(tag_id: int) -> Tag:
@@ -19,6 +25,45 @@ def _tag(tag_id: int) -> Tag:
 def get_tag(archive: Archive, tag_id: int) -> Tag | None:
     """The tag with this id, or None when it no longer exists."""
     return Tag.get_or_none(Tag.id == tag_id)
+
+
+@uses_archive
+def closest_tags(archive: Archive, facet: str, name: str, limit: int = tags.CLOSEST_SHOWN) -> list[Tag]:
+    """The existing tags of `facet` named most like `name`, best first (for a name that matched none)."""
+    return tags.closest_tags(facet, name, limit)
+
+
+@uses_archive
+def closest_names(archive: Archive, facet: str, name: str, limit: int = tags.CLOSEST_SHOWN) -> list[str]:
+    """What to offer for a name that matched no tag: the closest existing tags' names, in the language
+    `name` is typed in; for a region close to no tag, the closest CLDR names (a country not tagged yet)."""
+    arabic = paragraph_language(name) == "ar"
+    found = [tag.label("ar" if arabic else "en") for tag in tags.closest_tags(facet, name, limit)]
+    if facet == "region" and not found:
+        found = _closest_region_names(name, arabic)[:limit]
+    return found
+
+
+def _closest_region_names(name: str, arabic: bool) -> list[str]:
+    wanted = normalize(name.strip())
+    scored = []
+    for code in [WORLD, *M49_PARENT]:
+        candidate = region_names(code)[1 if arabic else 0]
+        if candidate:
+            ratio = SequenceMatcher(None, normalize(candidate), wanted, autojunk=False).ratio()
+            if ratio >= tags.CLOSE_ENOUGH:
+                scored.append((ratio, candidate))
+    return [candidate for _ratio, candidate in sorted(scored, key=lambda pair: -pair[0])]
+
+
+def refuse_invisible_name(*names: str) -> None:
+    """ArchiveError unless one of the names shows something: a name of spaces, zero-width or other
+    invisible characters would look like no name at all in every list."""
+    given = [name for name in names if name]
+    if not given:
+        raise ArchiveError(_("A tag needs a name in English or Arabic."))
+    if all(shows_nothing(name) for name in given):
+        raise ArchiveError(_("A tag name needs visible letters, not only spaces or invisible marks."))
 
 
 @uses_archive
@@ -47,8 +92,7 @@ def documents_touched(archive: Archive, tag_id: int) -> int:
 def rename_tag(archive: Archive, tag_id: int, name_en: str, name_ar: str) -> Tag:
     """Give a tag new English and Arabic names (one of them may be empty, not both)."""
     name_en, name_ar = name_en.strip(), name_ar.strip()
-    if not (name_en or name_ar):
-        raise ArchiveError("A tag needs a name in English or Arabic.")
+    refuse_invisible_name(name_en, name_ar)
     with archive.db.atomic("IMMEDIATE"):
         tag = _tag(tag_id)
         clash = (
@@ -150,11 +194,14 @@ def delete_tag(archive: Archive, tag_id: int) -> int:
 
 
 __all__ = [
+    "closest_names",
+    "closest_tags",
     "delete_tag",
     "document_tag_ids",
     "documents_touched",
     "get_tag",
     "merge_tags",
     "move_region",
+    "refuse_invisible_name",
     "rename_tag",
 ]

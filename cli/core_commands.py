@@ -14,6 +14,7 @@ from qirtas.archive.models import FACETS, Tag
 from qirtas.archive.query import parse as parse_query
 from qirtas.archive.regions import code_for_name, ensure_region
 from qirtas.archive.verify import verify
+from qirtas.archive.vocabulary import closest_names
 from qirtas.cli.main import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -26,7 +27,7 @@ from qirtas.cli.main import (
     emit,
 )
 from qirtas.cli.output import escape_field, escape_text
-from qirtas.i18n import _, ngettext
+from qirtas.i18n import N_, _, ngettext
 from qirtas.i18n.script import paragraph_language, shows_nothing
 from qirtas.importers.notices import codes, english_texts
 
@@ -76,7 +77,7 @@ def register(subparsers, common) -> None:
     for facet in FACETS:
         lst.add_argument(f"--{facet}", action="append", default=[], metavar="NAME", help=f"{facet} tag")
     lst.add_argument("--lang", help="language code (en, ar, mixed …)")
-    lst.add_argument("--status", help="document status (ok, needs_ocr, encrypted)")
+    lst.add_argument("--status", help="document status (ok, needs_ocr, ocr, encrypted)")
     lst.add_argument("--from", dest="date_from", type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
     lst.add_argument("--to", dest="date_to", type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
     lst.add_argument("--limit", type=count)
@@ -95,6 +96,12 @@ def register(subparsers, common) -> None:
     for facet in FACETS:
         tag.add_argument(f"--{facet}", action="append", default=[], metavar="NAME")
     tag.add_argument("--remove", action="store_true", help="remove the named tags instead")
+    tag.add_argument(
+        "--create",
+        action="store_true",
+        help="make a new tag of a name no tag has yet (else the closest names are offered); "
+        "country and region names CLDR knows need no --create",
+    )
 
     ver = add("verify", run_verify, "re-hash every original and check the database and index")
     ver.add_argument(
@@ -164,17 +171,42 @@ def run_import(args) -> int:
     return EXIT_PROBLEMS if report.failed else EXIT_OK
 
 
-def _resolve_tags(archive: Archive, facet: str, names: list[str], create: bool) -> list[Tag]:
+# "There is no region named …": the start per facet, so each translates whole, and the end by what helps.
+_NO_TAG = {
+    "event": N_("There is no event named “{name}”"),
+    "region": N_("There is no region named “{name}”"),
+    "theme": N_("There is no theme named “{name}”"),
+}
+
+
+def _no_such_tag(archive: Archive, facet: str, name: str, creatable: bool) -> CommandError:
+    """The error for a name no tag has, offering the closest names (in --json: "did_you_mean")."""
+    names = closest_names(archive, facet, name)
+    if names and creatable:
+        end = _("; did you mean {names}? (add --create to make a new one)")
+    elif names:
+        end = _("; did you mean {names}?")
+    else:
+        end = _("; add --create to make a new one.") if creatable else "."
+    text = _(_NO_TAG[facet]).format(name=escape_field(name.strip())) + end.format(names=_(" or ").join(names))
+    return CommandError(text, {"did_you_mean": names, "facet": facet, "name": name})
+
+
+def _resolve_tags(
+    archive: Archive, facet: str, names: list[str], create: bool, new: bool = False
+) -> list[Tag]:
+    """The tags named. A region CLDR knows is made with its parents when `create`; any other name that no
+    tag has is made only when `new` too (--create), else refused with the closest names offered."""
     tags = []
     for name in names:
         tag = archive.find_tag(facet, name)
         if tag is None and facet == "region" and (code := code_for_name(name)):
             tag = ensure_region(archive, code) if create else archive.find_tag(facet, code)
-        if tag is None and create:
+        if tag is None and create and new:
             arabic = paragraph_language(name) == "ar"
-            tag = archive.ensure_tag(facet, "" if arabic else name, name if arabic else "")
+            tag = archive.ensure_tag(facet, "" if arabic else name.strip(), name.strip() if arabic else "")
         if tag is None:
-            raise CommandError(f"There is no {facet} tag named {name!r}.")
+            raise _no_such_tag(archive, facet, name, creatable=create)
         tags.append(tag)
     return tags
 
@@ -281,16 +313,20 @@ def run_tag(args) -> int:
     if not any(getattr(args, facet) for facet in FACETS):
         print("qirtas tag: name at least one --event, --region or --theme", file=sys.stderr)
         return 2
-    # Refused here as the core takes any name that is not empty: one of spaces or zero-width marks would
-    # show as no name at all.
+    # The core refuses such names too; here they are a usage error, found before anything is written.
     if any(shows_nothing(name) for facet in FACETS for name in getattr(args, facet)):
         raise UsageError(_("A tag name needs visible letters, not only spaces or invisible marks."))
     changed: list[dict[str, Any]] = []
     with _open(args) as archive:
         for document_id in args.ids:
             archive.get(document_id)
+        # Every name is resolved before any document is tagged: an unknown one tags nothing.
+        resolved = {
+            facet: _resolve_tags(archive, facet, getattr(args, facet), not args.remove, args.create)
+            for facet in FACETS
+        }
         for facet in FACETS:
-            for tag in _resolve_tags(archive, facet, getattr(args, facet), create=not args.remove):
+            for tag in resolved[facet]:
                 if args.remove:
                     count = archive.untag_documents(args.ids, tag)
                 else:

@@ -69,12 +69,8 @@ COMMAND_MODULES = list(dict.fromkeys(module for module, _help_text in COMMANDS.v
 
 
 class CommandError(Exception):
-    """A failure to report in one sentence (exit status 1)."""
-
-
-class UsageError(CommandError):
-    """A command asked for something that cannot be asked (exit status 2). `payload`: the keys its --json
-    document always has (a search's "total" and "results"), so scripts read the same shape."""
+    """A failure to report in one sentence (exit status 1). `payload`: keys its --json document has
+    beside "error" (a search's "total" and "results", a tag name's "did_you_mean")."""
 
     def __init__(self, sentence: str, payload: dict | None = None) -> None:
         super().__init__(sentence)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from qirtas.archive.archive import Archive
 from qirtas.archive.models import FACETS, Tag
-from qirtas.archive.vocabulary import document_tag_ids, get_tag
+from qirtas.archive.vocabulary import closest_tags, document_tag_ids, get_tag
 from qirtas.desktop.accessible import name_form_fields, name_view
 from qirtas.desktop.jobs.session import Session
 from qirtas.desktop.labels import (
@@ -39,7 +39,7 @@ from qirtas.desktop.qt import (
 )
 from qirtas.i18n import _, ngettext
 from qirtas.i18n.normalize import normalize
-from qirtas.i18n.script import paragraph_language
+from qirtas.i18n.script import paragraph_language, shows_nothing
 
 _CHUNK = 20_000
 
@@ -191,13 +191,32 @@ def tag_entry(
     return facet_combo, field, completer
 
 
+def new_tag_question(facet: str, typed: str, close_names: bool) -> str:
+    """The dialog's first line: the name typed is not a tag yet (one sentence per case, to translate)."""
+    if close_names:
+        questions = {
+            "event": _("No event is named “{name}”: create a new event, or use a close name?"),
+            "region": _("No region is named “{name}”: create a new region, or use a close name?"),
+            "theme": _("No theme is named “{name}”: create a new theme, or use a close name?"),
+        }
+    else:
+        questions = {
+            "event": _("No event is named “{name}”: create a new event?"),
+            "region": _("No region is named “{name}”: create a new region?"),
+            "theme": _("No theme is named “{name}”: create a new theme?"),
+        }
+    return questions[facet].format(name=isolated(typed.strip()))
+
+
 class NewTagDialog(QDialog):
-    """Asks for a new tag's English and Arabic names (and, for a region, where it lies)."""
+    """Confirms a new tag: names the tag typed, offers the closest existing names instead (a misspelt
+    "Tajikstan" is Tajikistan), and asks its English and Arabic names (and, for a region, where it lies)."""
 
     def __init__(self, archive: Archive, facet: str, typed: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("New {facet} tag").format(facet=facet_name(facet).lower()))
         self.facet = facet
+        self.chosen: Tag | None = None  # an existing tag picked instead of a new one
         arabic = paragraph_language(typed) == "ar"
         self.name_en = QLineEdit("" if arabic else typed)
         self.name_ar = QLineEdit(typed if arabic else "")
@@ -209,6 +228,18 @@ class NewTagDialog(QDialog):
             regions = sorted(archive.tags("region"), key=lambda t: tag_label(t).casefold())
             for region in regions:
                 self.parent_combo.addItem(tag_both_names(region), region.id)
+        close = closest_tags(archive, facet, typed) if typed.strip() else []
+        self.question = QLabel(new_tag_question(facet, typed, bool(close)))
+        self.question.setWordWrap(True)
+        self.close_buttons: list[QPushButton] = []
+        close_row = QHBoxLayout()
+        for tag in close:
+            button = QPushButton(_("Use “{name}”").format(name=isolated(tag_both_names(tag))))
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _checked=False, tag=tag: self.use_existing(tag))
+            close_row.addWidget(button)
+            self.close_buttons.append(button)
+        close_row.addStretch(1)
         form = QFormLayout()
         form.addRow(QLabel(_("A tag has a name in each language; one may stay empty for now.")))
         form.addRow(_("English name:"), self.name_en)
@@ -219,20 +250,33 @@ class NewTagDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Create new tag"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.name_en.textChanged.connect(self._validate)
         self.name_ar.textChanged.connect(self._validate)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.question)
+        if self.close_buttons:
+            layout.addLayout(close_row)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self._validate()
 
     def _validate(self) -> None:
-        ok = bool(self.name_en.text().strip() or self.name_ar.text().strip())
+        # The archive refuses such names too; here the button says so before anything is sent.
+        names = [self.name_en.text(), self.name_ar.text()]
+        ok = any(name.strip() for name in names) and not all(shows_nothing(name) for name in names)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
 
+    def use_existing(self, tag: Tag) -> None:
+        self.chosen = tag
+        self.accept()
+
     def spec(self) -> TagSpec:
+        if self.chosen is not None:
+            tag = self.chosen
+            return TagSpec(tag.facet, tag_id=tag.id, name_en=tag.name_en, name_ar=tag.name_ar)
         return TagSpec(
             self.facet,
             name_en=self.name_en.text().strip(),

@@ -74,7 +74,8 @@ class RenameDialog(QDialog):
 
 
 class VocabularyManager(QDialog):
-    """Every tag by facet, with the number of documents carrying it."""
+    """Every tag by facet, with the number of documents carrying it directly and, for a region, with the
+    places inside it (World counts every document tagged with a country)."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,11 +84,20 @@ class VocabularyManager(QDialog):
         self.resize(720, 520)
         self.tree = QTreeWidget()
         name_view(self.tree, _("Tags"))
-        self.tree.setHeaderLabels([_("English"), _("Arabic"), _("Documents")])
+        self.tree.setHeaderLabels([_("English"), _("Arabic"), _("Tagged directly"), _("With places inside")])
+        header_item = self.tree.headerItem()
+        header_item.setToolTip(2, _("Documents that carry this tag itself"))
+        header_item.setToolTip(
+            3,
+            _(
+                "Documents that carry this region or a place inside it, each counted once (as the sidebar counts)"
+            ),
+        )
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.currentItemChanged.connect(lambda *_args: self._update_buttons())
         self.rename_button = QPushButton(_("Rename…"))
         self.merge_button = QPushButton(_("Merge into…"))
@@ -117,6 +127,7 @@ class VocabularyManager(QDialog):
         current_id = current.id if current else None
         archive = self.session.archive
         counts = archive.facet_counts(None)
+        with_inside = archive.facet_counts(None, include_descendants=True)
         self.tree.clear()
         items: dict[int, QTreeWidgetItem] = {}
         for facet in FACETS:
@@ -130,6 +141,7 @@ class VocabularyManager(QDialog):
                         in_own_direction(tag.name_en),
                         in_own_direction(tag.name_ar),
                         count_text(counts.get(tag.id, 0)),
+                        count_text(with_inside.get(tag.id, 0)) if facet == "region" else "",
                     ]
                 )
                 item.setData(0, TAG_ROLE, tag.id)

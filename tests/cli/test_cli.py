@@ -78,7 +78,9 @@ def test_list_filters_and_tag_command(tmp_path, capsys):
     archive = str(tmp_path / "A")
     run(capsys, "--archive", archive, "import", *map(str, SEED_FILES), "--json")
     status, changed = run(
-        capsys, "--archive", archive, "tag", "5", "--region", "Tajikistan", "--theme", "Extremism", "--json"
+        capsys,
+        *("--archive", archive, "tag", "5", "--region", "Tajikistan", "--theme", "Extremism"),
+        *("--create", "--json"),
     )
     assert status == 0 and len(changed["changed"]) == 2
     _s, central_asia = run(capsys, "--archive", archive, "list", "--region", "Central Asia", "--json")

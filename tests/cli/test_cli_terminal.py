@@ -35,7 +35,7 @@ def hostile(tmp_path, capsys) -> str:
     archive = str(tmp_path / "A")
     assert main(["--archive", archive, "import", str(english), str(arabic)]) == 0
     assert main(["--archive", archive, "link", "1", "2"]) == 0
-    assert main(["--archive", archive, "tag", "1", "--theme", FAKE_LINE_TAG]) == 0
+    assert main(["--archive", archive, "tag", "1", "--theme", FAKE_LINE_TAG, "--create"]) == 0
     capsys.readouterr()
     return archive
 
@@ -194,4 +194,4 @@ def test_a_tag_name_that_shows_nothing_is_refused(hostile, capsys, name, facet):
 
 
 def test_a_name_with_marks_around_letters_is_a_name(hostile, capsys):
-    assert main(["--archive", hostile, "tag", "1", "--theme", "\u200fحقوق الإنسان\u200f"]) == 0
+    assert main(["--archive", hostile, "tag", "1", "--theme", "\u200fحقوق الإنسان\u200f", "--create"]) == 0
