@@ -41,7 +41,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "theme-keywords": ("qirtas.cli.suggest_commands", "show or edit the keywords that suggest each theme"),
     "audit": (
         "qirtas.cli.suggest_commands",
-        "check stored texts for mojibake, stray scripts, U+FFFD and reversed Arabic",
+        "check stored texts for mojibake, stray scripts, U+FFFD, reversed Arabic, invisible characters and low OCR confidence",
     ),
     "unlock": (
         "qirtas.cli.pdf_commands",

@@ -52,7 +52,9 @@ def register(subparsers, common) -> None:
     kw.add_argument("--reset", action="store_true", help="go back to the default keywords")
 
     aud = add(
-        "audit", run_audit, "check stored texts for mojibake, stray scripts, U+FFFD and reversed Arabic"
+        "audit",
+        run_audit,
+        "check stored texts for mojibake, stray scripts, U+FFFD, reversed Arabic, invisible characters and low OCR confidence",
     )
     aud.add_argument("ids", nargs="*", type=document_id, metavar="ID", help="only these documents")
     aud.add_argument("--kind", action="append", choices=integrity.KINDS, help="only findings of this kind")

@@ -10,6 +10,7 @@ from qirtas.archive.integrity import (
     check_document,
     document_ids_with,
     repaired_reading,
+    shown_readably,
 )
 from qirtas.archive.models import Document
 from qirtas.desktop.feature import Feature
@@ -28,7 +29,7 @@ from qirtas.desktop.views.list_filter import ListFilter
 from qirtas.i18n import _, ngettext
 
 # Kinds whose damage `repaired_reading` can undo.
-REPAIRABLE = {"mojibake", "presentation-forms", "visual-order"}
+REPAIRABLE = {"mojibake", "presentation-forms", "visual-order", "invisible-characters"}
 MAX_DETAIL_LINES = 6
 CHECK_AT_ONCE = 60_000  # characters: a longer text is checked on a worker thread
 EXCERPT_LIMIT = 70  # the reader shows a short passage; the badge's tooltip the whole sentence
@@ -88,11 +89,36 @@ def finding_sentence(finding: Finding, document: Document | None = None, limit: 
             "{count} lines of Arabic are stored in visual (backwards) order: “{excerpt}”.",
             count,
         ).format(count=count_text(count), excerpt=quoted)
+    elif finding.kind == "invisible-characters":
+        source = (document.title if finding.field == "title" else document.text) if document else ""
+        word = shown_readably(source[finding.start : finding.end]) if source else quoted
+        sentence = ngettext(
+            "{count} invisible character hides inside words, as in “{word}”: a search may miss them.",
+            "{count} invisible characters hide inside words, as in “{word}”: a search may miss them.",
+            count,
+        ).format(count=count_text(count), word=isolated(word))
+    elif finding.kind == "low-ocr-confidence":
+        sentence = _low_ocr_sentence(finding, document)
     else:
         sentence = finding.detail
     if finding.field == "title":
         sentence = _("In the title: {finding}").format(finding=sentence)
     return sentence
+
+
+def _low_ocr_sentence(finding: Finding, document: Document | None) -> str:
+    ocr = (document.metadata or {}).get("ocr", {}) if document is not None else {}
+    confidence = count_text(round(float(ocr.get("confidence", 0))))
+    pages = ", ".join(count_text(page) for page in finding.pages or [])
+    if not pages:
+        return _(
+            "OCR read this text with a low mean confidence ({confidence} of 100): compare it with the original."
+        ).format(confidence=confidence)
+    return ngettext(
+        "OCR read this text with a low mean confidence ({confidence} of 100): compare page {pages} with the original.",
+        "OCR read this text with a low mean confidence ({confidence} of 100): compare pages {pages} with the original.",
+        len(finding.pages or []),
+    ).format(confidence=confidence, pages=pages)
 
 
 class IntegrityBar(QWidget):

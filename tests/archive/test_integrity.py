@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from bidi import get_display
 from qirtas.archive import integrity
 from qirtas.archive.archive import DocumentFilter, NewDocument
 from qirtas.archive.importing import import_paths
@@ -13,7 +14,9 @@ from qirtas.archive.integrity import check_text
 from qirtas.cli.main import main
 from qirtas.importers import Extracted
 
-from tests.conftest import SEED_FILES
+from tests.conftest import REPO, SEED_FILES
+
+SEEDS = REPO / "seeds"
 
 
 def kinds(text: str, language: str) -> list[str]:
@@ -112,11 +115,31 @@ def test_ornate_parentheses_and_word_ligatures_are_not_leftover_presentation_for
     assert kinds("قال ﴿الآية﴾ محمد ﷺ", "ar") == []
 
 
-def test_arabic_in_visual_order_is_found_with_a_logical_reading():
+def test_arabic_in_visual_order_is_found_with_a_logical_reading_per_line():
     text = "ةدحتملا ممألا ةمظنم يف ةيبرعلا ةغللا\nةيلودلا ةمكحملا ىلإ ةلاسرلا"
-    [finding] = check_text(text, "ar")
-    assert finding.kind == "visual-order" and finding.count == 2
-    assert finding.repaired == "اللغة العربية في منظمة الأمم المتحدة"
+    findings = check_text(text, "ar")
+    assert [(f.kind, f.start, f.repaired) for f in findings] == [
+        ("visual-order", 0, "اللغة العربية في منظمة الأمم المتحدة"),
+        ("visual-order", 37, "الرسالة إلى المحكمة الدولية"),
+    ]
+
+
+def test_every_reversed_line_is_found_and_repaired_not_only_the_first():
+    """The first rule needed two words starting with ة or ى on a line: the second line here has none
+    (it was neither found nor repaired)."""
+    logical = ["اللغة العربية في منظمة", "الأمن عقد هنا حول الإرهاب، دعا ليو جيه"]
+    stored = "\n".join(get_display(line, base_dir="R") for line in logical)
+    assert [f.repaired for f in check_text(stored, "ar")] == logical
+    assert integrity.repaired_reading(stored).split("\n") == logical
+
+
+def test_the_lines_of_an_arabic_seed_reversed_are_nearly_all_found_and_none_of_its_own():
+    words = (SEEDS / "005_ar_dushanbe.txt").read_text(encoding="utf-8").split()
+    lines = [" ".join(words[start : start + 8]) for start in range(0, len(words), 8)]
+    reversed_lines = [get_display(line, base_dir="R") for line in lines]
+    found = integrity.visual_lines("\n".join(reversed_lines))
+    assert sum(found) >= 57  # of 59; the first rule found 33
+    assert not any(integrity.visual_lines("\n".join(lines)))
 
 
 def test_arabic_in_logical_order_is_not_taken_for_visual_order():
@@ -149,6 +172,96 @@ def test_a_repaired_reading_of_a_whole_text_combines_every_repair_and_leaves_hea
     ]
     assert integrity.repaired_reading(HEALTHY_ENGLISH) == HEALTHY_ENGLISH
     assert integrity.repaired_reading(HEALTHY_ARABIC) == HEALTHY_ARABIC
+
+
+# ---- invisible characters --------------------------------------------------------------------------
+
+
+def test_a_zero_width_space_inside_a_word_is_its_own_finding_with_the_word_shown_readably():
+    [finding] = check_text("Countering violent extre\u200bmism online.", "en")
+    assert finding.kind == "invisible-characters" and finding.count == 1
+    assert "“extre<U+200B>mism”" in finding.detail
+    assert finding.repaired == "Countering violent extremism online."
+    assert integrity.repaired_reading("extre\u200bmism and ter\u2060ror") == "extremism and terror"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "فارسی: می\u200cخواهم",  # ZWNJ shapes Persian words
+        "Report 2018\u200f \u200e\u061c and a\u200b b",  # marks between words, not inside one
+        "soft\u00adhyphen",  # a hyphenation hint (and the 0xAD of windows-1256 mojibake)
+    ],
+)
+def test_invisible_characters_that_belong_are_not_reported(text):
+    assert "invisible-characters" not in kinds(text, "und")
+
+
+def test_the_audit_lists_documents_with_invisible_characters(archive, capsys):
+    hidden = add(archive, "We discussed violent extre\u200bmism.")
+    add(archive, "We discussed violent extremism.")
+    where = str(archive.path)
+    archive.close()
+    assert main(["--archive", where, "audit"]) == 1
+    out = capsys.readouterr().out
+    assert f"{hidden:>6}  invisible-characters:" in out and "extre<U+200B>mism" in out
+
+
+# ---- low OCR confidence ------------------------------------------------------------------------------
+
+
+def ocr_document(archive, confidence: float, pages: list[float]) -> int:
+    """A document as OCR leaves it (issue 20's contract), written through the archive's own API."""
+    text = "Page one reads well.\fPaqe tw0 is b1urred."
+    low_start = text.index("Paqe")
+    extracted = Extracted(
+        text=text,
+        media_type="application/pdf",
+        language="en",
+        title="Scanned letter",
+        status="ocr",
+        page_starts=[0, text.index("\f") + 1],
+        metadata={
+            "ocr": {
+                "engine": "tesseract 5.3.0",
+                "confidence": confidence,
+                "threshold": 60.0,
+                "pages": [
+                    {"page": number, "confidence": value, "languages": "eng", "low": low}
+                    for number, (value, low) in enumerate(
+                        zip(pages, [[], [[low_start, low_start + 4]]], strict=True)
+                    )
+                ],
+            }
+        },
+    )
+    return archive.add(
+        NewDocument(text.encode() + bytes([len(pages), int(confidence)]), extracted, "s.pdf")
+    ).id
+
+
+def test_a_document_ocr_read_with_low_confidence_is_listed_with_its_low_pages(archive, capsys):
+    low = ocr_document(archive, 58.5, [88.0, 29.0])
+    ocr_document(archive, 91.0, [93.0, 89.0])  # read well: nothing to say
+    report = integrity.audit_archive(archive, kinds=["low-ocr-confidence"])
+    assert list(report) == [low]
+    [finding] = report[low]
+    assert finding.pages == [2] and "mean confidence of 58" in finding.detail and "pages: 2" in finding.detail
+    assert finding.excerpt.startswith("Paqe")  # where the first low word is
+    assert integrity.LOW_OCR_CONFIDENCE == 70
+    where = str(archive.path)
+    archive.close()
+    assert main(["--archive", where, "audit", "--kind", "low-ocr-confidence", "--json"]) == 1
+    [listed] = json.loads(capsys.readouterr().out)["findings"]
+    assert (listed["id"], listed["kind"], listed["pages"]) == (low, "low-ocr-confidence", [2])
+
+
+def test_ocr_metadata_of_another_shape_is_not_a_finding(archive):
+    extracted = Extracted(
+        text="x", media_type="text/plain", status="ocr", metadata={"ocr": {"confidence": "?"}}
+    )
+    document = archive.add(NewDocument(b"x", extracted, "x.txt")).id
+    assert integrity.document_findings(archive, document) == []
 
 
 # ---- the seeds and the archive ----------------------------------------------------------------------

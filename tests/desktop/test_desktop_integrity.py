@@ -112,3 +112,37 @@ def test_after_a_language_switch_the_old_filter_no_longer_follows_the_archive(
     qtbot.wait(50)  # the old window's filter would have looked again and refreshed a deleted table
     assert new.model.rowCount() == new.archive.count()
     gui_app.switch_language("en")
+
+
+def test_invisible_characters_and_low_ocr_confidence_have_badges_and_sentences(demo_window):
+    window = demo_window
+    text = "Countering violent extre\u200bmism online.\fPaqe tw0."
+    extracted = Extracted(
+        text=text,
+        media_type="application/pdf",
+        language="en",
+        title="Scanned note",
+        status="ocr",
+        page_starts=[0, text.index("\f") + 1],
+        metadata={
+            "ocr": {
+                "engine": "tesseract",
+                "confidence": 52.4,
+                "threshold": 60.0,
+                "pages": [
+                    {"page": 0, "confidence": 81.0, "languages": "eng", "low": []},
+                    {"page": 1, "confidence": 23.8, "languages": "eng", "low": [[38, 42]]},
+                ],
+            }
+        },
+    )
+    document = window.archive.add(NewDocument(text.encode(), extracted, "scan.pdf"))
+    window.refresh()
+    window.select_document(document.id)
+    bar = window.reader.integrity
+    assert list(bar.badges) == ["invisible-characters", "low-ocr-confidence"]
+    assert [bar.badges[kind].text() for kind in bar.badges] == ["Invisible characters", "Low OCR confidence"]
+    details = bar.details.text()
+    assert "1 invisible character hides inside words, as in “\u2068extre<U+200B>mism\u2069”" in details
+    assert "low mean confidence (52 of 100): compare page 2 with the original." in details
+    assert bar.repaired_button.isVisibleTo(window.reader)
