@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from babel import Locale
 from qirtas.archive.regions import M49_PARENT, region_names
+from qirtas.archive.suggest.text import fold_phrase
 
 # CLDR territory codes that are not places a document is "about" (or whose name is a common word).
 NOT_PLACES = {"UN", "EU", "EZ", "QO", "XA", "XB", "ZZ", "001", "JE"}
@@ -22,6 +23,10 @@ ALIASES: dict[str, tuple[list[str], list[str]]] = {
     "SY": (["Syrian Arab Republic"], ["سورية"]),
     "IR": (["Islamic Republic of Iran"], ["الجمهورية الإسلامية الإيرانية"]),
     "TR": (["Turkey"], []),
+    "OM": (["Sultanate of Oman"], ["سلطنة عمان"]),
+    "JO": (["Hashemite Kingdom of Jordan"], ["المملكة الأردنية الهاشمية"]),
+    "TH": ([], ["تايلند"]),
+    "LB": ([], ["الجمهورية اللبنانية"]),
     "PS": (["Palestine", "State of Palestine"], ["فلسطين", "دولة فلسطين"]),
     "CZ": (["Czech Republic"], ["الجمهورية التشيكية"]),
     "MM": (["Myanmar", "Burma"], ["ميانمار"]),
@@ -46,6 +51,11 @@ ALIASES: dict[str, tuple[list[str], list[str]]] = {
     "035": (["Southeast Asia", "South-East Asia"], []),
     "034": (["South Asia"], []),
     "015": (["North Africa"], []),
+    "011": (["West Africa"], ["غربي أفريقيا"]),
+    "014": (["East Africa"], ["شرقي أفريقيا"]),
+    "017": (["Central Africa"], []),
+    "018": ([], ["الجنوب الأفريقي"]),
+    "202": ([], ["أفريقيا جنوب الصحراء"]),
     "419": (["Latin America"], ["أمريكا اللاتينية"]),
     "021": (["North America"], ["أمريكا الشمالية"]),
 }  # fmt: skip
@@ -57,66 +67,147 @@ class City:
 
     key: str
     name_en: str
-    name_ar: str
+    name_ar: str  # with the marks that tell it from a namesake (عمّان, not عُمان Oman)
     parent: str  # a CLDR code, or the key of another City
     aliases_en: tuple[str, ...] = ()
     aliases_ar: tuple[str, ...] = ()
+    # Names that are also common words (سيول "floods" is also Seoul): they count only when the text
+    # names the city's country too.
+    with_country_ar: tuple[str, ...] = ()
 
 
-def _city(key, en, ar, parent, aliases_en=(), aliases_ar=()) -> City:
-    return City(key, en, ar, parent, tuple(aliases_en), tuple(aliases_ar))
+def _city(key, en, ar, parent, aliases_en=(), aliases_ar=(), with_country_ar=()) -> City:
+    return City(key, en, ar, parent, tuple(aliases_en), tuple(aliases_ar), tuple(with_country_ar))
 
 
-# Arabic names shared with a country (تونس, الجزائر, الكويت) or a common word (عمان, سيول) are left out.
+# Matching folds hamza forms, teh marbuta, alef maksura, diacritics (shadda too) and ڤ/پ/چ, so the
+# aliases here are only other spellings (كابول/كابل). A capital that shares its country's Arabic name
+# (الكويت, تونس, الجزائر, جيبوتي, بنما) is known by its qualified name only (مدينة الكويت, تونس العاصمة):
+# the bare name stays the country. Two places with one name (طرابلس in Libya and in Lebanon, عمان for
+# Amman and Oman) are told apart by the text's marks and the other places it names (engine.py).
 CITIES: tuple[City, ...] = (
+    # venues
     _city("un-headquarters", "UN Headquarters", "مقر الأمم المتحدة", "new-york",
-          ["United Nations Headquarters", "UNHQ", "UN HQ", "UN headquarters"], ["مقر الامم المتحدة في نيويورك"]),
-    _city("new-york", "New York", "نيويورك", "US", ["New York City"]),
-    _city("washington", "Washington, D.C.", "واشنطن", "US", ["Washington"]),
-    _city("geneva", "Geneva", "جنيف", "CH"),
+          ["United Nations Headquarters", "UNHQ", "UN HQ", "UN headquarters"], ["مقر الأمم المتحدة في نيويورك"]),
+    _city("palais-des-nations", "Palais des Nations", "قصر الأمم", "geneva", [], ["قصر الأمم المتحدة"]),
+    _city("vienna-international-centre", "Vienna International Centre", "مركز فيينا الدولي", "vienna",
+          ["Vienna International Center"]),
+    _city("peace-palace", "Peace Palace", "قصر السلام", "the-hague"),
+    # Europe and North America
+    _city("new-york", "New York", "نيويورك", "US", ["New York City"], ["نيو يورك"]),
+    _city("washington", "Washington, D.C.", "واشنطن", "US", ["Washington"], ["واشنطن العاصمة", "واشنطون"]),
+    _city("ottawa", "Ottawa", "أوتاوا", "CA"),
+    _city("montreal", "Montreal", "مونتريال", "CA"),
+    _city("geneva", "Geneva", "جنيف", "CH", [], ["جينيف"]),
     _city("vienna", "Vienna", "فيينا", "AT"),
     _city("paris", "Paris", "باريس", "FR"),
-    _city("brussels", "Brussels", "بروكسل", "BE"),
-    _city("the-hague", "The Hague", "لاهاي", "NL"),
+    _city("strasbourg", "Strasbourg", "ستراسبورغ", "FR"),
+    _city("brussels", "Brussels", "بروكسل", "BE", [], ["بروكسيل"]),
+    _city("the-hague", "The Hague", "لاهاي", "NL", ["Den Haag"]),
     _city("london", "London", "لندن", "GB"),
     _city("berlin", "Berlin", "برلين", "DE"),
     _city("rome", "Rome", "روما", "IT"),
     _city("madrid", "Madrid", "مدريد", "ES"),
+    _city("lisbon", "Lisbon", "لشبونة", "PT"),
+    _city("athens", "Athens", "أثينا", "GR"),
+    _city("warsaw", "Warsaw", "وارسو", "PL"),
+    _city("stockholm", "Stockholm", "ستوكهولم", "SE"),
+    _city("copenhagen", "Copenhagen", "كوبنهاغن", "DK", [], ["كوبنهاجن"]),
+    _city("oslo", "Oslo", "أوسلو", "NO"),
+    _city("helsinki", "Helsinki", "هلسنكي", "FI"),
     _city("moscow", "Moscow", "موسكو", "RU"),
     _city("minsk", "Minsk", "مينسك", "BY"),
     _city("tallinn", "Tallinn", "تالين", "EE"),
+    _city("kyiv", "Kyiv", "كييف", "UA", ["Kiev"]),
+    # Arab States
     _city("cairo", "Cairo", "القاهرة", "EG"),
+    _city("sharm-el-sheikh", "Sharm El-Sheikh", "شرم الشيخ", "EG", ["Sharm el Sheikh", "Sharm al-Sheikh"]),
     _city("rabat", "Rabat", "الرباط", "MA"),
+    _city("marrakech", "Marrakech", "مراكش", "MA", ["Marrakesh"]),
+    _city("algiers", "Algiers", "الجزائر العاصمة", "DZ"),
+    _city("tunis", "Tunis", "تونس العاصمة", "TN"),
+    _city("tripoli", "Tripoli", "طرابلس", "LY", [], ["طرابلس الغرب"]),
+    _city("benghazi", "Benghazi", "بنغازي", "LY"),
     _city("khartoum", "Khartoum", "الخرطوم", "SD"),
-    _city("nairobi", "Nairobi", "نيروبي", "KE"),
-    _city("addis-ababa", "Addis Ababa", "أديس أبابا", "ET"),
+    _city("nouakchott", "Nouakchott", "نواكشوط", "MR"),
+    _city("djibouti-city", "Djibouti City", "مدينة جيبوتي", "DJ"),
+    _city("mogadishu", "Mogadishu", "مقديشو", "SO"),
     _city("abu-dhabi", "Abu Dhabi", "أبوظبي", "AE", [], ["أبو ظبي"]),
     _city("dubai", "Dubai", "دبي", "AE"),
     _city("riyadh", "Riyadh", "الرياض", "SA"),
+    _city("jeddah", "Jeddah", "جدة", "SA", ["Jedda"]),
     _city("doha", "Doha", "الدوحة", "QA"),
     _city("manama", "Manama", "المنامة", "BH"),
+    _city("kuwait-city", "Kuwait City", "مدينة الكويت", "KW"),
     _city("muscat", "Muscat", "مسقط", "OM"),
-    _city("amman", "Amman", "", "JO"),
+    _city("sanaa", "Sana'a", "صنعاء", "YE", ["Sanaa"]),
+    _city("aden", "Aden", "عدن", "YE"),
+    _city("amman", "Amman", "عمّان", "JO"),
     _city("beirut", "Beirut", "بيروت", "LB"),
-    _city("baghdad", "Baghdad", "بغداد", "IQ"),
+    _city("tripoli-lebanon", "Tripoli (Lebanon)", "طرابلس (لبنان)", "LB", ["Tripoli"], ["طرابلس", "طرابلس الشام"]),
     _city("damascus", "Damascus", "دمشق", "SY"),
+    _city("aleppo", "Aleppo", "حلب", "SY"),
+    _city("idlib", "Idlib", "إدلب", "SY"),
+    _city("baghdad", "Baghdad", "بغداد", "IQ"),
+    _city("erbil", "Erbil", "أربيل", "IQ", ["Irbil", "Arbil"]),
+    _city("mosul", "Mosul", "الموصل", "IQ"),
+    _city("basra", "Basra", "البصرة", "IQ", ["Basrah"]),
+    _city("gaza-strip", "Gaza Strip", "قطاع غزة", "PS", ["Gaza"], ["غزة"]),
+    _city("gaza", "Gaza City", "مدينة غزة", "gaza-strip"),
+    _city("west-bank", "West Bank", "الضفة الغربية", "PS"),
+    _city("ramallah", "Ramallah", "رام الله", "west-bank"),
+    # Africa
+    _city("nairobi", "Nairobi", "نيروبي", "KE"),
+    _city("addis-ababa", "Addis Ababa", "أديس أبابا", "ET"),
+    _city("juba", "Juba", "جوبا", "SS"),
+    _city("kampala", "Kampala", "كمبالا", "UG"),
+    _city("kigali", "Kigali", "كيغالي", "RW"),
+    _city("kinshasa", "Kinshasa", "كينشاسا", "CD"),
+    _city("bamako", "Bamako", "باماكو", "ML"),
+    _city("niamey", "Niamey", "نيامي", "NE"),
+    _city("ndjamena", "N'Djamena", "نجامينا", "TD", ["Ndjamena"], ["انجامينا"]),
+    _city("dakar", "Dakar", "داكار", "SN"),
+    _city("abuja", "Abuja", "أبوجا", "NG"),
+    # Asia
     _city("tehran", "Tehran", "طهران", "IR"),
     _city("ankara", "Ankara", "أنقرة", "TR"),
-    _city("istanbul", "Istanbul", "إسطنبول", "TR", [], ["اسطنبول"]),
-    _city("kabul", "Kabul", "كابول", "AF"),
+    _city("istanbul", "Istanbul", "إسطنبول", "TR", [], ["استانبول"]),
+    _city("baku", "Baku", "باكو", "AZ"),
+    _city("tbilisi", "Tbilisi", "تبليسي", "GE"),
+    _city("yerevan", "Yerevan", "يريفان", "AM"),
+    _city("kabul", "Kabul", "كابول", "AF", [], ["كابل"]),
+    _city("kandahar", "Kandahar", "قندهار", "AF"),
     _city("islamabad", "Islamabad", "إسلام آباد", "PK"),
-    _city("new-delhi", "New Delhi", "نيودلهي", "IN"),
+    _city("karachi", "Karachi", "كراتشي", "PK"),
+    _city("new-delhi", "New Delhi", "نيودلهي", "IN", [], ["نيو دلهي"]),
+    _city("mumbai", "Mumbai", "مومباي", "IN"),
+    _city("dhaka", "Dhaka", "دكا", "BD", [], ["داكا"]),
+    _city("colombo", "Colombo", "كولومبو", "LK"),
+    _city("kathmandu", "Kathmandu", "كاتماندو", "NP"),
     _city("dushanbe", "Dushanbe", "دوشانبي", "TJ", [], ["دوشنبه"]),
     _city("tashkent", "Tashkent", "طشقند", "UZ"),
     _city("bishkek", "Bishkek", "بيشكيك", "KG"),
-    _city("almaty", "Almaty", "ألماتي", "KZ"),
-    _city("astana", "Astana", "أستانا", "KZ", ["Nur-Sultan"]),
-    _city("ashgabat", "Ashgabat", "عشق آباد", "TM"),
-    _city("beijing", "Beijing", "بكين", "CN", [], ["بيجين"]),
+    _city("almaty", "Almaty", "ألماتي", "KZ", ["Alma-Ata"]),
+    _city("astana", "Astana", "أستانا", "KZ", ["Nur-Sultan"], ["نور سلطان"]),
+    _city("ashgabat", "Ashgabat", "عشق آباد", "TM", [], ["عشقاباد"]),
+    _city("beijing", "Beijing", "بكين", "CN", [], ["بيجين", "بيجينغ"]),
     _city("tokyo", "Tokyo", "طوكيو", "JP"),
-    _city("seoul", "Seoul", "", "KR"),  # سيول is also "floods"
-    _city("ottawa", "Ottawa", "أوتاوا", "CA"),
-    _city("mexico-city", "Mexico City", "مكسيكو سيتي", "MX"),
+    _city("seoul", "Seoul", "سول", "KR", [], ["سيئول"], with_country_ar=["سيول"]),  # سيول is also "floods"
+    _city("bangkok", "Bangkok", "بانكوك", "TH"),
+    _city("jakarta", "Jakarta", "جاكرتا", "ID"),
+    _city("manila", "Manila", "مانيلا", "PH"),
+    _city("kuala-lumpur", "Kuala Lumpur", "كوالالمبور", "MY", [], ["كوالا لمبور"]),
+    # Latin America and the Caribbean
+    _city("mexico-city", "Mexico City", "مكسيكو سيتي", "MX", [], ["مدينة مكسيكو", "مكسيكو"]),
+    _city("guatemala-city", "Guatemala City", "مدينة غواتيمالا", "GT"),
+    _city("panama-city", "Panama City", "مدينة بنما", "PA"),
+    _city("havana", "Havana", "هافانا", "CU"),
+    _city("port-au-prince", "Port-au-Prince", "بور أو برنس", "HT", [], ["بورت أو برنس"]),
+    _city("bogota", "Bogotá", "بوغوتا", "CO"),
+    _city("caracas", "Caracas", "كاراكاس", "VE"),
+    _city("lima", "Lima", "ليما", "PE"),
+    _city("brasilia", "Brasília", "برازيليا", "BR"),
+    _city("buenos-aires", "Buenos Aires", "بوينس آيرس", "AR"),
 )  # fmt: skip
 CITY_BY_KEY = {city.key: city for city in CITIES}
 
@@ -135,6 +226,7 @@ NOT_PLACES_PHRASES = (
     "Economic Commission for Latin America and the Caribbean", "American Society of International Law",
     "منظمة الأمن والتعاون في أوروبا", "مجلس أوروبا", "اللجنة الاقتصادية لأفريقيا", "اللجنة الاقتصادية لأوروبا",
     "اللجنة الاقتصادية والاجتماعية لغربي آسيا", "اللجنة الاقتصادية والاجتماعية لغرب آسيا",
+    "Gulf of Aden", "خليج عدن",
     "القوة القاهرة", "قوة قاهرة", "الظروف القاهرة", "ظروف قاهرة", "صلاة المغرب", "أذان المغرب",
 )  # fmt: skip
 
@@ -152,6 +244,34 @@ class Place:
     parent: str = ""  # the name of the place it belongs to
     names_en: list[str] = field(default_factory=list)
     names_ar: list[str] = field(default_factory=list)
+    with_country: list[str] = field(default_factory=list)  # names that count only beside its country's
+
+    @property
+    def country(self) -> str:
+        """The CLDR code of the country (or region) the place is in, or is."""
+        city = self.city
+        while city is not None and city.parent in CITY_BY_KEY:
+            city = CITY_BY_KEY[city.parent]
+        return city.parent if city is not None else self.code or ""
+
+
+def country_adjectives() -> dict[str, str]:
+    """Arabic adjectives of countries (folded) → code, derived from CLDR's one-word names: الأردن →
+    الأردني, الأردنية, أردنيين …; ليبيا → ليبي. Context only, never a suggestion: the adjective tells
+    which Amman or Tripoli a text means, as "Kyrgyz" does not name a place to tag."""
+    adjectives: dict[str, str] = {}
+    for code in M49_PARENT:
+        name = fold_phrase(region_names(code)[1])
+        if not (code.isalpha() and name) or " " in name or code in NOT_PLACES:
+            continue
+        stem = name.removeprefix("ال")
+        stem = stem[:-2] if stem.endswith("يا") else stem[:-1] if stem.endswith("ا") else stem
+        if len(stem) < 3 or stem.endswith(("ي", "ه", "و")):
+            continue  # مالي, جيبوتي: the adjective would be the name itself, or a word (مالية "financial")
+        for ending in ("ي", "يه", "يين", "يون"):
+            adjectives.setdefault("ال" + stem + ending, code)
+            adjectives.setdefault(stem + ending, code)
+    return adjectives
 
 
 def cldr_places() -> list[Place]:
@@ -184,6 +304,7 @@ def city_places() -> list[Place]:
             city=city,
             names_en=[city.name_en, *city.aliases_en],
             names_ar=[n for n in (city.name_ar, *city.aliases_ar) if n],
+            with_country=list(city.with_country_ar),
         )
         for city in CITIES
     ]

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 _TASHKEEL = set("\u0610\u0611\u0612\u0613\u0614\u0615\u0616\u0617\u0618\u0619\u061a\u0640\u0670") | {
     chr(c) for c in (*range(0x064B, 0x0660), *range(0x06D6, 0x06EE))
 }
-_LETTER_FOLD = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "’": "'", "‘": "'", "`": "'"}
+# Invisible characters inside a word (soft hyphen, zero-width space and joiners, bidi marks) hide a name
+# from matching: "عمّ\u200cان" is still Amman.
+_INVISIBLE = {
+    chr(c)
+    for c in (0xAD, 0x61C, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x206A), 0xFEFF)
+}
+# Persian letters, and those Arabic borrows for foreign sounds (ڤيينا, پاريس), as the letters most texts use.
+_LETTER_FOLD = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ی": "ي", "ک": "ك", "ڤ": "ف",
+                "پ": "ب", "چ": "ج", "’": "'", "‘": "'", "`": "'"}  # fmt: skip
 _ARABIC_PREFIX = "(?:[وف]?[بكل]?)"  # wa-, fa-, bi-, ka-, li- before a name
 _SENTENCE_END = re.compile(r"[.!?؟؛\n]+(?=\s|$)|\n")
 
@@ -17,7 +25,7 @@ _SENTENCE_END = re.compile(r"[.!?؟؛\n]+(?=\s|$)|\n")
 def fold_char(char: str) -> str:
     """One character as matching sees it: case-folded, Latin accents and Arabic diacritics dropped,
     hamza forms, teh marbuta and alef maksura unified, presentation forms and ligatures folded."""
-    if char in _TASHKEEL:
+    if char in _TASHKEEL or char in _INVISIBLE:
         return ""
     code = ord(char)
     if 0xFB00 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFC:
@@ -34,7 +42,8 @@ def fold_char(char: str) -> str:
 def _fold_table() -> dict[int, str]:
     """fold_char for every character that changes, for str.translate."""
     ranges = (range(0x41, 0x5B), range(0xC0, 0x250), range(0x370, 0x530), range(0x600, 0x700),
-              range(0x1E00, 0x1F00), range(0x2018, 0x201A), range(0xFB00, 0xFE00), range(0xFE70, 0xFEFD))  # fmt: skip
+              range(0x1E00, 0x1F00), range(0x2018, 0x201A), range(0xFB00, 0xFE00), range(0xFE70, 0xFEFD),
+              sorted(map(ord, _INVISIBLE)))  # fmt: skip
     table = {}
     for block in ranges:
         for code in block:
@@ -83,6 +92,32 @@ class FoldedText:
         if self.origin is None:
             return start, end
         return self.origin[start], (self.origin[end - 1] + 1) if end > start else self.origin[start]
+
+
+_HARAKAT = set("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652")
+
+
+def arabic_marks(word: str) -> dict[int, set[str]]:
+    """The harakat and shadda of a written name, by the letter they sit on: عمّان → {1: {shadda}}."""
+    marks: dict[int, set[str]] = {}
+    letter = -1
+    for char in word:
+        if char in _HARAKAT:
+            marks.setdefault(letter, set()).add(char)
+        elif fold_char(char):
+            letter += 1
+    return marks
+
+
+def marks_agree(written: dict[int, set[str]], name: dict[int, set[str]]) -> int:
+    """How well a mention's marks fit a name's: +1 for each mark both have, -1 for each letter they
+    mark differently (عَمّان fits عمّان, Amman, and not عُمان, Oman); 0 when either is unmarked."""
+    score = 0
+    for letter, marks in written.items():
+        if letter in name:
+            shared = len(marks & name[letter])
+            score += shared if shared else -1
+    return score
 
 
 def is_arabic(phrase: str) -> bool:

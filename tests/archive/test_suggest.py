@@ -8,6 +8,7 @@ import json
 import pytest
 from qirtas.archive.archive import Archive, ArchiveError, NewDocument
 from qirtas.archive.models import AuditEvent, DocumentTag, Tag
+from qirtas.archive.regions import M49_PARENT
 from qirtas.archive.suggest import (
     Suggester,
     accept,
@@ -18,8 +19,11 @@ from qirtas.archive.suggest import (
     set_theme_keywords,
     suggest,
     suggest_on_import,
+    tag_for,
     theme_keywords,
 )
+from qirtas.archive.suggest.places import CITIES, CITY_BY_KEY
+from qirtas.archive.suggest.text import is_arabic
 from qirtas.cli.main import main
 from qirtas.importers import Extracted
 
@@ -95,6 +99,57 @@ def test_arabic_adjectives_organisations_and_homographs_are_not_places(archive):
         language="ar",
     )
     assert regions(archive, document) == {}
+
+
+def test_amman_is_not_oman_and_oman_is_not_amman(archive):
+    # the shadda, Jordan beside it, or a Jordanian adjective tell Amman; Muscat in the text, or nothing, Oman
+    amman = add(archive, "عمّان، الأردن (14 آذار/مارس 2023) – رحبت المفوضية بالقرار.", language="ar")
+    jordan = add(archive, "عقدت الورشة في عمان بالتعاون مع الحكومة الأردنية.", language="ar")
+    both = add(archive, "وصل وزير خارجية عمان إلى عمّان في زيارة رسمية.", language="ar")
+    oman = add(archive, "رحبت طهران بالوساطة التي تقوم بها عمان، والجولة المقبلة في مسقط.", language="ar")
+    assert set(regions(archive, amman)) == {"region:amman", "region:JO"}
+    assert set(regions(archive, jordan)) == {"region:amman"}
+    assert set(regions(archive, both)) == {"region:OM", "region:amman"}
+    assert set(regions(archive, oman)) == {"region:OM", "region:tehran", "region:muscat"}
+    [suggestion] = suggest(archive, amman).region[:1]
+    assert (suggestion.name_en, suggestion.name_ar, suggestion.parent) == ("Amman", "عمّان", "Jordan")
+
+
+def test_a_capital_named_like_its_country_is_the_country_unless_qualified(archive):
+    english = add(archive, "Talks moved from Kuwait City to Djibouti, then to Algiers and Tunis in Tunisia.")
+    arabic = add(
+        archive, "انتقلت المحادثات من مدينة الكويت إلى جيبوتي ثم إلى الجزائر العاصمة وتونس.", language="ar"
+    )
+    expected = {"region:kuwait-city", "region:DJ", "region:algiers"}
+    assert set(regions(archive, english)) == expected | {"region:tunis", "region:TN"}
+    assert set(regions(archive, arabic)) == expected | {"region:TN"}
+
+
+def test_a_city_two_countries_have_is_the_one_whose_country_the_text_names(archive):
+    lebanon = add(archive, "Flooding in Beirut and in Tripoli displaced families in Lebanon.")
+    libya = add(archive, "تعرب البعثة عن قلقها من الاشتباكات في طرابلس.", language="ar")
+    assert set(regions(archive, lebanon)) == {"region:beirut", "region:tripoli-lebanon", "region:LB"}
+    assert set(regions(archive, libya)) == {"region:tripoli"}
+
+
+def test_a_city_name_that_is_also_a_word_needs_its_country_and_spellings_fold(archive):
+    # سيول is "floods" unless Korea is named; زيارة إلى ڤيينا and a zero-width joiner inside جنيـ‌ف fold
+    floods = add(archive, "تسببت السيول في أضرار جسيمة.", language="ar")
+    seoul = add(archive, "استضافت كوريا الجنوبية الخبراء في سيول، ثم زاروا ڤيينا وجني\u200cف.", language="ar")
+    assert regions(archive, floods) == {}
+    assert set(regions(archive, seoul)) == {"region:KR", "region:seoul", "region:vienna", "region:geneva"}
+
+
+def test_every_built_in_city_and_venue_has_an_arabic_name_and_nests_under_its_country(archive):
+    for city in CITIES:
+        assert city.name_ar and is_arabic(city.name_ar), city.key
+        assert city.parent in M49_PARENT or city.parent in CITY_BY_KEY, city.key
+    gaza = tag_for(archive, next(s for s in suggest(archive, add(archive, "Gaza City")).region))
+    assert [gaza.parent.parent.name_en, gaza.parent.name_en, gaza.name_ar] == [
+        "Palestinian Territories",
+        "Gaza Strip",
+        "مدينة غزة",
+    ]
 
 
 def test_a_dateline_names_the_place_a_story_was_filed_from(archive):

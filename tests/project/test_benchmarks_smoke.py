@@ -27,6 +27,7 @@ TINY = {
     "bench_search": ["--documents", "300", "--queries", "10"],
     "bench_startup": ["--runs", "2", "--target", "30"],
     "bench_suggest_audit": ["--documents", "30"],
+    "bench_suggest_quality": [],
 }
 
 
