@@ -38,6 +38,7 @@ from qirtas.archive.importing import (
     pipeline,
     writing,
 )
+from qirtas.importers.pool import ReaderPool
 
 from tests.support.corpus import write_files
 
@@ -118,18 +119,14 @@ class Phases:
             return timed_wait
 
         store.OriginalsStore.flush_in_background = timed_flush
-        pool = writing._extraction_pool
+        close = ReaderPool.close
 
-        @contextlib.contextmanager
-        def measured_pool(total, options):
-            with pool(total, options) as workers:
-                try:
-                    yield workers
-                finally:
-                    for pid in list(getattr(workers and workers.pool, "_processes", None) or ()):
-                        self.worker_cpu += _cpu_seconds(pid)
+        def measured_close(pool):
+            for pid in pool.pids():
+                self.worker_cpu += _cpu_seconds(pid)
+            close(pool)
 
-        writing._extraction_pool = measured_pool
+        ReaderPool.close = measured_close
 
 
 def _cpu_seconds(pid: int) -> float:

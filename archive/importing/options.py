@@ -7,6 +7,7 @@ import os
 import sys
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from qirtas.importers.workers import ReaderHooks
 
@@ -28,6 +29,12 @@ class ImportOptions:
     # there is one (a threaded Qt process must not fork), else spawn.
     start_method: str | None = None
     reader_hooks: ReaderHooks | None = None  # tests only: see importers.workers.ReaderHooks
+    # How scanned pages and images are read (`importers.ocr.OcrSettings`); None: the defaults.
+    ocr: Any = None
+
+    def extract_options(self) -> dict[str, Any]:
+        """The keyword options every isolated reading of this import passes to `importers.extract`."""
+        return {} if self.ocr is None else {"ocr": self.ocr}
 
 
 def fork_when_alone() -> str | None:

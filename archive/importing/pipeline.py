@@ -1,22 +1,28 @@
-"""Reading ahead of the writer: `_Reader` hands chunks of files to a pool of reader processes (or reads
-them here) and gives back each file's `FileRead` in order; `_extraction_pool` starts that pool."""
+"""Reading ahead of the writer: `_Reader` hands chunks of files to the import's reader pool (or reads them
+here) and gives back each file's `FileRead` in order; `ImportWorkers` owns that pool, which also extracts
+the import's PDFs and images (`importers.workers.extract_isolated`): one pool for everything an import
+reads."""
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
-import threading
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future
 from pathlib import Path
-from typing import NamedTuple
 
 from qirtas.archive.importing.options import ImportOptions
-from qirtas.archive.importing.reading import FileRead, ReadSettings, _started, _worker_started, read_files
+from qirtas.archive.importing.reading import (
+    FileRead,
+    ReaderState,
+    ReadSettings,
+    in_worker,
+    read_chunk,
+    read_files,
+)
 from qirtas.archive.store import OriginalsStore
+from qirtas.importers.pool import PRELOAD, ReaderPool, WorkerLost
 
 # Below this many files an import is read in this process: starting workers costs more (≈0.4 s).
 _PARALLEL_MIN = 32
@@ -32,11 +38,12 @@ class _Reader:
     about a batch and a few chunks read but not yet taken, so memory stays bounded; `close()` removes
     the temp files of whatever was read but not taken."""
 
-    def __init__(self, files: list[Path], settings: ReadSettings, workers: _Workers | None, ahead: int):
+    def __init__(self, files: list[Path], settings: ReadSettings, workers: ImportWorkers, ahead: int):
         self.files = files
         self.settings = settings
-        self.pool = workers.pool if workers else None
-        count = workers.processes if workers else 1
+        self.state = ReaderState()  # for the files read here
+        self.pool = workers.reading
+        count = self.pool.size if self.pool else 1
         self.chunk = max(4, min(_CHUNK_FILES, -(-len(files) // (count * 4))))
         self.ahead = max(ahead, self.chunk * count * 2)
         # Large files: results of a few chunks only (each at most `_CHUNK_BYTES` and a file) read ahead.
@@ -46,15 +53,9 @@ class _Reader:
         self.pending: deque[tuple[list[Path], Future | None]] = deque()  # None: to be read here
         self.in_flight = 0  # files in `pending`
         self.ready: deque[tuple[Path, FileRead]] = deque()
-        # Workers from a fork server take ≈0.4 s to start (it imports the importers first): a thread
-        # waits for them while this process reads the first chunks itself.
-        self.started = threading.Event()
-        if workers and workers.started:
-            self.started.set()
-        elif workers:
-            threading.Thread(
-                target=self._start_workers, args=(count,), name="qirtas-workers", daemon=True
-            ).start()
+        # Workers from a fork server take ≈0.4 s to start (it imports the importers first): meanwhile this
+        # process reads the first chunks itself.
+        self.started = self.pool.ready if self.pool else None
 
     def __iter__(self) -> Iterator[tuple[Path, FileRead]]:
         return self
@@ -87,7 +88,7 @@ class _Reader:
     def _fill(self) -> None:
         large = self.bytes_read > _LARGE_FILE * self.files_read
         while self.next < len(self.files) and self.in_flight < (self.ahead_large if large else self.ahead):
-            here = self.pool is None or not self.started.is_set()
+            here = self.pool is None or not (self.started and self.started.is_set())
             if here and self.pending and self.pending[-1][1] is None:
                 return  # files read here are read when taken: one chunk queued is enough
             # While the workers start, small chunks: this process looks again after each.
@@ -97,25 +98,14 @@ class _Reader:
             self.in_flight += len(paths)
             self.pending.append((paths, None if here else self._submit(paths)))
 
-    def _start_workers(self, count: int) -> None:
-        pool = self.pool
-        try:
-            if pool is not None:  # None once `_submit` found the pool broken
-                for started in [pool.submit(_started) for _ in range(count)]:
-                    started.result()
-        except Exception:  # a broken pool shows itself again on the first real task
-            pass
-        finally:
-            self.started.set()
-
     def _submit(self, paths: list[Path]) -> Future | None:
         """Hand a chunk to the pool; None when there is no usable pool (the files are read here)."""
         pool = self.pool
         if pool is None:
             return None
         try:
-            return pool.submit(read_files, [str(p) for p in paths], self.settings)
-        except (BrokenProcessPool, RuntimeError):  # a worker died, or the pool could not start
+            return pool.submit(read_chunk, [str(p) for p in paths], self.settings)
+        except RuntimeError:  # the pool is closed
             self.pool = None
             return None
 
@@ -123,9 +113,9 @@ class _Reader:
         if future is not None:
             try:
                 return future.result()
-            except (BrokenProcessPool, EOFError, RuntimeError):  # the files are read here instead
-                self.pool = None
-        return read_files([str(p) for p in paths], self.settings)
+            except (WorkerLost, RuntimeError):  # its worker died or overran, or none could start
+                pass  # the files are read here instead (a fresh worker takes the next chunk)
+        return read_files([str(p) for p in paths], self.settings, self.state)
 
     def close(self) -> None:
         """Stop reading ahead and remove the temp files of files read but not taken."""
@@ -141,37 +131,41 @@ class _Reader:
         self.ready.clear()
 
 
-class _Workers(NamedTuple):
-    pool: ProcessPoolExecutor
-    processes: int
-    started: bool  # ready now (forked), or still starting (from a fork server)
+class ImportWorkers:
+    """The reader pool of one import, started when first needed: at once for an import large enough to
+    read in parallel (`reading`), else for its first PDF or image (`extracting()`). Its workers remember
+    what they sent for this import only (`reading.ReaderState`) and end with it (`close`)."""
+
+    def __init__(self, total: int, options: ImportOptions):
+        self.options = options
+        self.total = total
+        self.count = options.workers or min(4, os.cpu_count() or 1)
+        self.pool: ReaderPool | None = None
+        self.reading = self._start(self.count) if total >= _PARALLEL_MIN and self.count >= 2 else None
+
+    def _start(self, count: int) -> ReaderPool:
+        self.pool = ReaderPool(
+            count,
+            start_method=self.options.start_method,
+            timeout=self.options.timeout,
+            state=in_worker,
+            preload=(*PRELOAD, "qirtas.archive.importing.reading"),
+        )
+        return self.pool
+
+    def extracting(self) -> ReaderPool:
+        """The pool for the import's isolated formats: the reading one, or one as large as the import."""
+        return self.pool or self._start(max(1, min(self.count, self.total)))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
 
 
 @contextlib.contextmanager
-def _extraction_pool(total: int, options: ImportOptions) -> Iterator[_Workers | None]:
-    count = options.workers or min(4, os.cpu_count() or 1)
-    context = _pool_context(options.start_method) if total >= _PARALLEL_MIN and count >= 2 else None
-    if context is None:
-        yield None
-        return
-    pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_worker_started)
+def import_workers(total: int, options: ImportOptions) -> Iterator[ImportWorkers]:
+    workers = ImportWorkers(total, options)
     try:
-        forked = context.get_start_method() == "fork"
-        if forked:
-            pool.submit(_started).result()  # forks every worker now, from this thread, in milliseconds
-        yield _Workers(pool, count, started=forked)
+        yield workers
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _pool_context(start_method: str | None) -> multiprocessing.context.BaseContext | None:
-    """How workers start: as the caller chose (`ImportOptions.start_method`), else a fork server, which
-    first imports the importers (≈0.4 s) and is safe in a threaded Qt process. None: read here."""
-    methods = multiprocessing.get_all_start_methods()
-    if start_method is not None and start_method in methods and start_method != "forkserver":
-        return multiprocessing.get_context(start_method)
-    if "forkserver" in methods:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["qirtas.importers", "qirtas.archive.importing.reading"])
-        return context
-    return None
+        workers.close()

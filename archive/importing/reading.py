@@ -6,10 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-import signal
 import stat
-import threading
-import time
 from pathlib import Path
 from typing import NamedTuple
 
@@ -20,6 +17,7 @@ from qirtas.i18n import _, current_language, setup_i18n
 from qirtas.i18n.normalize import folded_words, index_text_of_pieces, record_new_pieces
 from qirtas.i18n.script import text_pieces
 from qirtas.importers import SNIFF_BYTES, Extracted, ExtractionError, Importer, extract, importer_for
+from qirtas.importers.pool import WorkerContext
 
 
 def _not_regular(path: Path | str, mode: int) -> ExtractionError:
@@ -161,7 +159,6 @@ class ReadSettings(NamedTuple):
     password: str | None
     language: str  # of the person importing: error messages in it
     chunk_bytes: int  # a worker hands its results back once it has read this much
-    import_id: str  # one import: what `_sent` remembers is for it only
 
 
 class _Sent(NamedTuple):
@@ -177,26 +174,44 @@ class _Sent(NamedTuple):
     terms: set[str]
 
 
-_stores: dict[str, OriginalsStore] = {}  # one per archive in each process (it remembers its folders)
-_sent: dict[str, _Sent] = {}  # by import id (the current import's only), in a worker process
-_in_worker = False  # a pool worker: one thread, reading for one import at a time
+class ReaderState:
+    """What reading remembers between the files of one import, in one process: the store (it remembers
+    its folders) and, in a worker of the import's pool, what the worker has sent already (`_Sent`). Made
+    once in each worker by the import's pool (`in_worker`), and once by the import for the files it reads
+    itself; it ends with them."""
+
+    def __init__(self, dedupe: bool = False):
+        self.stores: dict[str, OriginalsStore] = {}
+        # Only a worker leaves out what it sent: the files read here give the writer everything.
+        self.sent = _Sent(record_new_pieces(), set(), set()) if dedupe else None
+
+    def store(self, root: str) -> OriginalsStore:
+        store = self.stores.get(root)
+        if store is None:
+            store = self.stores[root] = OriginalsStore(Path(root))
+        return store
 
 
-def read_files(paths: list[str], settings: ReadSettings) -> list[FileRead]:
+def in_worker() -> ReaderState:
+    """The state of a worker of an import's pool (`ReaderPool(state=in_worker)`)."""
+    return ReaderState(dedupe=True)
+
+
+def read_chunk(context: WorkerContext, paths: list[str], settings: ReadSettings) -> list[FileRead]:
+    """The reader pool's task for a chunk of an import's files (see `read_files`)."""
+    return read_files(paths, settings, context.state)
+
+
+def read_files(paths: list[str], settings: ReadSettings, state: ReaderState) -> list[FileRead]:
     """Read the files in order, one `FileRead` each. Stops early (a shorter list) once
     `settings.chunk_bytes` were read, so a worker's results stay small; the caller sends the rest again."""
     if current_language() != settings.language:
         setup_i18n(settings.language)  # messages in the language of the person importing
-    store = _stores.get(settings.store) or _stores.setdefault(
-        settings.store, OriginalsStore(Path(settings.store))
-    )
-    if _in_worker and settings.import_id not in _sent:
-        _sent.clear()
-        _sent[settings.import_id] = _Sent(record_new_pieces(), set(), set())
+    store = state.store(settings.store)
     results: list[FileRead] = []
     read = 0
     for path in paths:
-        result = read_file(Path(path), settings, store)
+        result = read_file(Path(path), settings, store, sent=state.sent)
         results.append(result)
         read += result.size
         if read >= settings.chunk_bytes:
@@ -205,9 +220,14 @@ def read_files(paths: list[str], settings: ReadSettings) -> list[FileRead]:
 
 
 def read_file(
-    path: Path, settings: ReadSettings, store: OriginalsStore, check_store: bool = True
+    path: Path,
+    settings: ReadSettings,
+    store: OriginalsStore,
+    check_store: bool = True,
+    sent: _Sent | None = None,
 ) -> FileRead:
-    """Read, hash, extract and index-fold one file, and write its bytes to a temp file in the store."""
+    """Read, hash, extract and index-fold one file, and write its bytes to a temp file in the store.
+    `sent`: what this worker sent before in this import, left out of the result."""
     try:
         data = _read(path, settings.max_bytes)
     except ExtractionError as error:
@@ -229,7 +249,6 @@ def read_file(
     if isinstance(outcome, ExtractionError):
         return FileRead(FAILED, sha, len(data), error=str(outcome))
     title = document_title(outcome, path.name)
-    sent = _sent.get(settings.import_id)
     lexicon: tuple[tuple[str, str], ...] = ()
     try:
         if sent is None:
@@ -280,32 +299,3 @@ def extract_in_process(
 
 def _unexpected(error: Exception) -> str:
     return _("The file could not be read ({kind}: {reason}).").format(kind=type(error).__name__, reason=error)
-
-
-# ---- in each reader process -------------------------------------------------------------------------
-def _started() -> bool:
-    return True
-
-
-# Workers yield the processor to the importing process: it is the one stage that cannot run in parallel,
-# and with an equal share it had two thirds of a core beside two workers while they read ahead of it
-# (5 % more files/s, A/B runs of 20,000 files; with 10 no better).
-_WORKER_NICENESS = 5
-
-
-def _worker_started() -> None:
-    """In each worker: Ctrl+C is for the importing process to handle, a worker whose parent is gone
-    (the import was killed) ends instead of waiting for work forever, and it runs at a lower priority."""
-    global _in_worker
-    _in_worker = True
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(os, "nice"):
-        with contextlib.suppress(OSError):
-            os.nice(_WORKER_NICENESS)
-    threading.Thread(target=_end_with_parent, args=(os.getppid(),), name="qirtas-parent", daemon=True).start()
-
-
-def _end_with_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(0)

@@ -11,7 +11,7 @@ from pathlib import Path
 from qirtas.archive.archive import Archive, NewDocument
 from qirtas.archive.importing.collect import collect_files
 from qirtas.archive.importing.options import BATCH_BYTES, ImportOptions
-from qirtas.archive.importing.pipeline import _CHUNK_BYTES, _extraction_pool, _Reader
+from qirtas.archive.importing.pipeline import _CHUNK_BYTES, ImportWorkers, _Reader, import_workers
 from qirtas.archive.importing.reading import (
     EXTRACTED,
     FAILED,
@@ -60,12 +60,11 @@ def import_paths(
         options.password,
         current_language(),
         _CHUNK_BYTES,
-        import_id=os.urandom(8).hex(),
     )
     batch: list[tuple[Path, FileRead]] = []
     sent = SentTerms()  # the index terms the workers send once each in this import
     # Shared with other imports; a repair waits for none to run (it would take our files for leftovers).
-    with archive.originals.importing(), _extraction_pool(total, options) as workers:
+    with archive.originals.importing(), import_workers(total, options) as workers:
         reader = _Reader(files, settings, workers, ahead=options.batch_size)
         try:
             if progress and files:
@@ -82,7 +81,7 @@ def import_paths(
                     or new_bytes >= BATCH_BYTES
                     or (len(batch) >= smallest and reader.waiting())
                 ):
-                    _write_batch(archive, batch, settings, options, cancel, report, sent)
+                    _write_batch(archive, batch, settings, options, cancel, report, sent, workers)
                     done += len(batch)
                     batch, new_bytes = [], 0
                     if progress:
@@ -91,7 +90,7 @@ def import_paths(
                         report.cancelled = True
                         break
             if batch and not report.cancelled:
-                _write_batch(archive, batch, settings, options, cancel, report, sent)
+                _write_batch(archive, batch, settings, options, cancel, report, sent, workers)
                 batch = []
         finally:
             for _path, read in batch:  # read but never committed (cancel, or an error)
@@ -153,10 +152,12 @@ def _write_batch(
     options: ImportOptions,
     cancel: Cancel | None,
     report: ImportReport,
-    sent: SentTerms | None = None,
+    sent: SentTerms | None,
+    workers: ImportWorkers,
 ) -> None:
-    """Write one batch: duplicates set aside, isolated formats extracted, then `Archive.add_batch` (the
-    originals renamed into place, one flush, one transaction). `sent`: the import's (see `SentTerms`)."""
+    """Write one batch: duplicates set aside, isolated formats extracted (in the import's reader pool),
+    then `Archive.add_batch` (the originals renamed into place, one flush, one transaction). `sent`: the
+    import's (see `SentTerms`)."""
     stored = [read.sha256 for _path, read in batch if read.kind == STORED]
     known = archive._ids_for_hashes(stored) if stored else {}
     ready: list[tuple[Path, FileRead]] = []
@@ -187,12 +188,12 @@ def _write_batch(
     if copies:
         outcomes = extract_isolated(
             list(dict.fromkeys(copies.values())),
-            timeout=options.timeout,
             password=options.password,
-            workers=options.workers,
             cancel=cancel,
             names={copy: ready[index][0] for index, copy in copies.items()},
             hooks=options.reader_hooks,
+            pool=workers.extracting(),
+            **options.extract_options(),
         )
     items: list[tuple[Path, NewDocument]] = []
     for index, (path, read) in enumerate(ready):

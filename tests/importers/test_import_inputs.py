@@ -16,7 +16,7 @@ from qirtas.archive.importing import ImportOptions, import_paths, writing
 from qirtas.archive.models import Document
 from qirtas.archive.verify import verify
 from qirtas.cli.main import main
-from qirtas.importers import Extracted, ExtractionError, extract, workers
+from qirtas.importers import Extracted, ExtractionError, extract, pool
 from qirtas.importers.workers import MEMORY_LIMIT_ENV, ReaderHooks, extract_isolated
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "pdf"
@@ -228,7 +228,7 @@ def test_the_command_line_follows_links_out_of_the_folder_only_when_asked(tmp_pa
 def test_the_readers_memory_limits_add_up_to_half_the_machines_memory(monkeypatch):
     hungry = FIXTURES / "chromium" / "columns_en.pdf"
     monkeypatch.delenv(MEMORY_LIMIT_ENV, raising=False)  # the default: 4096 MB for the readers at most
-    monkeypatch.setattr(workers, "physical_memory_mb", lambda: 3200)
+    monkeypatch.setattr(pool, "physical_memory_mb", lambda: 3200)
     outcomes = extract_isolated(
         [hungry, ENGLISH_PDF, OTHER_PDF], workers=2, hooks=ReaderHooks(hog=hungry.name)
     )
