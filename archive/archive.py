@@ -238,7 +238,9 @@ class Archive:
             document.page_starts = extracted.page_starts
             document.date = extracted.date or document.date
             document.status = extracted.status
-            document.metadata = extracted.metadata
+            # A file name that was not UTF-8 keeps its bytes (`NewDocument`); the rest is the new reading's.
+            kept = {key: document.metadata[key] for key in ("source_name_bytes",) if key in document.metadata}
+            document.metadata = {**documents.stored_metadata(extracted), **kept}
             document.warnings = [stored(w) for w in extracted.warnings]
             document.modified_at = utcnow()
             document.save()

@@ -46,6 +46,13 @@ class NewDocument:
             self.size = len(self.data)
 
 
+def stored_metadata(extracted: Extracted) -> dict:
+    """The metadata a document keeps from an extraction: the importer's, and under "ocr" what OCR said of
+    its text (engine, mean and per-page confidence, the spans of low-confidence words) when it was read so."""
+    ocr = getattr(extracted, "ocr", None)
+    return {**extracted.metadata, "ocr": ocr} if ocr else extracted.metadata
+
+
 def document_title(extracted: Extracted, source_name: str) -> str:
     """The title a new document gets: the one extracted, else the file name without its extension."""
     return extracted.title or Path(readable_file_name(source_name)[0]).stem
@@ -136,7 +143,7 @@ def _document_row(document_id: int, item: NewDocument, now: str) -> tuple:
         _json(extracted.page_starts) if extracted.page_starts else "[]",
         date.isoformat() if isinstance(date, dt.date) else date,
         extracted.status,
-        _json(extracted.metadata) if extracted.metadata else "{}",
+        _json(metadata) if (metadata := stored_metadata(extracted)) else "{}",
         _json([stored(w) for w in extracted.warnings]) if extracted.warnings else "[]",
         now,
         now,
@@ -189,4 +196,12 @@ def insert_documents(
     return ids
 
 
-__all__ = ["Added", "DocumentFilter", "NewDocument", "document_title", "existing_ids", "insert_documents"]
+__all__ = [
+    "Added",
+    "DocumentFilter",
+    "NewDocument",
+    "document_title",
+    "existing_ids",
+    "insert_documents",
+    "stored_metadata",
+]

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from qirtas.desktop.views.reader import Reader
 
 MAX_RECENT = 8
+ORIGINAL_PAGE_SETTING = "reader/original_page"
 LANGUAGES = (("en", "English"), ("ar", "العربية"))  # each named in its own language
 
 
@@ -74,10 +75,13 @@ class MainActions:
         self.clear_filters = self._action(
             _("&Clear search and filters"), window.clear_filters, "Ctrl+Shift+L"
         )
-        self.original_page = QAction(_("Show original &PDF page"), window)
+        self.original_page = QAction(_("Show original &page"), window)
         self.original_page.setCheckable(True)
         self.original_page.toggled.connect(reader.page_button.setChecked)
         reader.page_button.toggled.connect(self.original_page.setChecked)
+        # Whoever checks scans against their text keeps the page beside it from one session to the next.
+        reader.page_button.setChecked(window.settings.value(ORIGINAL_PAGE_SETTING, False, type=bool))
+        reader.page_button.toggled.connect(lambda on: window.settings.setValue(ORIGINAL_PAGE_SETTING, on))
         self.search_syntax = self._action(_("&Search syntax"), lambda: show_search_syntax(window))
         self.about = self._action(_("&About Qirtas"), lambda: show_about(window, window.session.archive.path))
         self.languages = QActionGroup(window)

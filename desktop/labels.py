@@ -15,6 +15,7 @@ FACET_NAMES = {"event": N_("Event"), "region": N_("Region"), "theme": N_("Theme"
 STATUS_NAMES = {
     "ok": N_("Text extracted"),
     "needs_ocr": N_("Needs OCR"),
+    "ocr": N_("OCR"),
     "encrypted": N_("Encrypted"),
 }
 

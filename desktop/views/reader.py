@@ -8,13 +8,12 @@ from pathlib import Path
 
 from qirtas.archive.archive import Archive, DocumentNotFound
 from qirtas.archive.models import FACETS, Document
-from qirtas.archive.search import highlight
-from qirtas.desktop.fonts import ARABIC_READING_FAMILIES, LATIN_READING_FAMILIES
 from qirtas.desktop.labels import (
     document_language_name,
     facet_title,
     in_own_direction,
     isolated,
+    isolated_code,
     joined,
     long_date_text,
     status_name,
@@ -22,9 +21,7 @@ from qirtas.desktop.labels import (
     warning_lines,
 )
 from qirtas.desktop.qt import (
-    QColor,
     QDesktopServices,
-    QFont,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -36,25 +33,21 @@ from qirtas.desktop.qt import (
     QSizePolicy,
     QSplitter,
     Qt,
-    QTextBlockFormat,
     QTextBrowser,
-    QTextCharFormat,
     QTextCursor,
-    QTextDocument,
     QUrl,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 from qirtas.desktop.views.integrity import IntegrityBar
+from qirtas.desktop.views.original_page import PageImage
+from qirtas.desktop.views.text_layout import TextLayout, low_spans, ocr_reading
 from qirtas.i18n import _, ngettext
-from qirtas.i18n.formatting import format_count, format_file_size
+from qirtas.i18n.formatting import format_count, format_file_size, format_percent
 from qirtas.i18n.script import Direction, paragraph_direction
 
 PDF_MEDIA_TYPE = "application/pdf"
-BASE_POINT_SIZE = 11.0
-ARABIC_SCALE = 1.3  # Amiri's letters sit small on the line; this reads like the Latin size
-HIGHLIGHT = QColor("#ffd54f")
 
 
 HEADER_SHARE = 0.38  # of the reader's height, at most, for the title and details above the text
@@ -74,103 +67,6 @@ def _align_to(label: QLabel, text: str) -> None:
     side = Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft
     label.setAlignment(side | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignTop)
     label.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
-
-
-class TextLayout:
-    """Fills a QTextDocument with a document's text: one block per line, each in its own direction."""
-
-    def __init__(self, point_size: float = BASE_POINT_SIZE) -> None:
-        self.latin = QTextCharFormat()
-        latin_font = QFont()
-        latin_font.setFamilies(LATIN_READING_FAMILIES)
-        latin_font.setPointSizeF(point_size)
-        self.latin.setFont(latin_font)
-        self.arabic = QTextCharFormat()
-        arabic_font = QFont()
-        arabic_font.setFamilies(ARABIC_READING_FAMILIES)
-        arabic_font.setPointSizeF(point_size * ARABIC_SCALE)
-        self.arabic.setFont(arabic_font)
-        self.page_marker = QTextCharFormat()
-        marker_font = QFont()
-        marker_font.setFamilies(LATIN_READING_FAMILIES)
-        marker_font.setPointSizeF(point_size * 0.85)
-        self.page_marker.setFont(marker_font)
-        self.page_marker.setForeground(QColor("#777777"))
-
-    def fill(
-        self, document: QTextDocument, text: str, page_starts: list[int], query: str = ""
-    ) -> tuple[list[int], list[tuple[int, int]]]:
-        """Lay out `text`; returns the document positions where pages start and the highlighted spans."""
-        document.clear()
-        cursor = QTextCursor(document)
-        spans = highlight(query, text) if query else []
-        next_span = 0
-        page_positions: list[int] = []
-        highlights: list[tuple[int, int]] = []
-        offset, page_index, first_block, gap = 0, 0, True, False
-
-        def new_block(block_format: QTextBlockFormat, char_format: QTextCharFormat) -> None:
-            nonlocal first_block
-            if first_block:
-                cursor.setBlockFormat(block_format)
-                cursor.setBlockCharFormat(char_format)
-                first_block = False
-            else:
-                cursor.insertBlock(block_format, char_format)
-
-        for line in text.split("\n"):
-            line_start = offset
-            offset += len(line) + 1
-            while page_index < len(page_starts) and page_starts[page_index] <= line_start + len(line):
-                page_index += 1
-                if len(page_starts) > 1 or page_index > 1:
-                    marker = QTextBlockFormat()
-                    marker.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-                    marker.setTopMargin(14)
-                    marker.setBottomMargin(8)
-                    new_block(marker, self.page_marker)
-                    page_positions.append(cursor.block().position())
-                    cursor.insertText(
-                        _("— Page {page} —").format(page=format_count(page_index)), self.page_marker
-                    )
-            if not line.strip():
-                gap = True
-                continue
-            rtl = paragraph_direction(line) == Direction.RTL
-            block_format = QTextBlockFormat()
-            block_format.setLayoutDirection(
-                Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
-            )
-            block_format.setTopMargin(10 if gap else 0)
-            block_format.setBottomMargin(6)
-            block_format.setLineHeight(115, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
-            char_format = self.arabic if rtl else self.latin
-            new_block(block_format, char_format)
-            gap = False
-            block_position = cursor.block().position()
-            cursor.insertText(line, char_format)
-            line_end = line_start + len(line)
-            while next_span < len(spans) and spans[next_span][0] < line_end:
-                start, end = spans[next_span]
-                if end > line_start:  # clipped to this line (a phrase may run across lines)
-                    highlights.append(
-                        (
-                            block_position + max(start, line_start) - line_start,
-                            block_position + min(end, line_end) - line_start,
-                        )
-                    )
-                if end > line_end:
-                    break
-                next_span += 1
-        marked = QTextCharFormat()
-        marked.setBackground(HIGHLIGHT)
-        marked.setForeground(QColor("#000000"))
-        for start, end in highlights:
-            span = QTextCursor(document)
-            span.setPosition(start)
-            span.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            span.mergeCharFormat(marked)
-        return page_positions, highlights
 
 
 class Reader(QWidget):
@@ -200,6 +96,8 @@ class Reader(QWidget):
         self.tags = _label()
         self.warnings = _label()
         self.warnings.setStyleSheet("color: #a15c00;")
+        self.ocr_line = _label()  # "Text read by OCR …", for a document whose text OCR gave
+        self.ocr_line.setStyleSheet("color: #5a4a2f;")
         self.integrity = IntegrityBar(self)  # badges of the text-integrity audit (desktop/views/integrity.py)
 
         self.open_button = QPushButton(_("Open original"))
@@ -210,8 +108,10 @@ class Reader(QWidget):
         self.folder_button.clicked.connect(self.show_in_folder)
         self.page_button = QPushButton(_("Original page"))
         self.page_button.setCheckable(True)
-        self.page_button.setToolTip(_("Show the PDF page beside the extracted text, to check the extraction"))
-        self.page_button.toggled.connect(self._toggle_page_view)
+        self.page_button.setToolTip(
+            _("Show the original page (the PDF or the scanned image) beside the text, to check what was read")
+        )
+        self.page_button.toggled.connect(self._load_page_view)
         buttons = QHBoxLayout()
         for button in (self.open_button, self.folder_button, self.page_button):
             buttons.addWidget(button)
@@ -236,6 +136,9 @@ class Reader(QWidget):
             self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
             self.pdf_view.hide()
             self.splitter.addWidget(self.pdf_view)
+        self.image_view = PageImage()  # an image file's page (a TIFF may hold several)
+        self.image_view.hide()
+        self.splitter.addWidget(self.image_view)
 
         self.placeholder = QLabel(_("Select a document to read it here."))
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -247,7 +150,7 @@ class Reader(QWidget):
         header = QWidget()
         header_layout = QVBoxLayout(header)
         header_layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.title, self.details, self.tags, self.warnings, self.integrity):
+        for widget in (self.title, self.details, self.tags, self.warnings, self.integrity, self.ocr_line):
             header_layout.addWidget(widget)
         self.header = QScrollArea()
         self.header.setWidget(header)
@@ -293,7 +196,7 @@ class Reader(QWidget):
     def clear(self) -> None:
         self.document = None
         self.page_positions, self.highlights = [], []
-        for label in (self.title, self.details, self.tags, self.warnings):
+        for label in (self.title, self.details, self.tags, self.warnings, self.ocr_line):
             label.clear()
             label.hide()
         for button in (self.open_button, self.folder_button, self.page_button):
@@ -314,13 +217,14 @@ class Reader(QWidget):
         self.placeholder.hide()
         self.splitter.show()
         self._show_header(document)
+        ocr = ocr_reading(document)
         self.page_positions, self.highlights = self._layout.fill(
-            self.browser.document(), document.text, document.page_starts or [], query
+            self.browser.document(), document.text, document.page_starts or [], query, low_spans(ocr)
         )
-        is_pdf = document.media_type == PDF_MEDIA_TYPE
+        self._show_ocr_line(ocr)
         for button in (self.open_button, self.folder_button):
             button.show()
-        self.page_button.setVisible(is_pdf and self.pdf_view is not None)
+        self.page_button.setVisible(self._has_page_view(document))
         if self.highlights:
             cursor = QTextCursor(self.browser.document())
             cursor.setPosition(self.highlights[0][0])
@@ -328,8 +232,7 @@ class Reader(QWidget):
             self.browser.ensureCursorVisible()
         else:
             self.browser.moveCursor(QTextCursor.MoveOperation.Start)
-        if self.page_button.isChecked():
-            self._load_pdf()
+        self._load_page_view(self.page_button.isChecked())
         self.integrity.show_document(document)
         self._fit_header()
         self.shown.emit(document.id)
@@ -364,6 +267,20 @@ class Reader(QWidget):
             self.warnings.show()
         else:
             self.warnings.hide()
+
+    def _show_ocr_line(self, ocr: dict | None) -> None:
+        """Above the text, for a document OCR read: that it did, with what, and how sure it was."""
+        if not ocr:
+            self.ocr_line.hide()
+            return
+        line = _("Text read by OCR ({engine}): mean confidence {confidence}.").format(
+            engine=isolated_code(ocr.get("engine") or "?"),
+            confidence=format_percent(float(ocr.get("confidence") or 0) / 100),
+        )
+        if self._layout.low_positions:
+            line += " " + _("Words read with low confidence are shaded.")
+        self.ocr_line.setText(line)
+        self.ocr_line.show()
 
     def _show_tags(self, document_id: int) -> None:
         tags = self.archive.document_tags(document_id)
@@ -408,12 +325,24 @@ class Reader(QWidget):
             folder = self.archive.original_path(self.document).parent
             self.open_url(QUrl.fromLocalFile(str(folder)))
 
-    # ---- the PDF page beside the text ---------------------------------------------------------------
-    def _toggle_page_view(self, on: bool) -> None:
-        if self.pdf_view is None:
-            return
-        self.pdf_view.setVisible(on)
-        if on:
+    # ---- the original page beside the text ----------------------------------------------------------
+    def _has_page_view(self, document: Document) -> bool:
+        if document.media_type == PDF_MEDIA_TYPE:
+            return self.pdf_view is not None
+        return document.media_type.startswith("image/")
+
+    def _load_page_view(self, on: bool = True) -> None:
+        """Show the original page beside the text (`on`) when the document has pages to show: a PDF's
+        through QtPdf, an image file's as a picture; a text file has none."""
+        document = self.document
+        is_image = on and document is not None and document.media_type.startswith("image/")
+        is_pdf = on and document is not None and document.media_type == PDF_MEDIA_TYPE
+        self.image_view.setVisible(is_image)
+        if self.pdf_view is not None:
+            self.pdf_view.setVisible(is_pdf)
+        if is_image and document is not None:
+            self.image_view.load(self.archive.original_path(document), self.current_page())
+        elif is_pdf:
             self._load_pdf()
 
     def _load_pdf(self) -> None:
@@ -433,6 +362,8 @@ class Reader(QWidget):
         return max(0, sum(1 for position in self.page_positions if position <= top) - 1)
 
     def _follow_page(self, *_args) -> None:
+        if self.image_view.isVisible():
+            self.image_view.show_page(self.current_page())
         if self.pdf_view is None or not self.pdf_view.isVisible() or self._pdf is None:
             return
         navigator = self.pdf_view.pageNavigator()

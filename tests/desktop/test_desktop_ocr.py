@@ -1,0 +1,84 @@
+"""OCR in the window: the reader says a text was read by OCR and marks its unsure words, the Original page
+view shows the scan beside the text."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QBuffer, QByteArray
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QTextCursor
+from qirtas.archive.archive import NewDocument
+from qirtas.importers import Extracted
+
+TEXT = "رسالة من الوزارة\nThe meeting was postponed."
+LOW = [[6, 8], [21, 28]]  # "من" and "meeting"
+READING = {
+    "engine": "tesseract 5.3.0",
+    "confidence": 83.4,
+    "threshold": 60.0,
+    "pages": [{"page": 0, "confidence": 83.4, "languages": "ara+eng", "low": LOW}],
+}
+
+
+def page_image() -> bytes:
+    """A PNG of a page with a line of text on it: what a scanner would give."""
+    image = QImage(600, 800, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setFont(QFont("Noto Sans", 28))
+    painter.drawText(40, 120, "The meeting was postponed.")
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QBuffer.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data.data())
+
+
+def add_read_image(archive) -> int:
+    extracted = Extracted(text=TEXT, media_type="image/png", status="ocr", language="mixed", page_starts=[0])
+    extracted.ocr = READING  # type: ignore[attr-defined]  (the field the OCR engine fills)
+    return archive.add(NewDocument(page_image(), extracted, "letter.png")).id
+
+
+def show(window, document_id: int) -> None:
+    window.refresh()
+    window.select_document(document_id)
+    window.reader.show_document(document_id)
+
+
+def test_the_reader_says_the_text_was_read_by_ocr_and_marks_the_unsure_words(demo_window):
+    document_id = add_read_image(demo_window.session.archive)
+    show(demo_window, document_id)
+    reader = demo_window.reader
+    line = reader.ocr_line.text()
+    assert reader.ocr_line.isVisibleTo(demo_window)
+    assert "OCR" in line and "tesseract 5.3.0" in line and "83.4" in line
+    marked = []
+    for start, end in reader._layout.low_positions:
+        cursor = QTextCursor(reader.browser.document())
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        marked.append(cursor.selectedText())
+        cursor.setPosition(start + 1)
+        assert cursor.charFormat().background().color() == QColor("#fdf0dc")
+    assert marked == ["من", "meeting"]
+    other = next(i for i in demo_window.session.archive.document_ids() if i != document_id)
+    reader.show_document(other)
+    assert not reader.ocr_line.isVisibleTo(demo_window) and not reader._layout.low_positions
+
+
+def test_the_original_page_view_shows_the_scanned_image_beside_the_text(demo_window, qtbot):
+    document_id = add_read_image(demo_window.session.archive)
+    show(demo_window, document_id)
+    demo_window.show()
+    reader = demo_window.reader
+    assert reader.page_button.isVisibleTo(demo_window)
+    reader.page_button.setChecked(True)
+    qtbot.waitUntil(lambda: reader.image_view.isVisible())
+    picture = reader.image_view.picture.pixmap()
+    assert not picture.isNull() and picture.width() > 40
+    assert reader.pdf_view is None or not reader.pdf_view.isVisible()
+    text_side = reader.browser.mapTo(reader, reader.browser.rect().center()).x()
+    page_side = reader.image_view.mapTo(reader, reader.image_view.rect().center()).x()
+    assert text_side < page_side  # beside the text, not instead of it
+    reader.page_button.setChecked(False)
+    assert not reader.image_view.isVisible()
