@@ -22,7 +22,7 @@ from qirtas.archive import schema
 from qirtas.archive.archive import Archive, ArchiveError
 from qirtas.archive.models import AuditEvent, Document, DocumentTag, Tag, tuples, uses_archive
 from qirtas.archive.regions import M49_PARENT, ensure_region, region_names
-from qirtas.archive.suggest.events import PlaceHit, find_events, name_key, similarity
+from qirtas.archive.suggest.events import PlaceHit, dates_in, find_events, name_key, similarity
 from qirtas.archive.suggest.places import (
     CITY_BY_KEY,
     DATELINE_ALIASES,
@@ -53,7 +53,6 @@ from qirtas.archive.suggest.themes import (
     set_theme_keywords,
     theme_keywords,
 )
-from qirtas.i18n.dates import find_dates
 
 FACETS = ("event", "region", "theme")
 REJECTED, RESTORED, ACCEPTED = "suggestion-rejected", "suggestion-restored", "suggestion-accepted"
@@ -218,7 +217,8 @@ class Suggester:
                 if part_of_a_name(text, hit.start, hit.end, single_word=single):
                     continue
             named.append((hit, candidates))
-        countries = self._countries_named(folded, named)
+        ambiguous = any(len(c) > 1 or (h.phrase, c[0].key) in self._with_country for h, c in named)
+        countries = self._countries_named(folded, named) if ambiguous else set()
         found = []
         for hit, candidates in named:
             place = self._which_place(hit, candidates, text, countries)
@@ -268,7 +268,7 @@ class Suggester:
         """'الأمم المتحدة 11 مايو 2016 (شينخوا)': the place a news story was filed from, before its date."""
         stripped = text.lstrip()
         offset = len(text) - len(stripped)
-        dates = find_dates(stripped[:120])
+        dates = dates_in(stripped[:120])
         if not dates or dates[0][1] > 60:
             return None
         head = stripped[: dates[0][1]]
@@ -333,7 +333,9 @@ class Suggester:
                 group = next(g for g in ("core", "coreal", "prefix") if match.groupdict().get(g) is not None)
                 phrase = ("ال" if group == "coreal" else "") + match.group(group)
                 keyword = originals.get(phrase, phrase)
-                score += min(3, len(keyword.split()))
+                # the theme's own name is enough, one word or two ("cybersecurity" = "الأمن السيبراني")
+                named = fold_phrase(keyword) in (fold_phrase(theme.name_en), fold_phrase(theme.name_ar))
+                score += max(min(3, len(keyword.split())), MIN_THEME_SCORE if named else 0)
                 if keyword not in found:
                     found.append(keyword)
                 if first is None:

@@ -7,10 +7,11 @@ import re
 from dataclasses import dataclass
 
 from qirtas.archive.suggest.text import fold_phrase, sentence_bounds
-from qirtas.i18n.dates import find_dates
+from qirtas.i18n.dates import MONTHS, find_dates
 
 _KW_EN = (
     r"meeting|conference|webinar|session|forum|summit|workshop|seminar|symposium|round[- ]?table|briefing"
+    r"|consultation"
 )
 _NAME_WORD = r"(?:[A-Z][\w'’-]*)"
 _CONNECT = r"(?:of|the|and|on|for|to|&)"
@@ -30,9 +31,12 @@ _CAPITALISED = re.compile(
     rf"(?:\s+(?:{_CONNECT}\s+)+{_NAME_WORD}(?:\s+{_NAME_WORD})*)*"
 )
 # 'The Human Rights Council opened its 48th session', 'GIFCT will hold its annual summit'
+_UNITS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+_TENS = r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _ORDINAL = (
-    r"\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|annual|regular"
-    r"|special|plenary|extraordinary|ministerial|high-level"
+    rf"\d+(?:st|nd|rd|th)|(?:{_TENS})-(?:{_UNITS})|(?:twent|thirt|fort|fift|sixt|sevent|eight|ninet)ieth|{_UNITS}|tenth|eleventh|twelfth"
+    r"|(?:thir|four|fif|six|seven|eigh|nine)teenth|hundredth|annual|regular|special|plenary|extraordinary"
+    r"|ministerial|high-level"
 )
 _ITS_EVENT = re.compile(
     rf"(?<![\w'’-])(?P<org>(?:{_NAME_WORD}\s+(?:{_CONNECT}\s+)*)*{_NAME_WORD})(?:\s+\((?P<acronym>[A-Z]{{2,8}})\))?"
@@ -48,22 +52,36 @@ _NOT_A_TOPIC = (
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July"
     r"|August|September|October|November|December|\d|the (?:sidelines|margins|occasion)|its|their|his|her)\b"
 )
+# 'a regional forum on disaster risk reduction opened in Bangkok': the scope is part of the name, the verb
+# after the topic is not
+_SCOPE = r"(?:regional|subregional|interregional|international|national|global|expert|technical|ministerial)"
 _DESCRIBED = re.compile(
-    rf"(?<![\w'’-])(?:{_NAME_WORD}\s+){{0,4}}(?P<kw>{_KW_EN})\b(?:\s+(?:on|about)\s+(?!{_NOT_A_TOPIC})"
+    rf"(?<![\w'’-])(?:{_NAME_WORD}\s+){{0,4}}(?:{_SCOPE}\s+)?(?P<kw>{_KW_EN})\b"
+    rf"(?:\s+(?:on|about)\s+(?!{_NOT_A_TOPIC})"
     r"(?P<topic>[^.;:,“”\"\n]{5,160}?)"
-    r"(?=\s*[.;:,\n]|\s+(?:in|at)\s+[A-Z]|\s+(?:with|was|were|which|that|where)\b|$))?"
+    r"(?=\s*[.;:,\n]|\s+(?:in|at)\s+[A-Z]|\s+(?:with|was|were|which|that|where)\b"
+    r"|\s+(?:(?:was|were|is|will be)\s+)?(?:held|hosted|organi[sz]ed|convened|opened|closed|began|ended"
+    r"|concluded|took place|will)\b|$))?"
 )
 _MARKS = "[\u064b-\u0652]*"  # harakat and tanween, as in اجتماعًا
 _KW_AR = "|".join(
     _MARKS.join(word) + f"{_MARKS}(?:ا{_MARKS})?"
-    for word in ("اجتماع", "مؤتمر", "ندوة", "جلسة", "منتدى", "ورشة عمل", "قمة", "حلقة نقاش")
+    for word in ("اجتماع", "مؤتمر", "ندوة", "جلسة", "منتدى", "ملتقى", "ورشة عمل", "قمة", "حلقة نقاش")
 )
-_ARABIC = re.compile(rf"(?<!\w)[وفبلك]?(?P<kw>{_KW_AR})(?P<rest>(?:\s+[^\s،,.؛:()«»\"“”]+){{1,16}})")
+_ARABIC = re.compile(
+    rf"(?<!\w)[وفبلك]?(?P<kw>(?:ال)?(?:{_KW_AR}))(?P<rest>(?:\s+[^\s،,.؛:()«»\"“”]+){{1,16}})"
+)
+# 'افتتح مجلس حقوق الإنسان دورته الثانية والخمسين', 'عقدت لجنة المخدرات دورتها السادسة والستين'
+_ARABIC_ITS = re.compile(
+    r"(?<!\w)[وف]?(?:افتتح|افتتحت|عقد|عقدت|اختتم|اختتمت|يعقد|تعقد|يفتتح|تفتتح|استأنف|استأنفت)\s+"
+    r"(?P<org>(?:[^\s،,.؛:()«»\"“”]+\s+){0,5}?[^\s،,.؛:()«»\"“”]+)\s+دورت(?:ه|ها)\s+"
+    r"(?P<ord>[^\s،,.؛:()«»\"“”]+(?:\s+(?:و[^\s،,.؛:()«»\"“”]+|عشرة?))?)"
+)
 _ARABIC_HELD = re.compile(
     r"\s+(?:الذي\s+|التي\s+)?(?:عقدت?|انعقدت?)(?:\s+هنا|\s+اليوم|\s+أمس)?"
     r"|\s+(?:استمرت?|دامت?)\s+(?:يومين|يوما|أياما|\S+\s+أيام)|\s+لمدة\s+(?:يومين|\S+\s+أيام)"
 )
-_ARABIC_TOPIC = {"حول", "بشأن", "عن", "بعنوان", "لمناقشة", "لبحث", "حَوْل"}
+_ARABIC_TOPIC = {"حول", "بشأن", "عن", "بعنوان", "لمناقشة", "لبحث", "حَوْل", "المعني", "المعنية"}
 _ARABIC_AFTER_NAME = {
     "يوم",
     "أمس",
@@ -107,6 +125,21 @@ class EventCandidate:
     @property
     def language(self) -> str:
         return "ar" if any("\u0600" <= c <= "\u06ff" for c in self.name) else "en"
+
+
+# UN Arabic names a month twice, Levantine and Egyptian: "14 آذار/مارس 2023". find_dates reads one name.
+_FIRST_OF_TWO_MONTHS = re.compile(
+    "(?<!\\w)(?:"
+    + "|".join(sorted((re.escape(m) for m in MONTHS if "\u0600" <= m[0] <= "\u06ff"), key=len, reverse=True))
+    + ")\\s*/\\s*(?=\\w)"
+)
+
+
+def dates_in(text: str) -> list[tuple[dt.date, int, int]]:
+    """find_dates, also for "14 آذار/مارس 2023" (the first name blanked out, so offsets stay)."""
+    if "/" in text:
+        text = _FIRST_OF_TWO_MONTHS.sub(lambda match: " " * len(match.group()), text)
+    return find_dates(text)
 
 
 def _clean_title(title: str) -> str:
@@ -184,10 +217,27 @@ def _ends_arabic_name(word: str) -> bool:
     return word in _ARABIC_AFTER_NAME or any(c.isdigit() for c in word)
 
 
-def _arabic_candidates(text: str) -> list[EventCandidate]:
+# 'ندوة حول … في جاكرتا', '… في الفترة من 6 إلى 20': where and when it was held, no longer its name
+_ARABIC_WHERE = re.compile(r"\s+في\s+(?P<next>\S+)")
+_ARABIC_NOT_NAME = {"الفترة", "العاصمة", "مدينة", "يوم"}
+
+
+def _arabic_name_part(rest: str, rest_start: int, place_starts: set[int]) -> str:
+    """The words after an Arabic event word up to where the text says where or when it took place."""
+    for where in _ARABIC_WHERE.finditer(rest):
+        following = where.group("next")
+        if rest_start + where.start("next") in place_starts or following in _ARABIC_NOT_NAME:
+            return rest[: where.start()]
+        if following[:1].isdigit():
+            return rest[: where.start()]
+    return rest
+
+
+def _arabic_candidates(text: str, place_starts: set[int]) -> list[EventCandidate]:
     found = []
     for match in _ARABIC.finditer(text):
-        words = _ARABIC_HELD.sub("", match.group("rest")).split()
+        rest = _arabic_name_part(match.group("rest"), match.start("rest"), place_starts)
+        words = _ARABIC_HELD.sub("", rest).split()
         # a named event says what it is about within a few words ("اجتماع لمجلس الأمن حول الإرهاب");
         # "جلسة أخرى" or "اجتماع الخبراء في دوشانبي" only refer to one
         topic = next((i for i, word in enumerate(words[:5]) if word in _ARABIC_TOPIC), None)
@@ -199,9 +249,15 @@ def _arabic_candidates(text: str) -> list[EventCandidate]:
         while words and words[-1] in _ARABIC_TRAILING:
             words.pop()
         keyword = re.sub("[\u064b-\u0652]", "", match.group("kw"))
-        keyword = keyword[:-1] if keyword.endswith("ا") and keyword[:-1] in ("اجتماع", "مؤتمر") else keyword
+        if keyword.endswith("ا") and keyword[:-1].removeprefix("ال") in ("اجتماع", "مؤتمر"):
+            keyword = keyword[:-1]
         name = " ".join([keyword, *words])
         found.append(EventCandidate(name, match.start("kw"), match.end(), match.group("kw")))
+    for match in _ARABIC_ITS.finditer(text):
+        org = match.group("org")
+        of_org = "لل" + org[2:] if org.startswith("ال") else "ل" + org
+        name = f"الدورة {match.group('ord')} {of_org}"
+        found.append(EventCandidate(name, match.start("org"), match.end(), "دورة"))
     return found
 
 
@@ -263,7 +319,7 @@ def _range_start(text: str, date: dt.date, start: int, end: int) -> tuple[dt.dat
 def find_events(text: str, places: list[PlaceHit], dateline_place: str = "") -> list[EventCandidate]:
     """Events named in `text`, each with the date and place the text gives for it (merged by name)."""
     places = sorted(places, key=lambda hit: hit.start)
-    dates = [_range_start(text, *found) for found in find_dates(text)]
+    dates = [_range_start(text, *found) for found in dates_in(text)]
     head_end = _head_end(text)
     head_dates = [date for date, start, _end in dates if start < head_end]
     venue_date, venue_place = None, ""
@@ -274,7 +330,7 @@ def find_events(text: str, places: list[PlaceHit], dateline_place: str = "") -> 
             venue_date, venue_place = line_dates[0], _place_cluster(text, places, line_places[0])
             break
     dateline_place = dateline_place or _dateline(text, places, dates)
-    candidates = _english_candidates(text) + _arabic_candidates(text)
+    candidates = _english_candidates(text) + _arabic_candidates(text, {hit.start for hit in places})
     candidates.sort(key=lambda c: c.start)
     for candidate in candidates:
         left, right = sentence_bounds(text, candidate.start, candidate.end)

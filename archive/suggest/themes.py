@@ -35,7 +35,7 @@ DEFAULT_THEME_KEYWORDS: dict[str, tuple[list[str], list[str]]] = {
          "الإرهاب والإنترنت"],
     ),
     "international cooperation": (
-        ["international cooperation", "cooperation between", "public-private partnership*"],
+        ["international cooperation", "regional cooperation", "cooperation between", "public-private partnership*"],
         ["التعاون الدولي", "التعاون الإقليمي"],
     ),
     "social media": (["social media", "social network*"], ["وسائل التواصل الاجتماعي", "التواصل الاجتماعي"]),

@@ -235,6 +235,34 @@ def test_an_arabic_meeting_takes_the_datelines_date_and_place_when_held_here(arc
     assert (event.date, event.place) == (dt.date(2016, 5, 11), "UN Headquarters")
 
 
+def test_un_arabic_events_sessions_and_double_month_names(archive):
+    # "المؤتمر" with its article, "المعني ب" as UN Arabic's "on", "دورتها السادسة والستين" as "its 66th
+    # session", "أيار/مايو" as UN Arabic writes a month; the name stops where the text says where it was held
+    document = add(
+        archive,
+        "عُقد المؤتمر الإقليمي المعني بالهجرة في مكسيكو سيتي يوم 18 أيار/مايو 2022.\n\n"
+        "وعقدت لجنة المخدرات دورتها السادسة والستين في فيينا يوم 13 آذار/مارس 2023.",
+        language="ar",
+    )
+    events = {e.name_ar: (e.date, e.place) for e in suggest(archive, document).event}
+    assert events == {
+        "المؤتمر الإقليمي المعني بالهجرة": (dt.date(2022, 5, 18), "Mexico City"),
+        "الدورة السادسة والستين للجنة المخدرات": (dt.date(2023, 3, 13), "Vienna"),
+    }
+
+
+def test_an_english_events_scope_and_spelled_session_number_belong_to_its_name(archive):
+    document = add(
+        archive,
+        "A regional forum on disaster risk reduction opened in Bangkok on 10 October 2022.\n\n"
+        "The Commission on Narcotic Drugs held its sixty-sixth session in Vienna on 13 March 2023.",
+    )
+    assert {e.name_en for e in suggest(archive, document).event} == {
+        "regional forum on disaster risk reduction",
+        "Commission on Narcotic Drugs sixty-sixth session",
+    }
+
+
 def test_mentions_of_the_meeting_without_a_name_date_or_place_are_not_events(archive):
     english = add(archive, "The meeting was told that the conference stressed the role of governments.")
     arabic = add(archive, "وخلال الاجتماع، قال المتحدث إن المؤتمر ناجح.", language="ar")
@@ -279,6 +307,18 @@ def test_themes_are_suggested_from_keywords_in_both_languages(archive, themes):
 def test_a_single_weak_keyword_is_not_enough(archive, themes):
     document = add(archive, "The report mentions privacy once.")
     assert suggest(archive, document).theme == []
+
+
+def test_a_one_word_theme_name_is_enough_as_its_two_word_arabic_name_is(archive):
+    archive.ensure_tag("theme", "Cybersecurity", "الأمن السيبراني")
+    archive.ensure_tag("theme", "International cooperation", "التعاون الدولي")
+    english = add(
+        archive, "A national centre for cybersecurity opened; regional cooperation remained essential."
+    )
+    assert {s.name_en for s in suggest(archive, english).theme} == {
+        "Cybersecurity",
+        "International cooperation",
+    }
 
 
 def test_edited_keywords_replace_the_defaults_and_are_kept_in_the_archive(archive, themes):
