@@ -86,7 +86,7 @@ class Finding:
     pages: list[int] | None = None  # 1-based pages the finding is about (low OCR confidence)
 
     def to_json(self, document_id: int | None = None) -> dict:
-        payload = {
+        payload: dict[str, object] = {
             "id": document_id,
             "kind": self.kind,
             "detail": self.detail,
