@@ -23,7 +23,8 @@ from qirtas.cli.main import (
     emit,
     position,
 )
-from qirtas.cli.output import escape_field, escape_text
+from qirtas.cli.output import STANDARD_OUTPUT, escape_field, escape_text, output_path
+from qirtas.i18n import _
 
 STATUS_WORDS = {"approved": "approved", "needs_revision": "needs revision", "unreviewed": "unreviewed"}
 
@@ -69,9 +70,13 @@ def register(subparsers, common) -> None:
     rev.add_argument(
         "--realign", action="store_true", help="align again (reviewed, unchanged pairs are kept)"
     )
-    rev.add_argument("--csv", metavar="OUT", help="write the review report as CSV (UTF-8 with BOM)")
     rev.add_argument(
-        "--pdf", metavar="OUT", help="write the review report as PDF (laid out by Qt, offscreen)"
+        "--csv", metavar="OUT", help="write the review report as CSV (UTF-8 with BOM; - for standard output)"
+    )
+    rev.add_argument(
+        "--pdf",
+        metavar="OUT",
+        help="write the review report as PDF (laid out by Qt, offscreen; - for standard output)",
     )
     rev.add_argument(
         "--import",
@@ -90,8 +95,12 @@ def register(subparsers, common) -> None:
 
 
 def add_memory_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--tmx", metavar="OUT", help="write the approved pairs as TMX 1.4b")
-    parser.add_argument("--xliff", metavar="OUT", help="write every pair and its review as XLIFF 2.0")
+    parser.add_argument(
+        "--tmx", metavar="OUT", help="write the approved pairs as TMX 1.4b (- for standard output)"
+    )
+    parser.add_argument(
+        "--xliff", metavar="OUT", help="write every pair and its review as XLIFF 2.0 (- for standard output)"
+    )
     parser.add_argument("--all-pairs", action="store_true", help="with --tmx: every pair, not only approved")
     parser.add_argument(
         "--source", choices=("en", "ar"), default="en", help="with --xliff: the source language (default en)"
@@ -168,6 +177,7 @@ def run_review(args) -> int:
         raise CommandError("Name the pair to review with --pair N.")
     if args.at and args.split is None:
         raise CommandError("--at goes with --split.")
+    refuse_two_standard_outputs(args)
     with _open(args) as archive:
         review = bilingual.Review.open(archive, args.id, args.translation)
         if args.merge is not None:
@@ -183,10 +193,12 @@ def run_review(args) -> int:
         exported = export_memory(args, [review])
         report = None
         if args.csv:
-            write_csv(review, args.csv)
+            with output_path(args.csv, ".csv") as path:
+                write_csv(review, path)
             report = {"format": "csv", "path": args.csv}
         if args.pdf:
-            write_pdf_report(review, args.pdf)
+            with output_path(args.pdf, ".pdf") as path:
+                write_pdf_report(review, path)
             report = {"format": "pdf", "path": args.pdf}
         pairs = review.pairs()
         progress = bilingual.progress_of(pairs)
@@ -216,22 +228,42 @@ def run_review(args) -> int:
     return EXIT_PROBLEMS if imported is not None and imported.unmatched else EXIT_OK
 
 
+def refuse_two_standard_outputs(args) -> None:
+    """Two files written to "-" would run into each other on standard output."""
+    named = [
+        f"--{name}" for name in ("csv", "pdf", "tmx", "xliff") if getattr(args, name, None) == STANDARD_OUTPUT
+    ]
+    if len(named) > 1:
+        raise UsageError(
+            _("Only one file can go to standard output (-), not those of {options}.").format(
+                options=", ".join(named)
+            )
+        )
+
+
 def export_memory(args, reviews: list[bilingual.Review]) -> dict:
-    """--tmx and --xliff: write the files; their JSON entries ({"tmx": {"path", "units"}, …})."""
+    """--tmx and --xliff: write the files ("-": standard output); their JSON entries
+    ({"tmx": {"path", "units"}, …})."""
     written = {}
     if args.tmx:
-        written["tmx"] = {"path": args.tmx, "units": export_tmx(reviews, args.tmx, args.all_pairs)}
+        with output_path(args.tmx, ".tmx") as path:
+            written["tmx"] = {"path": args.tmx, "units": export_tmx(reviews, path, args.all_pairs)}
     if args.xliff:
-        written["xliff"] = {"path": args.xliff, "units": export_xliff(reviews, args.xliff, args.source)}
+        with output_path(args.xliff, ".xlf") as path:
+            written["xliff"] = {"path": args.xliff, "units": export_xliff(reviews, path, args.source)}
     return written
 
 
 def memory_lines(written: dict) -> list[str]:
     return [
-        f"{kind.upper()} written to {escape_field(entry['path'])}: "
+        f"{kind.upper()} written to {_where(entry['path'])}: "
         + (f"{entry['units']} pair" if entry["units"] == 1 else f"{entry['units']} pairs")
         for kind, entry in written.items()
     ]
+
+
+def _where(path: str) -> str:
+    return _("standard output") if path == STANDARD_OUTPUT else escape_field(path)
 
 
 def import_lines(path: str, imported: ImportReport) -> list[str]:
@@ -259,6 +291,7 @@ def run_reviews(args) -> int:
         selection = set(parse_ids(args.ids)) if args.ids else None
     except ValueError as error:
         raise UsageError(f"--ids takes numbers and ranges like 1,2,7-9 (not {error})") from None
+    refuse_two_standard_outputs(args)
     with _open(args) as archive:
         progress = bilingual.review_progress(archive)
         states = {i: bilingual.review_state(p) for i, p in progress.items()}
@@ -283,5 +316,16 @@ def run_reviews(args) -> int:
             for d in documents
         ]
     lines = [f"{r['id']:>6}  {r['review_state']:15}  {escape_field(r['title'])}" for r in rows]
+    if not rows:
+        lines = [_nothing_in_review(args.state, selection is not None)]
     emit(args, {"total": len(rows), "documents": rows, **exported}, "\n".join(lines + memory_lines(exported)))
     return EXIT_OK
+
+
+def _nothing_in_review(state: str | None, selected: bool) -> str:
+    """What `reviews` says when no document is listed: which condition matched none."""
+    if state is not None:
+        return _("No document is in the review state “{state}”.").format(state=state)
+    if selected:
+        return _("None of these documents has a linked translation.")
+    return _("No document has a linked translation yet; link two with: qirtas link A B")

@@ -10,6 +10,7 @@ from typing import Any
 from qirtas.archive.archive import Archive, DocumentFilter
 from qirtas.archive.demo import build_demo, lost_sentence, what_a_rebuild_loses
 from qirtas.archive.importing import DEFAULT_BATCH, ImportOptions, fork_when_alone, import_paths
+from qirtas.archive.importing.report import ImportReport
 from qirtas.archive.models import FACETS, Tag
 from qirtas.archive.query import parse as parse_query
 from qirtas.archive.regions import code_for_name, ensure_region
@@ -29,7 +30,8 @@ from qirtas.cli.main import (
 from qirtas.cli.output import escape_field, escape_text
 from qirtas.i18n import N_, _, ngettext
 from qirtas.i18n.script import paragraph_language, shows_nothing
-from qirtas.importers.notices import codes, english_texts
+from qirtas.importers import STATUS_ENCRYPTED, STATUS_NEEDS_OCR
+from qirtas.importers.notices import codes, english_texts, warning_text
 
 
 def register(subparsers, common) -> None:
@@ -163,12 +165,55 @@ def run_import(args) -> int:
     )
     with _open(args, create=True) as archive:
         report = import_paths(archive, args.paths, options=options)
+    emit(args, report.to_json(), "\n".join(import_lines(report)))
+    return EXIT_PROBLEMS if report.failed else EXIT_OK
+
+
+def import_lines(report: ImportReport) -> list[str]:
+    """The plain report: the counts, then each file's outcome, its status when it has no text, its
+    warnings, and of a duplicate the document it repeats."""
     lines = [
         f"imported {len(report.imported)}, duplicates {len(report.duplicates)}, failed {len(report.failed)}"
     ]
+    for item in report.imported:
+        lines.append(
+            "  "
+            + _("document {id} ({status}): {path}").format(
+                id=item.id, status=escape_field(item.status), path=escape_field(item.path)
+            )
+        )
+        if (hint := status_hint(item.id, item.status)) is not None:
+            lines.append("      " + hint)
+        lines += [
+            "      " + _("warning: {text}").format(text=escape_field(warning_text(w))) for w in item.warnings
+        ]
+    for duplicate in report.duplicates:
+        sentence = (
+            _("duplicate of document {id}, whose missing or damaged original it put back: {path}")
+            if duplicate.restored
+            else _("duplicate of document {id}, not imported again: {path}")
+        )
+        lines.append("  " + sentence.format(id=duplicate.id, path=escape_field(duplicate.path)))
     lines += [f"  failed: {escape_field(item.path)}: {escape_field(item.error)}" for item in report.failed]
-    emit(args, report.to_json(), "\n".join(lines))
-    return EXIT_PROBLEMS if report.failed else EXIT_OK
+    if report.cancelled:
+        lines.append(_("The import was cancelled; the files imported before that stay."))
+    elif not (report.imported or report.duplicates or report.failed):
+        lines.append(_("No files were found to import in the paths given."))
+    return lines
+
+
+def status_hint(document_id: int, status: str) -> str | None:
+    """Why a document of this status has no text, and the command that gets it (None when it has)."""
+    if status == STATUS_ENCRYPTED:
+        return _(
+            "This PDF is encrypted, so its text was not read; run qirtas unlock {id} --password PASSWORD "
+            "to read it."
+        ).format(id=document_id)
+    if status == STATUS_NEEDS_OCR:
+        return _("This document has no text layer (a scan); run qirtas ocr {id} to read its text.").format(
+            id=document_id
+        )
+    return None
 
 
 # "There is no region named …": the start per facet, so each translates whole, and the end by what helps.
@@ -220,17 +265,35 @@ def run_list(args) -> int:
             date_from=args.date_from,
             date_to=args.date_to,
         )
-        total, documents = archive.list_documents(where, limit=args.limit, offset=args.offset)
+        # Archive.list_documents applies the offset only with a limit: -1 is SQLite's "no limit".
+        limit = -1 if args.limit is None and args.offset else args.limit
+        total, documents = archive.list_documents(where, limit=limit, offset=args.offset)
     rows = [
         {"id": d.id, "title": d.title, "language": d.language, "status": d.status, "date": _iso(d.date)}
         for d in documents
     ]
     text = "\n".join(
-        f"{r['id']:>6}  {r['date'] or '':10}  {escape_field(r['language']):5}  {escape_field(r['title'])}"
+        f"{r['id']:>6}  {r['date'] or '':10}  {escape_field(r['language']):5}  "
+        f"{escape_field(r['status']):9}  {escape_field(r['title'])}"
         for r in rows
     )
-    emit(args, {"total": total, "documents": rows}, text)
+    emit(args, {"total": total, "documents": rows}, text or _nothing_listed(args, total))
     return EXIT_OK
+
+
+def _nothing_listed(args, total: int) -> str:
+    filtered = any(getattr(args, facet) for facet in FACETS) or any(
+        value is not None for value in (args.lang, args.status, args.date_from, args.date_to)
+    )
+    if total and args.limit == 0:
+        return _("{total} documents match; --limit 0 shows none of them.").format(total=total)
+    if total:  # --offset past the end
+        return _("No documents past offset {offset}: the list has {total}.").format(
+            offset=args.offset, total=total
+        )
+    if filtered:
+        return _("No document matches these filters.")
+    return _("The archive has no documents yet; add some with: qirtas import PATH")
 
 
 def _iso(date) -> str | None:
@@ -267,16 +330,24 @@ def document_json(archive: Archive, document) -> dict:
 def run_show(args) -> int:
     with _open(args) as archive:
         payload = document_json(archive, archive.get(args.id))
+    # Added key: why a document shows no text and what to run (None when it has text).
+    payload["hint"] = None if (payload["text"] or "").strip() else _no_text_hint(payload)
     tag_line = "; ".join(
         f"{f}: {', '.join(escape_field(t['en'] or t['ar']) for t in payload['tags'][f])}" for f in FACETS
     )
     text = (
         f"{escape_field(payload['title'])}\n{payload['date'] or ''} {escape_field(payload['language'])} "
         f"{escape_field(payload['status'])} sha256:{payload['sha256']}\n{tag_line}\n\n"
-        f"{escape_text(payload['text'])}"
+        f"{escape_text(payload['text']) if payload['hint'] is None else payload['hint']}"
     )
     emit(args, payload, text)
     return EXIT_OK
+
+
+def _no_text_hint(payload: dict) -> str:
+    return status_hint(payload["id"], payload["status"]) or _(
+        "This document has no text: its file held none that could be read (status {status})."
+    ).format(status=escape_field(payload["status"]))
 
 
 def run_search(args) -> int:

@@ -12,7 +12,8 @@ from qirtas.archive.backup import backup
 from qirtas.archive.bags.restore import BagRejected, import_bag
 from qirtas.archive.export import FORMATS, export
 from qirtas.archive.verify import repair, verify
-from qirtas.cli.main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, archive_path, emit
+from qirtas.cli.main import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, UsageError, archive_path, emit
+from qirtas.cli.output import STANDARD_OUTPUT, output_path
 from qirtas.i18n import _, ngettext
 
 
@@ -24,7 +25,11 @@ def register(subparsers, common) -> None:
 
     exp = add("export", run_export, "export documents as CSV, JSON Lines or a BagIt bag")
     exp.add_argument("--format", required=True, choices=FORMATS)
-    exp.add_argument("destination", metavar="DEST", help="a file (csv, jsonl) or a new folder (bagit)")
+    exp.add_argument(
+        "destination",
+        metavar="DEST",
+        help="a file (csv, jsonl; - for standard output) or a new folder (bagit)",
+    )
     exp.add_argument("--query", help="export only the documents this search finds")
     exp.add_argument("--ids", help="export only these documents: 1,2,7-9")
     exp.add_argument("--lang", help="export only documents in this language")
@@ -65,12 +70,17 @@ def run_export(args) -> int:
     except ValueError as error:
         print(f"qirtas export: --ids takes numbers and ranges like 1,2,7-9 (not {error})", file=sys.stderr)
         return EXIT_USAGE
+    to_standard_output = args.destination == STANDARD_OUTPUT
+    if to_standard_output and args.format == "bagit":
+        raise UsageError(_("A bag is a folder and cannot go to standard output; name a new folder."))
     with _open(args) as archive:
         ids = archive.document_ids(DocumentFilter(language=args.lang, ids=wanted))
         if args.query:
             found = set(archive.search(args.query, limit=1).ids)
             ids = [i for i in ids if i in found]
-        report = export(archive, args.format, args.destination, ids)
+        with output_path(args.destination, f".{args.format}") as destination:
+            report = export(archive, args.format, destination, ids)
+    where = _("standard output") if to_standard_output else report.destination
     emit(
         args,
         report.to_json(),
@@ -80,7 +90,7 @@ def run_export(args) -> int:
                     "exported {count} document as {format} to {path}",
                     "exported {count} documents as {format} to {path}",
                     report.documents,
-                ).format(count=report.documents, format=report.format, path=report.destination)
+                ).format(count=report.documents, format=report.format, path=where)
             ]
             + [f"  left out, document {item['id']}: {item['detail']}" for item in report.damaged]
         ),
@@ -117,6 +127,8 @@ def _remove_new_archive(path: Path, remove_folder: bool) -> None:
 
 
 def run_backup(args) -> int:
+    if args.destination == STANDARD_OUTPUT:
+        raise UsageError(_("A backup is a folder and cannot go to standard output; name a folder."))
     report = backup(archive_path(args), args.destination)
     lines = [
         ngettext(

@@ -130,8 +130,24 @@ def emit(args: argparse.Namespace, payload: dict, text: str) -> None:
     (`escape_text`, which keeps its lines), so no command's output can drive the terminal."""
     if getattr(args, "json", False):
         sys.stdout.write(json_text(payload) + "\n")
-    elif text:
-        print(escape_text(text))
+    elif text:  # after a file written to standard output ("-"), the report goes beside it, to stderr
+        print(escape_text(text), file=sys.stderr if writes_to_standard_output(args) else sys.stdout)
+
+
+# The options and arguments that name a file a command writes: "-" there means standard output.
+OUTPUT_OPTIONS = ("destination", "csv", "pdf", "tmx", "xliff")
+
+
+def writes_to_standard_output(args: argparse.Namespace) -> bool:
+    return any(getattr(args, name, None) == "-" for name in OUTPUT_OPTIONS)
+
+
+def refuse_json_with_standard_output(args: argparse.Namespace) -> None:
+    """--json and a file written to "-" would share standard output: one of them has to go elsewhere."""
+    if getattr(args, "json", False) and writes_to_standard_output(args):
+        raise UsageError(
+            _("--json and “-” both write to standard output; give a file name, or leave out --json.")
+        )
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
@@ -197,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return EXIT_OK
+        refuse_json_with_standard_output(args)
     except KeyboardInterrupt:
         print("qirtas: interrupted", file=sys.stderr)
         return 130

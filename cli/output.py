@@ -10,6 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 # Lone surrogates are the undecodable bytes of a file name: printed raw, they would not even encode.
 _BIDI_AND_SEPARATORS = "\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff"
@@ -44,3 +50,22 @@ def json_text(payload: object) -> str:
     and lone surrogates as \\u escapes: still valid JSON, decoding to the very same values."""
     text = json.dumps(payload, ensure_ascii=False, indent=None, default=str)
     return _UNSAFE_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+STANDARD_OUTPUT = "-"  # as an output path: write to standard output, as `tar -f -` and `curl -o -` do
+
+
+@contextmanager
+def output_path(path: str, suffix: str = "") -> Iterator[str]:
+    """Where a command writes a file: `path` itself, or for "-" a temporary file whose bytes are copied
+    to standard output once it is complete (the writers replace a file atomically, so they need one)."""
+    if path != STANDARD_OUTPUT:
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="qirtas-output-") as folder:
+        written = Path(folder) / f"standard-output{suffix}"
+        yield str(written)
+        sys.stdout.flush()
+        with written.open("rb") as source:
+            shutil.copyfileobj(source, sys.stdout.buffer)
+        sys.stdout.buffer.flush()

@@ -16,8 +16,9 @@ from qirtas.archive.suggest import (
     suggester_for,
     theme_keywords,
 )
-from qirtas.cli.main import EXIT_OK, EXIT_PROBLEMS, CommandError, archive_path, document_id, emit
+from qirtas.cli.main import EXIT_OK, EXIT_PROBLEMS, CommandError, UsageError, archive_path, document_id, emit
 from qirtas.cli.output import escape_field, escape_text
+from qirtas.i18n import _
 
 
 def register(subparsers, common) -> None:
@@ -44,10 +45,19 @@ def register(subparsers, common) -> None:
     kw = add("theme-keywords", run_theme_keywords, "show or edit the keywords that suggest each theme")
     kw.add_argument("theme", nargs="?", help="theme name (English or Arabic) or id")
     kw.add_argument(
-        "--en", action="append", metavar="KEYWORD", help="English keyword (repeat); replaces the list"
+        "--en",
+        action="append",
+        metavar="KEYWORD",
+        help="English keyword (repeat); replaces the list unless --add",
     )
     kw.add_argument(
-        "--ar", action="append", metavar="KEYWORD", help="Arabic keyword (repeat); replaces the list"
+        "--ar",
+        action="append",
+        metavar="KEYWORD",
+        help="Arabic keyword (repeat); replaces the list unless --add",
+    )
+    kw.add_argument(
+        "--add", action="store_true", help="add the --en/--ar keywords to the list instead of replacing it"
     )
     kw.add_argument("--reset", action="store_true", help="go back to the default keywords")
 
@@ -132,15 +142,22 @@ def _theme(archive: Archive, name: str):
 
 
 def run_theme_keywords(args) -> int:
+    if args.add and args.en is None and args.ar is None:
+        raise UsageError(_("--add needs keywords to add: give them with --en or --ar."))
+    if (args.en is not None or args.ar is not None) and not args.theme:
+        raise UsageError(
+            _("Name the theme whose keywords to change: qirtas theme-keywords THEME --en KEYWORD")
+        )
+    changes: list[str] = []
     with _open(args) as archive:
         if args.theme and (args.en is not None or args.ar is not None):
             theme = _theme(archive, args.theme)
-            set_theme_keywords(
-                archive,
-                theme.tag_id,
-                args.en if args.en is not None else theme.en,
-                args.ar if args.ar is not None else theme.ar,
+            english, arabic = (
+                _keywords(theme.en, args.en, args.add),
+                _keywords(theme.ar, args.ar, args.add),
             )
+            set_theme_keywords(archive, theme.tag_id, english, arabic)
+            changes = _keyword_changes(theme, args)
         elif args.theme and args.reset:
             reset_theme_keywords(archive, _theme(archive, args.theme).tag_id)
         themes = theme_keywords(archive)
@@ -163,8 +180,50 @@ def run_theme_keywords(args) -> int:
         f"      ar: {escape_field('; '.join(r['keywords_ar']))}"
         for r in rows
     )
-    emit(args, {"themes": rows}, text)
+    emit(args, {"themes": rows}, "\n".join([*changes, text or _("There are no themes in this archive yet.")]))
     return EXIT_OK
+
+
+def _keywords(current: list[str], given: list[str] | None, add: bool) -> list[str]:
+    """The new list of one language: `given` instead of `current`, or after it with --add (once each)."""
+    if given is None:
+        return current
+    if not add:
+        return given
+    have = {keyword.casefold() for keyword in current}
+    return [*current, *(keyword for keyword in given if keyword.casefold() not in have)]
+
+
+def _keyword_changes(theme, args) -> list[str]:
+    """What was done to the keywords, said plainly: a replacement drops the keywords that were there."""
+    name = escape_field(theme.name_en or theme.name_ar)
+    said = []
+    for given, current, replaced, added in (
+        (
+            args.en,
+            theme.en,
+            _(
+                "The English keywords of “{theme}” were replaced by these ({count} dropped); --add adds "
+                "instead, --reset restores the defaults."
+            ),
+            _("English keywords added to “{theme}”."),
+        ),
+        (
+            args.ar,
+            theme.ar,
+            _(
+                "The Arabic keywords of “{theme}” were replaced by these ({count} dropped); --add adds "
+                "instead, --reset restores the defaults."
+            ),
+            _("Arabic keywords added to “{theme}”."),
+        ),
+    ):
+        if given is None:
+            continue
+        kept = {keyword.casefold() for keyword in given}
+        dropped = [keyword for keyword in current if keyword.casefold() not in kept]
+        said.append(added.format(theme=name) if args.add else replaced.format(theme=name, count=len(dropped)))
+    return said
 
 
 def run_audit(args) -> int:
