@@ -74,7 +74,11 @@ class CommandError(Exception):
 
     def __init__(self, sentence: str, payload: dict | None = None) -> None:
         super().__init__(sentence)
-        self.payload = payload or {}
+        self.payload = dict(payload or {})  # its own copy: report_error adds "error" beside these keys
+
+
+class UsageError(CommandError):
+    """A command asked for something that cannot be asked (exit status 2)."""
 
 
 MAX_ID = 2**63 - 1  # SQLite's largest integer
@@ -205,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser(["gui"]).parse_args(["gui", *words])
     try:
         setup_logging()
-        _check_archive_folder(args)
+        _check_arguments(args)
         if args.command == "gui" and (problem := _window_cannot_open()) is not None:
             print(f"qirtas: {problem}", file=sys.stderr)
             return EXIT_USAGE
@@ -213,7 +217,6 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return EXIT_OK
-        refuse_json_with_standard_output(args)
     except KeyboardInterrupt:
         print("qirtas: interrupted", file=sys.stderr)
         return 130
@@ -237,7 +240,10 @@ def _archive_folder(args: argparse.Namespace) -> Path:
     return Path(given or default_archive()).expanduser().absolute()
 
 
-def _check_archive_folder(args: argparse.Namespace) -> None:
+def _check_arguments(args: argparse.Namespace) -> None:
+    """What no command can do: open an archive that is a file, or share standard output between --json
+    and a file written to "-"."""
+    refuse_json_with_standard_output(args)
     folder = _archive_folder(args)
     if folder.exists() and not folder.is_dir():
         raise UsageError(
