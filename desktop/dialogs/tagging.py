@@ -191,6 +191,13 @@ def tag_entry(
     return facet_combo, field, completer
 
 
+def names_ui_first(tag: Tag) -> str:
+    """ "طاجيكستان — Tajikistan" in the Arabic UI, "Tajikistan — طاجيكستان" in the English one."""
+    first = tag_label(tag)
+    second = tag.name_en if first == tag.name_ar else tag.name_ar
+    return f"{first} — {second}" if second and second != first else first
+
+
 def new_tag_question(facet: str, typed: str, close_names: bool) -> str:
     """The dialog's first line: the name typed is not a tag yet (one sentence per case, to translate)."""
     if close_names:
@@ -234,7 +241,7 @@ class NewTagDialog(QDialog):
         self.close_buttons: list[QPushButton] = []
         close_row = QHBoxLayout()
         for tag in close:
-            button = QPushButton(_("Use “{name}”").format(name=isolated(tag_both_names(tag))))
+            button = QPushButton(_("Use “{name}”").format(name=isolated(names_ui_first(tag))))
             button.setAutoDefault(False)
             button.clicked.connect(lambda _checked=False, tag=tag: self.use_existing(tag))
             close_row.addWidget(button)

@@ -74,3 +74,16 @@ def test_the_vocabulary_manager_shows_direct_counts_and_counts_with_places_insid
     theme = archive.tags("theme")[0]
     manager.select_tag(theme.id)
     assert manager.tree.currentItem().text(3) == ""  # themes have nothing inside them
+
+
+def test_the_offered_name_comes_first_in_the_ui_language(demo_archive):
+    from qirtas.desktop.dialogs.tagging import names_ui_first
+    from qirtas.i18n import setup_i18n
+
+    tajikistan = demo_archive.find_tag("region", "Tajikistan")
+    assert names_ui_first(tajikistan) == "Tajikistan — طاجيكستان"
+    setup_i18n("ar")
+    try:
+        assert names_ui_first(tajikistan) == "طاجيكستان — Tajikistan"
+    finally:
+        setup_i18n("en")
