@@ -289,9 +289,12 @@ class ReaderPool:
         """Cancel these tasks (all when None): those waiting never run, running ones are killed."""
         with self._lock:
             chosen = None if futures is None else {id(future) for future in futures}
+            kept = [task for task in self._queue if chosen is not None and id(task.future) not in chosen]
             for task in self._queue:
                 if chosen is None or id(task.future) in chosen:
-                    task.future.cancel()
+                    _drop(task.future)
+            self._queue = kept
+            heapq.heapify(self._queue)
             for worker in self._workers:
                 if worker.task and (chosen is None or id(worker.task.future) in chosen):
                     # Killed here, retired by the pool's thread (the one that waits on its pipe).
@@ -312,7 +315,7 @@ class ReaderPool:
                 return
             self._closed = True
             for task in self._queue:
-                task.future.cancel()
+                _drop(task.future)
             self._queue.clear()
         self._wake_up()
         self._thread.join()
@@ -329,7 +332,7 @@ class ReaderPool:
 
     # ---- in the pool's thread (and `_dispatch` from `submit`) ---------------------------------------
     def _start_workers(self, context: Any) -> None:
-        # OSError: no more processes; those there are do the work (none: `_run` gives up).
+        # No more processes: those there are do the work (none: `_run` gives up).
         with contextlib.suppress(OSError):
             while len(self._workers) < self.size:
                 self._workers.append(self._start_worker(context))
@@ -349,7 +352,7 @@ class ReaderPool:
     def _run(self, start: bool) -> None:
         if start:  # outside the lock: the first start waits for the fork server (≈0.4 s), submit() does not
             first: list[_Worker] = []
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(Exception):  # as in `_replenish`
                 while len(first) < self.size and not self._closed:
                     first.append(self._start_worker(self._context))
             with self._lock:
@@ -358,7 +361,8 @@ class ReaderPool:
             with self._lock:
                 if self._closed:
                     return
-                if not self._workers:  # no worker could start: the tasks cannot run
+                self._replenish()
+                if not self._workers and self._queue:  # no worker could start: the tasks cannot run
                     self._fail_all(RuntimeError("no reader process could be started"))
                     self.ready.set()
                 self._dispatch()
@@ -377,13 +381,14 @@ class ReaderPool:
                     self._collect(worker, ready)
                 if all(worker.ready for worker in self._workers):
                     self.ready.set()
-                if (
-                    not self._closed
-                    and len(self._workers) < self.size
-                    and (self._queue or not self.ready.is_set())
-                ):
-                    with contextlib.suppress(OSError):
-                        self._workers.append(self._start_worker(self._replacements))
+
+    def _replenish(self) -> None:
+        """Replace workers that were stopped, when there is work for them (from the fork server)."""
+        while len(self._workers) < self.size and (self._queue or not self.ready.is_set()):
+            try:
+                self._workers.append(self._start_worker(self._replacements))
+            except Exception:  # no more processes, or none may start here: `_run` fails the tasks
+                return
 
     def _dispatch(self) -> None:
         for worker in self._workers:
@@ -463,6 +468,12 @@ class ReaderPool:
             task = heapq.heappop(self._queue)
             if task.future.set_running_or_notify_cancel():
                 task.future.set_exception(error)
+
+
+def _drop(future: Future) -> None:
+    """Cancel a task that has not run, so that `concurrent.futures.wait` counts it as done."""
+    if future.cancel():
+        future.set_running_or_notify_cancel()
 
 
 def _settle(future: Future, error: Exception) -> bool:

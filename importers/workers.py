@@ -13,6 +13,7 @@ memory share that is then smaller. A batch already keeps every worker busy with 
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Mapping
 from concurrent.futures import FIRST_COMPLETED, Future
@@ -126,7 +127,7 @@ def extract_isolated(
     if not queue:
         return {}
     if pool is None:
-        with ReaderPool(min(workers or len(queue), len(queue)), timeout=timeout) as own:
+        with ReaderPool(min(workers or os.cpu_count() or 1, len(queue)), timeout=timeout) as own:
             return extract_isolated(
                 queue, password=password, cancel=cancel, names=names, hooks=hooks, pool=own, **options
             )

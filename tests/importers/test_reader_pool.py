@@ -1,0 +1,112 @@
+"""The one reader pool (importers/pool.py): its limits, cancelling, the state a worker keeps for its owner,
+and an import reading its text files and extracting its PDFs in one pool."""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import wait
+
+import pytest
+from qirtas.archive.importing import ImportOptions, import_paths
+from qirtas.importers import pool as pool_module
+from qirtas.importers.pool import ReaderPool, WorkerLost
+
+from tests.conftest import REPO
+
+
+# Tasks run in the workers: module-level, so they travel by name.
+def pages_then_stall(context, pages: int) -> None:
+    for page in range(1, pages + 1):
+        context.progress(page)
+    time.sleep(3600)
+
+
+def counted(context) -> tuple[int, int]:
+    """This worker's process and how many tasks its state has seen."""
+    context.state.append(None)
+    return os.getpid(), len(context.state)
+
+
+def pid(context) -> int:
+    return os.getpid()
+
+
+def crash(context) -> None:
+    os._exit(3)
+
+
+def test_a_task_stalled_on_a_page_is_stopped_and_says_how_far_it_got():
+    with ReaderPool(1, timeout=1.0) as pool:
+        started = time.monotonic()
+        future = pool.submit(pages_then_stall, 3)
+        error = future.exception(timeout=30)
+        assert isinstance(error, WorkerLost) and error.reason == "time"
+        assert error.pages == 3
+        assert time.monotonic() - started < 10
+        # A fresh worker takes the next task.
+        assert pool.submit(pid).result(timeout=30) > 0
+
+
+def test_cancel_stops_a_running_task_at_once_and_the_pool_goes_on():
+    with ReaderPool(1, timeout=600) as pool:
+        running = pool.submit(pages_then_stall, 1)
+        first = pool.submit(pid).result  # queued behind it: one worker
+        time.sleep(0.5)
+        started = time.monotonic()
+        pool.cancel([running])
+        error = running.exception(timeout=5)
+        assert isinstance(error, WorkerLost) and error.reason == "cancelled"
+        assert time.monotonic() - started < 1.0
+        assert first(timeout=30) > 0
+
+
+def test_a_worker_that_dies_fails_its_task_only():
+    with ReaderPool(1) as pool:
+        error = pool.submit(crash).exception(timeout=30)
+        assert isinstance(error, WorkerLost) and error.reason == "crash" and error.exitcode == 3
+        assert pool.submit(pid).result(timeout=30) > 0
+
+
+def test_each_worker_keeps_its_owners_state_between_tasks_and_a_new_pool_starts_afresh():
+    with ReaderPool(1, state=list) as pool:
+        answers = [pool.submit(counted).result(timeout=30) for _ in range(3)]
+    assert len({process for process, _count in answers}) == 1
+    assert [count for _process, count in answers] == [1, 2, 3]
+    with ReaderPool(1, state=list) as pool:
+        assert pool.submit(counted).result(timeout=30)[1] == 1
+
+
+def test_closing_the_pool_cancels_what_has_not_run():
+    pool = ReaderPool(1, timeout=600)
+    running = pool.submit(pages_then_stall, 1)
+    waiting = pool.submit(pid)
+    time.sleep(0.3)
+    started = time.monotonic()
+    pool.close()
+    assert time.monotonic() - started < 5
+    done, _pending = wait([running, waiting], timeout=5)
+    assert len(done) == 2 and waiting.cancelled()
+    with pytest.raises(RuntimeError):
+        pool.submit(pid)
+
+
+def test_an_import_reads_text_and_extracts_pdfs_in_one_pool(archive, tmp_path, monkeypatch):
+    pools: list[ReaderPool] = []
+    original = ReaderPool.__init__
+
+    def counting(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        pools.append(self)
+
+    monkeypatch.setattr(pool_module.ReaderPool, "__init__", counting)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number in range(40):
+        (folder / f"note-{number}.txt").write_text(f"Field note {number} on water in Gaza.", encoding="utf-8")
+    for pdf in ("ar_news.pdf", "en_conference.pdf"):
+        (folder / pdf).write_bytes((REPO / "tests" / "fixtures" / "pdf" / "libreoffice" / pdf).read_bytes())
+    report = import_paths(archive, [folder], ImportOptions(workers=2))
+    assert not report.failed, report.failed
+    assert len(report.imported) == 42
+    assert len(pools) == 1 and pools[0].size == 2
