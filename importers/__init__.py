@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from qirtas.i18n.catalog import _
+from qirtas.importers import image as _image  # noqa: F401  (registers the image importer, before text)
 from qirtas.importers import pdf as _pdf  # noqa: F401  (registers the PDF importer, sniffed first)
 from qirtas.importers import text as _text  # noqa: F401  (registers the text importer)
 from qirtas.importers.base import (
     STATUS_ENCRYPTED,
     STATUS_NEEDS_OCR,
+    STATUS_OCR,
     STATUS_OK,
     Extracted,
     ExtractionError,
@@ -22,7 +25,9 @@ SNIFF_BYTES = 4096
 def importer_for(path: Path, head: bytes) -> Importer:
     importer = registry.for_file(Path(path), head)
     if importer is None:
-        raise ExtractionError("This kind of file is not supported (only text and PDF files are).")
+        raise ExtractionError(
+            _("This kind of file is not supported (only text, PDF and PNG, JPEG, TIFF or WebP images are).")
+        )
     return importer
 
 
@@ -37,6 +42,7 @@ def extract(path: Path, data: bytes | None = None, **options) -> Extracted:
 __all__ = [
     "STATUS_ENCRYPTED",
     "STATUS_NEEDS_OCR",
+    "STATUS_OCR",
     "STATUS_OK",
     "Extracted",
     "ExtractionError",

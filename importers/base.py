@@ -12,7 +12,8 @@ from pathlib import Path
 STATUS_OK = "ok"
 STATUS_NEEDS_OCR = "needs_ocr"
 STATUS_ENCRYPTED = "encrypted"
-STATUSES = (STATUS_OK, STATUS_NEEDS_OCR, STATUS_ENCRYPTED)
+STATUS_OCR = "ocr"  # some page's text was read by OCR (Extracted.ocr says which and how surely)
+STATUSES = (STATUS_OK, STATUS_NEEDS_OCR, STATUS_ENCRYPTED, STATUS_OCR)
 
 
 @dataclass
@@ -29,6 +30,10 @@ class Extracted:
     page_starts: list[int] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # For an OCR'd document: {"engine": "tesseract 5.3.0", "confidence": mean word confidence 0–100,
+    # "threshold": under it a word is low, "pages": [{"page": 0-based index, "confidence", "languages":
+    # "ara"|"eng"|"ara+eng", "low": [[start, end], …] spans in `text` of low-confidence words}]}.
+    ocr: dict | None = None
 
     @property
     def pages(self) -> int:

@@ -82,6 +82,22 @@ WARNINGS: dict[str, Template] = {
             n,
         )
     ),
+    "ocr.engine-missing": Template(
+        N_("OCR needs the Tesseract engine with its Arabic and English models; install them ({install}).")
+    ),
+    "ocr.nothing-found": Template(
+        lambda ngettext, n: ngettext(
+            "OCR found no text on the {pages} page without a text layer.",
+            "OCR found no text on the {pages} pages without a text layer.",
+            n,
+        ),
+        count="pages",
+    ),
+    "ocr.page-failed": Template(N_("Page {page} could not be read by OCR and is left empty: {reason}")),
+    "ocr.render-failed": Template(N_("The scanned pages could not be drawn for OCR: {reason}")),
+    "ocr.image-unreadable": Template(
+        N_("Page {page} of the image could not be decoded and is left empty: {reason}")
+    ),
     "text.replacement-characters": Template(
         N_("The text contains replacement characters (�): some characters were lost before import.")
     ),

@@ -24,6 +24,7 @@ from qirtas.i18n.script import document_language
 from qirtas.importers.base import (
     STATUS_ENCRYPTED,
     STATUS_NEEDS_OCR,
+    STATUS_OCR,
     STATUS_OK,
     Extracted,
     ExtractionError,
@@ -31,6 +32,8 @@ from qirtas.importers.base import (
     registry,
 )
 from qirtas.importers.notices import warning
+from qirtas.importers.ocr import OcrRecord, OcrSettings, PageText, find_engine, install_hint
+from qirtas.importers.ocr.pdf_pages import ocr_pdf_pages
 from qirtas.importers.pdf_info import meaningful_title, read_info
 from qirtas.importers.pdf_layout import GlyphDevice, PageLayout, layout_page
 from qirtas.importers.pdf_paragraphs import (
@@ -87,11 +90,13 @@ def extract_pdf(
     data: bytes | None = None,
     password: str | None = None,
     progress: Callable[[int], None] | None = None,
+    ocr: OcrSettings | None = None,
     **_options,
 ) -> Extracted:
-    """Read a PDF. A password-protected one comes back as status "encrypted" with no text; one with no
-    text layer as "needs_ocr"; one that cannot be read at all raises ExtractionError. `progress` is
-    called with the number of pages read so far, after each page."""
+    """Read a PDF. A password-protected one comes back as status "encrypted" with no text; pages with no
+    text layer are read by OCR (status "ocr"), or the document is "needs_ocr" when OCR is off or not
+    installed; one that cannot be read at all raises ExtractionError. `progress` is called after each
+    page laid out and after each page OCR'd, with the count of those so far."""
     if data is None:
         data = Path(path).read_bytes()
     if not data:
@@ -112,25 +117,32 @@ def extract_pdf(
         layouts, drawn, unknown = _layout_pages(document, warnings, progress)
     if damage.messages:
         warnings.append(warning("pdf.damaged", reasons="; ".join(damage.messages)))
-    text, page_starts, heading = _assemble(layouts, metadata.get("producer", ""), warnings)
+    record, missing = _ocr(data, password, layouts, ocr or OcrSettings(), warnings, progress)
+    read = record.pages if record else {}
+    text, page_starts, heading = _assemble(layouts, metadata.get("producer", ""), warnings, read)
     # Imported here, not at the top: importing the text importer first would register it before this
     # one, and a PDF written without binary streams would then be taken for a text file.
     from qirtas.importers.text import guess_title
 
-    status = STATUS_OK
+    status = STATUS_OCR if any(page.text for page in read.values()) else STATUS_OK
     if not any(char.isalnum() for char in text):
         status = STATUS_NEEDS_OCR
         text, page_starts = "", [0] * len(layouts)
-        if any(layout.pictures for layout in layouts):
-            no_text = warning("pdf.no-text-layer.pictures")
+        if record is not None:
+            warnings.insert(0, warning("ocr.nothing-found", pages=len(read)))
+        elif any(layout.pictures for layout in layouts):
+            warnings.insert(0, warning("pdf.no-text-layer.pictures"))
         else:
-            no_text = warning("pdf.no-text-layer.blank")
-        warnings.insert(0, no_text)
+            warnings.insert(0, warning("pdf.no-text-layer.blank"))
     elif blank := [
-        number for number, layout in enumerate(layouts, 1) if layout.pictures and not layout.lines
+        number
+        for number, layout in enumerate(layouts, 1)
+        if layout.pictures and not layout.lines and number - 1 not in read
     ]:
         pages: list[int | str] = [*blank[:10], *(["…"] if len(blank) > 10 else [])]
         warnings.append(warning("pdf.picture-pages", count=len(blank), total=len(layouts), pages=pages))
+    if missing:
+        warnings.append(warning("ocr.engine-missing", install=install_hint()))
     if status == STATUS_OK and unknown > drawn / 2:
         status = STATUS_NEEDS_OCR
         warnings.append(warning("pdf.unknown-fonts.most"))
@@ -149,7 +161,28 @@ def extract_pdf(
         page_starts=page_starts,
         metadata=metadata,
         warnings=warnings,
+        ocr=record.as_dict(page_starts) if record and status == STATUS_OCR else None,
     )
+
+
+def _ocr(
+    data: bytes,
+    password: str | None,
+    layouts: list[PageLayout],
+    settings: OcrSettings,
+    warnings: list[str],
+    progress: Callable[[int], None] | None,
+) -> tuple[OcrRecord | None, bool]:
+    """The pages without a text layer (all of them when `settings.force`) read by OCR, and whether OCR
+    was wanted but Tesseract is not installed."""
+    wanted = [index for index, layout in enumerate(layouts) if settings.force or not layout.lines]
+    if not wanted or not settings.enabled:
+        return None, False
+    engine = find_engine()
+    if engine is None:
+        return None, True
+    record = ocr_pdf_pages(data, password, wanted, settings, engine, warnings, progress, len(layouts))
+    return record, False
 
 
 def _open(data: bytes, password: str | None) -> PDFDocument:
@@ -221,9 +254,11 @@ def _without_glyphs(layout: PageLayout) -> PageLayout:
     return layout
 
 
-def _assemble(layouts: list[PageLayout], producer: str, warnings: list[str]) -> tuple[str, list[int], str]:
+def _assemble(
+    layouts: list[PageLayout], producer: str, warnings: list[str], read: dict[int, PageText] | None = None
+) -> tuple[str, list[int], str]:
     """The document text (paragraphs separated by a blank line), where each page starts in it, and the
-    first page's heading."""
+    first page's heading. `read`: the pages OCR'd, by index, whose text stands for their layout's."""
     removed = remove_running_lines(layouts)
     if removed:
         warnings.append(warning("pdf.running-lines", count=removed))
@@ -236,10 +271,13 @@ def _assemble(layouts: list[PageLayout], producer: str, warnings: list[str]) -> 
     length = 0
     page_starts = []
     last_lines = None  # the lines of the previous page's last paragraph
-    for layout in layouts:
+    read = read or {}
+    for index, layout in enumerate(layouts):
         paragraphs: list[str] = []
         page_start = None
-        for lines in paragraphs_of(layout, pitch):
+        if index in read:  # an OCR'd page starts its own paragraphs: its text is placed as it is
+            paragraphs, last_lines = [read[index].text], None
+        for lines in [] if index in read else paragraphs_of(layout, pitch):
             paragraph = unicodedata.normalize("NFC", paragraph_text(lines, mirror, vocabulary)).strip()
             if not paragraph:
                 continue

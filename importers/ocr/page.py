@@ -1,0 +1,60 @@
+"""One page image → PageText: prepared, its language chosen, read by Tesseract, put back into text."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+from qirtas.i18n.script import script_counts
+from qirtas.importers.ocr import engine as tesseract
+from qirtas.importers.ocr.prepare import WORKING_DPI, noise_level, prepared
+from qirtas.importers.ocr.settings import AUTO, OcrSettings
+from qirtas.importers.ocr.text import PageText, page_text, words_of
+
+# A page is read with one model when nearly all its letters are of one script: the Arabic model alone
+# reads Arabic better than ara+eng (which turns some Arabic words into Latin garbage), and English alone
+# reads English as well in a third of the time.
+_ONE_SCRIPT = 0.95
+_NOISY = 3.0  # grey levels (noise_level): clean renders measure under 1, copier scans about 9
+_SCOUT_DPI = 100  # the language is guessed from a quick reading at this resolution
+PAGE_TIMEOUT = 600.0  # seconds: a bound for the child alone; the pool's per-page limit comes first
+# Blank pages (no grey level further than this from the paper's) are not sent to Tesseract.
+_INK = 48
+
+
+def read_page(image: Image.Image, dpi: int, settings: OcrSettings, engine: tesseract.Engine) -> PageText:
+    """The text Tesseract finds on one page; an empty PageText for a blank one."""
+    low, high = image.convert("L").getextrema()  # a grey image's extrema are two numbers
+    if float(high) - float(low) < _INK:  # type: ignore[arg-type]
+        return PageText(languages="")
+    page = prepared(image, dpi, noise_level(image) > _NOISY)
+    languages = settings.languages if settings.languages != AUTO else choose_languages(page, engine)
+    tsv = tesseract.recognise(engine, _png(page), languages, 3, WORKING_DPI, PAGE_TIMEOUT)
+    return page_text(words_of(tsv), settings.threshold, languages)
+
+
+def choose_languages(page: Image.Image, engine: tesseract.Engine) -> str:
+    """ "ara", "eng" or "ara+eng", from the letters of a quick reading at low resolution."""
+    installed = [language for language in ("ara", "eng") if language in engine.languages]
+    if len(installed) < 2:
+        return "+".join(installed) or "eng"
+    scale = _SCOUT_DPI / WORKING_DPI
+    small = page.resize(
+        (max(1, round(page.width * scale)), max(1, round(page.height * scale))), Image.Resampling.LANCZOS
+    )
+    tsv = tesseract.recognise(engine, _png(small), "ara+eng", 3, _SCOUT_DPI, PAGE_TIMEOUT)
+    counts = script_counts(" ".join(word.text for word in words_of(tsv)))
+    arabic, latin = counts.get("arabic", 0), counts.get("latin", 0)
+    if arabic + latin == 0:
+        return "ara+eng"
+    if arabic >= _ONE_SCRIPT * (arabic + latin):
+        return "ara"
+    if latin >= _ONE_SCRIPT * (arabic + latin):
+        return "eng"
+    return "ara+eng"
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", compress_level=1)  # fast: the bytes go through a pipe, not to disk
+    return buffer.getvalue()

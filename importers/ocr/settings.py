@@ -1,0 +1,23 @@
+"""What an OCR run is asked to do: passed from the import options down to `extract(…, ocr=…)`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+AUTO = "auto"
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """Picklable (it travels to the worker processes) and frozen (one value per import)."""
+
+    enabled: bool = True
+    # OCR every page, also those with a text layer (`qirtas ocr` run again with other settings).
+    force: bool = False
+    # "auto": chosen per page from what the page holds; else a Tesseract language string ("ara+eng").
+    languages: str = AUTO
+    # PDF pages are rendered at this resolution: Tesseract's models are trained on text of 20–40 px
+    # x-height; 300 dpi gives 10–12 pt print that size (200 dpi raised CER on Arabic, see bench_ocr).
+    dpi: int = 300
+    # Words Tesseract is less sure of than this (0–100) are kept in the text and listed as "low".
+    threshold: float = 60.0
