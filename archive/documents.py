@@ -49,8 +49,7 @@ class NewDocument:
 def stored_metadata(extracted: Extracted) -> dict:
     """The metadata a document keeps from an extraction: the importer's, and under "ocr" what OCR said of
     its text (engine, mean and per-page confidence, the spans of low-confidence words) when it was read so."""
-    ocr = getattr(extracted, "ocr", None)
-    return {**extracted.metadata, "ocr": ocr} if ocr else extracted.metadata
+    return {**extracted.metadata, "ocr": extracted.ocr} if extracted.ocr else extracted.metadata
 
 
 def document_title(extracted: Extracted, source_name: str) -> str:

@@ -47,6 +47,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "qirtas.cli.pdf_commands",
         "re-read an encrypted PDF with its password (the original is untouched)",
     ),
+    "ocr": (
+        "qirtas.cli.ocr_commands",
+        "read documents' text again with OCR (the originals are untouched)",
+    ),
     "link": (
         "qirtas.cli.bilingual_commands",
         "link two documents as translations of each other (and align them)",

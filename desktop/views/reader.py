@@ -150,7 +150,7 @@ class Reader(QWidget):
         header = QWidget()
         header_layout = QVBoxLayout(header)
         header_layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.title, self.details, self.tags, self.warnings, self.integrity, self.ocr_line):
+        for widget in (self.title, self.details, self.tags, self.warnings, self.integrity):
             header_layout.addWidget(widget)
         self.header = QScrollArea()
         self.header.setWidget(header)
@@ -164,6 +164,7 @@ class Reader(QWidget):
         layout.setContentsMargins(6, 0, 0, 0)
         layout.addWidget(self.header)
         layout.addLayout(buttons)
+        layout.addWidget(self.ocr_line)  # right above the text it speaks of, outside the scrolling header
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.placeholder, 1)
         self.clear()

@@ -14,6 +14,7 @@ from qirtas.desktop.errors import show_error
 from qirtas.desktop.feature import Feature
 from qirtas.desktop.jobs.archive_jobs import ArchiveJobs
 from qirtas.desktop.jobs.importing import ImportController
+from qirtas.desktop.jobs.ocr import OcrAgain
 from qirtas.desktop.jobs.session import Session
 from qirtas.desktop.jobs.unlocking import Unlocking
 from qirtas.desktop.labels import count_text, isolated
@@ -56,7 +57,14 @@ SPLITTER_SHARES = [230, 580, 420]  # facets, table, reader: proportions of whate
 RIGHT_SHARES = [640, 130, 130]  # reader, tag editor, suggested tags: proportions of the height
 # What the window is built with, in menu order: each adds its actions, filters, panels and buttons through
 # the Feature interface (desktop/feature.py) and is kept in `window.features` by its key.
-FEATURES: tuple[type[Feature], ...] = (Suggestions, IntegrityFilter, ArchiveJobs, ReviewFilter, Unlocking)
+FEATURES: tuple[type[Feature], ...] = (
+    Suggestions,
+    IntegrityFilter,
+    ArchiveJobs,
+    ReviewFilter,
+    Unlocking,
+    OcrAgain,
+)
 
 
 class MainWindow(QMainWindow):

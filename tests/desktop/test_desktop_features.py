@@ -26,7 +26,7 @@ def test_each_feature_is_kept_by_its_key_and_reached_by_a_declared_name(demo_win
     assert demo_window.suggestions_panel is demo_window.features["suggestions"].panel
     assert demo_window.reader.unlock_button is demo_window.features["unlocking"].button
     tools = [action.text() for action in demo_window.tools_menu.actions()]
-    assert tools == ["&Suggest tags", "&Theme keywords…", "&Verify archive…"]
+    assert tools == ["&Suggest tags", "&Theme keywords…", "&Verify archive…", "Read text with &OCR…"]
 
 
 def test_every_attribute_of_the_window_is_declared_in_window_py(demo_window):

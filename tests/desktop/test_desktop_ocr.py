@@ -1,13 +1,20 @@
 """OCR in the window: the reader says a text was read by OCR and marks its unsure words, the Original page
-view shows the scan beside the text."""
+view shows the scan beside the text, and "Read with OCR" turns a waiting scan into searchable text."""
 
 from __future__ import annotations
 
+import shutil
+
+import pytest
 from PySide6.QtCore import QBuffer, QByteArray
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QTextCursor
 from qirtas.archive.archive import NewDocument
+from qirtas.desktop.views.models import COLUMNS
 from qirtas.importers import Extracted
 
+from tests.conftest import REPO
+
+SCAN = REPO / "tests" / "fixtures" / "pdf" / "status" / "scan.pdf"  # "Scanned letter, 3 March 2019"
 TEXT = "رسالة من الوزارة\nThe meeting was postponed."
 LOW = [[6, 8], [21, 28]]  # "من" and "meeting"
 READING = {
@@ -34,8 +41,9 @@ def page_image() -> bytes:
 
 
 def add_read_image(archive) -> int:
-    extracted = Extracted(text=TEXT, media_type="image/png", status="ocr", language="mixed", page_starts=[0])
-    extracted.ocr = READING  # type: ignore[attr-defined]  (the field the OCR engine fills)
+    extracted = Extracted(
+        text=TEXT, media_type="image/png", status="ocr", language="mixed", page_starts=[0], ocr=READING
+    )
     return archive.add(NewDocument(page_image(), extracted, "letter.png")).id
 
 
@@ -82,3 +90,24 @@ def test_the_original_page_view_shows_the_scanned_image_beside_the_text(demo_win
     assert text_side < page_side  # beside the text, not instead of it
     reader.page_button.setChecked(False)
     assert not reader.image_view.isVisible()
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed")
+def test_read_with_ocr_turns_a_waiting_scan_into_text_and_the_table_shows_it(demo_window, wait_for_writes):
+    archive = demo_window.session.archive
+    extracted = Extracted(text="", media_type="application/pdf", status="needs_ocr", page_starts=[0])
+    document_id = archive.add(NewDocument(SCAN.read_bytes(), extracted, "fax-0193.pdf")).id
+    show(demo_window, document_id)
+    feature = demo_window.features["ocr"]
+    assert feature.button.isVisibleTo(demo_window) and feature.action in demo_window.tools_menu.actions()
+    feature.button.click()
+    assert feature.dialog is not None and feature.dialog.isVisible()  # progress, with Cancel
+    wait_for_writes(demo_window.session, timeout=120_000)
+    assert feature.dialog is None and "Read 1 document with OCR" in feature.outcome
+    assert archive.get(document_id).status == "ocr"
+    assert "letter" in demo_window.reader.browser.toPlainText().lower()
+    assert demo_window.reader.ocr_line.isVisibleTo(demo_window)
+    model, row = demo_window.model, demo_window.model.row_of(document_id)
+    status_column = next(i for i, column in enumerate(COLUMNS) if column.key == "status")
+    assert model.data(model.index(row, status_column)) == "OCR"
+    assert feature.button.text() == "Run OCR again"
