@@ -3,9 +3,11 @@ view shows the scan beside the text, and "Read with OCR" turns a waiting scan in
 
 from __future__ import annotations
 
+import io
 import shutil
 
 import pytest
+from PIL import Image
 from PySide6.QtCore import QBuffer, QByteArray
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QTextCursor
 from qirtas.archive.archive import NewDocument
@@ -111,3 +113,24 @@ def test_read_with_ocr_turns_a_waiting_scan_into_text_and_the_table_shows_it(dem
     status_column = next(i for i, column in enumerate(COLUMNS) if column.key == "status")
     assert model.data(model.index(row, status_column)) == "OCR"
     assert feature.button.text() == "Run OCR again"
+
+
+def test_the_page_beside_the_text_follows_the_text_through_a_multi_page_tiff(demo_window, qtbot):
+    pages = [Image.new("L", (400, 560), shade) for shade in (255, 40)]  # a white page, then a dark one
+    data = io.BytesIO()
+    pages[0].save(data, "TIFF", save_all=True, append_images=pages[1:])
+    text = "\n".join(["First page line."] * 60 + ["Second page line."] * 60)
+    extracted = Extracted(
+        text=text, media_type="image/tiff", status="ocr", page_starts=[0, text.index("Second")], ocr=READING
+    )
+    document_id = demo_window.session.archive.add(NewDocument(data.getvalue(), extracted, "fax.tiff")).id
+    show(demo_window, document_id)
+    demo_window.show()
+    reader = demo_window.reader
+    reader.page_button.setChecked(True)
+    qtbot.waitUntil(lambda: reader.image_view.isVisible())
+    assert reader.image_view.page == 0 and QColor(reader.image_view.image.pixel(10, 10)).lightness() > 200
+    bar = reader.browser.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    qtbot.waitUntil(lambda: reader.image_view.page == 1)
+    assert QColor(reader.image_view.image.pixel(10, 10)).lightness() < 100
