@@ -20,6 +20,7 @@ from qirtas.importers import STATUS_NEEDS_OCR, STATUS_OCR
 log = logging.getLogger(__name__)
 
 PDF_MEDIA_TYPE = "application/pdf"
+CHUNK = 500
 
 
 def can_ocr(document) -> bool:
@@ -85,8 +86,13 @@ class OcrAgain(QObject, Feature):
         if not ids:
             self.window.statusBar().showMessage(_("Select the documents to read with OCR first."), 8000)
             return
-        _total, documents = self.window.archive.list_documents(DocumentFilter(ids=ids))
-        scans = [d for d in documents if can_ocr(d)]
+        archive = self.window.archive
+        scans = [  # read in chunks: a whole archive selected is more ids than SQLite takes in one query
+            document
+            for start in range(0, len(ids), CHUNK)
+            for document in archive.list_documents(DocumentFilter(ids=ids[start : start + CHUNK]))[1]
+            if can_ocr(document)
+        ]
         if not scans:
             self.window.statusBar().showMessage(
                 _("The selected documents are not PDFs or images: OCR has nothing to read in them."), 8000

@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QBuffer, QByteArray
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QTextCursor
+from PySide6.QtWidgets import QMessageBox
 from qirtas.archive.archive import NewDocument
 from qirtas.desktop.views.models import COLUMNS
 from qirtas.importers import Extracted
@@ -134,3 +135,24 @@ def test_the_page_beside_the_text_follows_the_text_through_a_multi_page_tiff(dem
     bar.setValue(bar.maximum())
     qtbot.waitUntil(lambda: reader.image_view.page == 1)
     assert QColor(reader.image_view.image.pixel(10, 10)).lightness() < 100
+
+
+def test_the_tools_action_reads_only_scans_and_asks_before_a_text_layer_is_replaced(demo_window, monkeypatch):
+    archive = demo_window.session.archive
+    born_digital = Extracted(text="A report.", media_type="application/pdf", page_starts=[0])
+    pdf_id = archive.add(NewDocument(b"%PDF-1.7 a report", born_digital, "report.pdf")).id
+    text_id = next(i for i in archive.document_ids() if archive.get(i).media_type == "text/plain")
+    feature = demo_window.features["ocr"]
+    asked = []
+    monkeypatch.setattr(
+        "qirtas.desktop.jobs.ocr.QMessageBox.question",
+        lambda _parent, _title, text, *rest: asked.append(text) or QMessageBox.StandardButton.No,
+    )
+    monkeypatch.setattr(demo_window, "selected_ids", lambda: [text_id])
+    feature.ocr_selected()
+    assert not asked and feature.job is None
+    assert "not PDFs or images" in demo_window.statusBar().currentMessage()
+    monkeypatch.setattr(demo_window, "selected_ids", lambda: [text_id, pdf_id])
+    feature.ocr_selected()
+    assert len(asked) == 1 and asked[0].startswith("1 of these documents has a text of its own")
+    assert feature.job is None and archive.get(pdf_id).text == "A report."
