@@ -196,10 +196,6 @@ class OcrAgain(QObject, Feature):
         self.outcome_box = box
         box.open()
 
-    def retire(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
-
 
 def ocr_sentence(report: OcrReport) -> str:
     """One sentence for the end of a run: how many were read, how many were not, whether it was stopped."""
