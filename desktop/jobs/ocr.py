@@ -35,15 +35,14 @@ class OcrAgain(QObject, Feature):
     key = "ocr"
 
     def __init__(self, window: FeatureHost) -> None:
-        super().__init__(window)  # type: ignore[arg-type]  (the window is a QObject)
+        super().__init__(window)
         self.window = window
         self.job: ArchiveJob | None = None
         self.dialog: JobDialog | None = None
         self.outcome = ""
         self.outcome_box: QMessageBox | None = None
-        self.last_report: OcrReport | BaseException | None = None
         self._lifetime = Lifetime(self)
-        self.action = QAction(_("Read text with &OCR…"), window)  # type: ignore[arg-type]
+        self.action = QAction(_("Read text with &OCR…"), window)
         self.action.setToolTip(
             _("Read the selected scans' text again with OCR; their originals are not changed")
         )
@@ -105,7 +104,7 @@ class OcrAgain(QObject, Feature):
 
     def _confirm_replacing(self, count: int) -> bool:
         answer = QMessageBox.question(
-            self.window,  # type: ignore[arg-type]
+            self.window,
             _("Read text with OCR"),
             ngettext(
                 "{count} of these documents has a text of its own; OCR will replace it with what it "
@@ -137,7 +136,7 @@ class OcrAgain(QObject, Feature):
             ngettext(
                 "Reading {count} document with OCR…", "Reading {count} documents with OCR…", len(document_ids)
             ).format(count=count_text(len(document_ids))),
-            self.window,  # type: ignore[arg-type]
+            self.window,
         )
         job.finished.connect(self._finished)
         job.failed.connect(self._failed)
@@ -149,7 +148,6 @@ class OcrAgain(QObject, Feature):
         if not self._lifetime.alive:  # the window was replaced meanwhile (a language switch)
             return
         self._close_dialog()
-        self.last_report = report
         reader = self.window.reader
         if reader.document is not None and any(item.id == reader.document.id for item in report.read):
             reader.show_document(reader.document.id, reader.query)
@@ -165,7 +163,6 @@ class OcrAgain(QObject, Feature):
         if not self._lifetime.alive:
             return
         self._close_dialog()
-        self.last_report = error
         self._tell(error_sentence(error), warning=True)
 
     def _close_dialog(self) -> None:
@@ -187,7 +184,7 @@ class OcrAgain(QObject, Feature):
             _("Read text with OCR"),
             sentence,
             QMessageBox.StandardButton.Close,
-            self.window,  # type: ignore[arg-type]
+            self.window,
         )
         if detail:
             box.setDetailedText(detail)
