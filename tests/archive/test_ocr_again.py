@@ -10,6 +10,7 @@ import shutil
 import pytest
 from PIL import Image
 from qirtas.archive.archive import ArchiveError, NewDocument
+from qirtas.archive.importing import import_paths
 from qirtas.archive.ocr import ocr_documents
 from qirtas.importers import Extracted
 
@@ -125,3 +126,12 @@ def test_a_blank_scan_is_reported_and_keeps_its_status(archive):
     assert not report.read and "OCR found no text in document" in report.failed[0].error
     assert archive.get(document_id).status == "needs_ocr"
     assert [e.action for e in archive.audit_trail(document_id)] == ["imported"]
+
+
+@needs_engine
+def test_an_import_keeps_what_ocr_said_of_each_scanned_page(archive):
+    partly = REPO / "tests" / "fixtures" / "pdf" / "status" / "partly_scanned.pdf"  # a text page, then a scan
+    document = archive.get(import_paths(archive, [partly]).imported[0].id)
+    ocr = document.metadata["ocr"]
+    assert document.status == "ocr" and [page["page"] for page in ocr["pages"]] == [1]
+    assert ocr["engine"].startswith("tesseract") and ocr["pages"][0]["confidence"] == ocr["confidence"]
