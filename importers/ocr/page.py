@@ -8,6 +8,7 @@ from PIL import Image
 from qirtas.i18n.script import script_counts
 from qirtas.importers.ocr import engine as tesseract
 from qirtas.importers.ocr.prepare import WORKING_DPI, noise_level, prepared
+from qirtas.importers.ocr.reread import second_opinion
 from qirtas.importers.ocr.settings import AUTO, OcrSettings
 from qirtas.importers.ocr.text import PageText, page_text, words_of
 
@@ -30,7 +31,9 @@ def read_page(image: Image.Image, dpi: int, settings: OcrSettings, engine: tesse
     page = prepared(image, dpi, noise_level(image) > _NOISY)
     languages = settings.languages if settings.languages != AUTO else choose_languages(page, engine)
     tsv = tesseract.recognise(engine, _png(page), languages, 3, WORKING_DPI, PAGE_TIMEOUT)
-    return page_text(words_of(tsv), settings.threshold, languages)
+    words = words_of(tsv)
+    second_opinion(page, words, languages, engine, WORKING_DPI)
+    return page_text(words, settings.threshold, languages)
 
 
 def choose_languages(page: Image.Image, engine: tesseract.Engine) -> str:

@@ -1,8 +1,9 @@
 """A page image made easy to read for Tesseract: grey, at its working resolution, level, clean.
 
-Each step earned its place on the degraded scans of tests/fixtures/ocr (figures in bench_ocr's table):
-upscaling a 200 dpi scan to 300 dpi, a median filter against specks and grain, straightening by the
-projection profile, and a global (Otsu) threshold so that grain does not become letters.
+Each step earned its place on the degraded scans of tests/fixtures/ocr (CER of Arabic / English / mixed,
+Tesseract on the upscaled, straightened page: 5.2 / 0.9 / 3.0 %): a 3×3 median filter at the scan's
+resolution and again after upscaling to 300 dpi, then a global (Otsu) threshold, so that specks and grain
+do not become letters and dots (2.7 / 0.1 / 0.9 %; one median 5×5 after upscaling: 4.1 / 0.1 / 2.5 %).
 """
 
 from __future__ import annotations
@@ -18,16 +19,16 @@ _PROFILE_WIDTH = 800  # pixels: the skew is measured on a small copy (≈20 ms a
 def prepared(image: Image.Image, dpi: int, noisy: bool) -> Image.Image:
     """The page in grey at WORKING_DPI, straightened; denoised and thresholded when `noisy`."""
     grey = image.convert("L")
+    if noisy:  # at the scan's own resolution first, where a speck is a pixel or two
+        grey = grey.filter(ImageFilter.MedianFilter(3))
     scale = WORKING_DPI / dpi if dpi else 1.0
     if scale > 1.1 and grey.width * grey.height * scale * scale <= MAX_PIXELS:
         grey = grey.resize((round(grey.width * scale), round(grey.height * scale)), Image.Resampling.LANCZOS)
-    if noisy:
-        grey = grey.filter(ImageFilter.MedianFilter(3))
     angle = skew_angle(grey)
     if abs(angle) >= 0.1:
         grey = grey.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
-    if noisy:
-        grey = binarised(grey)
+    if noisy:  # and again after upscaling: the JPEG's blocks and the grain, enlarged with the letters
+        grey = binarised(grey.filter(ImageFilter.MedianFilter(3)))
     return grey
 
 
@@ -71,7 +72,9 @@ def skew_angle(image: Image.Image) -> float:
     """The rotation (degrees, counter-clockwise) that makes text lines level: the angle whose rows of
     ink are sharpest (largest variance of the row sums), tried coarse then fine."""
     scale = min(1.0, _PROFILE_WIDTH / image.width)
-    small = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))), Image.Resampling.BOX)
+    small = image.resize(
+        (max(1, round(image.width * scale)), max(1, round(image.height * scale))), Image.Resampling.BOX
+    )
     ink = ImageOps.invert(binarised(small))
     best = 0.0
     for step, span in ((0.5, _SKEW_LIMIT), (0.1, 0.5)):

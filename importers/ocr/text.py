@@ -39,6 +39,9 @@ _BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _ARABIC_LETTER = "\u0621-\u064a\u0671-\u06d3"
 # Latin punctuation Tesseract reads after an Arabic word where Arabic print has its own marks.
 _ARABIC_PUNCTUATION = {",": "\u060c", ";": "\u061b", "?": "\u061f"}
+_ARABIC_RUN = re.compile(f"[{_ARABIC_LETTER}]")
+_LATIN_RUN = re.compile("[A-Za-z]")
+_TO_ARABIC_PUNCTUATION = str.maketrans(_ARABIC_PUNCTUATION)
 _AFTER_ARABIC = re.compile(f"(?<=[{_ARABIC_LETTER}\u064b-\u0652])([,;?])")
 
 
@@ -70,6 +73,7 @@ def page_text(words: list[Word], threshold: float, languages: str) -> PageText:
     for paragraph in _grouped(words, lambda word: word.block[:2]):
         text = ""
         for line in _grouped(paragraph, lambda word: word.block):
+            line = in_reading_order(line)
             line_text = " ".join(word.text for word in line)
             start = len(join_lines(text, line_text)) - len(line_text) if text else 0
             text = join_lines(text, line_text) if text else line_text
@@ -87,6 +91,30 @@ def page_text(words: list[Word], threshold: float, languages: str) -> PageText:
     return PageText("\n\n".join(paragraphs), round(confidence, 1), len(scored), languages, low)
 
 
+def in_reading_order(line: list[Word]) -> list[Word]:
+    """The words of a line in logical order. In an Arabic line Tesseract lists every word right to left,
+    also those of a Latin run ("Global Internet Forum" comes as Forum, Internet, Global): such a run —
+    from its first word with a Latin letter on — is put back left to right (a number before it stays,
+    as the bidi algorithm keeps it: it follows Arabic)."""
+    arabic = sum(len(_ARABIC_RUN.findall(word.text)) for word in line)
+    latin = sum(len(_LATIN_RUN.findall(word.text)) for word in line)
+    if arabic <= latin:
+        return line
+    for word in line:  # a comma standing alone, or after a quote, in an Arabic line is an Arabic one
+        if not _LATIN_RUN.search(word.text) and not any(char.isdigit() for char in word.text):
+            word.text = word.text.translate(_TO_ARABIC_PUNCTUATION)
+    ordered: list[Word] = []
+    run: list[Word] = []
+    for word in line:
+        if not _ARABIC_RUN.search(word.text) and (run or _LATIN_RUN.search(word.text)):
+            run.append(word)
+            continue
+        ordered.extend(sorted(run, key=lambda each: each.box[0]))
+        run = []
+        ordered.append(word)
+    return ordered + sorted(run, key=lambda each: each.box[0])
+
+
 def _grouped(words: list[Word], key) -> list[list[Word]]:
     groups: list[list[Word]] = []
     for word in words:
@@ -95,4 +123,3 @@ def _grouped(words: list[Word], key) -> list[list[Word]]:
         else:
             groups.append([word])
     return groups
-

@@ -193,10 +193,7 @@ def test_tesseract_dies_with_the_worker_that_ran_it(tmp_path, monkeypatch):
 def test_the_pool_reads_scans_in_workers_within_their_memory_limit(tmp_path):
     """Two workers get 2048 MB of address space each (on a machine with 8 GB or more); Tesseract, a
     child, inherits the limit and reads an Arabic page inside it."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "fixtures" / "ocr"))
-    from make_scans import CASES, scan
+    from tests.fixtures.ocr.make_scans import CASES, scan
 
     arabic = tmp_path / "arabic.png"
     arabic.write_bytes(scan(CASES[0])[0])
@@ -205,3 +202,13 @@ def test_the_pool_reads_scans_in_workers_within_their_memory_limit(tmp_path):
     outcomes = extract_isolated([arabic, letter], workers=2)
     assert outcomes[arabic].status == "ocr" and "مجلس الأمن" in outcomes[arabic].text
     assert outcomes[letter].status == "ocr" and outcomes[letter].ocr["pages"][0]["languages"] == "eng"
+
+
+def test_a_latin_run_inside_an_arabic_line_reads_left_to_right():
+    """Tesseract lists an Arabic line's words right to left, the Latin run's too."""
+    rows = [("وأسست", 2300), ("الشركات", 2100), ("Forum).", 1500), ("Internet", 1300), ("(Global", 1100)]
+    rows += [("لمكافحة", 900), ("الإرهاب", 700)]
+    text = TSV_HEADER + "".join(f"5\t1\t1\t1\t1\t1\t{left}\t0\t150\t40\t95\t{word}\n" for word, left in rows)
+    assert (
+        page_text(words_of(text), 60, "ara").text == "وأسست الشركات (Global Internet Forum). لمكافحة الإرهاب"
+    )
