@@ -21,6 +21,7 @@ TINY = {
     "bench_extract": ["--count", "10", "--rounds", "1"],
     "bench_gui": ["--count", "300"],
     "bench_import": ["--files", "200"],
+    "bench_language": ["--repeat", "1"],
     "bench_large": ["--pages", "20", "--text-mb", "1"],
     "bench_pdf": ["--files", "2", "--pages", "2"],
     "bench_scale": ["--files", "50", "--documents", "200"],
