@@ -32,6 +32,7 @@ from qirtas.desktop.qt import (
     QWidget,
 )
 from qirtas.i18n import _, ngettext
+from qirtas.i18n.script import shows_nothing
 
 TAG_ROLE = Qt.ItemDataRole.UserRole
 
@@ -63,14 +64,23 @@ class RenameDialog(QDialog):
         form.addRow(_("English name:"), self.name_en)
         form.addRow(_("Arabic name:"), self.name_ar)
         name_form_fields(form)
-        buttons = QDialogButtonBox(
+        self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.name_en.textChanged.connect(self._validate)
+        self.name_ar.textChanged.connect(self._validate)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
+        self._validate()
+
+    def _validate(self) -> None:
+        # rename_tag refuses such names too; here OK says so before anything is sent.
+        names = [self.name_en.text(), self.name_ar.text()]
+        ok = any(name.strip() for name in names) and not all(shows_nothing(name) for name in names)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
 
 
 class VocabularyManager(QDialog):

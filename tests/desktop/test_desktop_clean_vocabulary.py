@@ -87,3 +87,16 @@ def test_the_offered_name_comes_first_in_the_ui_language(demo_archive):
         assert names_ui_first(tajikistan) == "طاجيكستان — Tajikistan"
     finally:
         setup_i18n("en")
+
+
+def test_the_rename_dialog_refuses_a_name_that_shows_nothing(demo_window):
+    from qirtas.desktop.dialogs.vocabulary import RenameDialog
+
+    dialog = RenameDialog(demo_window.archive.tags("theme")[0], demo_window)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert ok.isEnabled()
+    dialog.name_en.setText("\u200b")
+    dialog.name_ar.setText(" \u2066\u2069 ")
+    assert not ok.isEnabled()
+    dialog.name_ar.setText("حقوق")
+    assert ok.isEnabled()
