@@ -305,8 +305,8 @@ class Archive:
         total = query.count()
         sort = getattr(Document, order, Document.id)
         query = query.order_by(sort.desc() if descending else sort, Document.id)
-        if limit is not None:
-            query = query.limit(limit).offset(offset)
+        if limit is not None or offset:
+            query = query.limit(limit).offset(offset)  # SQLite's LIMIT -1 when only an offset is given
         return total, list(query)
 
     def document_ids(

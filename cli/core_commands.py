@@ -265,9 +265,7 @@ def run_list(args) -> int:
             date_from=args.date_from,
             date_to=args.date_to,
         )
-        # Archive.list_documents applies the offset only with a limit: -1 is SQLite's "no limit".
-        limit = -1 if args.limit is None and args.offset else args.limit
-        total, documents = archive.list_documents(where, limit=limit, offset=args.offset)
+        total, documents = archive.list_documents(where, limit=args.limit, offset=args.offset)
     rows = [
         {"id": d.id, "title": d.title, "language": d.language, "status": d.status, "date": _iso(d.date)}
         for d in documents

@@ -194,3 +194,9 @@ def test_editing_and_deleting_keep_search_in_step(archive):
     archive.delete_document(added.id)
     assert archive.search("dushanbe").total == 0
     assert archive.original_path(Document(sha256=added.sha256)).exists()  # the original is never deleted
+
+
+def test_a_list_from_an_offset_without_a_limit_starts_at_the_offset(demo_archive):
+    total, every = demo_archive.list_documents()
+    rest_total, rest = demo_archive.list_documents(offset=2)
+    assert rest_total == total and [d.id for d in rest] == [d.id for d in every[2:]] and rest
