@@ -19,6 +19,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # The setting a test (or a person) uses to point at another program, or at none ("" = not installed).
@@ -77,16 +78,22 @@ def install_hint() -> str:
     return "apt install tesseract-ocr tesseract-ocr-ara tesseract-ocr-eng"
 
 
-def _die_with_parent() -> None:  # pragma: no cover  (runs in the child, between fork and exec)
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+def _die_with(parent: int) -> Callable[[], None]:
+    def arrange() -> None:  # runs in the child, between fork and exec
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the worker was killed before the signal was arranged
+            os._exit(1)
+
+    return arrange
 
 
 def _run(command: list[str], stdin: bytes, timeout: float) -> bytes:
-    # One OpenMP thread: the pool runs one page per core already, and Tesseract's own threads only made
-    # two workers fight over the same two cores.
+    # One OpenMP thread: the pool runs one page per core already, and Tesseract's own threads made workers
+    # fight over the cores (an Arabic page took 13 s with its default threads, 1.8 s with one, on this
+    # 2-core machine shared with other work).
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    preexec = _die_with_parent if sys.platform.startswith("linux") else None
+    preexec = _die_with(os.getpid()) if sys.platform.startswith("linux") else None
     done = subprocess.run(
         command,
         input=stdin,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from qirtas.importers import extract
-from qirtas.importers.ocr import OcrSettings, find_engine
+from qirtas.importers.ocr import OcrSettings, find_engine, read_page
 from qirtas.importers.ocr import engine as tesseract
 from qirtas.importers.ocr.text import page_text, words_of
 from qirtas.importers.pdf import extract_pdf
@@ -212,3 +212,19 @@ def test_a_latin_run_inside_an_arabic_line_reads_left_to_right():
     assert (
         page_text(words_of(text), 60, "ara").text == "وأسست الشركات (Global Internet Forum). لمكافحة الإرهاب"
     )
+
+
+@needs_engine
+def test_the_columns_of_an_arabic_page_are_read_right_column_first():
+    from tests.fixtures.ocr.make_scans import CASES, scan
+
+    page = Image.open(io.BytesIO(scan(CASES[0])[0])).convert("L")  # the clean Arabic news page
+    first = page.crop((page.width // 2 - 200, 250, page.width - 150, 650))  # its first paragraphs
+    later = page.crop((page.width // 2 - 200, 1250, page.width - 150, 1650))
+    columns = Image.new("L", (first.width * 2 + 150, first.height + 100), 255)
+    columns.paste(later, (30, 50))
+    columns.paste(first, (first.width + 120, 50))  # the first paragraphs in the right-hand column
+    engine = find_engine()
+    assert engine is not None
+    text = read_page(columns, 300, OcrSettings(), engine).text
+    assert 0 <= text.find("مايو 2016") < text.find("علاوة")

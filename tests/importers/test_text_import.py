@@ -93,7 +93,7 @@ def test_content_sniffing_reads_text_without_an_extension(tmp_path):
     [
         (b"", "empty"),
         (b"   \n\n\t ", "white space"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "image is damaged"),  # sniffed
         (b"\x00\x01\x02\x03" * 300, "binary"),
     ],
     ids=["zero-bytes", "blank", "png-named-txt", "nul-junk"],
