@@ -12,7 +12,7 @@ import warnings as python_warnings
 from collections.abc import Callable
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from qirtas.i18n.catalog import _
 from qirtas.i18n.dates import find_date
 from qirtas.i18n.script import document_language
@@ -106,7 +106,7 @@ def _page(image: Image.Image, index: int, notes: list[str]) -> Image.Image | Non
         image.seek(index)
         if image.width * image.height > MAX_PIXELS:
             raise ExtractionError(_too_large())
-        return image.convert("L")
+        return _grey(image)
     except ExtractionError:
         raise
     except (OSError, ValueError, SyntaxError, EOFError) as error:
@@ -116,6 +116,17 @@ def _page(image: Image.Image, index: int, notes: list[str]) -> Image.Image | Non
             ) from error
         notes.append(warning("ocr.image-unreadable", page=index + 1, reason=str(error)[:200]))
         return None
+
+
+def _grey(frame: Image.Image) -> Image.Image:
+    """The frame upright (a phone's EXIF orientation) in grey, on white where it is transparent (a PNG's
+    transparent pixels are often black: dropping the alpha would black out the page)."""
+    if frame.mode in ("RGBA", "LA", "PA") or (frame.mode == "P" and "transparency" in frame.info):
+        rgba = frame.convert("RGBA")
+        frame = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
+    elif frame.format == "JPEG":
+        frame = ImageOps.exif_transpose(frame)
+    return frame.convert("L")
 
 
 def _dpi(image: Image.Image) -> int:

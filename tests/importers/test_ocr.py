@@ -228,3 +228,19 @@ def test_the_columns_of_an_arabic_page_are_read_right_column_first():
     assert engine is not None
     text = read_page(columns, 300, OcrSettings(), engine).text
     assert 0 <= text.find("مايو 2016") < text.find("علاوة")
+
+
+@needs_engine
+def test_a_transparent_png_is_read_on_white_and_a_phone_photo_upright(tmp_path):
+    letter = Image.open(io.BytesIO(scan_image("PNG")))
+    ink = Image.new("RGBA", letter.size, (0, 0, 0, 0))  # transparent black, as drawing programs save it
+    ink.putalpha(letter.point(lambda value: 255 - value))
+    transparent = tmp_path / "transparent.png"
+    ink.save(transparent, dpi=(300, 300))
+    assert "Scanned letter" in extract(transparent).text
+    turned = letter.rotate(90, expand=True)  # the camera held sideways: EXIF says to turn it back
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° clockwise to view
+    photo = tmp_path / "photo.jpg"
+    turned.save(photo, "JPEG", quality=90, dpi=(300, 300), exif=exif)
+    assert "Scanned letter" in extract(photo).text

@@ -135,3 +135,42 @@ def test_a_batch_of_hostile_images_goes_on_in_the_reader_pool(tmp_path):
         sentence(by_name[name])
     letter = by_name["letter.png"]
     assert not isinstance(letter, ExtractionError) and "Scanned letter" in letter.text
+
+
+def wall_sized_pdf(points: int = 14_400) -> bytes:
+    """One empty page of 200 × 200 inches (14,400 pt): 3.6 gigapixels at 300 dpi."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] >>" % (points, points),
+    ]
+    body = b"%PDF-1.4\n"
+    offsets = []
+    for number, content in enumerate(objects, 1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n%s\nendobj\n" % (number, content)
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return body + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+@pytest.mark.skipif(find_engine() is None, reason="Tesseract is not installed (apt install tesseract-ocr)")
+def test_a_wall_sized_pdf_page_is_drawn_within_the_pixel_bound(tmp_path):
+    from qirtas.importers.ocr import render
+
+    drawn = []
+    original = render.pypdfium2.PdfPage.render
+
+    def measured(page, **options):
+        bitmap = original(page, **options)
+        drawn.append(bitmap.width * bitmap.height)
+        return bitmap
+
+    path = tmp_path / "wall.pdf"
+    path.write_bytes(wall_sized_pdf())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render.pypdfium2.PdfPage, "render", measured)
+        extracted = extract(path)
+    assert extracted.status == "needs_ocr" and "OCR found no text" in extracted.warnings[0]
+    assert drawn and max(drawn) <= render.MAX_PIXELS
