@@ -26,26 +26,13 @@ from qirtas.archive.suggest.events import PlaceHit, dates_in, find_events, name_
 from qirtas.archive.suggest.places import (
     CITY_BY_KEY,
     DATELINE_ALIASES,
-    NOT_PLACES_PHRASES,
     City,
     Place,
+    PlaceFinder,
     city_places,
     cldr_places,
-    country_adjectives,
 )
-from qirtas.archive.suggest.text import (
-    FoldedText,
-    PhraseHit,
-    arabic_marks,
-    excerpt,
-    find_phrases,
-    fold_phrase,
-    is_arabic,
-    looks_like_name,
-    marks_agree,
-    part_of_a_name,
-    phrase_pattern,
-)
+from qirtas.archive.suggest.text import FoldedText, excerpt, fold_phrase, is_arabic, phrase_pattern
 from qirtas.archive.suggest.themes import (
     KEYWORDS_INFO,
     ThemeKeywords,
@@ -143,23 +130,7 @@ class Suggester:
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
         self.places = self._places()
-        not_places = {fold_phrase(name) for name in NOT_PLACES_PHRASES}
-        # a name may stand for several places (طرابلس, عمان): find_places picks one per mention
-        self._by_alias: dict[str, list[Place]] = {name: [] for name in not_places}
-        self._with_country: set[tuple[str, str]] = set()  # (name, place key): only beside the country
-        for place in self.places:
-            for alias in [*place.names_en, *place.names_ar, *place.with_country]:
-                folded = fold_phrase(alias)
-                candidates = self._by_alias.setdefault(folded, [])
-                if folded not in not_places and all(other is not place for other in candidates):
-                    candidates.append(place)
-            self._with_country.update((fold_phrase(alias), place.key) for alias in place.with_country)
-        self._alias_text = {
-            fold_phrase(a): a for p in self.places for a in [*p.names_en, *p.names_ar, *p.with_country]
-        }
-        self._region_pattern = phrase_pattern(list(self._by_alias))
-        self._adjectives = country_adjectives()
-        self._adjective_pattern = phrase_pattern(list(self._adjectives))
+        self._finder = PlaceFinder(self.places)
         self._place_by_key = {place.key: place for place in self.places}
         self._dateline = {fold_phrase(name): key for name, key in DATELINE_ALIASES.items()}
         self.themes = theme_keywords(archive)
@@ -202,67 +173,10 @@ class Suggester:
         self, text: str, folded: FoldedText | None = None, dateline: tuple[Place, int, int] | None = None
     ) -> list[tuple[Place, int, int]]:
         """Every place named in `text` (the dateline's too, when given), in order."""
-        folded = folded or FoldedText.of(text)
-        named = []
-        hits = find_phrases(folded, self._region_pattern)
-        starts = {hit.start for hit in hits}
-        for hit in hits:
-            candidates = self._by_alias.get(hit.phrase)
-            alias = self._alias_text.get(hit.phrase, "")
-            if not (candidates and looks_like_name(hit.text(text), alias)):
-                continue
-            if not is_arabic(alias):
-                next_start = len(text[: hit.end]) + len(text[hit.end :]) - len(text[hit.end :].lstrip(" \t"))
-                single = " " not in alias and next_start not in starts
-                if part_of_a_name(text, hit.start, hit.end, single_word=single):
-                    continue
-            named.append((hit, candidates))
-        ambiguous = any(len(c) > 1 or (h.phrase, c[0].key) in self._with_country for h, c in named)
-        countries = self._countries_named(folded, named) if ambiguous else set()
-        found = []
-        for hit, candidates in named:
-            place = self._which_place(hit, candidates, text, countries)
-            if place is not None:
-                found.append((place, hit.start, hit.end))
+        found = self._finder.find(text, folded or FoldedText.of(text))
         if dateline:
             found.append(dateline)
         return sorted(found, key=lambda item: item[1])
-
-    def _countries_named(self, folded: FoldedText, named: list[tuple[PhraseHit, list[Place]]]) -> set[str]:
-        """The countries a text names without doubt: by a name only one place has (a city counts for its
-        country: مسقط is Oman), or by an Arabic adjective (الأردنية)."""
-        countries = {
-            candidates[0].country
-            for hit, candidates in named
-            if len(candidates) == 1 and (hit.phrase, candidates[0].key) not in self._with_country
-        }
-        countries.update(
-            self._adjectives[hit.phrase] for hit in find_phrases(folded, self._adjective_pattern)
-        )
-        return countries
-
-    def _which_place(
-        self, hit: PhraseHit, candidates: list[Place], text: str, countries: set[str]
-    ) -> Place | None:
-        """The place a mention names: one that shares the marks it is written with (عمّان is Amman, عُمان
-        Oman), else one in (or being) a country the text names, else the first listed (the country).
-        A name that is also a common word (سيول) needs its country named."""
-        options = [
-            place
-            for place in candidates
-            if (hit.phrase, place.key) not in self._with_country or place.country in countries
-        ]
-        if len(options) <= 1:
-            return options[0] if options else None
-        written = arabic_marks(hit.text(text))
-        return max(
-            options,
-            key=lambda place: (
-                max((marks_agree(written, arabic_marks(name)) for name in place.names_ar), default=0),
-                place.country in countries,
-                -options.index(place),
-            ),
-        )
 
     def _dateline_place(self, text: str) -> tuple[Place, int, int] | None:
         """'الأمم المتحدة 11 مايو 2016 (شينخوا)': the place a news story was filed from, before its date."""
