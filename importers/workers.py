@@ -13,9 +13,10 @@ memory share that is then smaller. A batch already keeps every worker busy with 
 
 from __future__ import annotations
 
+import functools
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future
 from concurrent.futures import wait as wait_for
 from dataclasses import dataclass
@@ -117,19 +118,28 @@ def extract_isolated(
     names: Mapping[Path, Path] | None = None,
     hooks: ReaderHooks | None = None,
     pool: ReaderPool | None = None,
+    on_page: Callable[[Path, int], None] | None = None,
     **options: Any,
 ) -> dict[Path, Extracted | ExtractionError]:
     """Extract each file in the reader pool (`pool`, else one of `workers` processes made for these
     files); every path gets an outcome unless the batch is cancelled (then only the files finished so far
     have one). `names`: for a path that is a copy (the bytes an import hashed, in the archive's store),
-    the file it is a copy of. `options` go to `extract` (e.g. `ocr=OcrSettings(…)`)."""
+    the file it is a copy of. `on_page(file, pages)`: as a file's pages are read (from the pool's thread).
+    `options` go to `extract` (e.g. `ocr=OcrSettings(…)`)."""
     queue = list(dict.fromkeys(paths))
     if not queue:
         return {}
     if pool is None:
         with ReaderPool(min(workers or os.cpu_count() or 1, len(queue)), timeout=timeout) as own:
             return extract_isolated(
-                queue, password=password, cancel=cancel, names=names, hooks=hooks, pool=own, **options
+                queue,
+                password=password,
+                cancel=cancel,
+                names=names,
+                hooks=hooks,
+                pool=own,
+                on_page=on_page,
+                **options,
             )
     names = names or {}
     hooks = hooks or ReaderHooks()
@@ -138,7 +148,8 @@ def extract_isolated(
     for path in queue:
         name = names.get(path, path)
         task = (str(path), str(name), password, language, hooks.for_file(name), options)
-        futures[pool.submit(extract_file, *task, priority=0)] = path
+        pages = None if on_page is None else functools.partial(on_page, name)
+        futures[pool.submit(extract_file, *task, priority=0, progress=pages)] = path
     pending = set(futures)
     while pending:
         if cancel and cancel():

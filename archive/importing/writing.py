@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from qirtas.archive.archive import Archive, NewDocument
@@ -66,10 +66,16 @@ def import_paths(
     # Shared with other imports; a repair waits for none to run (it would take our files for leftovers).
     with archive.originals.importing(), import_workers(total, options) as workers:
         reader = _Reader(files, settings, workers, ahead=options.batch_size)
+        done = 0
+
+        def pages(name: Path, read: int) -> None:  # a file read page by page (a scan being OCR'd)
+            if progress:
+                progress(done, total, str(name), read)
+
         try:
             if progress and files:
                 progress(0, total, str(files[0]))
-            done, new_bytes = 0, 0
+            new_bytes = 0
             smallest = max(1, options.batch_size // 4)
             for path, read in reader:
                 batch.append((path, read))
@@ -81,7 +87,7 @@ def import_paths(
                     or new_bytes >= BATCH_BYTES
                     or (len(batch) >= smallest and reader.waiting())
                 ):
-                    _write_batch(archive, batch, settings, options, cancel, report, sent, workers)
+                    _write_batch(archive, batch, settings, options, cancel, report, sent, workers, pages)
                     done += len(batch)
                     batch, new_bytes = [], 0
                     if progress:
@@ -90,7 +96,7 @@ def import_paths(
                         report.cancelled = True
                         break
             if batch and not report.cancelled:
-                _write_batch(archive, batch, settings, options, cancel, report, sent, workers)
+                _write_batch(archive, batch, settings, options, cancel, report, sent, workers, pages)
                 batch = []
         finally:
             for _path, read in batch:  # read but never committed (cancel, or an error)
@@ -154,6 +160,7 @@ def _write_batch(
     report: ImportReport,
     sent: SentTerms | None,
     workers: ImportWorkers,
+    pages: Callable[[Path, int], None] | None = None,
 ) -> None:
     """Write one batch: duplicates set aside, isolated formats extracted (in the import's reader pool),
     then `Archive.add_batch` (the originals renamed into place, one flush, one transaction). `sent`: the
@@ -193,6 +200,7 @@ def _write_batch(
             names={copy: ready[index][0] for index, copy in copies.items()},
             hooks=options.reader_hooks,
             pool=workers.extracting(),
+            on_page=pages,
             **options.extract_options(),
         )
     items: list[tuple[Path, NewDocument]] = []

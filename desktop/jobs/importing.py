@@ -44,21 +44,27 @@ DOCUMENT_ROLE = Qt.ItemDataRole.UserRole
 REFRESH_SECONDS = 2.0  # while importing, the table shows the committed rows this often
 
 
-def progress_text(current: str, done: int, total: int) -> str:
+def progress_text(current: str, done: int, total: int, page: int = 0) -> str:
     """ "Importing report.pdf (3 of 12)": the file's name isolated, so an Arabic name in the English UI (or
-    a Latin one in the Arabic UI) neither turns the sentence round nor is turned round by it."""
+    a Latin one in the Arabic UI) neither turns the sentence round nor is turned round by it. A scan being
+    OCR'd names the last page read: "Reading scan.pdf, page 4 (3 of 12)"."""
     name = Path(current).name if current else ""
     if not name:
         return _("Imported {done} of {total}").format(done=count_text(done), total=count_text(total))
+    shown = isolated(readable_file_name(name)[0])
+    if page:
+        return _("Reading {name}, page {page} ({done} of {total})").format(
+            name=shown, page=count_text(page), done=count_text(done), total=count_text(total)
+        )
     return _("Importing {name} ({done} of {total})").format(
-        name=isolated(readable_file_name(name)[0]), done=count_text(done), total=count_text(total)
+        name=shown, done=count_text(done), total=count_text(total)
     )
 
 
 class ImportJob(QObject):
     """One import running on the write thread; progress arrives as signals on the GUI thread."""
 
-    progressed = Signal(int, int, str)  # done, total, current file
+    progressed = Signal(int, int, str, int)  # done, total, current file, its pages read (a scan)
     finished = Signal(object)  # ImportReport
     failed = Signal(object)  # exception
 
@@ -77,7 +83,9 @@ class ImportJob(QObject):
                 archive,
                 self.paths,
                 options=self.options,
-                progress=lambda done, total, current: self.progressed.emit(done, total, current),
+                progress=lambda done, total, current="", page=0: self.progressed.emit(
+                    done, total, current, page
+                ),
                 cancel=self._cancel.is_set,
             ),
             on_success=self._succeeded,
@@ -134,13 +142,13 @@ class ImportProgress(QWidget):
         self.job = None
         self.hide()
 
-    def show_progress(self, done: int, total: int, current: str) -> None:
+    def show_progress(self, done: int, total: int, current: str, page: int = 0) -> None:
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(done)
         if self.job is not None and self.job.cancelling:
             return
         self.bar.setFormat(percent_text(done, total))
-        self.label.setText(progress_text(current, done, total))
+        self.label.setText(progress_text(current, done, total, page))
         self.label.setToolTip(current)
 
     def cancel(self) -> None:
@@ -360,7 +368,7 @@ class ImportController(QObject):
         self.progress.watch(job)
         self._last_refresh = time.monotonic()
 
-    def _progressed(self, _done: int, _total: int, _current: str) -> None:
+    def _progressed(self, _done: int, _total: int, _current: str, _page: int = 0) -> None:
         # Batches are committed as they go: show the new rows every few seconds, not only at the end.
         if time.monotonic() - self._last_refresh > REFRESH_SECONDS:
             self._last_refresh = time.monotonic()

@@ -97,6 +97,9 @@ def test_import_report_rows_and_progress(ui):
     item = SimpleNamespace(status="ok", warnings=[warning("pdf.damaged", reasons=ui.title)])
     assert_reads_right(ImportReportDialog._imported_outcome(item), ui, ui.title)
     assert_reads_right(progress_text(f"/tmp/{ui.title}.pdf", 3, 12), ui, f"{ui.title}.pdf")
+    reading = progress_text(f"/tmp/{ui.title}.pdf", 3, 12, page=7)  # a scan being OCR'd, page by page
+    assert_reads_right(reading, ui, f"{ui.title}.pdf")
+    assert "7" in reading or "٧" in reading
 
 
 def test_reader_warnings_read_in_the_interface_language(ui):

@@ -90,7 +90,7 @@ def test_cancel_keeps_the_batches_already_committed(empty_window, tmp_path, qtbo
     job = window.imports.start([str(folder)], ImportOptions(batch_size=10))
     # Cancel once the first batch is committed (progress reports the files done so far).
     job.progressed.connect(
-        lambda done, _total, _current: done >= 10 and window.imports.progress.cancel_button.click()
+        lambda done, _total, _current, _page: done >= 10 and window.imports.progress.cancel_button.click()
     )
     with qtbot.waitSignal(job.finished, timeout=15_000):
         pass

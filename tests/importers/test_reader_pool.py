@@ -124,3 +124,23 @@ def test_an_import_reads_text_and_extracts_pdfs_in_one_pool(archive, tmp_path, m
     assert not report.failed, report.failed
     assert len(report.imported) == 42
     assert len(pools) == 1 and pools[0].size == 2
+
+
+def test_an_import_reports_each_page_of_a_scan_it_reads_by_ocr(archive, tmp_path):
+    from qirtas.importers.ocr import find_engine
+
+    if find_engine() is None:
+        pytest.skip(
+            "Tesseract is not installed (apt install tesseract-ocr tesseract-ocr-ara tesseract-ocr-eng)"
+        )
+    folder = tmp_path / "in"
+    folder.mkdir()
+    scan = folder / "partly_scanned.pdf"
+    scan.write_bytes((REPO / "tests" / "fixtures" / "pdf" / "status" / "partly_scanned.pdf").read_bytes())
+    calls = []
+    report = import_paths(
+        archive, [folder], progress=lambda done, total, current="", page=0: calls.append((current, page))
+    )
+    assert [item.status for item in report.imported] == ["ocr"]
+    pages = [page for current, page in calls if page]
+    assert pages and pages == sorted(pages) and {current for current, page in calls if page} == {str(scan)}
