@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -115,6 +116,7 @@ def ocr_documents(
                     cancel=cancel,
                     names={path: Path(d.source_name or path.name) for path, d in originals.items()},
                     pool=pool,
+                    on_page=None if progress is None else _pages(progress, done, len(wanted)),
                     ocr=settings,
                 )
                 for path, document in originals.items():
@@ -129,6 +131,11 @@ def ocr_documents(
     except Cancelled:
         report.cancelled = True
     return report
+
+
+def _pages(progress: Progress, done: int, total: int) -> Callable[[Path, int], None]:
+    """The pages of the document being read, as they are read (`qirtas.jobs.Progress`'s `page`)."""
+    return lambda name, page: progress(done, total, str(name), page)
 
 
 def _originals(archive: Archive, document_ids: list[int], report: OcrReport) -> dict[Path, Document]:

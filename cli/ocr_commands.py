@@ -47,8 +47,9 @@ def run_ocr(args) -> int:
     return EXIT_PROBLEMS if report.failed or report.cancelled else EXIT_OK
 
 
-def _show_progress(done: int, total: int, current: str = "") -> None:
-    print(f"\r{done}/{total} {escape_field(current)[:60]}\x1b[K", end="", file=sys.stderr, flush=True)
+def _show_progress(done: int, total: int, current: str = "", page: int = 0) -> None:
+    where = escape_field(current)[:60] + (" · " + _("page {page}").format(page=page) if page else "")
+    print(f"\r{done}/{total} {where}\x1b[K", end="", file=sys.stderr, flush=True)
     if done == total:
         print(file=sys.stderr)
 

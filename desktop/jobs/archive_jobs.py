@@ -79,7 +79,7 @@ class ArchiveJob(QObject):
             cancel=self.cancel,
         )
 
-    def _progress(self, done: int, total: int, _current: str = "") -> None:  # qirtas.jobs.Progress
+    def _progress(self, done: int, total: int, _current: str = "", _page: int = 0) -> None:  # qirtas.jobs.Progress
         step = done * 1000 // total if total else 0
         if step != self._shown:
             self._shown = step
