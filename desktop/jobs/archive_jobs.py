@@ -79,7 +79,8 @@ class ArchiveJob(QObject):
             cancel=self.cancel,
         )
 
-    def _progress(self, done: int, total: int, _current: str = "", _page: int = 0) -> None:  # qirtas.jobs.Progress
+    def _progress(self, done: int, total: int, _current: str = "", _page: int = 0) -> None:
+        """`qirtas.jobs.Progress`: the bar moves by the documents; the page of one is not shown."""
         step = done * 1000 // total if total else 0
         if step != self._shown:
             self._shown = step
