@@ -7,6 +7,7 @@ import io
 from PIL import Image
 from qirtas.i18n.script import script_counts
 from qirtas.importers.ocr import engine as tesseract
+from qirtas.importers.ocr.missed import recover_missed_lines
 from qirtas.importers.ocr.prepare import WORKING_DPI, noise_level, prepared
 from qirtas.importers.ocr.reread import second_opinion
 from qirtas.importers.ocr.settings import AUTO, OcrSettings
@@ -32,6 +33,7 @@ def read_page(image: Image.Image, dpi: int, settings: OcrSettings, engine: tesse
     languages = settings.languages if settings.languages != AUTO else choose_languages(page, engine)
     tsv = tesseract.recognise(engine, _png(page), languages, 3, WORKING_DPI, PAGE_TIMEOUT)
     words = words_of(tsv)
+    recover_missed_lines(page, words, languages, engine, WORKING_DPI)
     second_opinion(page, words, languages, engine, WORKING_DPI)
     return page_text(words, settings.threshold, languages)
 

@@ -244,3 +244,16 @@ def test_a_transparent_png_is_read_on_white_and_a_phone_photo_upright(tmp_path):
     photo = tmp_path / "photo.jpg"
     turned.save(photo, "JPEG", quality=90, dpi=(300, 300), exif=exif)
     assert "Scanned letter" in extract(photo).text
+
+
+@needs_engine
+def test_a_large_arabic_title_the_layout_analysis_passes_over_is_read():
+    """LibreOffice's bold 18 pt title: Tesseract's Arabic model returns nothing for it at 300 dpi."""
+    from tests.fixtures.ocr.make_scans import rendered
+
+    page = rendered(STATUS.parent / "libreoffice" / "ar_news.pdf", 0, 300)
+    top = page.crop((0, 0, page.width, 700))  # the title and the first paragraph
+    engine = find_engine()
+    assert engine is not None
+    text = read_page(top, 300, OcrSettings(), engine).text
+    assert text.startswith("مجلس الأمن يدعو إلى مكافحة الإرهاب على الإنترنت\n\n")
