@@ -3,6 +3,7 @@ venues) and PlaceFinder, which tells which of them a text names."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from babel import Locale
@@ -71,6 +72,17 @@ ALIASES: dict[str, tuple[list[str], list[str]]] = {
     "419": (["Latin America"], ["أمريكا اللاتينية"]),
     "021": (["North America"], ["أمريكا الشمالية"]),
 }  # fmt: skip
+
+
+# Arabic country names that are also common words (مالي "financial", "my money": دعم مالي): they count where
+# they read as a place — after a word that introduces one (في مالي, حكومة مالي, بمالي), in a list of places
+# (النيجر ومالي), or beside a place in the country (باماكو).
+COMMON_WORD_NAMES_AR: dict[str, tuple[str, ...]] = {"ML": ("مالي",)}
+_PLACE_CUE = re.compile(
+    r"(?:(?<!\w)(?:في|إلى|الى|من|شمال|جنوب|وسط|شرق|غرب|شمالي|جنوبي|شرقي|غربي|حكومة|جمهورية|عاصمة|رئيس|شعب"
+    r"|بعثة|دولة|حدود)\s+|(?<!\w)[وف]?[بل])$"
+)
+_LIST_GAP = re.compile(r"[\s،,]*و?")
 
 
 @dataclass(frozen=True)
@@ -204,7 +216,8 @@ CITIES: tuple[City, ...] = (
     _city("ashgabat", "Ashgabat", "عشق آباد", "TM", [], ["عشقاباد"]),
     _city("beijing", "Beijing", "بكين", "CN", [], ["بيجين", "بيجينغ"]),
     _city("tokyo", "Tokyo", "طوكيو", "JP"),
-    _city("seoul", "Seoul", "سول", "KR", [], ["سيئول"], with_country_ar=["سيول"]),  # سيول is also "floods"
+    # سيول is also "floods", سول Urdu's "civil"
+    _city("seoul", "Seoul", "سول", "KR", [], ["سيئول"], with_country_ar=["سيول", "سول"]),
     _city("bangkok", "Bangkok", "بانكوك", "TH"),
     _city("jakarta", "Jakarta", "جاكرتا", "ID"),
     _city("manila", "Manila", "مانيلا", "PH"),
@@ -300,9 +313,10 @@ def cldr_places() -> list[Place]:
         # CLDR's English names can carry a qualifier ("Myanmar (Burma)", "Congo - Kinshasa"): the aliases cover those.
         plain_en = [name_en] if "(" not in name_en and " - " not in name_en else []
         plain_ar = [name_ar] if name_ar and "(" not in name_ar and " - " not in name_ar else []
+        word_like = list(COMMON_WORD_NAMES_AR.get(code, ()))
         places.append(
             Place(f"region:{code}", name_en, name_ar, code=code, names_en=plain_en + aliases_en,
-                  names_ar=plain_ar + aliases_ar)
+                  names_ar=[n for n in plain_ar + aliases_ar if n not in word_like], with_country=word_like)
         )  # fmt: skip
     return places
 
@@ -315,7 +329,7 @@ def city_places() -> list[Place]:
             city.name_ar,
             city=city,
             names_en=[city.name_en, *city.aliases_en],
-            names_ar=[n for n in (city.name_ar, *city.aliases_ar) if n],
+            names_ar=[n for n in (city.name_ar, *city.aliases_ar) if n and n not in city.with_country_ar],
             with_country=list(city.with_country_ar),
         )
         for city in CITIES
@@ -363,8 +377,14 @@ class PlaceFinder:
         ambiguous = any(len(c) > 1 or (h.phrase, c[0].key) in self._with_country for h, c in named)
         countries = self._countries_named(folded, named) if ambiguous else set()
         found = []
-        for hit, candidates in named:
-            place = self._which_place(hit, candidates, text, countries)
+        for index, (hit, candidates) in enumerate(named):
+            previous = named[index - 1][0] if index else None
+            following = named[index + 1][0] if index + 1 < len(named) else None
+            listed = bool(
+                (previous and _LIST_GAP.fullmatch(text[previous.end : hit.start]))
+                or (following and _LIST_GAP.fullmatch(text[hit.end : following.start]))
+            )
+            place = self._which_place(hit, candidates, text, countries, listed)
             if place is not None:
                 found.append((place, hit.start, hit.end))
         return found
@@ -383,16 +403,19 @@ class PlaceFinder:
         return countries
 
     def _which_place(
-        self, hit: PhraseHit, candidates: list[Place], text: str, countries: set[str]
+        self, hit: PhraseHit, candidates: list[Place], text: str, countries: set[str], listed: bool
     ) -> Place | None:
         """The place a mention names: one that shares the marks it is written with (عمّان is Amman, عُمان
         Oman), else one in (or being) a country the text names, else the first listed (a country before
-        its namesake city).
-        A name that is also a common word (سيول) needs its country named."""
+        its namesake city). A name that is also a common word needs its country named (سيول, Seoul), or,
+        for a country (مالي), to read as a place: after في, حكومة …, or in a list of places."""
+        reads_as_place = listed or bool(_PLACE_CUE.search(text, max(0, hit.start - 12), hit.start))
         options = [
             place
             for place in candidates
-            if (hit.phrase, place.key) not in self._with_country or place.country in countries
+            if (hit.phrase, place.key) not in self._with_country
+            or place.country in countries
+            or (place.code is not None and reads_as_place)
         ]
         if len(options) <= 1:
             return options[0] if options else None

@@ -15,9 +15,20 @@ _INVISIBLE = {
     chr(c)
     for c in (0xAD, 0x61C, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x206A), 0xFEFF)
 }
-# Persian letters, and those Arabic borrows for foreign sounds (ڤيينا, پاريس), as the letters most texts use.
-_LETTER_FOLD = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ی": "ي", "ک": "ك", "ڤ": "ف",
-                "پ": "ب", "چ": "ج", "’": "'", "‘": "'", "`": "'"}  # fmt: skip
+# ڤ writes a v in Arabic (ڤيينا is فيينا). Persian's own letters stay apart: folded, Persian words read as
+# Arabic names (اروپا "Europe" as أروبا Aruba, مالی "financial" as مالي Mali).
+_LETTER_FOLD = {
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ة": "ه",
+    "ى": "ي",
+    "ڤ": "ف",
+    "’": "'",
+    "‘": "'",
+    "`": "'",
+}
 _ARABIC_PREFIX = "(?:[وف]?[بكل]?)"  # wa-, fa-, bi-, ka-, li- before a name
 _SENTENCE_END = re.compile(r"[.!?؟؛\n]+(?=\s|$)|\n")
 

@@ -152,6 +152,16 @@ def test_every_built_in_city_and_venue_has_an_arabic_name_and_nests_under_its_co
     ]
 
 
+def test_mali_is_a_place_only_where_it_reads_as_one_and_persian_words_are_not_arabic_names(archive):
+    # مالي is also "financial"; Persian اروپا (Europe) is not أروبا (Aruba), nor مالی "financial" Mali
+    money = add(archive, "قدمت الحكومة دعم مالي إضافي.\n\nاتحادیه اروپا کمک مالی کرد.", language="ar")
+    cue = add(archive, "عاد اللاجئون إلى مالي.", language="ar")
+    listed = add(archive, "في بوركينا فاسو ومالي والنيجر", language="ar")
+    assert regions(archive, money) == {}
+    assert set(regions(archive, cue)) == {"region:ML"}
+    assert set(regions(archive, listed)) == {"region:BF", "region:ML", "region:NE"}
+
+
 def test_a_dateline_names_the_place_a_story_was_filed_from(archive):
     document = add(archive, "الأمم المتحدة 11 مايو 2016 (شينخوا) دعا مبعوث صيني إلى التعاون.", language="ar")
     suggestion = suggest(archive, document).region[0]
