@@ -102,7 +102,7 @@ class Application:
         try:
             archive = Archive.open(path, create=create)
         except (ArchiveError, OSError) as error:
-            QMessageBox.warning(self.window, _("Open archive"), error_sentence(error))
+            QMessageBox.warning(self.window, _("Open archive"), error_sentence(error, Path(path)))
             return False
         if self.session is not None:
             if self.window is not None:

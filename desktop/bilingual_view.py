@@ -373,7 +373,7 @@ class BilingualView(ReviewExports, QWidget):
                     )
                 )
             elif isinstance(error, ArchiveError):
-                self._say(error_sentence(error))
+                self._say(error_sentence(error, self.session.archive.path))
             else:
                 self.session.failed.emit(error)
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from qirtas.archive.archive import ArchiveError
+from qirtas.archive.problems import hidden_storage_problem, storage_problem
 from qirtas.desktop.labels import isolated, isolated_code
 from qirtas.desktop.qt import QMessageBox, QObject, QWidget, Signal
 from qirtas.i18n import _
@@ -19,42 +20,20 @@ from qirtas.logs import current_log
 log = logging.getLogger(__name__)
 
 
-def error_sentence(error: BaseException) -> str:
-    """What went wrong, in words: archive and import errors carry their own sentence."""
+def error_sentence(error: BaseException, archive: Path | None = None) -> str:
+    """What went wrong, in words: archive and import errors carry their own sentence (unless a full disk
+    or a damaged database lies under it); a storage failure is said as the command line says it
+    (`archive.problems`, which needs `archive`, the folder of the archive in use, for SQLite's)."""
     if isinstance(error, ArchiveError | ExtractionError):
-        return str(error)
-    database = _database_sentence(error)
-    if database is not None:
-        return database
-    if isinstance(error, PermissionError):
-        return _("Qirtas is not allowed to read or write {path}.").format(
-            path=isolated_code(error.filename or "")
-        )
-    if isinstance(error, FileNotFoundError):
-        return _("The file or folder {path} does not exist.").format(path=isolated_code(error.filename or ""))
+        return hidden_storage_problem(error, archive, isolated_code) or str(error)
+    sentence = storage_problem(error, archive, isolated_code)
+    if sentence is not None:
+        return sentence
     if isinstance(error, OSError):
         return _("The disk reported a problem: {reason}.").format(
             reason=isolated(error.strerror or str(error))
         )
     return unexpected_sentence(error, current_log())
-
-
-def _database_sentence(error: BaseException) -> str | None:
-    """SQLite's refusals that a person can act on, found anywhere in the exception's chain."""
-    link: BaseException | None = error
-    for _depth in range(8):
-        if link is None:
-            return None
-        message = str(link).lower()
-        if "readonly database" in message or ("read-only" in message and "database" in message):
-            return _(
-                "This archive is read-only (on a disk Qirtas cannot write to): it can be read, searched, "
-                "verified and exported, not changed."
-            )
-        if "database or disk is full" in message:
-            return _("The disk holding the archive is full; free some space and try again.")
-        link = link.__cause__ or link.__context__
-    return None
 
 
 def unexpected_sentence(error: BaseException, log: Path | None) -> str:
@@ -69,10 +48,12 @@ def unexpected_sentence(error: BaseException, log: Path | None) -> str:
     )
 
 
-def show_error(parent: QWidget | None, error: BaseException, title: str | None = None) -> None:
+def show_error(
+    parent: QWidget | None, error: BaseException, title: str | None = None, archive: Path | None = None
+) -> None:
     if not isinstance(error, ArchiveError | ExtractionError):
         log.error("error shown to the user", exc_info=error)
-    QMessageBox.warning(parent, title or _("Qirtas"), error_sentence(error))
+    QMessageBox.warning(parent, title or _("Qirtas"), error_sentence(error, archive))
 
 
 class UncaughtExceptions(QObject):

@@ -254,7 +254,7 @@ class ArchiveJobs(QObject, Feature):
                 return
             self._close_dialog()
             self.last_report = error
-            self._tell(title, error_sentence(error), warning=True)
+            self._tell(title, error_sentence(error, self.session.archive.path), warning=True)
 
         job.finished.connect(finished)
         job.failed.connect(failed)

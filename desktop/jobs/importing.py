@@ -383,4 +383,4 @@ class ImportController(QObject):
 
     def _failed(self, error: BaseException) -> None:
         self.job = None
-        show_error(self.window, error, _("Import"))
+        show_error(self.window, error, _("Import"), self.session.archive.path)

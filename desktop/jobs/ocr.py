@@ -163,7 +163,7 @@ class OcrAgain(QObject, Feature):
         if not self._lifetime.alive:
             return
         self._close_dialog()
-        self._tell(error_sentence(error), warning=True)
+        self._tell(error_sentence(error, self.window.session.archive.path), warning=True)
 
     def _close_dialog(self) -> None:
         self.job = None

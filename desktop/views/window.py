@@ -503,7 +503,7 @@ class MainWindow(QMainWindow):
 
     # ---- importing -----------------------------------------------------------------------------------
     def _write_failed(self, error: BaseException) -> None:
-        show_error(self, error)
+        show_error(self, error, archive=self.session.archive.path)
 
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls() and any(url.isLocalFile() for url in event.mimeData().urls()):

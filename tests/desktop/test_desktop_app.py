@@ -57,9 +57,8 @@ def test_a_failed_write_is_shown_as_a_sentence(demo_window, monkeypatch, wait_fo
     demo_window.session.write(broken)
     wait_for_writes(demo_window.session)
     assert shown and "RuntimeError" in shown[0] and "Traceback" not in shown[0]
-    assert error_sentence(PermissionError(13, "Permission denied", "/archive")).startswith(
-        "Qirtas is not allowed"
-    )
+    denied = error_sentence(PermissionError(13, "Permission denied", "/archive"))
+    assert denied.startswith("Permission denied for") and "/archive" in denied
 
 
 def test_about_names_the_versions(demo_window, monkeypatch):
@@ -135,3 +134,18 @@ def test_review_translation_opens_the_pair_of_the_current_document(demo_window):
     assert isinstance(view, BilingualView) and view.isWindow() and view.isVisible()
     assert view.document_id == arabic
     view.close()
+
+
+def test_the_window_and_the_command_line_say_a_storage_failure_in_the_same_words(tmp_path):
+    import peewee
+    from qirtas.cli.errors import describe
+
+    for error in (
+        peewee.OperationalError("database or disk is full"),
+        peewee.DatabaseError("database disk image is malformed"),
+        PermissionError(13, "Permission denied", str(tmp_path / "out.csv")),
+    ):
+        shown = error_sentence(error, tmp_path)
+        said = describe(error, tmp_path)
+        assert said is not None and str(tmp_path) in said.sentence
+        assert shown.translate(dict.fromkeys(range(0x2066, 0x206A))) == said.sentence
