@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,19 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script:
 
 from qirtas.i18n.script import paragraph_language
 
-from tests.i18n.language_data import LANGUAGES, Paragraph, paragraphs
+from tests.i18n.language_data import confusion, paragraphs
 
 Identifier = Callable[[str], str]
-
-
-def confusion(found: list[tuple[Paragraph, str]]) -> str:
-    """The confusion table of (paragraph, language found) pairs, as text."""
-    counts = Counter((paragraph.language, language) for paragraph, language in found)
-    columns = list(LANGUAGES) + sorted({language for _p, language in found} - set(LANGUAGES))
-    lines = ["true\\found " + "".join(f"{column:>6}" for column in columns)]
-    for row in LANGUAGES:
-        lines.append(f"{row:<11}" + "".join(f"{counts[row, column]:>6}" for column in columns))
-    return "\n".join(lines)
 
 
 def _libraries() -> dict[str, Identifier]:

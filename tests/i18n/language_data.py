@@ -4,6 +4,7 @@ blank lines, each written for it (UN vocabulary, short and long, some quoting an
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,3 +37,13 @@ def paragraphs() -> list[Paragraph]:
         for text in (DATA / f"{language}.txt").read_text(encoding="utf-8").split("\n\n")
         if text.strip()
     ]
+
+
+def confusion(found: list[tuple[Paragraph, str]]) -> str:
+    """The confusion table of (paragraph, language found) pairs, as text."""
+    counts = Counter((paragraph.language, language) for paragraph, language in found)
+    columns = list(LANGUAGES) + sorted({language for _p, language in found} - set(LANGUAGES))
+    lines = ["true\\found " + "".join(f"{column:>6}" for column in columns)]
+    for row in LANGUAGES:
+        lines.append(f"{row:<11}" + "".join(f"{counts[row, column]:>6}" for column in columns))
+    return "\n".join(lines)

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from qirtas.i18n.script import _slow_document_language, document_language, paragraph_language
 
-from tests.i18n.language_data import LANGUAGES, paragraphs
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from benchmarks.bench_language import confusion
+from tests.i18n.language_data import LANGUAGES, confusion, paragraphs
 
 
 def test_paragraphs_of_twenty_words_or_more_are_99_per_cent_right():
