@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from qirtas.i18n.catalog import _
-from qirtas.i18n.normalize import index_terms, normalize, strip_clitics
+from qirtas.i18n.normalize import has_han, is_han, normalize, query_terms, strip_clitics
 
 MAX_CLAUSES = 32  # words beyond these are not searched (a pasted page stays fast)
 MIN_PREFIX = 3  # letters a prefix needs (after Arabic clitics): `te*` would match nearly every document
@@ -45,6 +45,11 @@ class Clause:
     terms: tuple[str, ...]
     prefix: bool = False  # the last term is a prefix (folded, clitics removed, not stemmed)
     token: int = -1  # which token of the query it came from
+    # The same words in the other stemmings that give other terms (`i18n.normalize.query_stemmings`):
+    # (stemming, terms), each an alternative to `terms` where the archive has texts of that stemming
+    # (the plan looks them up from `text`, the words as typed, when the archive has such texts).
+    stemmings: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    text: str = ""
 
 
 @dataclass
@@ -149,11 +154,16 @@ def _clause(token: _Token) -> Clause | None:
         if not words:
             return None
         last = strip_clitics(words[-1])
-        if len(last) >= MIN_PREFIX:  # a shorter prefix matches nearly everything: read it as a word
-            leading = tuple(index_terms(" ".join(words[:-1]))) if len(words) > 1 else ()
-            return Clause((*leading, last), prefix=True, token=token.index)
-    terms = tuple(index_terms(text))
-    return Clause(terms, token=token.index) if terms else None
+        # a shorter prefix matches nearly everything, and Chinese is found by its pairs: read as words
+        if len(last) >= MIN_PREFIX and not has_han(last):
+            leading = " ".join(words[:-1])
+            # Persian and Urdu words are not stemmed, so their prefix keeps what looks like a clitic
+            plain = (("plain", (*query_terms(leading, "plain"), words[-1])),) if last != words[-1] else ()
+            return Clause((*query_terms(leading), last), prefix=True, token=token.index, stemmings=plain)
+    terms = tuple(query_terms(text))
+    if len(terms) == 1 and is_han(terms[0]):  # one Chinese character: the start of the pairs holding it
+        return Clause(terms, prefix=True, token=token.index)
+    return Clause(terms, token=token.index, text=text) if terms else None
 
 
 def parse(query: str) -> ParsedQuery:
@@ -278,6 +288,12 @@ def _language_names() -> dict[str, str]:
                 names.setdefault(normalize(name), code)
     names.update({normalize(word): "ar" for word in ("عربي", "عربيه", "بالعربيه", "arab")})
     names.update({normalize(word): "en" for word in ("انجليزي", "انكليزي", "انجليزيه", "انكليزيه")})
+    # The other languages told apart (`i18n.language`): as an Arabic speaker says them, and in their own.
+    names["farsi"] = "fa"
+    for code, words in (("fr", "فرنسي"), ("es", "اسباني"), ("ru", "روسي"), ("zh", "صيني"), ("fa", "فارسي")):
+        names.update({normalize(word): code for word in (words, words + "ه")})
+    for code in ("fr", "es", "ru", "zh", "fa", "ur"):
+        names.setdefault(normalize(Locale.parse(code).languages[code]), code)
     names.update({"mixed": "mixed", "مختلط": "mixed", "und": "und"})
     return names
 

@@ -144,13 +144,14 @@ _PERSIAN_OR_URDU = (_FIELD << _SHIFT["fa"]) | (_FIELD << _SHIFT["ur"])
 
 
 def latin_language(votes: int, words: int) -> str:
-    """The language of a Latin-script paragraph from its votes (packed); English when nothing tells."""
+    """The language of a Latin-script paragraph from its votes (packed); English when nothing tells,
+    or one vote only (an English line with a French loanword: "organisations' rôle")."""
+    best, count = "en", votes & _FIELD
     if votes & _OTHER_LATIN:  # the usual case, English or nothing to tell, costs two operations
         unpacked = unpack_votes(votes)
-        best = max(LATIN_LANGUAGES, key=unpacked.__getitem__)  # the first of a tie
-        count = unpacked[best]
-    else:
-        best, count = "en", votes & _FIELD
+        other = max(LATIN_LANGUAGES, key=unpacked.__getitem__)  # the first of a tie
+        if unpacked[other] > max(count, 1):
+            best, count = other, unpacked[other]
     if words >= _UNKNOWN_LATIN_WORDS and count * 10 < words:
         return "und"
     return best

@@ -7,25 +7,42 @@ the terms the index holds; `term_spans` gives the same terms with where each wor
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import snowballstemmer
+from qirtas.i18n.script import remembered_language
 
 # Characters folding deletes. A word may contain them (the word pattern below includes them), so a
 # word is the same whether folded on its own or inside a whole text.
 _ARABIC_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed"
 _TATWEEL = "\u0640"
 _LATIN_MARKS = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-# Invisible format characters: soft hyphen, zero-width (non-)joiners, bidi marks, embeddings and isolates.
-_FORMAT = "\u00ad\u061c\u200c-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+# Invisible format characters: soft hyphen, zero-width space and (non-)joiners, word joiner, bidi marks,
+# embeddings and isolates, the Mongolian vowel separator, deprecated format controls, interlinear
+# annotation marks; variation selectors; and the Hangul fillers that are drawn as blanks. Inside a word
+# they hide it from search (`extre\u200bmism`): folding deletes them. (Only characters of the Basic
+# Multilingual Plane: one beyond it in a class of characters made matching words 10 % slower.)
+_FORMAT = (
+    "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\ufe00-\ufe0f\u3164\uffa0"
+)
 _DELETED = _ARABIC_MARKS + _TATWEEL + _LATIN_MARKS + _FORMAT
 _DELETE = re.compile(f"[{_DELETED}]+")
 # Presentation forms may fold to letters (﷼ → ريال), so they belong to words too.
 # (Underscores are in \w but separate terms: "a_b" is one word of two terms.)
-_WORD = re.compile(f"[\\w{_DELETED}\ufb50-\ufdff\ufe70-\ufefe]+")
-_TERM = re.compile(r"\w+")  # on text whose underscores became spaces (a term is [^\W_]+)
+# A run of Chinese characters is a word of its own, even beside other letters (联合国UNDP is two words):
+# it gives several terms (see `_han_terms`), which `word_numbers` can tell from the terms alone.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # (beyond the BMP, the rare ones are letters as before)
+WORD_CLASS = f"\\w{_DELETED}\ufb50-\ufdff\ufe70-\ufefe"  # what words are made of
+# (Alternatives of runs, not of characters: a word is matched several times faster.)
+_WORD = re.compile(
+    f"[{_HAN}]++(?:[{_DELETED}]++[{_HAN}]*+)*+|(?:[^\\W{_HAN}]++|[{_DELETED}\ufb50-\ufdff\ufe70-\ufefe]++)++"
+)
+_TERM = re.compile(r"\w+")  # on text whose underscores became spaces (a term is [^\W_]+) ...
+_HAN_TERM = re.compile(f"[{_HAN}]+|[^\\W{_HAN}]+")  # ... or holding Chinese (kept apart from other letters)
 WORD_PATTERN = _WORD  # a word of original text; nearly always one term (see `term_spans`)
 
 _LETTER_FOLD = str.maketrans(
@@ -39,6 +56,10 @@ _LETTER_FOLD = str.maketrans(
         "ة": "ه",
         "ۀ": "ه",
         "ہ": "ه",
+        # Persian and Urdu spellings of heh and teh marbuta (ە, ھ, ۃ), as ی and ک below
+        "ە": "ه",
+        "ھ": "ه",
+        "ۃ": "ه",
         "ى": "ي",
         "ی": "ي",
         "ې": "ي",
@@ -167,29 +188,95 @@ def strip_clitics(word: str) -> str:
     return _arabic_split(word)
 
 
-def _stem_of(term: str) -> str:
+# ---- the stemming of each language ---------------------------------------------------------------
+# A word's stem depends on its script wherever it is: Latin → English (Porter2), Arabic script → Arabic
+# light stem, Cyrillic → Russian (Snowball), Chinese → overlapping pairs of characters (below). The
+# texts of a French, Spanish, Persian or Urdu document are stemmed by their own language instead
+# (`STEMMINGS`); a query is looked up in each stemming the archive's documents have (`query_stemmings`).
+# Made when first needed: each is a module to import, and an import worker starts with none (7 ms).
+_snowball = functools.cache(snowballstemmer.stemmer)
+_CYRILLIC_LETTER = re.compile("[\u0400-\u04ff]")
+_LATIN_WORD = re.compile("[a-z\u00df-\u024f]+")  # a folded Latin word: lower case, no digits
+_HAS_HAN = re.compile(f"[{_HAN}]")
+
+DEFAULT = "default"
+# The stemming of a document's text by its language (titles, and texts in other languages: DEFAULT).
+STEMMINGS = {"fr": "fr", "es": "es", "fa": "plain", "ur": "plain"}
+
+
+def stemming_of(language: str | None) -> str:
+    """The stemming a text in `language` is indexed with (`DEFAULT` for most languages)."""
+    return STEMMINGS.get(language or "", DEFAULT)
+
+
+def _han_terms(run: str, last: bool = True) -> list[str]:
+    """A run of Chinese characters as overlapping pairs (互联网 → 互联 联网), so that a word inside the
+    run is found as the phrase of its pairs; with `last`, the run's last character alone too (网), so a
+    search for one character finds every place it stands as the prefix of a term (see `query_terms`)."""
+    if len(run) == 1:
+        return [run]
+    pairs = [run[i : i + 2] for i in range(len(run) - 1)]
+    return [*pairs, run[-1]] if last else pairs
+
+
+def _default_stem(term: str) -> str:
     if term.isascii():
         return _english.stemWord(term) if term.isalpha() else term
     if _ARABIC_LETTER.match(term):
         return arabic_stem(term)
+    if _CYRILLIC_LETTER.match(term):
+        return _snowball("russian").stemWord(term)
+    if _HAS_HAN.match(term):  # several terms, joined by spaces like those of a text
+        return " ".join(_han_terms(term))
     return term
+
+
+def _latin_stemmer(language: str) -> Callable[[str], str]:
+    def stem_word(term: str) -> str:
+        return _snowball(language).stemWord(term) if _LATIN_WORD.fullmatch(term) else _default_stem(term)
+
+    return stem_word
+
+
+def _plain_stem(term: str) -> str:
+    """Persian and Urdu words folded but not stemmed (Arabic's clitics and suffixes are not theirs)."""
+    return term if _ARABIC_LETTER.match(term) else _default_stem(term)
+
+
+_STEM_OF = {
+    DEFAULT: _default_stem,
+    "fr": _latin_stemmer("french"),
+    "es": _latin_stemmer("spanish"),
+    "plain": _plain_stem,
+}
 
 
 class _Stems(dict):
     """Stems by folded word: a miss computes the stem and keeps it (all are forgotten past a bound)."""
 
+    def __init__(self, stem_of: Callable[[str], str]) -> None:
+        super().__init__()
+        self.stem_of = stem_of
+
     def __missing__(self, term: str) -> str:
-        result = _stem_of(term)
+        result = self.stem_of(term)
         if len(self) > 500_000:
             self.clear()
         self[term] = result
         return result
 
 
-_stems = _Stems()
-# The search term of one folded word: Arabic light stem, English (Porter2) stem, else itself. The cache's
-# own lookup, so `map(stem, words)` runs no Python frame for a word already seen.
+_stemmings = {stemming: _Stems(stem_of) for stemming, stem_of in _STEM_OF.items()}
+_stems = _stemmings[DEFAULT]
+# The search term of one folded word: Arabic light stem, English (Porter2) stem, … else itself (the terms
+# of a run of Chinese characters, joined by spaces). The cache's own lookup, so `map(stem, words)` runs
+# no Python frame for a word already seen.
 stem: Callable[[str], str] = _stems.__getitem__
+
+
+def stemmer(stemming: str) -> Callable[[str], str]:
+    """`stem` for a text of this stemming (`stemming_of` its language)."""
+    return _stemmings[stemming].__getitem__
 
 
 # ---- texts to terms ------------------------------------------------------------------------------
@@ -268,32 +355,98 @@ def _folded_words_of_pieces(pieces: list[str], block: int = _PIECES_PER_BLOCK) -
 
 def _slow_folded_words(text: str) -> list[str]:
     """`folded_words` for any text, folded whole (what its shortcuts must equal)."""
-    return _TERM.findall(normalize(text).replace("_", " "))
+    folded = normalize(text).replace("_", " ")
+    if folded.isascii() or not _HAS_HAN.search(folded):  # the alternatives cost a third more
+        return _TERM.findall(folded)
+    return _HAN_TERM.findall(folded)
 
 
-def index_terms(text: str) -> list[str]:
-    """The search terms of a text, in order (what the index holds and what a query is made of)."""
-    return list(map(stem, folded_words(text)))
+def index_terms(text: str, stemming: str = DEFAULT) -> list[str]:
+    """The search terms of a text, in order (what the index holds)."""
+    return " ".join(map(stemmer(stemming), folded_words(text))).split()
 
 
-def index_text(text: str) -> str:
+def query_terms(text: str, stemming: str = DEFAULT) -> list[str]:
+    """The terms a query's words are looked up by: `index_terms`, but a run of Chinese characters gives
+    only its pairs (互联网 → 互联 联网: the phrase that finds it inside a longer run) and a lone
+    character itself (which a query looks up as a prefix)."""
+    stem_word = stemmer(stemming)
+    terms: list[str] = []
+    for word in folded_words(text):
+        terms += _han_terms(word, False) if _HAS_HAN.match(word) else [stem_word(word)]
+    return terms
+
+
+def has_han(text: str) -> bool:
+    """True for a text holding a Chinese character (its index terms are not one for each word)."""
+    return not text.isascii() and _HAS_HAN.search(text) is not None
+
+
+# A pair of Chinese characters whose next term starts with its last character: that term continues it.
+_CONTINUED = re.compile(f"(?<![^ ])[{_HAN}]([{_HAN}]) (?=\\1)")
+
+
+def continuing_terms(terms: str, last: int) -> list[int]:
+    """The numbers, up to `last`, of the terms of an index text (terms joined by single spaces) that
+    continue the run of Chinese characters of the term before them (互联 联网 网: the second and the
+    third): the terms of one word there, where every other word gives one term."""
+    numbers: list[int] = []
+    number = counted = 0
+    for match in _CONTINUED.finditer(terms):
+        number += terms.count(" ", counted, match.end())
+        counted = match.end()
+        if number > last:
+            break
+        numbers.append(number)
+    return numbers
+
+
+def is_han(term: str) -> bool:
+    """True for a term of one Chinese character (a query looks it up as a prefix)."""
+    return len(term) == 1 and _HAS_HAN.match(term) is not None
+
+
+def query_stemmings(text: str, stemmings: Iterable[str] = tuple(STEMMINGS.values())) -> dict[str, list[str]]:
+    """The terms of a query's text in each of these stemmings (by default all but DEFAULT) that gives
+    other terms than DEFAULT."""
+    default = query_terms(text)
+    found = {}
+    for stemming in dict.fromkeys(stemmings):
+        if stemming != DEFAULT and (terms := query_terms(text, stemming)) != default:
+            found[stemming] = terms
+    return found
+
+
+def index_text(text: str, stemming: str = DEFAULT) -> str:
     """`index_terms` joined by spaces, ready for the full-text index."""
-    return index_text_of_pieces(text.split())
+    return index_text_of_pieces(text.split(), stemming=stemming)
 
 
-# A text's index text is one lookup per piece, with no list of its words in between.
-_piece_terms = _PieceCache(lambda piece: map(stem, _slow_folded_words(piece)))
+# A text's index text is one lookup per piece, with no list of its words in between (a cache by stemming).
+_piece_terms = {
+    stemming: _PieceCache(
+        lambda piece, stem_word=stems.__getitem__: map(stem_word, _slow_folded_words(piece))
+    )
+    for stemming, stems in _stemmings.items()
+}
 
 
-def index_text_of_pieces(pieces: list[str], block: int = _PIECES_PER_BLOCK) -> str:
+def index_text_of_pieces(
+    pieces: list[str], block: int = _PIECES_PER_BLOCK, stemming: str | None = None
+) -> str:
     """`index_text` of the text whose pieces (`text.split()`) these are (for a caller that has them).
+    `stemming`: by default that of the language `i18n.script.document_language` found for the text
+    these pieces were handed on from (`text_pieces`), else DEFAULT.
 
     Like `folded_words`, a long text is looked up by blocks while the cache serves it well, and the rest
     folded whole from the first block whose pieces were mostly new.
     """
+    if stemming is None:
+        stemming = stemming_of(remembered_language(pieces))
+    cache = _piece_terms[stemming]
     if len(pieces) <= block:
-        return " ".join(filter(None, map(_piece_terms.__getitem__, pieces)))
-    return _piece_terms.by_blocks(pieces, block)
+        return " ".join(filter(None, map(cache.__getitem__, pieces)))
+    return cache.by_blocks(pieces, block)
 
 
 def record_new_pieces(on: bool = True) -> list[str]:
@@ -301,38 +454,42 @@ def record_new_pieces(on: bool = True) -> list[str]:
     in its cache) to the list returned: every piece it meets from now on is in that list at least once.
     For a process that must tell the words it meets for the first time (an import worker: the words of
     an import's prefix lexicon), at the cost of a lookup it makes anyway."""
-    _piece_terms.clear()
     new: list[str] = []
-    _piece_terms.new = new if on else None
+    for cache in _piece_terms.values():
+        cache.clear()
+        cache.new = new if on else None
     return new
 
 
-def _slow_index_text(text: str) -> str:
+def _slow_index_text(text: str, stemming: str = DEFAULT) -> str:
     """`index_text` from the text's words (what its cache of pieces must equal)."""
-    return " ".join(map(stem, _slow_folded_words(text)))
+    return " ".join(map(stemmer(stemming), _slow_folded_words(text)))
 
 
-_word_terms: dict[str, tuple[str, ...]] = {}
+_word_terms: dict[str, dict[str, tuple[str, ...]]] = {stemming: {} for stemming in _STEM_OF}
 
 
-def word_terms(word: str) -> tuple[str, ...]:
-    """The terms of one original word (usually one; a ligature such as ﷺ gives several)."""
-    cached = _word_terms.get(word)
+def word_terms(word: str, stemming: str = DEFAULT) -> tuple[str, ...]:
+    """The terms of one original word (usually one; a ligature such as ﷺ, or a run of Chinese
+    characters, gives several)."""
+    known = _word_terms[stemming]
+    cached = known.get(word)
     if cached is None:
-        cached = tuple(stem(term) for term in folded_words(word))
-        if len(_word_terms) > 200_000:
-            _word_terms.clear()
-        _word_terms[word] = cached
+        stem_word = stemmer(stemming)
+        cached = tuple(term for folded in folded_words(word) for term in stem_word(folded).split(" "))
+        if len(known) > 200_000:
+            known.clear()
+        known[word] = cached
     return cached
 
 
-def term_spans(text: str) -> Iterator[tuple[str, int, int]]:
+def term_spans(text: str, stemming: str = DEFAULT) -> Iterator[tuple[str, int, int]]:
     """Each term of `text` with the span (start, end) of its word in `text` itself.
 
-    The terms are exactly `index_terms(text)`; the spans are in the original, unnormalised text, so a
-    match can be marked even where folding changed lengths (ﻻ, é written as e + ́, tashkeel).
+    The terms are exactly `index_terms(text, stemming)`; the spans are in the original, unnormalised
+    text, so a match can be marked even where folding changed lengths (ﻻ, é written as e + ́, tashkeel).
     """
     for match in _WORD.finditer(text):
         start, end = match.span()
-        for term in word_terms(match.group()):
+        for term in word_terms(match.group(), stemming):
             yield term, start, end

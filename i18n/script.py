@@ -291,7 +291,17 @@ def _paragraph_weights(text: str) -> tuple[Counter[str], list[str]]:
     for paragraph in _PARAGRAPH_SPLIT.split(text):
         pieces = paragraph.split()
         everything += pieces  # paragraphs part at white space only: together, the pieces of the text
-        latin, arabic, other, votes = _paragraph_sums(pieces)
+        if len(pieces) <= _SUMMED_AT_ONCE:  # `_paragraph_sums` without its calls: most paragraphs
+            packed = sum(map(_word_letters.__getitem__, pieces))
+            latin, arabic = packed & _LATIN_MASK, packed >> _ARABIC_AT & _LATIN_MASK
+            other = packed >> _OTHER_AT & _LATIN_MASK
+            votes = (
+                (packed >> _ENGLISH_AT & _VOTE_MASK)
+                | (packed >> _ARABIC_VOTES_AT & _VOTE_MASK) << VOTE_BITS
+                | packed >> _VOTES_AT << 2 * VOTE_BITS
+            )
+        else:
+            latin, arabic, other, votes = _paragraph_sums(pieces)
         if not (latin or arabic or other):  # votes without a letter (a lone non-joiner) name no language
             continue
         if other and other >= max(latin, arabic):  # another script may lead: count the paragraph in full

@@ -16,10 +16,13 @@ from peewee import OperationalError, SqliteDatabase
 from qirtas.archive.models import Document, DocumentTag, database
 from qirtas.archive.search.state import state_of
 from qirtas.archive.store import text_digest
-from qirtas.i18n.normalize import folded_words, stem, strip_clitics
+from qirtas.i18n.normalize import DEFAULT, folded_words, stem, stemmer, stemming_of, strip_clitics
+from qirtas.i18n.script import counted_language
 
 # Bump when the normaliser or the index layout changes: archives re-index themselves when opened.
-INDEX_VERSION = "5"
+# 6: texts in French, Spanish, Persian and Urdu stemmed by their language, Russian stemmed, Chinese by
+# pairs of characters, more invisible characters folded away.
+INDEX_VERSION = "6"
 FTS = "document_fts"
 FACETS = "facets"  # the index column of filter tokens (see `_facets_of`)
 COLUMNS = f"title, body, {FACETS}"
@@ -27,6 +30,7 @@ TOKENIZER = "ascii"
 LEXICON = "search_lexicon"
 TERMS = "search_terms"  # every term of the titles and texts (see `_record_terms`)
 FACTS = "search_facts"  # language and date of each indexed document: small rows, cheap to probe
+STEMMED = "search_stemmings"  # see `indexed_stemmings`
 DOCUMENT_TAG = DocumentTag._meta.table_name
 TITLE_WEIGHT = 5.0  # bm25 weight of a title match against 1.0 for the text (the facets weigh nothing)
 BM25 = f"bm25({FTS}, {TITLE_WEIGHT}, 1.0, 0.0)"
@@ -47,6 +51,8 @@ def create_index(db: SqliteDatabase) -> None:
     db.execute_sql(
         f"CREATE TABLE IF NOT EXISTS {FACTS} (id INTEGER PRIMARY KEY, language TEXT, date TEXT, terms_sha256 TEXT)"
     )
+    # The stemmings other than DEFAULT that texts were indexed with (`indexed_stemmings`).
+    db.execute_sql(f"CREATE TABLE IF NOT EXISTS {STEMMED} (stemming TEXT PRIMARY KEY) WITHOUT ROWID")
     # The digest of each index row's terms (`verify` finds a row changed behind Qirtas's back). Indexes
     # made before it get the column, filled in from the rows as they are (one pass, no re-indexing).
     if "terms_sha256" not in {column.name for column in db.get_columns(FACTS)}:
@@ -101,7 +107,7 @@ def lexicon_entries(words: Iterable[str]) -> list[tuple[str, str]]:
     for word in words:
         key = strip_clitics(word)
         term = stem(word)
-        if term != key:
+        if term != key and " " not in term:  # a run of Chinese characters is found by its pairs instead
             entries.append((key, term))
     return entries
 
@@ -197,15 +203,27 @@ class SentTerms:
     forgotten: int | None = None  # `SearchState.terms_forgotten` when the import first wrote
 
 
-def prepare_index(title: str, text: str) -> PreparedIndex:
-    """Fold and stem a title and text: the costly half of indexing, safe to run in another process."""
+def prepare_index(title: str, text: str, language: str | None = None) -> PreparedIndex:
+    """Fold and stem a title and text: the costly half of indexing, safe to run in another process.
+    The text is stemmed by its `language`; by default by the one `i18n.script.document_language` found
+    for it if it was the last text it counted (as an import worker's `index_text_of_pieces` does), else
+    by DEFAULT. The title by DEFAULT: too short to tell its language, and a query always has DEFAULT terms."""
     title_words, text_words = folded_words(title), folded_words(text)
+    stemming = stemming_of(counted_language(text) if language is None else language)
     return PreparedIndex(
         title,
         " ".join(map(stem, title_words)),
-        " ".join(map(stem, text_words)),
+        " ".join(map(stemmer(stemming), text_words)),
         frozenset(title_words).union(text_words),
     )
+
+
+def indexed_stemmings() -> set[str]:
+    """The stemmings other than DEFAULT that texts of this archive were indexed with (a query is looked
+    up in each). A table of its own, written only with such texts: an archive of English and Arabic
+    imports at no cost. Texts deleted leave their stemming listed until the index is rebuilt, which
+    costs a query a lookup of terms that match nothing."""
+    return {stemming for (stemming,) in database.execute_sql(f"SELECT stemming FROM {STEMMED}")}
 
 
 def index_document(document: Document, prepared: PreparedIndex | None = None) -> None:
@@ -232,6 +250,7 @@ def index_documents(
     state = state_of(database.obj)
     facts, terms = [], []
     words: set[str] = set()
+    stemmings: set[str] = set()
     distinct: set[str] = set()
     sent_before = False  # every term the import's workers sent with its earlier batches is written
     if sent is not None:
@@ -241,12 +260,15 @@ def index_documents(
         distinct.update(sent.batch)
     for document_id, title, text, language, date, prepared in documents:
         if prepared is None or prepared.title != (title or ""):
-            prepared = prepare_index(title or "", text or "")
+            prepared = prepare_index(title or "", text or "", language or "")
         day = date.isoformat() if isinstance(date, dt.date) else date  # a datetime is a date too
         facts.append(
             (document_id, language, day or None, text_digest(prepared.title_terms, prepared.body_terms))
         )
         terms.append((document_id, prepared.title_terms, prepared.body_terms, document_id))
+        if (stemming := stemming_of(language)) != DEFAULT:  # its terms are not those of its words by `stem`
+            distinct.update(_tokens(f"{prepared.title_terms} {prepared.body_terms}"))
+            stemmings.add(stemming)
         if prepared.words:  # the terms of those not written before are added below
             words |= prepared.words
         elif prepared.new_terms is not None and sent_before:  # those not sent before come with it
@@ -261,6 +283,8 @@ def index_documents(
         f"INSERT OR REPLACE INTO {FTS}(rowid, title, body, {FACETS}) VALUES (?, ?, ?, {_facets_of('?')})",
         terms,
     )
+    if stemmings:
+        cursor.executemany(f"INSERT OR IGNORE INTO {STEMMED}(stemming) VALUES (?)", [(s,) for s in stemmings])
     new_words = words - state.known_words
     distinct.update(index_terms(new_words))
     _record_terms(distinct)
@@ -279,6 +303,7 @@ def rebuild_index(db: SqliteDatabase) -> None:
         db.execute_sql(f"DROP TABLE IF EXISTS {LEXICON}")
         db.execute_sql(f"DROP TABLE IF EXISTS {FACTS}")
         db.execute_sql(f"DROP TABLE IF EXISTS {TERMS}")
+        db.execute_sql(f"DROP TABLE IF EXISTS {STEMMED}")
         for trigger in ("insert", "delete", "update"):
             db.execute_sql(f"DROP TRIGGER IF EXISTS search_facets_on_tag_{trigger}")
         create_index(db)

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from peewee import OperationalError
-from qirtas.archive import query as query_language
 from qirtas.archive.models import Tag, database, tuples
 from qirtas.archive.query import Clause, ParsedQuery
-from qirtas.archive.search.index import BM25, DOCUMENT_TAG, FACETS, FACTS, FTS, LEXICON, TERMS, language_token
+from qirtas.archive.search.index import (
+    BM25,
+    DOCUMENT_TAG,
+    FACETS,
+    FACTS,
+    FTS,
+    LEXICON,
+    TERMS,
+    indexed_stemmings,
+    language_token,
+)
 from qirtas.i18n.catalog import _
-from qirtas.i18n.normalize import normalize
+from qirtas.i18n.normalize import normalize, query_stemmings, query_terms
 
 
 def quoted(terms: Iterable[str]) -> str:
@@ -60,10 +70,15 @@ def phrase_expression(terms: tuple[str, ...], prefix: bool) -> str:
 
 
 def clause_phrases(clause: Clause, expansions: dict[str, list[str]]) -> list[tuple[tuple[str, ...], bool]]:
-    """(terms, prefix) of the FTS5 phrases a clause becomes: itself, and for a one-word prefix the stems
-    it would miss (see `_prefix_expansions`)."""
+    """(terms, prefix) of the FTS5 phrases a clause becomes: itself, its terms in the other stemmings of
+    the archive's texts (see `make_plan`), and for a one-word prefix the stems it would miss (see
+    `_prefix_expansions`)."""
     extra = expansions.get(clause.terms[-1], []) if clause.prefix and len(clause.terms) == 1 else []
-    return [(clause.terms, clause.prefix), *(((stem,), False) for stem in extra)]
+    return [
+        (clause.terms, clause.prefix),
+        *((terms, clause.prefix) for _stemming, terms in clause.stemmings),
+        *(((stem,), False) for stem in extra),
+    ]
 
 
 def _clause_expression(clause: Clause, expansions: dict[str, list[str]], listed: dict | None = None) -> str:
@@ -93,7 +108,7 @@ def _tag_choices(facets: set[str]) -> list[tuple[int, str, str, str, str | None,
 
 # Tag names folded once (a region filter compares the value with the names of all 300 regions).
 _folded_name = functools.lru_cache(maxsize=8192)(normalize)
-_name_terms = functools.lru_cache(maxsize=8192)(query_language.index_terms)
+_name_terms = functools.lru_cache(maxsize=8192)(query_terms)
 
 
 def _matching_tags(value: str, tags, facet: str) -> list[int]:
@@ -108,7 +123,7 @@ def _matching_tags(value: str, tags, facet: str) -> list[int]:
     ]
     if exact:
         return exact
-    wanted = query_language.index_terms(value)
+    wanted = query_terms(value)
     if not wanted:
         return []
     size = len(wanted)
@@ -333,9 +348,30 @@ class Plan:
         ), parameters
 
 
+def _add_indexed_stemmings(parsed: ParsedQuery) -> None:
+    """Each clause gets its terms in the stemmings the archive's texts have, and no other: a query in an
+    archive of English and Arabic reads what it read before languages were stemmed apart."""
+    clauses = [clause for group in parsed.groups for clause in group.clauses]
+    if not any(clause.text or clause.stemmings for clause in clauses):
+        return
+    present = indexed_stemmings()
+    for group in parsed.groups:
+        group.clauses = [_with_stemmings(clause, present) for clause in group.clauses]
+
+
+def _with_stemmings(clause: Clause, present: set[str]) -> Clause:
+    if not (present or clause.stemmings):  # English and Arabic alone: the clause as parsed
+        return clause
+    found = query_stemmings(clause.text, present) if clause.text and present else {}
+    stemmings = [(stemming, terms) for stemming, terms in clause.stemmings if stemming in present]
+    stemmings += [(stemming, tuple(terms)) for stemming, terms in found.items()]
+    return dataclasses.replace(clause, stemmings=tuple(stemmings))
+
+
 def make_plan(parsed: ParsedQuery) -> Plan:
     plan = Plan(parsed, notes=list(parsed.notes))
     _add_filters(plan, parsed)  # first: a facet value may take the words after it (region:Central Asia)
+    _add_indexed_stemmings(parsed)
     prefixes = {c.terms[-1] for g in parsed.groups for c in g.clauses if c.prefix and len(c.terms) == 1}
     plan.expansions = _prefix_expansions(prefixes) if prefixes else {}
     listed = _prefix_terms(prefixes) if prefixes else {}
