@@ -7,11 +7,12 @@ import io
 from PIL import Image
 from qirtas.i18n.script import script_counts
 from qirtas.importers.ocr import engine as tesseract
+from qirtas.importers.ocr.columns import regions
 from qirtas.importers.ocr.missed import recover_missed_lines
 from qirtas.importers.ocr.prepare import WORKING_DPI, noise_level, prepared
 from qirtas.importers.ocr.reread import second_opinion
 from qirtas.importers.ocr.settings import AUTO, OcrSettings
-from qirtas.importers.ocr.text import PageText, page_text, words_of
+from qirtas.importers.ocr.text import PageText, Word, page_text, words_of
 
 # A page is read with one model when nearly all its letters are of one script: the Arabic model alone
 # reads Arabic better than ara+eng (which turns some Arabic words into Latin garbage), and English alone
@@ -26,16 +27,46 @@ _INK = 48
 
 def read_page(image: Image.Image, dpi: int, settings: OcrSettings, engine: tesseract.Engine) -> PageText:
     """The text Tesseract finds on one page; an empty PageText for a blank one."""
-    low, high = image.convert("L").getextrema()  # a grey image's extrema are two numbers
-    if float(high) - float(low) < _INK:  # type: ignore[arg-type]
+    if _blank(image):
         return PageText(languages="")
     page = prepared(image, dpi, noise_level(image) > _NOISY)
-    languages = settings.languages if settings.languages != AUTO else choose_languages(page, engine)
-    tsv = tesseract.recognise(engine, _png(page), languages, 3, WORKING_DPI, PAGE_TIMEOUT)
-    words = words_of(tsv)
+    words: list[Word] = []
+    used: set[str] = set()
+    for number, (box, right) in enumerate(regions(page)):
+        parts = [
+            _read_region(page, part, settings, engine) for part in ([box] if right is None else [box, right])
+        ]
+        if right is not None and all(languages == "ara" for _words, languages in parts):
+            parts.reverse()  # Arabic columns: the right-hand one first
+        for index, (found, languages) in enumerate(parts):
+            for word in found:  # each region's blocks stay paragraphs of their own
+                word.block = ((number * 2 + index) * 1000 + word.block[0], *word.block[1:])
+            words += found
+            used.add(languages)
+    languages = next(iter(used)) if len(used) == 1 else "ara+eng"
     recover_missed_lines(page, words, languages, engine, WORKING_DPI)
     second_opinion(page, words, languages, engine, WORKING_DPI)
     return page_text(words, settings.threshold, languages)
+
+
+def _blank(image: Image.Image) -> bool:
+    low, high = image.convert("L").getextrema()  # a grey image's extrema are two numbers
+    return float(high) - float(low) < _INK  # type: ignore[arg-type]
+
+
+def _read_region(
+    page: Image.Image, box: tuple[int, int, int, int], settings: OcrSettings, engine: tesseract.Engine
+) -> tuple[list[Word], str]:
+    """The words of one region of the page (boxes in page coordinates) and the languages read with."""
+    region = page.crop(box)
+    if _blank(region):
+        return [], ""
+    languages = settings.languages if settings.languages != AUTO else choose_languages(region, engine)
+    words = words_of(tesseract.recognise(engine, _png(region), languages, 3, WORKING_DPI, PAGE_TIMEOUT))
+    for word in words:
+        left, top, width, height = word.box
+        word.box = (left + box[0], top + box[1], width, height)
+    return words, languages
 
 
 def choose_languages(page: Image.Image, engine: tesseract.Engine) -> str:

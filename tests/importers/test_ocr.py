@@ -257,3 +257,16 @@ def test_a_large_arabic_title_the_layout_analysis_passes_over_is_read():
     assert engine is not None
     text = read_page(top, 300, OcrSettings(), engine).text
     assert text.startswith("مجلس الأمن يدعو إلى مكافحة الإرهاب على الإنترنت\n\n")
+
+
+@needs_engine
+def test_an_english_column_beside_its_arabic_translation_is_read_column_by_column():
+    """Plain Tesseract reads the two columns line across line (80 % of characters wrong)."""
+    from tests.fixtures.ocr.make_scans import cer, rendered
+
+    pdf = STATUS.parent / "chromium" / "columns_bilingual.pdf"
+    engine = find_engine()
+    assert engine is not None
+    page = read_page(rendered(pdf, 0, 300), 300, OcrSettings(), engine)
+    assert cer(extract_pdf(pdf).text, page.text) < 1.0
+    assert page.languages == "ara+eng"
