@@ -1,4 +1,6 @@
-"""OCR of scanned pages with Tesseract: engine, page preparation, language choice, text and confidence.
+"""OCR of scanned pages with Tesseract: the engine (engine), page images (render), preparation (prepare),
+column regions (columns), the language and the reading of a page (page), lines passed over (missed), a
+second opinion on doubtful words (reread), words back into text (text), a document's record (record).
 
 `read_page(image, dpi, settings, engine)` reads one page image; `find_engine()` is None when Tesseract is
 not installed (OCR is optional); `OcrRecord` gathers the pages of a document into `Extracted.ocr`.
