@@ -16,8 +16,9 @@ class OcrSettings:
     force: bool = False
     # "auto": chosen per page from what the page holds; else a Tesseract language string ("ara+eng").
     languages: str = AUTO
-    # PDF pages are rendered at this resolution: Tesseract's models are trained on text of 20–40 px
-    # x-height; 300 dpi gives 10–12 pt print that size (200 dpi raised CER on Arabic, see bench_ocr).
+    # PDF pages are rendered at this resolution (PDFium: ≈20 ms a page). The clean Arabic fixture page
+    # rendered at 150 / 200 / 300 dpi is read with 4.8 / 1.8 / 0.7 % of characters wrong (English 0 %
+    # throughout); lower resolutions are upscaled to 300 dpi before reading, so they save no OCR time.
     dpi: int = 300
     # Words Tesseract is less sure of than this (0–100) are kept in the text and listed as "low".
     threshold: float = 60.0
