@@ -2,7 +2,7 @@
 through the import worker pool with 1 and 2 workers (issue 20, points 3 and 5).
 
     python benchmarks/bench_ocr.py                 # the CER table and 8 pages of each kind
-    python benchmarks/bench_ocr.py --pages 1 --cases english-clean --small   (seconds: the smoke test)
+    python benchmarks/bench_ocr.py --pages 1 --repeat 1 --cases english-clean --small   (the smoke test)
 """
 
 from __future__ import annotations
@@ -57,9 +57,12 @@ def quality(cases: list[Case], shrink: bool) -> None:
         )
 
 
-def throughput(cases: list[Case], pages: int, shrink: bool) -> None:
-    print(f"\nPages per second through extract_isolated (images, {pages} pages of each kind)")
-    # The speed-up needs two idle cores: other work on the machine shows in its load average.
+def throughput(cases: list[Case], pages: int, shrink: bool, repeat: int) -> None:
+    print(
+        f"\nPages per second through extract_isolated (images, {pages} pages of each kind, best of {repeat})"
+    )
+    # The speed-up needs two idle cores: other work on the machine (its load average) takes one away now
+    # and then, so 1 and 2 workers take turns and each keeps its best run.
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     print(f"{'scans':<10}{'1 worker':>10}{'2 workers':>11}{'speed-up':>10}")
     with tempfile.TemporaryDirectory() as folder:
@@ -72,13 +75,14 @@ def throughput(cases: list[Case], pages: int, shrink: bool) -> None:
                 path = Path(folder) / f"{kind}-{number}.{'jpg' if case.degraded else 'png'}"
                 path.write_bytes(small(data) if shrink else data)
                 paths.append(path)
-            rates = []
-            for workers in (1, 2):
-                started = time.perf_counter()
-                outcomes = extract_isolated(paths, workers=workers)
-                seconds = time.perf_counter() - started
-                assert all(getattr(outcome, "status", "") == "ocr" for outcome in outcomes.values()), outcomes
-                rates.append(len(paths) / seconds)
+            rates = [0.0, 0.0]
+            for _round in range(repeat):
+                for workers in (1, 2):
+                    started = time.perf_counter()
+                    outcomes = extract_isolated(paths, workers=workers)
+                    seconds = time.perf_counter() - started
+                    assert all(getattr(each, "status", "") == "ocr" for each in outcomes.values()), outcomes
+                    rates[workers - 1] = max(rates[workers - 1], len(paths) / seconds)
             print(f"{kind:<10}{rates[0]:>10.2f}{rates[1]:>11.2f}{rates[1] / rates[0]:>9.2f}×")
 
 
@@ -86,11 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=8, help="pages of each kind for the throughput")
     parser.add_argument("--cases", nargs="*", default=[case.name for case in CASES])
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each pool size; the best counts")
     parser.add_argument("--small", action="store_true", help="the top sixth of each page only (smoke test)")
     args = parser.parse_args(argv)
     cases = [case for case in CASES if case.name in args.cases]
     quality(cases, args.small)
-    throughput(cases, args.pages, args.small)
+    throughput(cases, args.pages, args.small, args.repeat)
     return 0
 
 

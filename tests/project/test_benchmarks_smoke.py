@@ -23,7 +23,7 @@ TINY = {
     "bench_import": ["--files", "200"],
     "bench_language": ["--repeat", "1"],
     "bench_large": ["--pages", "20", "--text-mb", "1"],
-    "bench_ocr": ["--pages", "1", "--cases", "english-clean", "--small"],
+    "bench_ocr": ["--pages", "1", "--repeat", "1", "--cases", "english-clean", "--small"],
     "bench_pdf": ["--files", "2", "--pages", "2"],
     "bench_scale": ["--files", "50", "--documents", "200"],
     "bench_search": ["--documents", "300", "--queries", "10"],
