@@ -328,13 +328,18 @@ class Archive:
         `.hits` is one page (snippets marked with << >>, match spans in `.matches`), `.ids` every matching
         id best first, `.hint` a readable sentence or None. An empty query lists every document. The
         sidebar's counts for this result: `facet_counts(query=query)`; the matches in a whole text (the
-        reader): `archive.search.highlight(query, text)`.
+        reader): `highlight(query, text, language)`.
 
         `quick` (what an interactive screen wants): a broad result comes back at once with its exact
         `total` and its first ids ranked among its most recent matches (`.complete` is False); the full
         ranking is `search_ids(query)`.
         """
         return search.search(query, limit=limit, offset=offset, quick=quick)
+
+    def highlight(self, query: str, text: str, language: str | None = None) -> list[tuple[int, int]]:
+        """Spans of `text` (a whole document, in `language`, shown in the reader) that match `query`, as
+        this archive's search matched them (its stemmings: a French word found by its French stem)."""
+        return search.highlight(query, text, language)
 
     def search_ids(self, query: str) -> list[int]:
         """Every id matching `query`, best first."""

@@ -11,7 +11,7 @@ from qirtas.archive.models import DocumentTag, Tag, tuples, uses_archive
 from qirtas.archive.regions import M49_PARENT, WORLD, region_names
 from qirtas.i18n import _
 from qirtas.i18n.normalize import normalize
-from qirtas.i18n.script import paragraph_language, shows_nothing
+from qirtas.i18n.script import in_arabic_script, shows_nothing
 
 
 def _tag(tag_id: int) -> Tag:
@@ -37,7 +37,7 @@ def closest_tags(archive: Archive, facet: str, name: str, limit: int = tags.CLOS
 def closest_names(archive: Archive, facet: str, name: str, limit: int = tags.CLOSEST_SHOWN) -> list[str]:
     """What to offer for a name that matched no tag: the closest existing tags' names, in the language
     `name` is typed in; for a region close to no tag, the closest CLDR names (a country not tagged yet)."""
-    arabic = paragraph_language(name) == "ar"
+    arabic = in_arabic_script(name)
     found = [tag.label("ar" if arabic else "en") for tag in tags.closest_tags(facet, name, limit)]
     if facet == "region" and not found:
         found = _closest_region_names(name, arabic)[:limit]

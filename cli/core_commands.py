@@ -29,7 +29,7 @@ from qirtas.cli.main import (
 )
 from qirtas.cli.output import escape_field, escape_text
 from qirtas.i18n import N_, _, ngettext
-from qirtas.i18n.script import paragraph_language, shows_nothing
+from qirtas.i18n.script import in_arabic_script, shows_nothing
 from qirtas.importers import STATUS_ENCRYPTED, STATUS_NEEDS_OCR
 from qirtas.importers.notices import codes, english_texts, warning_text
 
@@ -248,7 +248,7 @@ def _resolve_tags(
         if tag is None and facet == "region" and (code := code_for_name(name)):
             tag = ensure_region(archive, code) if create else archive.find_tag(facet, code)
         if tag is None and create and new:
-            arabic = paragraph_language(name) == "ar"
+            arabic = in_arabic_script(name)
             tag = archive.ensure_tag(facet, "" if arabic else name.strip(), name.strip() if arabic else "")
         if tag is None:
             raise _no_such_tag(archive, facet, name, creatable=create)

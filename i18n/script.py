@@ -134,6 +134,13 @@ def _language_of_counts(counts: Counter[str], text: str, votes: int, words: int)
     return _SCRIPT_LANGUAGE.get(script, "und")
 
 
+def in_arabic_script(text: str) -> bool:
+    """Whether a short text (a name) is written in Arabic letters more than any other: its place is a
+    tag's Arabic name, whatever language those letters spell (Arabic, Persian, Urdu)."""
+    counts = script_counts(text)
+    return bool(counts) and counts.most_common(1)[0][0] == "arabic"
+
+
 def paragraph_language(text: str) -> str:
     """Language code of a paragraph: its leading script, and within Latin and Arabic script its words
     (`en`, `fr`, `es` …; `ar`, `fa`, `ur`); "und" when it has no letters or an unknown language."""

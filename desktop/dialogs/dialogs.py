@@ -19,7 +19,7 @@ SEARCH_SYNTAX = [
     ("terror*", "terror*", N_("words starting with terror")),
     ("internet -spam", "internet -spam", N_("without the word spam")),
     ("region:Tajikistan", "منطقة:طاجيكستان", N_("tagged with a region (also {event}, {theme})")),
-    ("lang:ar", "لغة:ar", N_("documents in Arabic (en, ar, mixed)")),
+    ("lang:ar", "لغة:ar", N_("documents in Arabic (a code or a name: en, fr, es, ru, zh, fa, ur, mixed…)")),
     ("date:2018..2020", "تاريخ:2018..2020", N_("dated between 2018 and 2020")),
 ]
 

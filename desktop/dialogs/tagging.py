@@ -39,7 +39,7 @@ from qirtas.desktop.qt import (
 )
 from qirtas.i18n import _, ngettext
 from qirtas.i18n.normalize import normalize
-from qirtas.i18n.script import paragraph_language, shows_nothing
+from qirtas.i18n.script import in_arabic_script, shows_nothing
 
 _CHUNK = 20_000
 
@@ -224,7 +224,7 @@ class NewTagDialog(QDialog):
         self.setWindowTitle(_("New {facet} tag").format(facet=facet_name(facet).lower()))
         self.facet = facet
         self.chosen: Tag | None = None  # an existing tag picked instead of a new one
-        arabic = paragraph_language(typed) == "ar"
+        arabic = in_arabic_script(typed)
         self.name_en = QLineEdit("" if arabic else typed)
         self.name_ar = QLineEdit(typed if arabic else "")
         self.name_ar.setLayoutDirection(Qt.LayoutDirection.RightToLeft)

@@ -10,7 +10,7 @@ from qirtas.desktop.qt import QAbstractItemView, QHeaderView, Qt, QTableView
 from qirtas.desktop.views.models import COLUMNS, DocumentTableModel
 from qirtas.i18n import _
 
-DOCUMENT_LANGUAGES = ("en", "ar", "mixed", "und")
+DOCUMENT_LANGUAGES = ("en", "ar", "fr", "es", "ru", "zh", "fa", "ur", "mixed", "und")  # the column's width
 CELL_PADDING = 16  # the item's text margins and a little air
 TAGS_CHARACTERS = 12  # the tags column starts this many average characters wide
 

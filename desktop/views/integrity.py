@@ -230,7 +230,12 @@ class IntegrityBar(QWidget):
         text = repaired_reading(document.text or "") if on else document.text
         reader = self.reader
         reader.page_positions, reader.highlights = reader._layout.fill(
-            reader.browser.document(), text, document.page_starts or [], reader.query
+            reader.archive,
+            reader.browser.document(),
+            text,
+            document.page_starts or [],
+            reader.query,
+            language=document.language,
         )
 
 

@@ -220,7 +220,13 @@ class Reader(QWidget):
         self._show_header(document)
         ocr = ocr_reading(document)
         self.page_positions, self.highlights = self._layout.fill(
-            self.browser.document(), document.text, document.page_starts or [], query, low_spans(ocr)
+            self.archive,
+            self.browser.document(),
+            document.text,
+            document.page_starts or [],
+            query,
+            low_spans(ocr),
+            document.language,
         )
         self._show_ocr_line(ocr)
         for button in (self.open_button, self.folder_button):

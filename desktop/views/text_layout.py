@@ -3,8 +3,8 @@ matches and the words OCR was unsure of marked."""
 
 from __future__ import annotations
 
+from qirtas.archive.archive import Archive
 from qirtas.archive.models import Document
-from qirtas.archive.search import highlight
 from qirtas.desktop.fonts import ARABIC_READING_FAMILIES, LATIN_READING_FAMILIES
 from qirtas.desktop.qt import QColor, QFont, Qt, QTextBlockFormat, QTextCharFormat, QTextCursor, QTextDocument
 from qirtas.i18n import _
@@ -48,18 +48,21 @@ class TextLayout:
 
     def fill(
         self,
+        archive: Archive,
         document: QTextDocument,
         text: str,
         page_starts: list[int],
         query: str = "",
         low: list[tuple[int, int]] | None = None,
+        language: str | None = None,
     ) -> tuple[list[int], list[tuple[int, int]]]:
         """Lay out `text`; returns the document positions where pages start and the highlighted spans.
         `low`: spans of `text` that OCR read with low confidence, marked (`low_confidence`) under the
-        search matches."""
+        search matches, which `archive` finds in the document's `language` (a French word that matched by
+        its French stem)."""
         document.clear()
         cursor = QTextCursor(document)
-        matches = _SpanMapper(highlight(query, text) if query else [])
+        matches = _SpanMapper(archive.highlight(query, text, language) if query else [])
         unsure = _SpanMapper(sorted(low or []))
         page_positions: list[int] = []
         offset, page_index, first_block, gap = 0, 0, True, False

@@ -86,3 +86,11 @@ def test_a_tag_is_never_renamed_to_a_name_that_shows_nothing(demo_archive, name)
         with pytest.raises(ArchiveError, match="name"):
             vocabulary.rename_tag(demo_archive, theme.id, name, arabic)
     assert vocabulary.get_tag(demo_archive, theme.id).name_en == theme.name_en
+
+
+def test_a_new_name_in_persian_letters_is_the_tags_arabic_script_name(demo, capsys):
+    # Persian spelling (ی, ک, گ): recognised as Persian, not Arabic, yet its place is the Arabic-script name.
+    assert main(["--archive", demo, "tag", "5", "--theme", "گفتگوی منطقه‌ای", "--create"]) == 0
+    with Archive.open(demo, create=False) as archive:
+        (made,) = [tag for tag in archive.tags("theme") if "گفتگو" in tag.name_ar]
+        assert made.name_en == ""

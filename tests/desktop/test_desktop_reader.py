@@ -192,3 +192,20 @@ def test_a_large_result_shows_its_first_rows_at_once_and_the_rest_follows(window
     window._search_now()
     assert window.model.rowCount() == 80  # a search result comes whole (ranked); its counts follow
     qtbot.waitUntil(lambda: window.sidebar.item_for(theme.id).text(1) == "30", timeout=10_000)
+
+
+def test_a_word_found_by_its_french_stem_is_highlighted_in_the_reader(window_with, qtbot):
+    # French stems "nationale" and "nationaux" alike; English does not: the reader must stem as the text.
+    text = "Les comités nationaux ont présenté leurs rapports sur la coopération régionale.\n"
+    window, _ids = window_with(Extracted(text=text, media_type="text/plain", title="Rapport", language="fr"))
+    window.search_field.setText("nationale")
+    qtbot.waitUntil(lambda: window.state.query == "nationale", timeout=3000)
+    assert window.model.rowCount() == 1
+    reader = window.reader
+    marked = []
+    for start, end in reader.highlights:  # positions in the reader's document
+        cursor = reader.browser.textCursor()
+        cursor.setPosition(start)
+        cursor.setPosition(end, cursor.MoveMode.KeepAnchor)
+        marked.append(cursor.selectedText())
+    assert marked == ["nationaux"]
