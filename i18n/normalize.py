@@ -299,7 +299,7 @@ class _PieceCache(dict):
         super().__init__()
         self.fold = fold
         self.misses = 0
-        self.new: list[str] | None = None  # pieces folded anew are added here (see `record_new_pieces`)
+        self.new: list[str] | None = None  # during one call: where the pieces folded anew go (`new=`)
 
     def __missing__(self, piece: str) -> str:
         self.misses += 1
@@ -432,11 +432,17 @@ _piece_terms = {
 
 
 def index_text_of_pieces(
-    pieces: list[str], block: int = _PIECES_PER_BLOCK, stemming: str | None = None
+    pieces: list[str],
+    block: int = _PIECES_PER_BLOCK,
+    stemming: str | None = None,
+    new: list[str] | None = None,
 ) -> str:
     """`index_text` of the text whose pieces (`text.split()`) these are (for a caller that has them).
     `stemming`: by default that of the language `i18n.script.document_language` found for the text
-    these pieces were handed on from (`text_pieces`), else DEFAULT.
+    these pieces were handed on from (`text_pieces`), else DEFAULT — a caller that knows the language
+    says so. `new`: each piece folded anew (not found in the cache) is added to it, so that after
+    `forget_folded_pieces()` every piece met is in it at least once, at the cost of a lookup made anyway
+    (an import worker telling the words it meets for the first time: those of the prefix lexicon).
 
     Like `folded_words`, a long text is looked up by blocks while the cache serves it well, and the rest
     folded whole from the first block whose pieces were mostly new.
@@ -444,21 +450,19 @@ def index_text_of_pieces(
     if stemming is None:
         stemming = stemming_of(remembered_language(pieces))
     cache = _piece_terms[stemming]
-    if len(pieces) <= block:
-        return " ".join(filter(None, map(cache.__getitem__, pieces)))
-    return cache.by_blocks(pieces, block)
+    cache.new = new
+    try:
+        if len(pieces) <= block:
+            return " ".join(filter(None, map(cache.__getitem__, pieces)))
+        return cache.by_blocks(pieces, block)
+    finally:
+        cache.new = None
 
 
-def record_new_pieces(on: bool = True) -> list[str]:
-    """Forget the pieces `index_text` knows and, while `on`, add each piece it then folds anew (not found
-    in its cache) to the list returned: every piece it meets from now on is in that list at least once.
-    For a process that must tell the words it meets for the first time (an import worker: the words of
-    an import's prefix lexicon), at the cost of a lookup it makes anyway."""
-    new: list[str] = []
+def forget_folded_pieces() -> None:
+    """Empty the caches of `index_text_of_pieces`: the pieces it meets next are all new (see `new=`)."""
     for cache in _piece_terms.values():
         cache.clear()
-        cache.new = new if on else None
-    return new
 
 
 def _slow_index_text(text: str, stemming: str = DEFAULT) -> str:

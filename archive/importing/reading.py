@@ -14,7 +14,13 @@ from qirtas.archive.archive import document_title
 from qirtas.archive.search import PreparedIndex, index_terms, lexicon_entries, prepare_index
 from qirtas.archive.store import OriginalsStore, sha256_bytes
 from qirtas.i18n import _, current_language, setup_i18n
-from qirtas.i18n.normalize import folded_words, index_text_of_pieces, record_new_pieces
+from qirtas.i18n.normalize import (
+    DEFAULT,
+    folded_words,
+    forget_folded_pieces,
+    index_text_of_pieces,
+    stemming_of,
+)
 from qirtas.i18n.script import text_pieces
 from qirtas.importers import SNIFF_BYTES, Extracted, ExtractionError, Importer, extract, importer_for
 from qirtas.importers.pool import WorkerContext
@@ -166,7 +172,7 @@ class _Sent(NamedTuple):
     (for the prefix lexicon) and each index term once (for the term list, `search.SentTerms`), and a
     document's whole vocabulary was most of what a worker sent back. Words come from pieces of text
     (`str.split()`): `pieces` are those the index terms' cache folded anew since the import began
-    (`i18n.normalize.record_new_pieces`), the only ones that can hold a word not sent yet, so a document
+    (`index_text_of_pieces(new=…)`, its caches emptied when the worker began), the only ones that can hold a word not sent yet, so a document
     of known pieces costs nothing more; a document's terms are those of its words."""
 
     pieces: list[str]
@@ -183,7 +189,10 @@ class ReaderState:
     def __init__(self, dedupe: bool = False):
         self.stores: dict[str, OriginalsStore] = {}
         # Only a worker leaves out what it sent: the files read here give the writer everything.
-        self.sent = _Sent(record_new_pieces(), set(), set()) if dedupe else None
+        self.sent = None
+        if dedupe:
+            forget_folded_pieces()  # (a worker forked from a process that folded texts already)
+            self.sent = _Sent([], set(), set())
 
     def store(self, root: str) -> OriginalsStore:
         store = self.stores.get(root)
@@ -252,9 +261,9 @@ def read_file(
     lexicon: tuple[tuple[str, str], ...] = ()
     try:
         if sent is None:
-            prepared = prepare_index(title, outcome.text)
+            prepared = prepare_index(title, outcome.text, outcome.language)
         else:
-            prepared, lexicon = _prepare_index_and_lexicon(title, outcome.text, sent)
+            prepared, lexicon = _prepare_index_and_lexicon(title, outcome.text, sent, outcome.language)
     except Exception as error:  # a bug in the normaliser must not end the import
         return FileRead(FAILED, sha, len(data), error=_unexpected(error))
     return FileRead(
@@ -263,13 +272,14 @@ def read_file(
 
 
 def _prepare_index_and_lexicon(
-    title: str, text: str, sent: _Sent
+    title: str, text: str, sent: _Sent, language: str
 ) -> tuple[PreparedIndex, tuple[tuple[str, str], ...]]:
     """`prepare_index` without the document's words but with its index terms not sent before in this
     import, and the lexicon rows of its words not sent before (stemmed here, where the stems are cached,
-    so the writer only inserts them)."""
+    so the writer only inserts them). The text is stemmed by its `language`, the title by DEFAULT."""
     title_pieces, pieces = title.split(), text_pieces(text)  # split already when its language was counted
-    title_terms, body_terms = index_text_of_pieces(title_pieces), index_text_of_pieces(pieces)
+    title_terms = index_text_of_pieces(title_pieces, stemming=DEFAULT, new=sent.pieces)
+    body_terms = index_text_of_pieces(pieces, stemming=stemming_of(language), new=sent.pieces)
     if not sent.pieces:  # every piece of this document was met before in this import
         return PreparedIndex(title, title_terms, body_terms, frozenset(), frozenset()), ()
     # The words of a text are those of its pieces (see `i18n.normalize`).

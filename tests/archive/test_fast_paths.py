@@ -301,21 +301,20 @@ def test_a_worker_sends_the_index_terms_and_the_lexicon_rows_of_every_word_of_an
     from qirtas.archive.importing import reading
 
     normalize.index_text("words met before the import began")
-    sent = reading._Sent(normalize.record_new_pieces(), set(), set())  # as a worker does for each import
+    sent = reading.in_worker().sent  # as a worker does for each import
+    assert sent is not None
     rows, terms = set(), set()
-    try:
-        for title, text in documents:
-            prepared, lexicon = reading._prepare_index_and_lexicon(title, text, sent)
-            whole = search.prepare_index(title, text)
-            assert (prepared.title_terms, prepared.body_terms) == (whole.title_terms, whole.body_terms)
-            assert whole.words == set(normalize._slow_folded_words(f"{title} {text}"))
-            rows.update(lexicon)
-            assert prepared.new_terms is not None and not prepared.new_terms & terms  # each term sent once
-            terms |= prepared.new_terms
-            # every term of this document was sent with it or before it (as FTS5 splits the terms)
-            assert set(search.index._tokens(f"{whole.title_terms} {whole.body_terms}")) <= terms
-    finally:
-        normalize.record_new_pieces(False)
+    for title, text in documents:
+        language = script.document_language(text)
+        prepared, lexicon = reading._prepare_index_and_lexicon(title, text, sent, language)
+        whole = search.prepare_index(title, text, language)
+        assert (prepared.title_terms, prepared.body_terms) == (whole.title_terms, whole.body_terms)
+        assert whole.words == set(normalize._slow_folded_words(f"{title} {text}"))
+        rows.update(lexicon)
+        assert prepared.new_terms is not None and not prepared.new_terms & terms  # each term sent once
+        terms |= prepared.new_terms
+        # every term of this document was sent with it or before it (as FTS5 splits the terms)
+        assert set(search.index._tokens(f"{whole.title_terms} {whole.body_terms}")) <= terms
     words = {word for title, text in documents for word in normalize._slow_folded_words(f"{title} {text}")}
     assert rows == set(search.lexicon_entries(words))
     assert terms == search.index_terms(words)
