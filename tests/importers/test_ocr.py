@@ -270,3 +270,16 @@ def test_an_english_column_beside_its_arabic_translation_is_read_column_by_colum
     page = read_page(rendered(pdf, 0, 300), 300, OcrSettings(), engine)
     assert cer(extract_pdf(pdf).text, page.text) < 1.0
     assert page.languages == "ara+eng"
+
+
+@needs_engine
+def test_a_grainy_scan_in_a_pdf_is_not_cut_into_columns_at_its_margin(tmp_path):
+    """The specks in the right margin of a grainy page once made it look like a second column."""
+    from tests.fixtures.ocr.make_scans import CASES, cer, scan, truth
+
+    english = next(case for case in CASES if case.name == "english-degraded")
+    path = tmp_path / "fax.pdf"
+    Image.open(io.BytesIO(scan(english)[0])).save(path, resolution=200)
+    extracted = extract_pdf(path)
+    assert extracted.ocr is not None and extracted.ocr["pages"][0]["languages"] == "eng"
+    assert cer(truth(english), extracted.text) < 1.0
