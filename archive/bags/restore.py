@@ -179,8 +179,8 @@ def _remove_placed(archive: Archive, placed: list[str]) -> None:
 def _scaled(progress: Progress | None, half: int) -> Progress | None:
     if progress is None:
         return None
-    return lambda done, total, current="", page=0: progress(
-        half * 1000 + (done * 1000 // max(total, 1)), 2000, current, page
+    return lambda done, total, current="", page=0: progress(  # a bag's files have no pages
+        half * 1000 + (done * 1000 // max(total, 1)), 2000, current
     )
 
 

@@ -34,7 +34,7 @@ def test_the_right_password_shows_the_text_and_a_wrong_one_changes_nothing(
     document_id = _open_locked(demo_window, wait_for_writes)
     errors = []
     monkeypatch.setattr(
-        "qirtas.desktop.views.window.show_error", lambda _parent, error: errors.append(str(error))
+        "qirtas.desktop.views.window.show_error", lambda _parent, error, **_where: errors.append(str(error))
     )
     start_unlock(demo_window, document_id, "guess")
     wait_for_writes(demo_window.session, timeout=60_000)

@@ -86,7 +86,7 @@ def test_cli_counts_use_plurals(archive, tmp_path, capsys):
     source.write_text("Water rights in Central Asia.", encoding="utf-8")
     document_id = import_paths(archive, [source]).imported[0].id
     archive.close()
-    main(["--archive", str(archive.path), "tag", str(document_id), "--theme", "Water"])
+    main(["--archive", str(archive.path), "tag", str(document_id), "--theme", "Water", "--create"])
     out = capsys.readouterr().out
     assert "Water: added to 1 document" in out and "(s)" not in out
 
