@@ -116,14 +116,13 @@ def recognise(engine: Engine, png: bytes, languages: str, psm: int, dpi: int, ti
     return _run(command, png, timeout).decode("utf-8", "replace")
 
 
-def orientation_script(engine: Engine, png: bytes, timeout: float) -> tuple[int, str]:
-    """OSD's rotation (degrees) and script ("Arabic", "Latin", …) of a page; (0, "") when unsure."""
+def orientation(engine: Engine, png: bytes, timeout: float) -> int:
+    """The rotation (0, 90, 180 or 270 degrees) OSD says makes the page upright; 0 when it cannot tell."""
     if "osd" not in engine.languages:
-        return 0, ""
+        return 0
     try:
         out = _run([engine.program, "stdin", "stdout", "--psm", "0"], png, timeout).decode("utf-8", "replace")
     except EngineFailed:
-        return 0, ""  # too little text to tell
+        return 0  # too little text to tell
     rotate = re.search(r"Rotate:\s*(\d+)", out)
-    script = re.search(r"Script:\s*(\w+)", out)
-    return (int(rotate.group(1)) if rotate else 0), (script.group(1) if script else "")
+    return int(rotate.group(1)) % 360 if rotate else 0

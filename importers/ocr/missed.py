@@ -44,7 +44,10 @@ def recover_missed_lines(
     strip, places = _stacked(crops)
     png = io.BytesIO()
     strip.save(png, "PNG", compress_level=1)
-    found = words_of(tesseract.recognise(engine, png.getvalue(), languages, 6, dpi, 120))
+    try:
+        found = words_of(tesseract.recognise(engine, png.getvalue(), languages, 6, dpi, 120))
+    except tesseract.EngineFailed:
+        return  # the page's own reading stands
     for number, ((top, _bottom), (start, end)) in enumerate(zip(bands, places, strict=True)):
         line = [word for word in found if start <= word.box[1] + word.box[3] / 2 < end]
         if not line or sum(word.confidence for word in line) / len(line) < _SURE:

@@ -71,11 +71,7 @@ def binarised(image: Image.Image) -> Image.Image:
 def skew_angle(image: Image.Image) -> float:
     """The rotation (degrees, counter-clockwise) that makes text lines level: the angle whose rows of
     ink are sharpest (largest variance of the row sums), tried coarse then fine."""
-    scale = min(1.0, _PROFILE_WIDTH / image.width)
-    small = image.resize(
-        (max(1, round(image.width * scale)), max(1, round(image.height * scale))), Image.Resampling.BOX
-    )
-    ink = ImageOps.invert(binarised(small))
+    ink = _small_ink(image)
     best = 0.0
     for step, span in ((0.5, _SKEW_LIMIT), (0.1, 0.5)):
         centre = best
@@ -84,8 +80,30 @@ def skew_angle(image: Image.Image) -> float:
     return best
 
 
+def lines_run_down(image: Image.Image) -> bool:
+    """Whether the page is on its side: its columns of ink are sharper than its rows (the text lines
+    run top to bottom)."""
+    ink = _small_ink(image)
+    return _variance(ink.resize((ink.width, 1), Image.Resampling.BOX).tobytes()) > _variance(
+        ink.resize((1, ink.height), Image.Resampling.BOX).tobytes()
+    )
+
+
+def _small_ink(image: Image.Image) -> Image.Image:
+    scale = min(1.0, _PROFILE_WIDTH / image.width)
+    small = image.resize(
+        (max(1, round(image.width * scale)), max(1, round(image.height * scale))), Image.Resampling.BOX
+    )
+    return ImageOps.invert(binarised(small))
+
+
 def _sharpness(ink: Image.Image, angle: float) -> float:
     turned = ink.rotate(angle, resample=Image.Resampling.NEAREST, expand=False, fillcolor=0) if angle else ink
     rows = turned.resize((1, turned.height), Image.Resampling.BOX).tobytes()  # each row's mean ink
     mean = sum(rows) / len(rows)
     return sum((value - mean) ** 2 for value in rows)
+
+
+def _variance(values: bytes) -> float:
+    mean = sum(values) / len(values)
+    return sum((value - mean) ** 2 for value in values) / len(values)

@@ -23,7 +23,10 @@ _DOUBTFUL = 85.0  # a word Tesseract is less sure of than this gets a second opi
 _BETTER_BY = 5.0  # and the other reading replaces it when it is surer by this much
 _PAD, _GAP = 6, 24  # pixels around each cut-out word, and between words in the strip
 _PIECE = 50.0  # a word this unsure, inside a surer one's box, is a piece of it read twice
-_MAX_WORDS = 200  # per page: a page of noise does not become a strip of thousands
+_MAX_WORDS = 200
+# pixels: a taller "word" is not a word of text (a page on its side, a picture); 200 such words would make
+# a strip taller than Tesseract takes (it failed with "Error during processing")
+_TALLEST = 150  # per page: a page of noise does not become a strip of thousands
 
 
 def second_opinion(
@@ -31,7 +34,9 @@ def second_opinion(
 ) -> None:
     """Replace, in place, the doubtful words of `words` by a surer reading of another model."""
     others = [code for code in ("ara", "eng") if code in engine.languages and languages != code]
-    doubtful = [index for index, word in enumerate(words) if _doubtful(word, words)][:_MAX_WORDS]
+    doubtful = [
+        index for index, word in enumerate(words) if word.box[3] <= _TALLEST and _doubtful(word, words)
+    ][:_MAX_WORDS]
     if not doubtful or not others:
         return
     crops = [_crop(page, words[index].box) for index in doubtful]
@@ -39,7 +44,11 @@ def second_opinion(
     png = io.BytesIO()
     strip.save(png, "PNG", compress_level=1)
     for code in others:
-        readings = _by_band(words_of(tesseract.recognise(engine, png.getvalue(), code, 6, dpi, 120)), bands)
+        try:
+            tsv = tesseract.recognise(engine, png.getvalue(), code, 6, dpi, 120)
+        except tesseract.EngineFailed:
+            continue  # a second opinion only: the first reading stands
+        readings = _by_band(words_of(tsv), bands)
         for index, reading in zip(doubtful, readings, strict=True):
             word = words[index]
             # An Arabic reading is not replaced by the English model's (it reads Arabic as Latin letters,

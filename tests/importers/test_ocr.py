@@ -283,3 +283,19 @@ def test_a_grainy_scan_in_a_pdf_is_not_cut_into_columns_at_its_margin(tmp_path):
     extracted = extract_pdf(path)
     assert extracted.ocr is not None and extracted.ocr["pages"][0]["languages"] == "eng"
     assert cer(truth(english), extracted.text) < 1.0
+
+
+@needs_engine
+@pytest.mark.parametrize("angle", [90, 180])
+def test_a_page_scanned_on_its_side_or_upside_down_is_read_upright(tmp_path, angle):
+    from tests.fixtures.ocr.make_scans import CASES, cer, scan, truth
+
+    english = next(case for case in CASES if case.name == "english-clean")
+    whole = Image.open(io.BytesIO(scan(english)[0]))
+    top = whole.crop((0, 0, whole.width, whole.height * 2 // 5))  # its first paragraphs: quicker
+    engine = find_engine()
+    assert engine is not None
+    upright = read_page(top, 300, OcrSettings(), engine).text
+    assert upright.startswith("Combating the Use of the Internet") and upright in truth(english)
+    turned = read_page(top.rotate(angle, expand=True, fillcolor=255), 300, OcrSettings(), engine).text
+    assert cer(upright, turned) < 0.5
