@@ -65,7 +65,8 @@ def _read(page: Image.Image, settings: OcrSettings, engine: tesseract.Engine) ->
                 word.block = ((number * 2 + index) * 1000 + word.block[0], *word.block[1:])
             words += found
             used.add(languages)
-    languages = next(iter(used)) if len(used) == 1 else "ara+eng"
+    used.discard("")  # a blank region was not read
+    languages = "+".join(sorted(used)) if len(used) < 2 else "ara+eng"
     recover_missed_lines(page, words, languages, engine, WORKING_DPI)
     second_opinion(page, words, languages, engine, WORKING_DPI)
     return page_text(words, settings.threshold, languages)

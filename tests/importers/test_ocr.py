@@ -270,6 +270,8 @@ def test_an_english_column_beside_its_arabic_translation_is_read_column_by_colum
     page = read_page(rendered(pdf, 0, 300), 300, OcrSettings(), engine)
     assert cer(extract_pdf(pdf).text, page.text) < 1.0
     assert page.languages == "ara+eng"
+    english = read_page(rendered(pdf.with_name("columns_en.pdf"), 0, 300), 300, OcrSettings(), engine)
+    assert english.languages == "eng"  # its blank region below the columns is not a language
 
 
 @needs_engine
