@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from peewee import OperationalError
-from qirtas.archive.models import Tag, database, tuples
+from qirtas.archive.models import database
 from qirtas.archive.query import Clause, ParsedQuery
 from qirtas.archive.search.index import (
     BM25,
@@ -21,8 +21,9 @@ from qirtas.archive.search.index import (
     indexed_stemmings,
     language_token,
 )
+from qirtas.archive.search.tag_filters import matching_tags, tag_choices, with_descendants
 from qirtas.i18n.catalog import _
-from qirtas.i18n.normalize import normalize, query_stemmings, query_terms
+from qirtas.i18n.normalize import query_stemmings
 
 
 def quoted(terms: Iterable[str]) -> str:
@@ -94,64 +95,6 @@ def _groups_expression(groups, expansions, joiner: str, listed: dict | None = No
         alternatives = [_clause_expression(clause, expansions, listed) for clause in group.clauses]
         parts.append(alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")")
     return joiner.join(parts)
-
-
-def _tag_choices(facets: set[str]) -> list[tuple[int, str, str, str, str | None, int | None]]:
-    return list(
-        tuples(
-            Tag.select(Tag.id, Tag.facet, Tag.name_en, Tag.name_ar, Tag.code, Tag.parent).where(
-                Tag.facet.in_(sorted(facets))
-            )
-        )
-    )
-
-
-# Tag names folded once (a region filter compares the value with the names of all 300 regions).
-_folded_name = functools.lru_cache(maxsize=8192)(normalize)
-_name_terms = functools.lru_cache(maxsize=8192)(query_terms)
-
-
-def _matching_tags(value: str, tags, facet: str) -> list[int]:
-    """Tags of `facet` named `value` (either language, any spelling, or a CLDR code); else tags whose
-    name contains its words (theme:extremism finds "Violent extremism")."""
-    folded = normalize(value.strip())
-    exact = [
-        tag_id
-        for tag_id, tag_facet, name_en, name_ar, code, _parent in tags
-        if tag_facet == facet
-        and (folded in (_folded_name(name_en), _folded_name(name_ar)) or (code and folded == code.casefold()))
-    ]
-    if exact:
-        return exact
-    wanted = query_terms(value)
-    if not wanted:
-        return []
-    size = len(wanted)
-    found = []
-    for tag_id, tag_facet, name_en, name_ar, _code, _parent in tags:
-        if tag_facet != facet:
-            continue
-        for name in (name_en, name_ar):
-            terms = _name_terms(name)
-            if any(terms[i : i + size] == wanted for i in range(len(terms) - size + 1)):
-                found.append(tag_id)
-                break
-    return found
-
-
-def _with_descendants(tag_ids: Iterable[int], tags) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for tag_id, *_names, parent in tags:
-        if parent is not None:
-            children.setdefault(parent, []).append(tag_id)
-    seen: list[int] = []
-    pending = list(tag_ids)
-    while pending:
-        tag_id = pending.pop()
-        if tag_id not in seen:
-            seen.append(tag_id)
-            pending.extend(children.get(tag_id, []))
-    return seen
 
 
 @dataclass
@@ -395,14 +338,14 @@ def _add_filters(plan: Plan, parsed: ParsedQuery) -> None:
     plan.excluded_languages = list(parsed.excluded_languages)
     if not parsed.facets:
         return
-    tags = _tag_choices({facet.facet for facet in parsed.facets})
+    tags = tag_choices({facet.facet for facet in parsed.facets})
     consumed: set[int] = set()
     chosen: dict[tuple[str, bool], list[int]] = {}
     for facet in parsed.facets:
         found: list[int] = []
         for size in range(len(facet.continuation), -1, -1):  # the longest value that names a tag
             words = [word for _index, word in facet.continuation[:size]]
-            found = _matching_tags(" ".join([facet.value, *words]), tags, facet.facet)
+            found = matching_tags(" ".join([facet.value, *words]), tags, facet.facet)
             if found:
                 consumed.update(index for index, _word in facet.continuation[:size])
                 break
@@ -416,7 +359,7 @@ def _add_filters(plan: Plan, parsed: ParsedQuery) -> None:
             continue
         chosen.setdefault((facet.facet, facet.negated), []).extend(found)
     for (_facet, negated), tag_ids in chosen.items():
-        wanted = _with_descendants(tag_ids, tags)
+        wanted = with_descendants(tag_ids, tags)
         if negated:
             plan.excluded_tags.extend(wanted)
         else:

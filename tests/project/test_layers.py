@@ -114,3 +114,15 @@ def test_tests_share_their_helpers_from_tests_not_from_the_benchmarks():
         if name.split(".")[0] == "benchmarks"
     ]
     assert borrowed == [], "\n".join(borrowed)
+
+
+def test_no_module_is_over_600_lines_and_none_of_search_over_400():
+    """Issue 17: a module a person can hold in mind; search, the most changed, in smaller rooms."""
+    too_long = []
+    for room in ROOMS:
+        for path in sorted((REPO / room).rglob("*.py")):
+            lines = len(path.read_text(encoding="utf-8").splitlines())
+            limit = 400 if path.parent.name == "search" and path.parent.parent.name == "archive" else 600
+            if lines > limit:
+                too_long.append(f"{path.relative_to(REPO)}: {lines} lines (at most {limit})")
+    assert not too_long, "\n".join(too_long)
