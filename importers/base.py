@@ -13,6 +13,10 @@ STATUS_OK = "ok"
 STATUS_NEEDS_OCR = "needs_ocr"
 STATUS_ENCRYPTED = "encrypted"
 STATUS_OCR = "ocr"  # some page's text was read by OCR (Extracted.ocr says which and how surely)
+# How an importer says how far it got: `progress(pages)` after each page read, `progress(pages, ocr=True)`
+# after a page read by OCR (the reader pool allows such a page more time: `importers.pool`).
+PageProgress = Callable[..., None]
+
 STATUSES = (STATUS_OK, STATUS_NEEDS_OCR, STATUS_ENCRYPTED, STATUS_OCR)
 
 

@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import io
 import warnings as python_warnings
-from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from qirtas.i18n.catalog import _
 from qirtas.i18n.dates import find_date
 from qirtas.i18n.script import document_language
-from qirtas.importers.base import STATUS_NEEDS_OCR, STATUS_OCR, Extracted, ExtractionError, Importer, registry
+from qirtas.importers.base import (
+    STATUS_NEEDS_OCR,
+    STATUS_OCR,
+    Extracted,
+    ExtractionError,
+    Importer,
+    PageProgress,
+    registry,
+)
 from qirtas.importers.notices import warning
 from qirtas.importers.ocr import (
     EngineFailed,
@@ -43,7 +50,7 @@ def looks_like_image(head: bytes) -> bool:
 def extract_image(
     path: Path,
     data: bytes | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: PageProgress | None = None,
     ocr: OcrSettings | None = None,
     **_options,
 ) -> Extracted:
@@ -71,7 +78,7 @@ def extract_image(
             except EngineFailed as error:
                 notes.append(warning("ocr.page-failed", page=index + 1, reason=str(error)))
         if progress:
-            progress(index + 1)
+            progress(index + 1, ocr=True)
     return _document(record, count, media_type, notes)
 
 

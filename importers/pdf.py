@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import logging
 import unicodedata
-from collections.abc import Callable
 from pathlib import Path
 
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
@@ -29,6 +28,7 @@ from qirtas.importers.base import (
     Extracted,
     ExtractionError,
     Importer,
+    PageProgress,
     registry,
 )
 from qirtas.importers.notices import warning
@@ -89,7 +89,7 @@ def extract_pdf(
     path: Path,
     data: bytes | None = None,
     password: str | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: PageProgress | None = None,
     ocr: OcrSettings | None = None,
     **_options,
 ) -> Extracted:
@@ -171,7 +171,7 @@ def _ocr(
     layouts: list[PageLayout],
     settings: OcrSettings,
     warnings: list[str],
-    progress: Callable[[int], None] | None,
+    progress: PageProgress | None,
 ) -> tuple[OcrRecord | None, bool]:
     """The pages without a text layer (all of them when `settings.force`) read by OCR, and whether OCR
     was wanted but Tesseract is not installed."""
@@ -214,7 +214,7 @@ def _safe_info(document: PDFDocument) -> dict[str, str]:
 
 
 def _layout_pages(
-    document: PDFDocument, warnings: list[str], progress: Callable[[int], None] | None = None
+    document: PDFDocument, warnings: list[str], progress: PageProgress | None = None
 ) -> tuple[list[PageLayout], int, int]:
     """Each page laid out, with the number of characters drawn and of those with no known letter."""
     resources = PDFResourceManager(caching=True)

@@ -2,7 +2,8 @@
 images (one file a task, OCR included), and a document read again (`unlock`, `ocr`, `verify`).
 
 Every task runs under the same limits: a time limit counted from its start or its last page read (and at
-most the limit and PAGE_ALLOWANCE of it for each page), and a memory limit per worker (RLIMIT_AS) such that
+most the limit and an allowance for each page: PAGE_ALLOWANCE of it, OCR_PAGE_ALLOWANCE for a page read by
+OCR), and a memory limit per worker (RLIMIT_AS) such that
 the workers together stay within half the machine's memory. A worker that overruns is killed, its task's
 future gets `WorkerLost` saying why, and a fresh worker takes the next task. Cancelling ends the running
 tasks within a quarter of a second.
@@ -49,6 +50,10 @@ MEMORY_FLOOR_MB = 512
 # (Arabic, ≈11 pages/s), so a 20,000-page document finishes, while a file that stalls is stopped
 # within the limit and one built to crawl page by page within its pages' allowance.
 PAGE_ALLOWANCE = 0.01
+# A page read by OCR takes 1.5–4 s here (a clean page to a degraded Arabic one with second opinions, one
+# thread): a quarter of the limit, 30 s at the default, is about ten times that, as for the pages above. A
+# scan of 500 pages may take an hour and a half before it is stopped; each page still has the whole limit.
+OCR_PAGE_ALLOWANCE = 0.25
 # Workers yield the processor to the importing process: it is the one stage that cannot run in parallel,
 # and with an equal share it had two thirds of a core beside two workers while they read ahead of it
 # (5 % more files/s, A/B runs of 20,000 files; with 10 no better).
@@ -99,9 +104,17 @@ class WorkerLost(Exception):
     limit: `stalled` when a single page took the whole limit), "crash" (it ended: `exitcode`), "memory"
     (it ran out of memory), or "cancelled"."""
 
-    def __init__(self, reason: str, pages: int = 0, stalled: bool = False, exitcode: int | None = None):
+    def __init__(
+        self,
+        reason: str,
+        pages: int = 0,
+        stalled: bool = False,
+        exitcode: int | None = None,
+        allowed: float = 0.0,
+    ):
         super().__init__(reason)
         self.reason, self.pages, self.stalled, self.exitcode = reason, pages, stalled, exitcode
+        self.allowed = allowed  # seconds the task was allowed in all, with its pages' allowances
 
 
 @dataclass
@@ -115,8 +128,9 @@ class WorkerContext:
     shared_mb: int = 0  # what the workers share (MB) when `memory_mb` is less than the configured limit
     retire: bool = False  # set by a task after which this process should not go on (its heap in pieces)
 
-    def progress(self, pages: int) -> None:
-        self.connection.send((_PAGE, self.task, pages))
+    def progress(self, pages: int, allowance: float = PAGE_ALLOWANCE) -> None:
+        """`pages` read so far; each new one adds `allowance` (a share of the time limit) to the task's."""
+        self.connection.send((_PAGE, self.task, pages, allowance))
 
 
 def _worker_main(
@@ -195,6 +209,7 @@ class _Worker:
     started: float = 0.0
     pages: int = 0  # of the task, read so far
     last_page: float = 0.0  # when the last one was read (or the task started)
+    budget: float = 1.0  # the task's time allowed, in time limits: 1 and its pages' allowances
 
     @property
     def task(self) -> _Task | None:
@@ -204,11 +219,12 @@ class _Worker:
     def begin(self) -> None:
         self.started = self.last_page = time.monotonic()
         self.pages = 0
+        self.budget = 1.0
 
     def deadline(self, timeout: float) -> float:
-        """`timeout` after its last page (or its start), and at most the time limit and PAGE_ALLOWANCE of
-        it for each page read, counted from its start."""
-        return min(self.last_page + timeout, self.started + timeout * (1 + PAGE_ALLOWANCE * self.pages))
+        """`timeout` after its last page (or its start), and at most the time limit and its pages'
+        allowances (`budget`), counted from its start."""
+        return min(self.last_page + timeout, self.started + timeout * self.budget)
 
     def stop(self, force: bool) -> None:
         if not force:
@@ -445,7 +461,8 @@ class ReaderPool:
             self._lose(worker, WorkerLost("crash", worker.pages, exitcode=self._exitcode(worker)))
         elif worker.task and time.monotonic() > worker.deadline(self.timeout):
             stalled = time.monotonic() > worker.last_page + self.timeout
-            self._lose(worker, WorkerLost("time", worker.pages, stalled=stalled))
+            allowed = self.timeout * worker.budget
+            self._lose(worker, WorkerLost("time", worker.pages, stalled=stalled, allowed=allowed))
 
     def _received(self, worker: _Worker, message: tuple) -> bool:
         """Handle one message; True when the worker was retired."""
@@ -456,6 +473,7 @@ class ReaderPool:
         if task is None or message[1] != task.number:
             return False
         if message[0] == _PAGE:
+            worker.budget += max(0, message[2] - worker.pages) * message[3]
             worker.pages, worker.last_page = message[2], time.monotonic()
             if task.progress:
                 with contextlib.suppress(Exception):

@@ -28,6 +28,7 @@ from qirtas.importers.base import Extracted, ExtractionError
 from qirtas.importers.pool import (
     DEFAULT_TIMEOUT,
     MEMORY_LIMIT_ENV,
+    OCR_PAGE_ALLOWANCE,
     PAGE_ALLOWANCE,
     ReaderPool,
     WorkerContext,
@@ -79,8 +80,8 @@ def extract_file(
         setup_i18n(language)  # messages in the language of the person importing
     stall, hog, stall_page = misbehave
 
-    def page_read(pages: int) -> None:
-        context.progress(pages)
+    def page_read(pages: int, ocr: bool = False) -> None:  # `ocr`: the page was read by OCR (slower)
+        context.progress(pages, OCR_PAGE_ALLOWANCE if ocr else PAGE_ALLOWANCE)
         if pages + 1 == stall_page:
             time.sleep(3600)
 
@@ -213,7 +214,7 @@ def _too_long(error: WorkerLost, timeout: float) -> str:
         "Reading this file took longer than the {seconds} seconds allowed for its first {pages} pages, so "
         "it was stopped; the file may be damaged or built to stall readers (import it alone with a longer "
         "--timeout to try again)."
-    ).format(seconds=f"{timeout * (1 + PAGE_ALLOWANCE * error.pages):.0f}", pages=error.pages)
+    ).format(seconds=f"{error.allowed:.0f}", pages=error.pages)
 
 
 def _crashed(exitcode: int | None, memory_mb: int) -> str:

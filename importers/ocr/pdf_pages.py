@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pypdfium2
+from qirtas.importers.base import PageProgress
 from qirtas.importers.notices import warning
 from qirtas.importers.ocr.engine import Engine, EngineFailed
 from qirtas.importers.ocr.page import read_page
@@ -20,11 +19,11 @@ def ocr_pdf_pages(
     settings: OcrSettings,
     engine: Engine,
     warnings: list[str],
-    progress: Callable[[int], None] | None = None,
+    progress: PageProgress | None = None,
     pages_done: int = 0,
 ) -> OcrRecord:
-    """Each page of `indexes` read by OCR; `progress(pages_done + n)` after the n-th (the pool's time
-    limit is per page). A page the engine fails on is left empty, with a warning."""
+    """Each page of `indexes` read by OCR; `progress(pages_done + n, ocr=True)` after the n-th (the pool's
+    time limit is per page, with an OCR page's allowance). A page the engine fails on is left empty, with a warning."""
     record = OcrRecord(engine, settings.threshold)
     try:
         for index, image, dpi in pdf_pages(data, password, indexes, settings.dpi):
@@ -34,7 +33,7 @@ def ocr_pdf_pages(
                 warnings.append(warning("ocr.page-failed", page=index + 1, reason=str(error)))
             pages_done += 1
             if progress:
-                progress(pages_done)
+                progress(pages_done, ocr=True)
     except pypdfium2.PdfiumError as error:
         warnings.append(warning("ocr.render-failed", reason=str(error)[:200]))
     return record

@@ -42,7 +42,7 @@ def scan_image(format: str, dpi: int = 300, **save) -> bytes:
 @needs_engine
 def test_a_scanned_pdf_is_read_by_ocr_with_its_confidence():
     pages: list[int] = []
-    extracted = extract_pdf(STATUS / "scan.pdf", progress=pages.append)
+    extracted = extract_pdf(STATUS / "scan.pdf", progress=lambda n, **_kind: pages.append(n))
     assert extracted.status == "ocr"
     assert "Scanned letter, 3 March 2019" in extracted.text and "No text layer here." in extracted.text
     assert extracted.date is not None and extracted.date.isoformat() == "2019-03-03"
@@ -86,7 +86,7 @@ def test_each_page_of_a_multi_page_tiff_is_a_page(tmp_path):
     path = tmp_path / "fax.tif"
     letter.save(path, save_all=True, append_images=[blank, letter], dpi=(300, 300), compression="tiff_lzw")
     pages: list[int] = []
-    extracted = extract(path, progress=pages.append)
+    extracted = extract(path, progress=lambda n, **_kind: pages.append(n))
     assert extracted.pages == 3 and pages == [1, 2, 3]
     first, second, third = (
         extracted.text[a:b]

@@ -109,7 +109,7 @@ def test_a_500_page_tiff_becomes_a_500_page_document_with_progress_on_every_page
     path = tmp_path / "fax.tif"
     five_hundred_page_tiff(path)
     pages: list[int] = []
-    extracted = extract(path, progress=pages.append)
+    extracted = extract(path, progress=lambda n, **_kind: pages.append(n))
     assert extracted.status == "ocr" and extracted.pages == 500 and pages == list(range(1, 501))
     assert extracted.text.count("Scanned letter") == 2
     assert extracted.text.rindex("Scanned letter") == extracted.page_starts[499]

@@ -22,6 +22,14 @@ def pages_then_stall(context, pages: int) -> None:
     time.sleep(3600)
 
 
+def slow_pages(context, pages: int, allowance: float, seconds: float) -> int:
+    """Pages that each take `seconds`, each reported with `allowance` (as OCR'd pages are)."""
+    for page in range(1, pages + 1):
+        time.sleep(seconds)
+        context.progress(page, allowance)
+    return pages
+
+
 def counted(context) -> tuple[int, int]:
     """This worker's process and how many tasks its state has seen."""
     context.state.append(None)
@@ -54,6 +62,18 @@ def test_a_task_stalled_on_a_page_is_stopped_and_says_how_far_it_got():
         assert time.monotonic() - started < 10
         # A fresh worker takes the next task.
         assert pool.submit(pid).result(timeout=30) > 0
+
+
+def test_pages_read_by_ocr_are_allowed_more_time_than_pages_of_text():
+    # 6 pages of 0.4 s with a 2 s limit: 2.4 s in all, beyond 2 s and 1 % a page (2.12 s), within 2 s
+    # and a quarter of it a page (0.5 s a page).
+    with ReaderPool(2, timeout=2.0) as pool:
+        text = pool.submit(slow_pages, 6, pool_module.PAGE_ALLOWANCE, 0.4)
+        scanned = pool.submit(slow_pages, 6, pool_module.OCR_PAGE_ALLOWANCE, 0.4)
+        error = text.exception(timeout=30)
+        assert isinstance(error, WorkerLost) and error.reason == "time" and not error.stalled
+        assert 2.0 <= error.allowed < 2.2
+        assert scanned.result(timeout=30) == 6
 
 
 def test_cancel_stops_a_running_task_at_once_and_the_pool_goes_on():
