@@ -371,3 +371,8 @@ def shows_nothing(name: str) -> bool:
         char.isspace() or char in _BLANK_LETTERS or unicodedata.category(char) in _INVISIBLE_CATEGORIES
         for char in name
     )
+
+
+def shows_a_name(*names: str) -> bool:
+    """Whether one of a tag's names (English, Arabic) shows something: what a tag dialog may accept."""
+    return not all(map(shows_nothing, names))

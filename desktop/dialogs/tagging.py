@@ -39,7 +39,7 @@ from qirtas.desktop.qt import (
 )
 from qirtas.i18n import _, ngettext
 from qirtas.i18n.normalize import normalize
-from qirtas.i18n.script import in_arabic_script, shows_nothing
+from qirtas.i18n.script import in_arabic_script, shows_a_name
 
 _CHUNK = 20_000
 
@@ -272,8 +272,7 @@ class NewTagDialog(QDialog):
 
     def _validate(self) -> None:
         # The archive refuses such names too; here the button says so before anything is sent.
-        names = [self.name_en.text(), self.name_ar.text()]
-        ok = any(name.strip() for name in names) and not all(shows_nothing(name) for name in names)
+        ok = shows_a_name(self.name_en.text(), self.name_ar.text())
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
 
     def use_existing(self, tag: Tag) -> None:

@@ -32,7 +32,7 @@ from qirtas.desktop.qt import (
     QWidget,
 )
 from qirtas.i18n import _, ngettext
-from qirtas.i18n.script import shows_nothing
+from qirtas.i18n.script import shows_a_name
 
 TAG_ROLE = Qt.ItemDataRole.UserRole
 
@@ -78,8 +78,7 @@ class RenameDialog(QDialog):
 
     def _validate(self) -> None:
         # rename_tag refuses such names too; here OK says so before anything is sent.
-        names = [self.name_en.text(), self.name_ar.text()]
-        ok = any(name.strip() for name in names) and not all(shows_nothing(name) for name in names)
+        ok = shows_a_name(self.name_en.text(), self.name_ar.text())
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
 
 
