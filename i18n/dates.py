@@ -1,4 +1,5 @@
-"""Dates stated in English or Arabic text: 2018-06-29, 9 December 2020, December 9, 2020, 11 مايو 2016."""
+"""Dates stated in English or Arabic text: 2018-06-29, 9 December 2020, December 9, 2020, 11 مايو 2016, and
+the two month names UN Arabic documents write, 14 آذار/مارس 2023."""
 
 from __future__ import annotations
 
@@ -33,7 +34,10 @@ _MONTH_ALT = "|".join(sorted((re.escape(name) for name in MONTHS), key=len, reve
 _PATTERNS = (
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), ("y", "m", "d")),
     (
-        re.compile(rf"(?<!\w)(\d{{1,2}})\s+({_MONTH_ALT})\.?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE),
+        re.compile(
+            rf"(?<!\w)(\d{{1,2}})\s+({_MONTH_ALT})(?:\s*/\s*(?:{_MONTH_ALT}))?\.?,?\s+(\d{{4}})(?!\d)",
+            re.IGNORECASE,
+        ),
         ("d", "M", "y"),
     ),
     # "December 9, 2020": any word before the day, checked against MONTHS afterwards (a pattern that
@@ -43,9 +47,9 @@ _PATTERNS = (
 
 
 # What any match of `_PATTERNS` must contain, found in one pass: an ISO date; a day, whitespace and a year
-# ("9, 2020"); or a digit, whitespace, at most a month name and its punctuation, whitespace and a year
-# ("9 December 2020"). A text without it (a title with a number in it) skips the three patterns.
-_LONGEST_MONTH = max(map(len, MONTHS)) + 2
+# ("9, 2020"); or a digit, whitespace, at most two month names and their punctuation, whitespace and a
+# year ("9 December 2020", "14 آذار/مارس 2023"). A text without it (a title with a number in it) skips the three patterns.
+_LONGEST_MONTH = 2 * max(map(len, MONTHS)) + 4  # two names and a slash: تشرين الأول/أكتوبر
 _DATE_SHAPE = re.compile(
     rf"\d(?:\d{{3}}-\d{{2}}-\d{{2}}|,?\s+\d{{4}}(?!\d)|\s+\D{{1,{_LONGEST_MONTH}}}?\s+\d{{4}}(?!\d))"
 )

@@ -22,7 +22,7 @@ from qirtas.archive import schema
 from qirtas.archive.archive import Archive, ArchiveError
 from qirtas.archive.models import AuditEvent, Document, DocumentTag, Tag, tuples, uses_archive
 from qirtas.archive.regions import M49_PARENT, ensure_region, region_names
-from qirtas.archive.suggest.events import PlaceHit, dates_in, find_events, name_key, similarity
+from qirtas.archive.suggest.events import PlaceHit, find_events, name_key, similarity
 from qirtas.archive.suggest.places import (
     CITY_BY_KEY,
     DATELINE_ALIASES,
@@ -40,6 +40,7 @@ from qirtas.archive.suggest.themes import (
     set_theme_keywords,
     theme_keywords,
 )
+from qirtas.i18n.dates import find_dates
 
 FACETS = ("event", "region", "theme")
 REJECTED, RESTORED, ACCEPTED = "suggestion-rejected", "suggestion-restored", "suggestion-accepted"
@@ -182,7 +183,7 @@ class Suggester:
         """'الأمم المتحدة 11 مايو 2016 (شينخوا)': the place a news story was filed from, before its date."""
         stripped = text.lstrip()
         offset = len(text) - len(stripped)
-        dates = dates_in(stripped[:120])
+        dates = find_dates(stripped[:120])
         if not dates or dates[0][1] > 60:
             return None
         head = stripped[: dates[0][1]]

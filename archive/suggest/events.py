@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from qirtas.archive.suggest.text import fold_phrase, sentence_bounds
-from qirtas.i18n.dates import MONTHS, find_dates
+from qirtas.i18n.dates import find_dates
 
 _KW_EN = (
     r"meeting|conference|webinar|session|forum|summit|workshop|seminar|symposium|round[- ]?table|briefing"
@@ -125,21 +125,6 @@ class EventCandidate:
     @property
     def language(self) -> str:
         return "ar" if any("\u0600" <= c <= "\u06ff" for c in self.name) else "en"
-
-
-# UN Arabic names a month twice, Levantine and Egyptian: "14 آذار/مارس 2023". find_dates reads one name.
-_FIRST_OF_TWO_MONTHS = re.compile(
-    "(?<!\\w)(?:"
-    + "|".join(sorted((re.escape(m) for m in MONTHS if "\u0600" <= m[0] <= "\u06ff"), key=len, reverse=True))
-    + ")\\s*/\\s*(?=\\w)"
-)
-
-
-def dates_in(text: str) -> list[tuple[dt.date, int, int]]:
-    """find_dates, also for "14 آذار/مارس 2023" (the first name blanked out, so offsets stay)."""
-    if "/" in text:
-        text = _FIRST_OF_TWO_MONTHS.sub(lambda match: " " * len(match.group()), text)
-    return find_dates(text)
 
 
 def _clean_title(title: str) -> str:
@@ -319,7 +304,7 @@ def _range_start(text: str, date: dt.date, start: int, end: int) -> tuple[dt.dat
 def find_events(text: str, places: list[PlaceHit], dateline_place: str = "") -> list[EventCandidate]:
     """Events named in `text`, each with the date and place the text gives for it (merged by name)."""
     places = sorted(places, key=lambda hit: hit.start)
-    dates = [_range_start(text, *found) for found in dates_in(text)]
+    dates = [_range_start(text, *found) for found in find_dates(text)]
     head_end = _head_end(text)
     head_dates = [date for date, start, _end in dates if start < head_end]
     venue_date, venue_place = None, ""

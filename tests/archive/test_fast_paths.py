@@ -232,6 +232,8 @@ _DATE_PIECES = st.sampled_from(
         "Sept",
         "مايو",
         "كانون الثاني",
+        "آذار/مارس",
+        "/",
         "١١",
         "٢٠١٦",
         " ",
@@ -261,6 +263,9 @@ def test_dates_a_user_sees():
     assert dates.find_date("عقد في ١١ مايو ٢٠١٦ في الرباط") == dt.date(2016, 5, 11)
     assert dates.find_date("Report café 2018-06-29") == dt.date(2018, 6, 29)
     assert dates.find_date("Meeting on the 9th, room 12") is None
+    # UN Arabic documents name the month twice, Levantine and Egyptian: the date an archivist reads
+    assert dates.find_date("عقدت اللجنة دورتها في 14 آذار/مارس 2023") == dt.date(2023, 3, 14)
+    assert dates.find_date("في ٣ تشرين الأول / أكتوبر ٢٠٢٢") == dt.date(2022, 10, 3)
 
 
 @settings(max_examples=300, deadline=None)
