@@ -10,8 +10,8 @@ from __future__ import annotations
 import io
 import warnings as python_warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageOps, UnidentifiedImageError
 from qirtas.i18n.catalog import _
 from qirtas.i18n.dates import find_date
 from qirtas.i18n.script import document_language
@@ -26,15 +26,17 @@ from qirtas.importers.base import (
 )
 from qirtas.importers.notices import warning
 from qirtas.importers.ocr import (
+    MAX_PIXELS,
     EngineFailed,
     OcrRecord,
     OcrSettings,
     PageText,
     find_engine,
     install_hint,
-    read_page,
 )
-from qirtas.importers.ocr.render import MAX_PIXELS
+
+if TYPE_CHECKING:  # Pillow is loaded when an image is read, not when the importers register
+    from PIL import Image
 
 _FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "TIFF": "image/tiff", "WEBP": "image/webp"}
 # Scans that do not say their resolution (or say a screen's 72 dpi) are taken as 300 dpi office scans.
@@ -59,6 +61,8 @@ def extract_image(
         data = Path(path).read_bytes()
     if not data:
         raise ExtractionError(_("The file is empty (0 bytes)."))
+    from qirtas.importers.ocr.page import read_page
+
     image = _open(data)
     media_type = _FORMATS.get(image.format or "", "image/" + (image.format or "unknown").lower())
     count = getattr(image, "n_frames", 1)
@@ -83,6 +87,9 @@ def extract_image(
 
 
 def _open(data: bytes) -> Image.Image:
+    from PIL import Image, UnidentifiedImageError
+    from qirtas.importers.ocr import render  # noqa: F401  (sets Pillow's pixel bound, MAX_PIXELS)
+
     try:
         with python_warnings.catch_warnings():
             python_warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -128,6 +135,8 @@ def _page(image: Image.Image, index: int, notes: list[str]) -> Image.Image | Non
 def _grey(frame: Image.Image) -> Image.Image:
     """The frame upright (a phone's EXIF orientation) in grey, on white where it is transparent (a PNG's
     transparent pixels are often black: dropping the alpha would black out the page)."""
+    from PIL import Image, ImageOps
+
     if frame.mode in ("RGBA", "LA", "PA") or (frame.mode == "P" and "transparency" in frame.info):
         rgba = frame.convert("RGBA")
         frame = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)

@@ -33,7 +33,6 @@ from qirtas.importers.base import (
 )
 from qirtas.importers.notices import warning
 from qirtas.importers.ocr import OcrRecord, OcrSettings, PageText, find_engine, install_hint
-from qirtas.importers.ocr.pdf_pages import ocr_pdf_pages
 from qirtas.importers.pdf_info import meaningful_title, read_info
 from qirtas.importers.pdf_layout import GlyphDevice, PageLayout, layout_page
 from qirtas.importers.pdf_paragraphs import (
@@ -181,6 +180,8 @@ def _ocr(
     engine = find_engine()
     if engine is None:
         return None, True
+    from qirtas.importers.ocr.pdf_pages import ocr_pdf_pages  # Pillow and PDFium: only for a scan
+
     record = ocr_pdf_pages(data, password, wanted, settings, engine, warnings, progress, len(layouts))
     return record, False
 

@@ -9,7 +9,7 @@ do not become letters and dots (2.7 / 0.1 / 0.9 %; one median 5×5 after upscali
 from __future__ import annotations
 
 from PIL import Image, ImageChops, ImageFilter, ImageOps
-from qirtas.importers.ocr.render import MAX_PIXELS
+from qirtas.importers.ocr.settings import MAX_PIXELS
 
 WORKING_DPI = 300
 _SKEW_LIMIT = 3.0  # degrees either way: a page more crooked than that is rotated by OSD, not here

@@ -11,10 +11,8 @@ from collections.abc import Iterator
 
 import pypdfium2
 from PIL import Image
+from qirtas.importers.ocr.settings import MAX_PIXELS
 
-# 60 Mpx: an A0 poster at 300 dpi is 140 Mpx, A3 at 300 dpi 17 Mpx. Tesseract holds several copies of a
-# page (grey, binary, its line images): 60 Mpx stays well inside a worker's 2 GB address space.
-MAX_PIXELS = 60_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow warns above this and raises DecompressionBombError at twice
 
 

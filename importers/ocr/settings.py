@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 AUTO = "auto"
+# 60 Mpx: an A0 poster at 300 dpi is 140 Mpx, A3 at 300 dpi 17 Mpx. Tesseract holds several copies of a
+# page (grey, binary, its line images): 60 Mpx stays well inside a worker's 2 GB address space.
+MAX_PIXELS = 60_000_000
 
 
 @dataclass(frozen=True)

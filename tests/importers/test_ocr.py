@@ -7,6 +7,8 @@ import io
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -301,3 +303,20 @@ def test_a_page_scanned_on_its_side_or_upside_down_is_read_upright(tmp_path, ang
     assert upright.startswith("Combating the Use of the Internet") and upright in truth(english)
     turned = read_page(top.rotate(angle, expand=True, fillcolor=255), 300, OcrSettings(), engine).text
     assert cer(upright, turned) < 0.5
+
+
+def test_opening_an_archive_does_not_load_the_ocr_machinery():
+    """Pillow, PDFium and the page pipeline load when a scan is read, not at every start of the command
+    line or the window (they took ≈100 ms of imports there)."""
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, qirtas.archive.archive, qirtas.importers;"
+            "print(sorted(m for m in ('PIL', 'pypdfium2', 'qirtas.importers.ocr.page') if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert loaded == "[]"
