@@ -284,7 +284,7 @@ class ReaderPool:
         self.ready = threading.Event()  # set once every first worker has started (or failed to)
         forked = self._context.get_start_method() == "fork"
         if forked:  # every worker now, from the caller's thread, in milliseconds
-            self._start_workers(self._context)
+            self._workers = self._new_workers(self._context, self.size)
         self._thread = threading.Thread(target=self._run, args=(not forked,), name="qirtas-pool", daemon=True)
         self._thread.start()
 
@@ -359,11 +359,14 @@ class ReaderPool:
         self.ready.set()
 
     # ---- in the pool's thread (and `_dispatch` from `submit`) ---------------------------------------
-    def _start_workers(self, context: Any) -> None:
-        # No more processes: those there are do the work (none: `_run` gives up).
-        with contextlib.suppress(OSError):
-            while len(self._workers) < self.size:
-                self._workers.append(self._start_worker(context))
+    def _new_workers(self, context: Any, count: int) -> list[_Worker]:
+        """Up to `count` workers started: fewer when no more may start (no more processes, or none may
+        start here); those there are do the work, and with none `_run` fails the tasks."""
+        started: list[_Worker] = []
+        with contextlib.suppress(Exception):
+            while len(started) < count and not self._closed:
+                started.append(self._start_worker(context))
+        return started
 
     def _start_worker(self, context: Any) -> _Worker:  # a context of any start method has Process
         parent_end, child_end = context.Pipe(duplex=True)
@@ -379,10 +382,7 @@ class ReaderPool:
 
     def _run(self, start: bool) -> None:
         if start:  # outside the lock: the first start waits for the fork server (≈0.4 s), submit() does not
-            first: list[_Worker] = []
-            with contextlib.suppress(Exception):  # as in `_replenish`
-                while len(first) < self.size and not self._closed:
-                    first.append(self._start_worker(self._context))
+            first = self._new_workers(self._context, self.size)
             with self._lock:
                 self._workers.extend(first)
         while True:
@@ -412,11 +412,8 @@ class ReaderPool:
 
     def _replenish(self) -> None:
         """Replace workers that were stopped, when there is work for them (from the fork server)."""
-        while len(self._workers) < self.size and (self._queue or not self.ready.is_set()):
-            try:
-                self._workers.append(self._start_worker(self._replacements))
-            except Exception:  # no more processes, or none may start here: `_run` fails the tasks
-                return
+        if self._queue or not self.ready.is_set():
+            self._workers += self._new_workers(self._replacements, self.size - len(self._workers))
 
     def _dispatch(self) -> None:
         """Hand queued tasks to workers. A worker reading chunks gets its next chunk before it ends the

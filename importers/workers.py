@@ -160,11 +160,14 @@ def extract_isolated(
     return {
         futures[future]: _outcome(future, pool)
         for future in futures
-        if future.done() and not future.cancelled() and future not in pending and not _cancelled(future)
+        if future.done() and future not in pending and not _cancelled(future)
     }
 
 
 def _cancelled(future: Future) -> bool:
+    """Ended without an outcome: cancelled before it ran, or stopped in its worker by a cancel."""
+    if future.cancelled():
+        return True
     error = future.exception()
     return isinstance(error, WorkerLost) and error.reason == "cancelled"
 
