@@ -1,4 +1,4 @@
-"""The one sentence that ends an export, backup, bag import, verify or repair: counts and destination."""
+"""The one sentence that ends an export, backup, bag import, verify, repair or OCR run: counts and destination."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from qirtas.archive.archive import ArchiveError
 from qirtas.archive.backup import BackupReport
 from qirtas.archive.bags.restore import BagImportReport
 from qirtas.archive.export import ExportReport
+from qirtas.archive.ocr import OcrReport
 from qirtas.archive.verify import RepairReport, VerifyReport
 from qirtas.desktop.labels import count_text, isolated, isolated_code
 from qirtas.i18n import _, ngettext
@@ -179,4 +180,20 @@ def repair_sentence(report: RepairReport, archive_path: Path) -> str:
         sentence += " " + _(
             "Not repairable here: {problems}. Restore those originals from a backup; nothing was deleted."
         ).format(problems=problems_phrase(report.remaining))
+    return sentence
+
+
+def ocr_sentence(report: OcrReport) -> str:
+    """One sentence for the end of a run: how many were read, how many were not, whether it was stopped."""
+    sentence = ngettext(
+        "Read {count} document with OCR.", "Read {count} documents with OCR.", len(report.read)
+    ).format(count=count_text(len(report.read)))
+    if report.failed:
+        sentence += " " + ngettext(
+            "{count} could not be read and was left as it was.",
+            "{count} could not be read and were left as they were.",
+            len(report.failed),
+        ).format(count=count_text(len(report.failed)))
+    if report.cancelled:
+        sentence += " " + _("Cancelled: the documents not read yet are unchanged.")
     return sentence

@@ -11,6 +11,7 @@ from qirtas.archive.ocr import OcrReport, ocr_documents
 from qirtas.desktop.errors import error_sentence
 from qirtas.desktop.feature import Feature, FeatureHost
 from qirtas.desktop.jobs.archive_jobs import ArchiveJob, JobDialog
+from qirtas.desktop.jobs.job_outcomes import ocr_sentence
 from qirtas.desktop.labels import count_text, isolated
 from qirtas.desktop.lifetime import Lifetime
 from qirtas.desktop.qt import QAction, QMessageBox, QObject, QPushButton
@@ -192,19 +193,3 @@ class OcrAgain(QObject, Feature):
             self.outcome_box.close()
         self.outcome_box = box
         box.open()
-
-
-def ocr_sentence(report: OcrReport) -> str:
-    """One sentence for the end of a run: how many were read, how many were not, whether it was stopped."""
-    sentence = ngettext(
-        "Read {count} document with OCR.", "Read {count} documents with OCR.", len(report.read)
-    ).format(count=count_text(len(report.read)))
-    if report.failed:
-        sentence += " " + ngettext(
-            "{count} could not be read and was left as it was.",
-            "{count} could not be read and were left as they were.",
-            len(report.failed),
-        ).format(count=count_text(len(report.failed)))
-    if report.cancelled:
-        sentence += " " + _("Cancelled: the documents not read yet are unchanged.")
-    return sentence
