@@ -135,3 +135,46 @@ def test_an_import_keeps_what_ocr_said_of_each_scanned_page(archive):
     ocr = document.metadata["ocr"]
     assert document.status == "ocr" and [page["page"] for page in ocr["pages"]] == [1]
     assert ocr["engine"].startswith("tesseract") and ocr["pages"][0]["confidence"] == ocr["confidence"]
+
+
+# ---- hostile cases (DEVELOPERS.md point 7): a read-only archive, a second archive, a full disk --------
+def test_a_read_only_archive_is_refused_and_left_as_it_was(archive, monkeypatch):
+    from qirtas.archive.archive import Archive
+
+    document_id = add_unread_scan(archive)
+    where = archive.path
+    archive.close()
+    with Archive.open(where, create=False, read_only=True) as read_only, pytest.raises(ArchiveError):
+        ocr_documents(read_only, [document_id])
+    with Archive.open(where, create=False) as again:
+        assert again.get(document_id).status == "needs_ocr"
+
+
+@needs_engine
+def test_with_two_archives_open_the_reading_goes_to_the_archive_asked(archive, tmp_path):
+    from qirtas.archive.archive import Archive
+
+    first_id = add_unread_scan(archive)
+    with Archive.open(tmp_path / "second") as second:
+        second_id = add_unread_scan(second)
+        report = ocr_documents(second, [second_id])
+        assert [item.id for item in report.read] == [second_id]
+        assert second.get(second_id).status == "ocr"
+    assert archive.get(first_id).status == "needs_ocr" and archive.search("letter").total == 0
+
+
+@needs_engine
+def test_a_full_disk_while_storing_a_reading_keeps_the_document_as_it_was(archive, monkeypatch):
+    import sqlite3
+
+    document_id = add_unread_scan(archive)
+
+    def full(*_args, **_kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(type(archive), "replace_extraction", full)
+    with pytest.raises(sqlite3.OperationalError):
+        ocr_documents(archive, [document_id])
+    monkeypatch.undo()
+    assert archive.get(document_id).status == "needs_ocr"
+    assert not [event for event in archive.audit_trail(document_id) if event.action == "ocr"]
